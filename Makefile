@@ -1,0 +1,30 @@
+# The README's commands. Each target installs what it needs first, so they work on a fresh machine.
+PYTHON ?= python3
+SEEDS ?= ../shared/seeds
+
+.PHONY: install assets browser run test test-fast data bench
+
+install:            ## Python packages (the project, editable, with its test extras)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+assets: install     ## Leaflet and plugins from the npm registry, into a git-ignored folder
+	$(PYTHON) -m dashboard fetch-assets
+
+browser:            ## Debian's Chromium for the browser tests
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+run: assets         ## the dashboard on data/incidents.csv, at http://127.0.0.1:8501
+	$(PYTHON) -m dashboard serve
+
+test: assets browser  ## every test, browser tests included
+	$(PYTHON) -m pytest
+
+test-fast: install  ## unit tests only (no browser)
+	$(PYTHON) -m pytest -m "not browser"
+
+data: install       ## regenerate the default dataset from the seed articles
+	$(PYTHON) -m dashboard build $(SEEDS) --manifest $(SEEDS)/manifest.csv --out data/incidents.csv
+
+bench: assets browser  ## benchmarks (print figures; never part of the tests)
+	$(PYTHON) bench/build_speed.py
+	$(PYTHON) bench/map_scale.py

@@ -1,0 +1,94 @@
+"""``python -m dashboard build | serve | fetch-assets``: arguments in, one line per error out.
+
+This is the CLI boundary: every :class:`DashboardError` becomes one line on stderr and exit code 2;
+nothing below prints errors itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from dashboard import __version__, settings
+from dashboard.errors import DashboardError
+
+DEFAULT_DATA = Path("data/incidents.csv")
+
+
+def _add_setting_flags(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
+    for setting in settings.SETTINGS:
+        if setting.name in names:
+            flag = "--" + setting.name.replace("_", "-")
+            parser.add_argument(flag, dest=setting.name, default=None, metavar=setting.name.upper(),
+                                help=f"{setting.help} (default: {setting.default!r}; env {setting.env})")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="read articles and write the incident table")
+    build.add_argument("inputs", nargs="+", type=Path, metavar="ARTICLE",
+                       help="article files (.txt, .md, .html) or folders of them")
+    build.add_argument("--out", required=True, type=Path, help="report table to write (.csv or .parquet)")
+    build.add_argument("--incidents", type=Path, default=None,
+                       help="also write one row per reconciled incident (several reports joined)")
+    build.add_argument("--manifest", type=Path, default=None,
+                       help="CSV with columns file, source, published, url, title")
+    build.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    _add_setting_flags(build, ("max_article_bytes", "geocoder", "nominatim_url", "user_agent", "cache",
+                               "geocoder_timeout", "geocoder_budget", "merge_km", "merge_days"))
+
+    serve = commands.add_parser("serve", help="open the dashboard in a browser")
+    serve.add_argument("--data", type=Path, default=DEFAULT_DATA, help="table written by 'build' (CSV or Parquet)")
+    serve.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    _add_setting_flags(serve, ("tiles",))
+
+    commands.add_parser("fetch-assets", help="fetch the offline map assets (Leaflet and plugins) from npm")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        values = settings.resolve({s.name: getattr(args, s.name, None) for s in settings.SETTINGS})
+        if args.command == "build":
+            return _build(args, values)
+        if args.command == "serve":
+            from dashboard.ui.launch import serve
+
+            return serve(args.data, args.port, values)
+        if args.command == "fetch-assets":
+            from dashboard.ui.assets import ensure_assets
+
+            print(f"assets ready in {ensure_assets()}")
+            return 0
+    except DashboardError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def _build(args: argparse.Namespace, values: dict) -> int:
+    from dashboard.preprocess.pipeline import BuildOptions, run_build
+
+    options = BuildOptions(
+        inputs=tuple(args.inputs),
+        out=args.out,
+        incidents_out=args.incidents,
+        manifest=args.manifest,
+        settings=values,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
+    summary = run_build(options)
+    if not args.quiet:
+        print(summary.render(), file=sys.stderr)
+    return 0

@@ -1,0 +1,327 @@
+"""THE incident record and table schema: the one definition of a row.
+
+The pipeline produces :class:`Incident` records, :func:`to_frame` turns them into a table,
+:func:`validate` checks a table (every problem at once, like pandera's lazy validation),
+:func:`write_table` writes it atomically and :func:`read_table` reads and validates it for the app.
+Column names are never typed as bare strings elsewhere: use the ``Incident`` fields or ``COLUMNS``.
+
+A report table (``build --out``) has :data:`COLUMNS`; an incident table (``build --incidents``)
+has :data:`INCIDENT_COLUMNS`, the same plus ``sources``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from dashboard.errors import SchemaError
+from dashboard.files import atomic_write_bytes
+
+#: Event types, with what each means (documented in README).
+EVENT_TYPES: dict[str, str] = {
+    "armed attack": "an assault by gunmen or militants on people, buildings or positions",
+    "bombing/explosion": "a bomb, IED, car or suicide bombing, or another explosion on the ground",
+    "air or missile strike": "an air strike, drone strike, missile, rocket, shelling or mortar fire",
+    "clash": "fighting between armed groups or forces, battles, sieges, ambushes answered",
+    "capture/arrest": "people captured, arrested, detained, abducted or taken prisoner",
+    "execution/killing": "people executed, hanged, beheaded, shot dead or killed outside fighting",
+    "other": "violence with a toll that fits none of the above",
+    "mention": "a place the article names with nothing reported there (so it can still be found)",
+}
+
+#: What the point of a row stands for.
+GEO_PRECISIONS: dict[str, str] = {
+    "place": "the point is the place itself",
+    "town": "the point is the town that contains the place (a neighbourhood, street or site "
+    "without coordinates of its own, or a name the geocoder could not find)",
+    "region": "the point is a wider region: the province or country the place is in",
+}
+
+#: How exact ``date`` is.
+DATE_PRECISIONS: dict[str, str] = {
+    "day": "the day itself is stated or follows from the publication date",
+    "week": "only the week is known (e.g. 'last week')",
+    "month": "only the month is known",
+    "unknown": "no date could be found; ``date`` is empty",
+}
+
+TOLL_KINDS = ("killed", "injured", "captured")
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One row: one incident an article reports at one place (or one place it only mentions)."""
+
+    incident_id: str
+    date: dt.date | None
+    date_precision: str
+    location: str
+    mention: str
+    admin1: str
+    country: str
+    country_code: str
+    latitude: float | None
+    longitude: float | None
+    geo_precision: str
+    event_type: str
+    killed_min: int | None
+    killed_max: int | None
+    injured_min: int | None
+    injured_max: int | None
+    captured_min: int | None
+    captured_max: int | None
+    actor: str
+    source: str
+    source_url: str
+    article: str
+    title: str
+    published: dt.date | None
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the table: its name, kind and what it means."""
+
+    name: str
+    kind: str  # "text" | "int" | "float" | "date"
+    description: str
+    required: bool = False  # may not be empty
+
+
+_DESCRIPTIONS: dict[str, tuple[str, str, bool]] = {
+    "incident_id": ("text", "Stable id of the incident this row reports (the same input gives the same id).", True),
+    "date": ("date", "Day the incident happened (ISO 8601), relative words resolved against `published`.", False),
+    "date_precision": ("text", "How exact `date` is: day, week, month or unknown.", True),
+    "location": ("text", "The resolved place name (gazetteer or geocoder).", False),
+    "mention": ("text", "The place as the article writes it.", True),
+    "admin1": ("text", "Province, state or governorate of the place.", False),
+    "country": ("text", "Country name.", False),
+    "country_code": ("text", "ISO 3166-1 alpha-2 country code.", False),
+    "latitude": ("float", "WGS84 latitude of the point (see `geo_precision`).", False),
+    "longitude": ("float", "WGS84 longitude of the point.", False),
+    "geo_precision": ("text", "What the point stands for: place, town (the town containing it) or region.", False),
+    "event_type": ("text", "One of the event types below; `mention` for a place named with nothing reported.", True),
+    "killed_min": ("int", "Lowest number killed the text supports (empty: no figure).", False),
+    "killed_max": ("int", "Highest number killed the text supports (empty: no upper bound given).", False),
+    "injured_min": ("int", "Lowest number injured.", False),
+    "injured_max": ("int", "Highest number injured.", False),
+    "captured_min": ("int", "Lowest number captured, arrested or abducted.", False),
+    "captured_max": ("int", "Highest number captured, arrested or abducted.", False),
+    "actor": ("text", "Who did it, as the text names them (empty when not said).", False),
+    "source": ("text", "Publisher of the report (manifest, front matter or the text's own 'Source:' line).", False),
+    "source_url": ("text", "Address of the report, when known.", False),
+    "article": ("text", "File name (or URL) of the article the row comes from.", True),
+    "title": ("text", "Headline of the article.", False),
+    "published": ("date", "Publication date of the article (ISO 8601).", False),
+    "evidence": ("text", "The sentence the row was read from.", True),
+}
+
+SCHEMA: tuple[Column, ...] = tuple(
+    Column(f.name, *_DESCRIPTIONS[f.name]) for f in dataclasses.fields(Incident)
+)
+COLUMNS: tuple[str, ...] = tuple(c.name for c in SCHEMA)
+
+#: The extra column of an incident table (several reports reconciled into one incident).
+SOURCES_COLUMN = Column("sources", "int", "Incident tables only: how many reports (sources) the incident joins; "
+                        "`source` then lists their names joined with '; '.", True)
+INCIDENT_SCHEMA: tuple[Column, ...] = SCHEMA + (SOURCES_COLUMN,)
+INCIDENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in INCIDENT_SCHEMA)
+
+TOLL_COLUMNS: tuple[str, ...] = tuple(f"{k}_{end}" for k in TOLL_KINDS for end in ("min", "max"))
+_COLUMN_BY_NAME = {c.name: c for c in INCIDENT_SCHEMA}
+
+#: First characters a spreadsheet reads as a formula (OWASP CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_incident_table(frame: pd.DataFrame) -> bool:
+    """True for a reconciled incident table (it has ``sources``), False for a report table."""
+    return SOURCES_COLUMN.name in frame.columns
+
+
+def to_frame(records: Iterable[Incident]) -> pd.DataFrame:
+    """Records -> a table with the schema's column order and dtypes."""
+    rows = [dataclasses.astuple(r) for r in records]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS)) if rows else pd.DataFrame(columns=list(COLUMNS))
+    return coerce(frame)
+
+
+def from_frame(frame: pd.DataFrame) -> list[Incident]:
+    """A validated table -> records (the inverse of :func:`to_frame`)."""
+    out = []
+    for row in frame[list(COLUMNS)].itertuples(index=False, name=None):
+        values = [_python_value(_COLUMN_BY_NAME[name], v) for name, v in zip(COLUMNS, row)]
+        out.append(Incident(*values))
+    return out
+
+
+def _python_value(column: Column, value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return "" if column.kind == "text" else None
+    if column.kind == "int":
+        return int(value)
+    if column.kind == "float":
+        return float(value)
+    if column.kind == "date":
+        return value.date() if isinstance(value, pd.Timestamp) else value
+    return str(value)
+
+
+def coerce(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give every known column its dtype: text -> str ('' for empty), int -> Int64, date -> datetime64.
+
+    Values that cannot be converted are left for :func:`validate` to report (as NaN/NaT markers
+    are indistinguishable from empties, conversion errors are collected by ``validate`` first).
+    """
+    frame = frame.copy()
+    for name in frame.columns:
+        column = _COLUMN_BY_NAME.get(name)
+        if column is None:
+            continue
+        series = frame[name]
+        if column.kind == "text":
+            frame[name] = series.astype("string").fillna("").astype(object)
+        elif column.kind == "int":
+            frame[name] = pd.to_numeric(series, errors="coerce").astype("Float64").round().astype("Int64")
+        elif column.kind == "float":
+            frame[name] = pd.to_numeric(series, errors="coerce").astype("float64")
+        elif column.kind == "date":
+            frame[name] = pd.to_datetime(series.astype("string").fillna(""), errors="coerce", format="ISO8601")
+    return frame
+
+
+def _conversion_problems(frame: pd.DataFrame) -> list[str]:
+    problems = []
+    for name in frame.columns:
+        column = _COLUMN_BY_NAME.get(name)
+        if column is None or column.kind == "text":
+            continue
+        raw = frame[name]
+        if column.kind == "date" and pd.api.types.is_datetime64_any_dtype(raw):
+            continue
+        if column.kind != "date" and pd.api.types.is_numeric_dtype(raw):
+            bad = raw.notna() & ~pd.Series(raw.apply(lambda v: _finite(v) if v is not pd.NA else True), index=raw.index)
+        else:
+            text = raw.astype("string").fillna("").str.strip()
+            if column.kind == "date":
+                parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+            else:
+                parsed = pd.to_numeric(text, errors="coerce")
+            bad = (text != "") & parsed.isna()
+        if column.kind == "int" and not bad.any():
+            numbers = pd.to_numeric(raw, errors="coerce")
+            bad = numbers.notna() & (numbers != numbers.round())
+        if bad.any():
+            first = raw[bad].iloc[0]
+            problems.append(f"column {name}: {int(bad.sum())} value(s) are not {column.kind} (e.g. {first!r})")
+    return problems
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value)) or math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def validate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check a table against the schema and return it coerced; raise :class:`SchemaError` listing every problem."""
+    expected = INCIDENT_COLUMNS if is_incident_table(frame) else COLUMNS
+    missing = [c for c in expected if c not in frame.columns]
+    if missing:
+        raise SchemaError([f"missing column(s): {', '.join(missing)}"])
+    problems = _conversion_problems(frame[list(expected)])
+    table = coerce(frame[list(expected)])
+    problems += _value_problems(table)
+    if problems:
+        raise SchemaError(problems)
+    return table.reset_index(drop=True)
+
+
+def _value_problems(table: pd.DataFrame) -> list[str]:
+    problems: list[str] = []
+
+    def check(mask: pd.Series, message: str) -> None:
+        if bool(mask.any()):
+            rows = ", ".join(str(i + 2) for i in list(mask[mask].index[:3]))  # +2: header line, 1-based
+            problems.append(f"{message} ({int(mask.sum())} row(s), first at line {rows})")
+
+    for column in INCIDENT_SCHEMA:
+        if column.required and column.name in table.columns:
+            values = table[column.name]
+            empty = values.isna() if column.kind != "text" else values.str.strip() == ""
+            check(empty, f"column {column.name} is empty")
+    for name, allowed in (("event_type", EVENT_TYPES), ("date_precision", DATE_PRECISIONS)):
+        check(~table[name].isin(list(allowed)), f"column {name} has a value outside {sorted(allowed)}")
+    has_point = table["latitude"].notna() & table["longitude"].notna()
+    check(table["latitude"].notna() != table["longitude"].notna(), "latitude and longitude must be given together")
+    check(has_point & ~table["geo_precision"].isin(list(GEO_PRECISIONS)),
+          f"column geo_precision must be one of {sorted(GEO_PRECISIONS)} where there is a point")
+    check(table["latitude"].notna() & ~table["latitude"].between(-90, 90), "latitude outside -90..90")
+    check(table["longitude"].notna() & ~table["longitude"].between(-180, 180), "longitude outside -180..180")
+    for kind in TOLL_KINDS:
+        low, high = table[f"{kind}_min"], table[f"{kind}_max"]
+        check((low < 0).fillna(False) | (high < 0).fillna(False), f"{kind} figures must not be negative")
+        check((low > high).fillna(False), f"{kind}_min is greater than {kind}_max")
+    check(table["date"].isna() & (table["date_precision"] != "unknown"), "date is empty but date_precision is not 'unknown'")
+    if "sources" in table.columns:
+        check((table["sources"] < 1).fillna(False), "sources must be at least 1")
+    return problems
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Prefix text a spreadsheet would run as a formula with ``'`` (OWASP); numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The table as UTF-8 CSV, ISO dates, text cells neutralised against spreadsheet formulas."""
+    out = frame.copy()
+    for name in out.columns:
+        column = _COLUMN_BY_NAME.get(name)
+        kind = column.kind if column else ("text" if out[name].dtype == object else "other")
+        if kind == "date":
+            out[name] = out[name].dt.strftime("%Y-%m-%d").fillna("")
+        elif kind == "text":
+            out[name] = out[name].map(neutralise_formula)
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Validate and write a table atomically: ``.parquet`` as Parquet, anything else as CSV."""
+    table = validate(frame)
+    path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        import io
+
+        buffer = io.BytesIO()
+        table.to_parquet(buffer, index=False)
+        data = buffer.getvalue()
+    else:
+        data = to_csv_bytes(table)
+    atomic_write_bytes(path, data)
+    return path
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV or Parquet table that ``dashboard build`` wrote, validated; raise SchemaError otherwise."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
+    except (OSError, ValueError, UnicodeDecodeError) as err:
+        raise SchemaError([f"{path.name} cannot be read as a table ({type(err).__name__}: {err})"]) from err
+    except ImportError as err:  # pyarrow missing for Parquet
+        raise SchemaError([f"{path.name}: reading Parquet needs pyarrow ({err})"]) from err
+    return validate(frame)
