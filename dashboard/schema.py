@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterable
 
 import pandas as pd
@@ -133,6 +134,9 @@ SOURCES_COLUMN = Column("sources", "int", "Incident tables only: how many report
                         "`source` then lists their names joined with '; '.", True)
 INCIDENT_SCHEMA: tuple[Column, ...] = SCHEMA + (SOURCES_COLUMN,)
 INCIDENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in INCIDENT_SCHEMA)
+
+#: Column names as attributes (``C.killed_min``), so code never spells a column name as a bare string.
+C = SimpleNamespace(**{name: name for name in INCIDENT_COLUMNS})
 
 TOLL_COLUMNS: tuple[str, ...] = tuple(f"{k}_{end}" for k in TOLL_KINDS for end in ("min", "max"))
 _COLUMN_BY_NAME = {c.name: c for c in INCIDENT_SCHEMA}
