@@ -76,10 +76,12 @@ def _summarise(group: pd.DataFrame) -> dict[str, Any]:
     row[C.date_precision] = by_date[C.date_precision]
 
     place_counts = Counter(group[C.location])
+    # A row with a point beats one without, whatever its geo_precision says (it has no point to show).
     by_place = group.assign(
+        _no_point=group[C.latitude].isna() | group[C.longitude].isna(),
         _rank=group[C.geo_precision].map(_GEO_RANK).fillna(len(_GEO_RANK)),
         _count=-group[C.location].map(place_counts),
-    ).sort_values(["_rank", "_count"], kind="stable").iloc[0]
+    ).sort_values(["_no_point", "_rank", "_count"], kind="stable").iloc[0]
     row.update({name: by_place[name] for name in _PLACE_FIELDS})
 
     types = [t for t in group[C.event_type] if t != "mention"]
