@@ -45,7 +45,7 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from dashboard.aggregate import toll_range
 from dashboard.schema import EVENT_TYPES, Incident
@@ -122,6 +122,10 @@ WEEK_DAYS = 7
 ID_HEX_DIGITS = 12
 
 _EARTH_KM = 6371.0088
+
+# Incident's fields after incident_id, to rebuild rows quickly (dataclasses.replace is slow).
+_FIELDS_AFTER_ID = tuple(f.name for f in dataclasses.fields(Incident))[1:]
+assert dataclasses.fields(Incident)[0].name == "incident_id"
 
 
 def _target_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -300,15 +304,15 @@ def reports_of(rows: Sequence[Incident]) -> list[Report]:
 
 
 class _Groups:
-    """Union-find over reports that joins two groups only if all their reports stay compatible."""
+    """Union-find over reports that joins two groups only if no article would appear twice and
+    every profile of one is compatible with every profile of the other (complete linkage)."""
 
-    def __init__(self, reports: Sequence[Report], merge_km: float, merge_days: int) -> None:
+    def __init__(self, reports: Sequence[Report], profile_ids: Sequence[int | None],
+                 compatible_ids: Callable[[int, int], bool]) -> None:
         self.parent = list(range(len(reports)))
         self.articles = [{r.article} for r in reports]
-        self.profiles = [{r.profile} if r.profile else set() for r in reports]
-        self.merge_km = merge_km
-        self.merge_days = merge_days
-        self._cache: dict[tuple[Profile, Profile], bool] = {}
+        self.profiles = [set() if p is None else {p} for p in profile_ids]
+        self.compatible_ids = compatible_ids
 
     def find(self, item: int) -> int:
         while self.parent[item] != item:
@@ -316,59 +320,104 @@ class _Groups:
             item = self.parent[item]
         return item
 
-    def _compatible(self, first: Profile, second: Profile) -> bool:
-        pair = (first, second)
-        if pair not in self._cache:
-            self._cache[pair] = compatible(first, second, self.merge_km, self.merge_days)
-        return self._cache[pair]
-
     def join(self, first: int, second: int) -> bool:
         a, b = self.find(first), self.find(second)
-        if a == b or self.articles[a] & self.articles[b]:
+        if a == b or not self.articles[a].isdisjoint(self.articles[b]):
             return False
-        if not all(self._compatible(p, q) for p in self.profiles[a] for q in self.profiles[b]):
+        if not all(self.compatible_ids(p, q) for p in self.profiles[a] for q in self.profiles[b]):
             return False
-        keep, gone = min(a, b), max(a, b)
-        self.parent[gone] = keep
-        self.articles[keep] |= self.articles[gone]
-        self.profiles[keep] |= self.profiles[gone]
-        self.articles[gone], self.profiles[gone] = set(), set()
+        if len(self.articles[a]) < len(self.articles[b]):
+            a, b = b, a  # keep the larger sets, so joining n reports one by one costs n, not n squared
+        self.parent[b] = a
+        self.articles[a] |= self.articles[b]
+        self.profiles[a] |= self.profiles[b]
+        self.articles[b], self.profiles[b] = set(), set()
         return True
 
 
-def _candidate_pairs(reports: Sequence[Report], merge_days: int) -> set[tuple[int, int]]:
-    """Pairs of mergeable reports of different articles whose date spans are close enough."""
-    by_day: dict[int, list[int]] = {}
-    for index, report in enumerate(reports):
-        if report.profile:
-            for day in range(report.profile.span[0], report.profile.span[1] + 1):
-                by_day.setdefault(day, []).append(index)
+def _cell(point: tuple[float, float], merge_km: float) -> tuple[int, int, int]:
+    """The cell, ``merge_km`` wide, of a 3-D grid around the earth that holds a point."""
+    lat, lon = map(math.radians, point)
+    xyz = (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+    x, y, z = (math.floor(c * _EARTH_KM / merge_km) for c in xyz)
+    return x, y, z
+
+
+def _place_keys(place: Place, merge_km: float) -> tuple[set[tuple], set[tuple]]:
+    """Blocking keys a place is filed under, and those it looks up: every compatible pair shares one.
+
+    Points within ``merge_km`` fall in the same or neighbouring cells of a 3-D grid (a chord is
+    never longer than its arc); a name match needs the same name; a region matches the places
+    whose name or province is its name.
+    """
+    filed: set[tuple] = {("name", place.name), ("admin1", place.admin1)}
+    looked: set[tuple] = {("name", place.name)}
+    if place.region:
+        looked.add(("admin1", place.name))
+    elif place.point is not None:
+        x, y, z = _cell(place.point, merge_km)
+        filed.add(("cell", x, y, z))
+        looked |= {("cell", x + i, y + j, z + k) for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1)}
+    return filed, looked
+
+
+def _candidate_pairs(profiles: Sequence[Profile], merge_km: float, merge_days: int) -> set[tuple[int, int]]:
+    """Pairs of different profiles that share a day (give or take ``merge_days``) and a place key."""
+    index: dict[tuple, list[int]] = {}
+    looked_up: list[set[tuple]] = []
+    for position, profile in enumerate(profiles):
+        first, last = profile.span
+        looked: set[tuple] = set()
+        for place in profile.places:
+            filed_keys, looked_keys = _place_keys(place, merge_km)
+            for day in range(first, last + 1):
+                for key in filed_keys:
+                    index.setdefault((day, key), []).append(position)
+            looked |= {(day, key) for day in range(first - merge_days, last + merge_days + 1) for key in looked_keys}
+        looked_up.append(looked)
     pairs: set[tuple[int, int]] = set()
-    for index, report in enumerate(reports):
-        if not report.profile:
-            continue
-        first, last = report.profile.span
-        for day in range(first - merge_days, last + merge_days + 1):
-            for other in by_day.get(day, ()):
-                if other > index and reports[other].article != report.article:
-                    pairs.add((index, other))
+    for position, keys in enumerate(looked_up):
+        for key in keys:
+            for other in index.get(key, ()):
+                if other != position:
+                    pairs.add((min(position, other), max(position, other)))
     return pairs
 
 
 def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -> list[int]:
-    """For each report, the position of the first report of its incident group."""
-    edges = []
-    for i, j in _candidate_pairs(reports, merge_days):
-        first, second = reports[i].profile, reports[j].profile
-        assert first is not None and second is not None  # only mergeable reports are candidates
-        strength = match_strength(first, second, merge_km, merge_days)
-        if strength is not None:
-            low, high = sorted((reports[i].key, reports[j].key))
-            edges.append((strength, low, high, i, j))
-    edges.sort()
-    groups = _Groups(reports, merge_km, merge_days)
-    for *_, i, j in edges:
-        groups.join(i, j)
+    """For each report, the position of a report of its incident group (the same for the whole group).
+
+    Reports with equal profiles are bundled, so a corpus that repeats one story costs one
+    comparison per pair of distinct stories, not per pair of reports.
+    """
+    ids: dict[Profile, int] = {}
+    bundles: list[list[int]] = []  # report positions of each distinct profile, in key order
+    profile_ids: list[int | None] = [None] * len(reports)
+    for position in sorted(range(len(reports)), key=lambda i: reports[i].key):
+        profile = reports[position].profile
+        if profile is None:
+            continue
+        profile_ids[position] = ids.setdefault(profile, len(ids))
+        if profile_ids[position] == len(bundles):
+            bundles.append([])
+        bundles[ids[profile]].append(position)
+    profiles = list(ids)
+    strengths: dict[tuple[int, int], tuple[int, float] | None] = {}
+
+    def strength(a: int, b: int) -> tuple[int, float] | None:
+        if (a, b) not in strengths:
+            strengths[a, b] = strengths[b, a] = match_strength(profiles[a], profiles[b], merge_km, merge_days)
+        return strengths[a, b]
+
+    pairs = _candidate_pairs(profiles, merge_km, merge_days)
+    pairs |= {(a, a) for a, bundle in enumerate(bundles) if len(bundle) > 1}
+    first_key = [reports[bundle[0]].key for bundle in bundles]
+    edges = sorted((s, first_key[a], first_key[b], a, b) for a, b in pairs if (s := strength(a, b)) is not None)
+    groups = _Groups(reports, profile_ids, lambda a, b: strength(a, b) is not None)
+    for *_, a, b in edges:
+        for n, i in enumerate(bundles[a]):
+            for j in bundles[b][n + 1:] if a == b else bundles[b]:
+                groups.join(i, j)
     return [groups.find(i) for i in range(len(reports))]
 
 
@@ -383,4 +432,4 @@ def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> 
     for unit, root in zip(units, roots):
         for row in unit.rows:
             new_ids[row] = incident_id(smallest[root])
-    return [dataclasses.replace(row, incident_id=new_id) for row, new_id in zip(reports, new_ids)]
+    return [Incident(new_id, *(getattr(row, name) for name in _FIELDS_AFTER_ID)) for row, new_id in zip(reports, new_ids)]
