@@ -61,7 +61,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("geocoder_budget", 120.0, "Most seconds of network time one build may spend geocoding.", _positive_float),
     Setting("merge_km", 25.0, "Reports of one incident: their places are at most this many km apart.",
             _positive_float),
-    Setting("merge_days", 2, "Reports of one incident: their dates are at most this many days apart.",
+    Setting("merge_days", 1, "Reports of one incident: their dates are at most this many days apart.",
             _non_negative_int),
     Setting("tiles", "openstreetmap", "Map tiles: openstreetmap, none, or a tile URL template "
             "(e.g. http://127.0.0.1:8080/{z}/{x}/{y}.png for a local tile server)."),

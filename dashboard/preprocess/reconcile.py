@@ -26,8 +26,9 @@ Two reports are *compatible* (:func:`compatible`) when they come from different 
 - **toll**: their killed ranges are not wildly apart (:func:`tolls_conflict`; 10 and 40 dead
   is a usual spread for one attack, 2 and 50 is not).
 
-Grouping is greedy complete linkage: candidate pairs are taken strongest first (fewest days
-apart, then fewest km, then their keys, so the order is deterministic) and two groups are joined
+Grouping is greedy complete linkage: candidate pairs are taken strongest first (:class:`Strength`:
+most targets in common, fewest days apart, a shared event type, fewest km; then their keys, so
+the order is deterministic) and two groups are joined
 only if every report of one is compatible with every report of the other and no article would
 appear twice. Chains cannot drift: a report naming no target cannot bridge a mosque attack and a
 market attack, and reports three days apart cannot be joined through one in between.
@@ -45,7 +46,7 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from dashboard.aggregate import toll_range
 from dashboard.schema import EVENT_TYPES, Incident
@@ -270,8 +271,17 @@ def _day_gap(first: Profile, second: Profile) -> int:
     return max(0, max(first.span[0], second.span[0]) - min(first.span[1], second.span[1]))
 
 
-def match_strength(first: Profile, second: Profile, merge_km: float, merge_days: int) -> tuple[int, float] | None:
-    """(days apart, km apart) when two reports are compatible, else None; smaller is stronger."""
+class Strength(NamedTuple):
+    """How well two compatible reports match; the smaller sorts first and is joined first."""
+
+    shared_targets: int  # minus the number of targets both name: naming the same target counts most
+    days: int  # days apart
+    other_type: bool  # no event type in common
+    km: float  # km between their closest places (0 for a name match)
+
+
+def match_strength(first: Profile, second: Profile, merge_km: float, merge_days: int) -> Strength | None:
+    """How well two reports match when they are compatible, else None."""
     gap = _day_gap(first, second)
     if gap > merge_days:
         return None
@@ -284,7 +294,7 @@ def match_strength(first: Profile, second: Profile, merge_km: float, merge_days:
     distances = [d for a in first.places for b in second.places if (d := place_distance(a, b, merge_km)) is not None]
     if not distances:
         return None
-    return gap, min(distances)
+    return Strength(-len(first.targets & second.targets), gap, not first.types & second.types, min(distances))
 
 
 def compatible(first: Profile, second: Profile, merge_km: float, merge_days: int) -> bool:
@@ -402,9 +412,9 @@ def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -
             bundles.append([])
         bundles[ids[profile]].append(position)
     profiles = list(ids)
-    strengths: dict[tuple[int, int], tuple[int, float] | None] = {}
+    strengths: dict[tuple[int, int], Strength | None] = {}
 
-    def strength(a: int, b: int) -> tuple[int, float] | None:
+    def strength(a: int, b: int) -> Strength | None:
         if (a, b) not in strengths:
             strengths[a, b] = strengths[b, a] = match_strength(profiles[a], profiles[b], merge_km, merge_days)
         return strengths[a, b]

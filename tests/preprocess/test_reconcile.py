@@ -6,11 +6,13 @@ import dataclasses
 import datetime as dt
 import random
 import re
+from pathlib import Path
 
 import pytest
 
 from dashboard.aggregate import incidents_from_reports
 from dashboard.preprocess.reconcile import (
+    COMPATIBLE_TYPE_PAIRS,
     COMPATIBLE_TYPES,
     TARGETS,
     incident_id,
@@ -21,8 +23,10 @@ from dashboard.preprocess.reconcile import (
     types_compatible,
 )
 from dashboard.schema import EVENT_TYPES, Incident, to_frame, validate
+from dashboard.settings import SETTINGS
 
-KM, DAYS = 25.0, 2
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+KM, DAYS = DEFAULTS["merge_km"], DEFAULTS["merge_days"]  # the shipped behaviour
 DAY = dt.date(2021, 3, 14)
 
 # Kano, Nigeria, and places around it (facts, not test answers: any town would do).
@@ -246,7 +250,7 @@ def test_wildly_different_tolls(first: tuple, second: tuple, apart: bool) -> Non
 
 @pytest.mark.parametrize(
     ("precision", "offset", "merged"),
-    [("day", 2, True), ("day", 3, False), ("week", 9, True), ("week", 10, False),
+    [("day", DAYS, True), ("day", DAYS + 1, False), ("week", 7 + DAYS, True), ("week", 8 + DAYS, False),
      ("month", 16, True), ("month", 40, False)],
 )
 def test_vague_dates_match_the_days_they_may_mean(precision: str, offset: int, merged: bool) -> None:
@@ -259,7 +263,7 @@ def test_vague_dates_match_the_days_they_may_mean(precision: str, offset: int, m
 
 def test_an_undated_report_stands_for_its_publication_day() -> None:
     undated = dict(date=None, date_precision="unknown")
-    rows = [report("a.txt"), report("b.txt", published=DAY + dt.timedelta(days=2), **undated),
+    rows = [report("a.txt"), report("b.txt", published=DAY + dt.timedelta(days=DAYS), **undated),
             report("c.txt", published=DAY + dt.timedelta(days=9), **undated),
             report("d.txt", published=None, **undated)]
     assert groups(rows) == [{0, 1}, {2}, {3}]
@@ -276,7 +280,7 @@ def test_a_report_without_targets_cannot_bridge_two_different_targets() -> None:
 
 
 def test_dates_cannot_drift_through_a_chain() -> None:
-    rows = [report(f"{n}.txt", date=DAY + dt.timedelta(days=2 * n), published=DAY + dt.timedelta(days=2 * n + 1))
+    rows = [report(f"{n}.txt", date=DAY + dt.timedelta(days=DAYS * n), published=DAY + dt.timedelta(days=DAYS * n + 1))
             for n in range(3)]
     found = groups(rows)
     assert not any({0, 2} <= g for g in found)
@@ -326,3 +330,24 @@ def test_every_target_word_finds_its_own_target() -> None:
     for target, words in TARGETS.items():
         for word in words:
             assert target in targets_in(f"An attack on the {word} killed three."), word
+
+
+def test_a_report_naming_the_same_target_is_preferred_over_a_closer_date() -> None:
+    rows = [
+        report("a.txt", evidence="Gunmen attacked the central hotel."),
+        report("b.txt", "vague", evidence="Fighting went on in the city."),
+        report("b.txt", "hotel", date=DAY + dt.timedelta(days=1), evidence="The hotel siege ended."),
+    ]
+    assert groups(rows) == [{0, 2}, {1}]
+
+
+def test_readme_documents_the_targets_types_and_defaults() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: reconcile -->")[1].split("<!-- section:")[0]
+    for target in TARGETS:
+        assert target in section, target
+    for first, second in COMPATIBLE_TYPE_PAIRS:
+        assert f"{first} ~ {second}" in section or (second == "other" and "other ~ every type" in section), (first, second)
+    defaults = {s.name: s.default for s in SETTINGS}
+    for name in ("merge_km", "merge_days"):
+        assert f"| `{name}` | {defaults[name]:g} |" in section, name
