@@ -1,0 +1,74 @@
+"""Benchmark: articles per second for `dashboard build` on one core (prints figures, asserts nothing).
+
+About 1,000 articles are made by repeating the seed articles (read from ../shared/seeds, written
+only to a temporary folder) and short reports written for this benchmark, then built in-process
+with the process pinned to one core. The gazetteer's load is timed apart from the build.
+
+    python bench/build_speed.py [--articles 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.preprocess.gazetteer import load_gazetteer  # noqa: E402
+from dashboard.preprocess.pipeline import BuildOptions, run_build  # noqa: E402
+
+OWN_REPORTS = (
+    "Gunmen kill five at checkpoint\n\nGunmen killed five soldiers at a checkpoint near Baqubah on Monday, "
+    "police said. Two more were wounded. The attackers fled towards the village of Abu Saida.",
+    "Car bomb in market\n\nA car bomb exploded in a crowded market in Hillah on Thursday, killing at least 12 "
+    "people and wounding dozens, officials said. No group claimed the attack.",
+    "Militants seize town\n\nMilitants stormed the town of Tikrit at dawn on Saturday. Security forces said they "
+    "captured 14 fighters after clashes that left several dead on both sides.",
+    "Air strike hits convoy\n\nAn air strike hit a convoy west of Ramadi, killing as many as 20 fighters, the "
+    "coalition said on Wednesday. A hospital in Fallujah received 8 injured civilians.",
+)
+
+
+def make_corpus(folder: Path, count: int) -> int:
+    seeds = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in seeds] + list(OWN_REPORTS)
+    for index in range(count):
+        (folder / f"article_{index:05d}.txt").write_text(texts[index % len(texts)], encoding="utf-8")
+    return sum(len(t) for t in texts) // len(texts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+    started = time.perf_counter()
+    load_gazetteer()
+    load_seconds = time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary) / "articles"
+        folder.mkdir()
+        mean_chars = make_corpus(folder, args.articles)
+        options = BuildOptions(inputs=(folder,), out=Path(temporary) / "out.csv",
+                               incidents_out=Path(temporary) / "incidents.csv",
+                               settings={"geocoder": "none", "merge_km": 25.0, "merge_days": 2})
+        started = time.perf_counter()
+        summary = run_build(options)
+        seconds = time.perf_counter() - started
+
+    print(f"gazetteer load (in this process): {load_seconds * 1000:.0f} ms")
+    print(f"articles: {summary.articles_read} (mean {mean_chars} characters), rows: {summary.rows}, "
+          f"incidents: {summary.incidents}")
+    print(f"build on one core: {seconds:.2f} s = {summary.articles_read / seconds:.0f} articles/s (goal >= 200)")
+
+
+if __name__ == "__main__":
+    main()

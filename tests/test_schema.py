@@ -1,0 +1,99 @@
+"""schema: the record, validation of every rule, CSV neutralisation, atomic round trips."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import schema
+from dashboard.errors import SchemaError
+from dashboard.schema import C, Incident
+
+
+def make(**changes: object) -> Incident:
+    base = Incident(
+        incident_id="i1", date=dt.date(2020, 5, 1), date_precision="day", location="Town", mention="Town",
+        admin1="Province", country="Country", country_code="CC", latitude=10.5, longitude=20.25,
+        geo_precision="place", event_type="armed attack", killed_min=3, killed_max=5, injured_min=None,
+        injured_max=None, captured_min=None, captured_max=None, actor="Gunmen", source="Agency",
+        source_url="https://example.org/a", article="a.txt", title="Title", published=dt.date(2020, 5, 2),
+        evidence="Gunmen killed between three and five people in Town.",
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_columns_follow_the_record_in_the_documented_order() -> None:
+    assert schema.COLUMNS[:3] == ("incident_id", "date", "date_precision")
+    assert schema.COLUMNS[-1] == "evidence"
+    assert schema.INCIDENT_COLUMNS == schema.COLUMNS + ("sources",)
+    assert len(schema.COLUMNS) == 25
+
+
+def test_records_round_trip_through_csv_and_parquet(tmp_path: Path) -> None:
+    records = [make(), make(incident_id="i2", date=None, date_precision="unknown", latitude=None, longitude=None,
+                            geo_precision="", killed_min=None, killed_max=None, evidence="Town was named.",
+                            event_type="mention")]
+    for name in ("t.csv", "t.parquet"):
+        path = schema.write_table(schema.to_frame(records), tmp_path / name)
+        assert schema.from_frame(schema.read_table(path)) == records
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary file is left behind"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [({"event_type": "riot"}, "event_type"), ({"latitude": 123.0}, "latitude outside"),
+     ({"longitude": None}, "together"), ({"killed_min": 9, "killed_max": 2}, "killed_min is greater"),
+     ({"injured_min": -1}, "negative"), ({"evidence": " "}, "evidence is empty"),
+     ({"date": None}, "date is empty"), ({"geo_precision": "exact"}, "geo_precision")],
+)
+def test_validation_names_each_broken_rule(changes: dict, message: str) -> None:
+    with pytest.raises(SchemaError, match=message):
+        schema.validate(schema.to_frame([make(), make(**changes)]))
+
+
+def test_validation_reports_every_problem_at_once_and_the_missing_columns() -> None:
+    frame = schema.to_frame([make(event_type="riot", latitude=100.0)])
+    with pytest.raises(SchemaError) as caught:
+        schema.validate(frame)
+    assert len(caught.value.problems) == 2
+    with pytest.raises(SchemaError, match="missing column"):
+        schema.validate(frame.drop(columns=[C.evidence]))
+
+
+def test_a_text_that_is_not_a_number_in_a_toll_column_is_reported(tmp_path: Path) -> None:
+    path = schema.write_table(schema.to_frame([make()]), tmp_path / "t.csv")
+    path.write_text(path.read_text().replace(",3,5,", ",three,5,"))
+    with pytest.raises(SchemaError, match="killed_min"):
+        schema.read_table(path)
+
+
+def test_files_that_are_not_tables_get_a_schema_error(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("name,value\na,1\n")
+    (tmp_path / "x.parquet").write_bytes(b"not parquet")
+    for name in ("x.csv", "x.parquet", "missing.csv"):
+        with pytest.raises(SchemaError):
+            schema.read_table(tmp_path / name)
+
+
+def test_csv_neutralises_formulas_in_text_but_not_numbers() -> None:
+    frame = schema.to_frame([make(evidence="=HYPERLINK(\"http://x\")", actor="+cmd", title="-2+3", source="@SUM(A1)",
+                                  mention="\tTown", killed_min=0, killed_max=0)])
+    text = schema.to_csv_bytes(frame).decode()
+    row = pd.read_csv(pd.io.common.StringIO(text), dtype=str, keep_default_na=False).iloc[0]
+    assert row[C.evidence].startswith("'=") and row[C.actor] == "'+cmd" and row[C.title] == "'-2+3"
+    assert row[C.source] == "'@SUM(A1)" and row[C.mention] == "'\tTown"
+    assert row[C.killed_min] == "0" and row[C.latitude] == "10.5"
+    assert schema.neutralise_formula("'=already") == "'=already"
+    assert schema.neutralise_formula(-5) == -5
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
+    path = schema.write_table(schema.to_frame([make()]), tmp_path / "t.csv")
+    before = path.read_bytes()
+    with pytest.raises(SchemaError):
+        schema.write_table(schema.to_frame([make(event_type="nope")]), path)
+    assert path.read_bytes() == before
