@@ -260,6 +260,8 @@ def place_distance(first: Place, second: Place, merge_km: float) -> float | None
         region, other = (first, second) if first.region else (second, first)
         if region.name and region.name in (other.name, other.admin1):
             return 0.0
+        if region.admin1 and region.admin1 == other.admin1:  # a province row ("X Governorate", admin1 X)
+            return 0.0
         return None
     if first.point is not None and second.point is not None:
         km = _km(first.point, second.point)
@@ -358,12 +360,12 @@ def _place_keys(place: Place, merge_km: float) -> tuple[set[tuple], set[tuple]]:
 
     Points within ``merge_km`` fall in the same or neighbouring cells of a 3-D grid (a chord is
     never longer than its arc); a name match needs the same name; a region matches the places
-    whose name or province is its name.
+    whose name or province is its name, or whose province is its province.
     """
     filed: set[tuple] = {("name", place.name), ("admin1", place.admin1)}
     looked: set[tuple] = {("name", place.name)}
     if place.region:
-        looked.add(("admin1", place.name))
+        looked |= {("admin1", place.name), ("admin1", place.admin1)} if place.admin1 else {("admin1", place.name)}
     elif place.point is not None:
         x, y, z = _cell(place.point, merge_km)
         filed.add(("cell", x, y, z))

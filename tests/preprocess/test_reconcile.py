@@ -35,7 +35,7 @@ SABON_GARI = dict(location="Sabon Gari", admin1="Kano", country="Nigeria", count
                   latitude=12.0167, longitude=8.5333)  # a district of Kano with its own point, ~6.6 km away
 WUDIL = dict(location="Wudil", admin1="Kano", country="Nigeria", country_code="NG",
              latitude=11.8094, longitude=8.8453)  # a town ~35 km south-east of Kano
-KANO_STATE = dict(location="Kano", admin1="Kano", country="Nigeria", country_code="NG",
+KANO_STATE = dict(location="Kano State", admin1="Kano", country="Nigeria", country_code="NG",
                   latitude=11.75, longitude=8.5, geo_precision="region")
 
 
@@ -208,8 +208,13 @@ def test_same_name_in_another_country_stays_apart() -> None:
 def test_a_province_report_merges_with_a_town_of_that_province() -> None:
     rows = [report("a.txt", place=KANO_STATE), report("b.txt", place=WUDIL)]
     assert groups(rows) == [{0, 1}]
-    other_state = dict(KANO_STATE, location="Kaduna", admin1="Kaduna")
+    named_by_its_province = dict(KANO_STATE, location="Kano", admin1="")
+    assert groups([report("a.txt", place=named_by_its_province), report("b.txt", place=WUDIL)]) == [{0, 1}]
+    other_state = dict(KANO_STATE, location="Kaduna State", admin1="Kaduna")
     assert groups([report("a.txt", place=other_state), report("b.txt", place=WUDIL)]) == [{0}, {1}]
+    country = dict(KANO_STATE, location="Nigeria", admin1="")
+    assert groups([report("a.txt", place=country), report("b.txt", place=WUDIL)]) == [{0}, {1}]
+    assert groups([report("a.txt", place=country), report("b.txt", place=country)]) == [{0, 1}]
 
 
 @pytest.mark.parametrize(
