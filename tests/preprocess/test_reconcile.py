@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -356,3 +359,20 @@ def test_readme_documents_the_targets_types_and_defaults() -> None:
     defaults = {s.name: s.default for s in SETTINGS}
     for name in ("merge_km", "merge_days"):
         assert f"| `{name}` | {defaults[name]:g} |" in section, name
+
+
+def test_ids_do_not_depend_on_the_process_hash_seed() -> None:
+    # Sets and dicts of strings iterate in an order that changes with PYTHONHASHSEED.
+    script = (
+        "import random, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from test_reconcile import _corpus, ids, report, WUDIL\n"
+        "rows = _corpus() + [report(f'n{i}.txt', place=WUDIL if i % 2 else None) for i in range(8)]\n"
+        "print(ids(rows))\n"
+    )
+    here = Path(__file__).resolve()
+    outputs = {
+        subprocess.run([sys.executable, "-c", script, str(here.parents[2]), str(here.parent)], check=True,
+                       capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and outputs.pop().startswith("['")
