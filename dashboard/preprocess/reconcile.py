@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import datetime as dt
 import hashlib
 import math
 import re
@@ -129,8 +128,15 @@ _FIELDS_AFTER_ID = tuple(f.name for f in dataclasses.fields(Incident))[1:]
 assert dataclasses.fields(Incident)[0].name == "incident_id"
 
 
+def _word_pattern(word: str) -> str:
+    """A word or phrase, any spacing, singular or plural (mosque(s), church(es), ministry/ministries)."""
+    if word.endswith("y") and not word.endswith(("ay", "ey", "oy", "uy")):
+        return re.escape(word[:-1]).replace(r"\ ", r"\s+") + r"(?:y|ies)"
+    return re.escape(word).replace(r"\ ", r"\s+") + r"(?:e?s)?"
+
+
 def _target_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") + r"(?:e?s)?" for w in sorted(words, key=len, reverse=True))
+    alternatives = "|".join(_word_pattern(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
@@ -226,8 +232,9 @@ def _span(row: Incident) -> tuple[int, int] | None:
     if row.date_precision == "week":
         return day - WEEK_DAYS, day + WEEK_DAYS
     if row.date_precision == "month":
-        last = calendar.monthrange(row.date.year, row.date.month)[1]
-        return dt.date(row.date.year, row.date.month, 1).toordinal(), dt.date(row.date.year, row.date.month, last).toordinal()
+        first = row.date.replace(day=1)
+        last = row.date.replace(day=calendar.monthrange(row.date.year, row.date.month)[1])
+        return first.toordinal(), last.toordinal()
     return day, day
 
 
@@ -444,4 +451,5 @@ def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> 
     for unit, root in zip(units, roots):
         for row in unit.rows:
             new_ids[row] = incident_id(smallest[root])
-    return [Incident(new_id, *(getattr(row, name) for name in _FIELDS_AFTER_ID)) for row, new_id in zip(reports, new_ids)]
+    return [Incident(new_id, *(getattr(row, name) for name in _FIELDS_AFTER_ID))
+            for row, new_id in zip(reports, new_ids)]
