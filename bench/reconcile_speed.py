@@ -1,4 +1,4 @@
-"""Benchmark: reports per second through reconcile (prints figures; never part of the tests).
+"""Benchmark: reports per second through reconcile and aggregate (prints figures; never a test).
 
 Two made-up corpora of 1,000 articles: a realistic one (5 reports each, spread over 60 towns and
 90 days) and the worst case (every article reporting the same incident, as a repeated text does).
@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 import time
+from pathlib import Path
 
-from dashboard.preprocess.reconcile import reconcile
-from dashboard.schema import Incident
-from dashboard.settings import SETTINGS
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
+
+from dashboard.aggregate import incidents_from_reports  # noqa: E402
+from dashboard.preprocess.reconcile import reconcile  # noqa: E402
+from dashboard.schema import Incident, to_frame, validate  # noqa: E402
+from dashboard.settings import SETTINGS  # noqa: E402
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 START = dt.date(2020, 1, 1)
@@ -47,8 +52,13 @@ def timed(name: str, rows: list[Incident]) -> None:
     out = reconcile(rows, DEFAULTS["merge_km"], DEFAULTS["merge_days"])
     seconds = time.perf_counter() - started
     incidents = len({r.incident_id for r in out})
-    print(f"{name}: {len(rows)} reports -> {incidents} incidents in {seconds:.2f} s "
+    print(f"{name}: reconcile {len(rows)} reports -> {incidents} incidents in {seconds:.2f} s "
           f"({len(rows) / seconds:,.0f} reports/s)")
+    table = validate(to_frame(out))
+    started = time.perf_counter()
+    incidents_from_reports(table)
+    seconds = time.perf_counter() - started
+    print(f"{name}: aggregate {len(rows)} reports in {seconds:.2f} s ({len(rows) / seconds:,.0f} reports/s)")
 
 
 if __name__ == "__main__":

@@ -48,13 +48,17 @@ def toll_range(lows: Iterable[Any], highs: Iterable[Any]) -> tuple[int | None, i
 
 
 def _int(value: Any) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
+    return None if _missing(value) else int(value)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def _joined_unique(values: Iterable[Any], separator: str = JOIN) -> str:
     seen: dict[str, None] = {}
     for value in values:
-        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+        text = "" if _missing(value) else str(value).strip()
         for part in text.split(separator) if separator == JOIN else [text]:
             if part.strip():
                 seen.setdefault(part.strip(), None)
@@ -66,35 +70,40 @@ def _most_common(values: Iterable[str]) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
-def _summarise(group: pd.DataFrame) -> dict[str, Any]:
-    group = group.sort_values([C.published, C.article], kind="stable", na_position="last")
-    row: dict[str, Any] = {C.incident_id: group[C.incident_id].iloc[0]}
+def _missing_last(value: Any) -> tuple[bool, Any]:
+    """Sort key that puts empty values (None, NaT, NA) after every real one."""
+    return (True, 0) if _missing(value) else (False, value)
 
-    by_date = group.assign(_rank=group[C.date_precision].map(_DATE_RANK))
-    by_date = by_date.sort_values(["_rank", C.date], kind="stable", na_position="last").iloc[0]
+
+def _summarise(group: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rows of one incident (plain dicts: pandas per group costs ~15 ms, this ~20 us) -> one row."""
+    group = sorted(group, key=lambda r: (_missing_last(r[C.published]), r[C.article]))
+    row: dict[str, Any] = {C.incident_id: group[0][C.incident_id]}
+
+    by_date = min(group, key=lambda r: (_DATE_RANK.get(r[C.date_precision], len(_DATE_RANK)),
+                                        _missing_last(r[C.date])))
     row[C.date] = by_date[C.date]
     row[C.date_precision] = by_date[C.date_precision]
 
-    place_counts = Counter(group[C.location])
     # A row with a point beats one without, whatever its geo_precision says (it has no point to show).
-    by_place = group.assign(
-        _no_point=group[C.latitude].isna() | group[C.longitude].isna(),
-        _rank=group[C.geo_precision].map(_GEO_RANK).fillna(len(_GEO_RANK)),
-        _count=-group[C.location].map(place_counts),
-    ).sort_values(["_no_point", "_rank", "_count"], kind="stable").iloc[0]
+    place_counts = Counter(r[C.location] for r in group)
+    by_place = min(group, key=lambda r: (_missing(r[C.latitude]) or _missing(r[C.longitude]),
+                                         _GEO_RANK.get(r[C.geo_precision], len(_GEO_RANK)),
+                                         -place_counts[r[C.location]]))
     row.update({name: by_place[name] for name in _PLACE_FIELDS})
 
-    types = [t for t in group[C.event_type] if t != "mention"]
+    types = [r[C.event_type] for r in group if r[C.event_type] != "mention"]
     row[C.event_type] = _most_common(types) or "mention"
     for kind in TOLL_KINDS:
-        low, high = toll_range(group[f"{kind}_min"], group[f"{kind}_max"])
+        low, high = toll_range([r[f"{kind}_min"] for r in group], [r[f"{kind}_max"] for r in group])
         row[f"{kind}_min"], row[f"{kind}_max"] = low, high
-    row[C.actor] = _most_common(group[C.actor])
+    row[C.actor] = _most_common(r[C.actor] for r in group)
     for name in (C.source, C.source_url, C.article, C.title):
-        row[name] = _joined_unique(group[name])
-    row[C.published] = group[C.published].min()
-    row[C.evidence] = _joined_unique(group[C.evidence], EVIDENCE_JOIN)
-    row[SOURCES_COLUMN.name] = group[C.article].nunique()
+        row[name] = _joined_unique(r[name] for r in group)
+    published = [r[C.published] for r in group if not _missing(r[C.published])]
+    row[C.published] = min(published) if published else None
+    row[C.evidence] = _joined_unique((r[C.evidence] for r in group), EVIDENCE_JOIN)
+    row[SOURCES_COLUMN.name] = len({r[C.article] for r in group})
     return row
 
 
@@ -102,6 +111,8 @@ def incidents_from_reports(reports: pd.DataFrame) -> pd.DataFrame:
     """A validated report table -> one row per incident (``INCIDENT_COLUMNS``), in order of first report."""
     if reports.empty:
         return coerce(pd.DataFrame(columns=list(INCIDENT_COLUMNS)))
-    key = C.incident_id
-    rows = [_summarise(group) for _, group in reports[list(COLUMNS)].groupby(key, sort=False)]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for record in reports[list(COLUMNS)].to_dict("records"):
+        groups.setdefault(record[C.incident_id], []).append(record)
+    rows = [_summarise(group) for group in groups.values()]
     return coerce(pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS)))

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import functools
 import hashlib
 import math
 import re
@@ -135,19 +136,21 @@ def _word_pattern(word: str) -> str:
     return re.escape(word).replace(r"\ ", r"\s+") + r"(?:e?s)?"
 
 
-def _target_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(_word_pattern(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
-
-
-_TARGET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (target, _target_pattern(words)) for target, words in TARGETS.items()
+# One pattern for every target word; the name of the group that matched says which target it is.
+_TARGET_NAMES = tuple(TARGETS)
+_TARGET_PATTERN = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<t{n}>" + "|".join(_word_pattern(w) for w in sorted(TARGETS[target], key=len, reverse=True)) + ")"
+               for n, target in enumerate(_TARGET_NAMES))
+    + r")(?![\w-])",
+    re.IGNORECASE,
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def targets_in(text: str) -> frozenset[str]:
     """The targets (keys of :data:`TARGETS`) a sentence names."""
-    return frozenset(target for target, pattern in _TARGET_PATTERNS if pattern.search(text))
+    return frozenset(_TARGET_NAMES[int(m.lastgroup[1:])] for m in _TARGET_PATTERN.finditer(text) if m.lastgroup)
 
 
 def types_compatible(first: str, second: str) -> bool:
@@ -362,7 +365,8 @@ def _cell(point: tuple[float, float], merge_km: float) -> tuple[int, int, int]:
     return x, y, z
 
 
-def _place_keys(place: Place, merge_km: float) -> tuple[set[tuple], set[tuple]]:
+@functools.lru_cache(maxsize=65536)
+def _place_keys(place: Place, merge_km: float) -> tuple[frozenset[tuple], frozenset[tuple]]:
     """Blocking keys a place is filed under, and those it looks up: every compatible pair shares one.
 
     Points within ``merge_km`` fall in the same or neighbouring cells of a 3-D grid (a chord is
@@ -377,7 +381,7 @@ def _place_keys(place: Place, merge_km: float) -> tuple[set[tuple], set[tuple]]:
         x, y, z = _cell(place.point, merge_km)
         filed.add(("cell", x, y, z))
         looked |= {("cell", x + i, y + j, z + k) for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1)}
-    return filed, looked
+    return frozenset(filed), frozenset(looked)
 
 
 def _candidate_pairs(profiles: Sequence[Profile], merge_km: float, merge_days: int) -> set[tuple[int, int]]:
