@@ -28,10 +28,12 @@ Two reports are *compatible* (:func:`compatible`) when they come from different 
 
 Grouping is greedy complete linkage: candidate pairs are taken strongest first (:class:`Strength`:
 most targets in common, fewest days apart, a shared event type, fewest km; then their keys, so
-the order is deterministic) and two groups are joined
-only if every report of one is compatible with every report of the other and no article would
-appear twice. Chains cannot drift: a report naming no target cannot bridge a mosque attack and a
-market attack, and reports three days apart cannot be joined through one in between.
+the order is deterministic), and two groups are joined only if every report of one is compatible
+with every report of the other and no article would appear twice. Chains cannot drift: a report
+naming no target cannot bridge a mosque attack and a market attack, and reports more than
+``merge_days`` apart cannot be joined through one in between. Candidates are found through an
+index of days and place keys (:func:`_place_keys`), so the cost grows with the reports that could
+match, not with the square of the corpus.
 
 The id of an incident is a short hash of its smallest report key (article + extraction id):
 the same input gives the same ids, and an article that joins no incident changes no id.
