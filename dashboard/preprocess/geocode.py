@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
@@ -44,7 +44,7 @@ from geopy.exc import (
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
-from dashboard.errors import SettingError
+from dashboard.errors import GeocoderError, SettingError
 from dashboard.preprocess.gazetteer import Place
 from dashboard.preprocess.geoparse import Mention, ResolvedMention
 
@@ -120,13 +120,15 @@ class GeocoderStats:
     not_found: int = 0  # the service knew no such place
     implausible: int = 0  # answers too far from the article's places
     failed: Counter[str] = field(default_factory=Counter)  # names not answered, by reason
+    cache_error: str = ""  # why the cache was not used ("" when it was)
 
     def render(self) -> str:
         failures = ", ".join(f"{reason} {n}" for reason, n in sorted(self.failed.items()))
         line = (f"geocoder: {self.names} names, {self.requests} requests, {self.cached} from cache, "
                 f"{self.found} found, {self.not_found} not found, {self.implausible} implausible, "
                 f"{sum(self.failed.values())} failed")
-        return line + (f" ({failures})" if failures else "")
+        line += f" ({failures})" if failures else ""
+        return line + (f"; cache not used: {self.cache_error}" if self.cache_error else "")
 
 
 class AnswerCache:
@@ -157,14 +159,26 @@ class AnswerCache:
         return self._connection
 
     def get(self, key: str) -> list[dict[str, Any]] | None:
-        """The stored answer to ``key``, or None when it was never stored."""
-        row = self._connect().execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
-        return None if row is None else json.loads(row[0])
+        """The stored answer to ``key``, or None when it was never stored (or is unreadable)."""
+        try:
+            row = self._connect().execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
+        except (sqlite3.Error, OSError) as err:
+            raise GeocoderError(f"geocoder cache {self.path} cannot be read: {err}") from err
+        if row is None:
+            return None
+        try:
+            answer = json.loads(row[0])
+        except ValueError:
+            return None  # a damaged entry is asked again
+        return answer if isinstance(answer, list) and all(map(_valid_raw, answer)) else None
 
     def put(self, key: str, answer: list[dict[str, Any]]) -> None:
         stored = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        self._connect().execute("INSERT OR REPLACE INTO answers (key, answer, stored) VALUES (?, ?, ?)",
-                                (key, json.dumps(answer, sort_keys=True), stored))
+        try:
+            self._connect().execute("INSERT OR REPLACE INTO answers (key, answer, stored) VALUES (?, ?, ?)",
+                                    (key, json.dumps(answer, sort_keys=True), stored))
+        except (sqlite3.Error, OSError) as err:
+            raise GeocoderError(f"geocoder cache {self.path} cannot be written: {err}") from err
 
     def close(self) -> None:
         if self._connection is not None:
@@ -191,7 +205,7 @@ class _Failure(Exception):
 class Geocoder:
     """Nominatim through geopy, rate limited, cached, with a time budget per build (one per build)."""
 
-    def __init__(self, config: GeocoderConfig, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, config: GeocoderConfig) -> None:
         self.config = config
         self.stats = GeocoderStats()
         self.cache = AnswerCache(config.cache_dir)
@@ -205,7 +219,6 @@ class Geocoder:
         # Retries are ours (Retry-After, budget), so the limiter only spaces the requests.
         self._limited = RateLimiter(self._nominatim.geocode, min_delay_seconds=MIN_DELAY_SECONDS,
                                     max_retries=0, swallow_exceptions=False)
-        self._sleep = sleep
         self._spent = 0.0
         self._consecutive_failures = 0
         self._stopped = ""  # why the geocoder stopped asking ("" while it still asks)
@@ -233,7 +246,7 @@ class Geocoder:
             self.stats.failed["no context"] += 1
             return None
         key = self._key(query)
-        answer = self.cache.get(key)
+        answer = self._cached(key)
         if answer is not None:
             self.stats.cached += 1
         else:
@@ -242,7 +255,7 @@ class Geocoder:
             except _Failure as failure:
                 self.stats.failed[failure.reason] += 1
                 return None
-            self.cache.put(key, answer)
+            self._store(key, answer)
         if not answer:
             self.stats.not_found += 1
             return None
@@ -253,6 +266,23 @@ class Geocoder:
                 return ResolvedMention(mention, place, place.latitude, place.longitude, "place")
         self.stats.implausible += 1
         return None
+
+    def _cached(self, key: str) -> list[dict[str, Any]] | None:
+        if self.stats.cache_error:
+            return None
+        try:
+            return self.cache.get(key)
+        except GeocoderError as err:  # an unusable cache costs speed, never the build
+            self.stats.cache_error = str(err)
+            return None
+
+    def _store(self, key: str, answer: list[dict[str, Any]]) -> None:
+        if self.stats.cache_error:
+            return
+        try:
+            self.cache.put(key, answer)
+        except GeocoderError as err:
+            self.stats.cache_error = str(err)
 
     def _key(self, query: _Query) -> str:
         return json.dumps({"url": self.config.url, "q": " ".join(query.text.casefold().split()),
@@ -294,7 +324,7 @@ class Geocoder:
                     # Waiting as asked would spend the budget: stop asking, as the server wants.
                     self._stopped = "rate limited"
                     raise _Failure("rate limited") from err
-                self._sleep(wait)
+                time.sleep(wait)
             finally:
                 self._spent += time.monotonic() - started
         raise AssertionError("unreachable")  # the loop returns or raises
@@ -388,26 +418,32 @@ def _make_query(mention: Mention, context: Sequence[ResolvedMention]) -> _Query 
                       and 0 <= r.mention.start - mention.end <= QUALIFIER_GAP), None)
     text = " ".join(mention.text.split())
     if qualifier is not None:
-        return _Query(text, (qualifier.country_code.lower(),), None, qualifier)
+        box = _viewbox([(qualifier.latitude, qualifier.longitude)]) if qualifier.kind == "admin1" else None
+        return _Query(text, (qualifier.country_code.lower(),), box, qualifier)
     codes = Counter(r.place.country_code.lower() for r in context if r.place is not None and r.place.country_code)
     if not codes:
         return None
     points = _points(context)
-    viewbox = None
-    if points:
-        lats, lons = [p[0] for p in points], [p[1] for p in points]
-        viewbox = ((round(max(min(lats) - VIEWBOX_MARGIN_DEGREES, -90.0), 1),
-                    round(max(min(lons) - VIEWBOX_MARGIN_DEGREES, -180.0), 1)),
-                   (round(min(max(lats) + VIEWBOX_MARGIN_DEGREES, 90.0), 1),
-                    round(min(max(lons) + VIEWBOX_MARGIN_DEGREES, 180.0), 1)))
     # The focus country first; Nominatim takes the list as a filter.
     ordered = tuple(code for code, _ in sorted(codes.items(), key=lambda item: (-item[1], item[0])))
-    return _Query(text, ordered, viewbox, None)
+    return _Query(text, ordered, _viewbox(points) if points else None, None)
+
+
+def _viewbox(points: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The box around ``points`` with a margin, rounded so that the cache key stays stable."""
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return ((round(max(min(lats) - VIEWBOX_MARGIN_DEGREES, -90.0), 1),
+             round(max(min(lons) - VIEWBOX_MARGIN_DEGREES, -180.0), 1)),
+            (round(min(max(lats) + VIEWBOX_MARGIN_DEGREES, 90.0), 1),
+             round(min(max(lons) + VIEWBOX_MARGIN_DEGREES, 180.0), 1)))
 
 
 def _plausible(place: Place, query: _Query, context: Sequence[ResolvedMention], max_km: float) -> bool:
-    if query.qualifier is not None:
-        return place.country_code == query.qualifier.country_code.upper()
+    qualifier = query.qualifier
+    if qualifier is not None:  # "X, Syria": in Syria; "X, Nineveh": in Iraq, near Nineveh
+        in_country = place.country_code == qualifier.country_code.upper()
+        return in_country and (qualifier.kind == "country" or distance_km(
+            place.latitude, place.longitude, qualifier.latitude, qualifier.longitude) <= max_km)
     points = _points(context)
     if points:
         return min(distance_km(place.latitude, place.longitude, lat, lon) for lat, lon in points) <= max_km

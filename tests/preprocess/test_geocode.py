@@ -325,3 +325,33 @@ def test_konduga_near_maiduguri_resolves_in_nigeria(tmp_path: Path) -> None:
         [row] = geocoder.resolve([unknown("Konduga")], article)
     assert row.place is not None and row.place.country == "Nigeria" and row.geo_precision == "place"
     assert server.received[0].params["countrycodes"] == "ng"
+
+
+def test_an_unusable_cache_costs_speed_never_the_build(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, \
+            make(server.url, not_a_folder) as geocoder:
+        [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
+    assert row.geo_precision == "place" and geocoder.stats.found == 1
+    assert "cannot be read" in geocoder.stats.cache_error
+    assert "cache not used" in geocoder.stats.render() and "\n" not in geocoder.stats.render()
+
+
+def test_a_damaged_cache_entry_is_asked_again(tmp_path: Path) -> None:
+    with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server:
+        with make(server.url, tmp_path) as geocoder:
+            key = geocoder._key(_query("Tuz Khurmatu"))
+            geocoder.cache.put(key, [{"lat": "not a number"}])
+            [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
+    assert row.geo_precision == "place" and len(server.received) == 1 and geocoder.stats.cached == 0
+
+
+def test_a_province_named_right_after_keeps_the_answer_near_it(tmp_path: Path) -> None:
+    name = unknown("Tuz Khurmatu", 100)
+    province = at(KIRKUK_PROVINCE, name.end + 2)  # "Tuz Khurmatu, Kirkuk"
+    with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, \
+            make(server.url, tmp_path) as geocoder:
+        [row] = geocoder.resolve([name], [province])
+    assert row.geo_precision == "place"
+    assert server.received[0].params["countrycodes"] == "iq" and "viewbox" in server.received[0].params
