@@ -3,6 +3,7 @@
 In: the article's unknown place mentions (from :mod:`dashboard.preprocess.unknown_names`) and the
 places geoparsing already resolved in the same article (the context). Out: one
 :class:`ResolvedMention` per unknown mention, in the same order, never an exception.
+:func:`add_unknown_places` does both steps for the pipeline: geoparse's rows in, all rows out.
 
 The chain: the gazetteer has already been asked (by geoparse). When the build enables it, geopy's
 real :class:`geopy.geocoders.Nominatim` is asked next, behind geopy's
@@ -28,7 +29,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
@@ -47,6 +48,7 @@ from geopy.geocoders import Nominatim
 from dashboard.errors import GeocoderError, SettingError
 from dashboard.preprocess.gazetteer import Place
 from dashboard.preprocess.geoparse import Mention, ResolvedMention
+from dashboard.preprocess.unknown_names import find_unknown_names
 
 #: Nominatim's usage policy: at most one request per second.
 MIN_DELAY_SECONDS = 1.0
@@ -374,6 +376,22 @@ def make_geocoder(settings: Mapping[str, Any]) -> Geocoder | None:
         return Geocoder(config)
     except ConfigurationError as err:  # e.g. geopy's own sample user agent on the public server
         raise SettingError(f"--user-agent: {err}".splitlines()[0]) from err
+
+
+def add_unknown_places(text: str, found: list[ResolvedMention], is_known: Callable[[str], bool],
+                       geocoder: Geocoder | None) -> list[ResolvedMention]:
+    """Geoparse's places plus the ones it lacks, in text order: the pipeline's one call here.
+
+    ``found`` is geoparse's output for ``text``; its unresolved mentions and the names that
+    :func:`find_unknown_names` notices around them go to the geocoder (or straight to the
+    fallback when there is none); its resolved places are their context and stay as they are.
+    """
+    context = [r for r in found if r.place is not None]
+    unknown = [r.mention for r in found if r.place is None]
+    unknown += find_unknown_names(text, is_known, [(r.mention.start, r.mention.end) for r in found])
+    unknown.sort(key=lambda mention: mention.start)
+    added = geocoder.resolve(unknown, context) if geocoder is not None else fall_back(unknown, context)
+    return sorted([*context, *added], key=lambda r: (r.mention.start, r.mention.end))
 
 
 def fall_back(unknown: list[Mention], context: list[ResolvedMention]) -> list[ResolvedMention]:

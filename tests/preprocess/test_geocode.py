@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from dashboard.preprocess.geocode import (
     fall_back,
     _make_query,
     _Query,
+    add_unknown_places,
     make_geocoder,
 )
 from dashboard.preprocess.geoparse import Mention, ResolvedMention
@@ -254,16 +256,16 @@ def test_at_most_one_request_per_second_reaches_the_server(tmp_path: Path) -> No
 
 
 def test_a_rerun_is_served_from_the_cache_with_the_server_stopped(tmp_path: Path) -> None:
-    names = [unknown("Tuz Khurmatu", 100), unknown("Aruba", 150), unknown("Qaryat Nowhere", 200)]
-    replies = {"Tuz Khurmatu": fixture("tuz_khurmatu"), "Aruba": fixture("aruba_island")}
-    with NominatimServer(replies) as server, make(server.url, tmp_path) as first:
+    names = [unknown("Tuz Khurmatu", 100), unknown("Qaryat Nowhere", 200)]
+    with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, make(server.url, tmp_path) as first:
         rows = first.resolve(names, KIRKUK_ARTICLE)
-    # Same URL, nothing listening any more: every answer must come from the cache.
+    assert [r.geo_precision for r in rows] == ["place", "town"]
+    # Same URL, nothing listening any more: every answer, the hit and the miss, must come from the cache.
     with make(server.url, tmp_path) as second:
         assert second.resolve(names, KIRKUK_ARTICLE) == rows
-    assert second.stats.requests == 0 and second.stats.cached == 3 and not second.stats.failed
-    assert (second.stats.found, second.stats.implausible, second.stats.not_found) == (1, 1, 1)
-    assert "3 from cache" in second.stats.render()
+    assert second.stats.requests == 0 and second.stats.cached == 2 and not second.stats.failed
+    assert (second.stats.found, second.stats.not_found) == (1, 1)
+    assert "2 from cache" in second.stats.render()
 
 
 def _write_answers(folder: str, worker: int) -> None:
@@ -274,7 +276,8 @@ def _write_answers(folder: str, worker: int) -> None:
 
 
 def test_the_cache_is_safe_for_several_processes(tmp_path: Path) -> None:
-    context = multiprocessing.get_context("spawn")
+    # fork: the workers need this module's function, and no server thread runs in this test.
+    context = multiprocessing.get_context("fork")
     workers = [context.Process(target=_write_answers, args=(str(tmp_path), w)) for w in range(4)]
     for worker in workers:
         worker.start()
@@ -355,3 +358,52 @@ def test_a_province_named_right_after_keeps_the_answer_near_it(tmp_path: Path) -
         [row] = geocoder.resolve([name], [province])
     assert row.geo_precision == "place"
     assert server.received[0].params["countrycodes"] == "iq" and "viewbox" in server.received[0].params
+
+
+# --- the pipeline's call: geoparse's rows in, all rows out -----------------------------------------
+
+def _stub_geoparse(text: str, places: list[Place]) -> list[ResolvedMention]:
+    """A stand-in for geoparse: every whole-word occurrence of the given places."""
+    found = [ResolvedMention(Mention(m.group(), m.start(), m.end()), place, place.latitude, place.longitude, "place")
+             for place in places for m in re.finditer(rf"\b{re.escape(place.name)}\b", text)]
+    return sorted(found, key=lambda r: r.mention.start)
+
+
+TEXT = ("Gunmen attacked Kirkuk at dawn. Fighting spread to the Wahid Huzairan neighbourhood and to "
+        "the village of Tuz Khurmatu, while a mortar hit Hawija. Kirkuk police said the Qaryat Nowhere "
+        "district was calm.")
+
+
+def test_unknown_places_are_added_in_text_order_and_geoparse_rows_stay(tmp_path: Path) -> None:
+    found = _stub_geoparse(TEXT, [KIRKUK, HAWIJA])
+    unresolved = ResolvedMention(Mention("Qaryat Nowhere", TEXT.index("Qaryat"), TEXT.index("Qaryat") + 14),
+                                 None, None, None, "")
+    found = sorted([*found, unresolved], key=lambda r: r.mention.start)
+    with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, \
+            make(server.url, tmp_path) as geocoder:
+        rows = add_unknown_places(TEXT, found, known, geocoder)
+    assert [r.mention.text for r in rows] == ["Kirkuk", "Wahid Huzairan", "Tuz Khurmatu", "Hawija", "Kirkuk",
+                                              "Qaryat Nowhere"]
+    assert [r for r in rows if r.mention.text in ("Kirkuk", "Hawija")] == [r for r in found if r.place]
+    precision = {r.mention.text: r.geo_precision for r in rows}
+    assert precision["Tuz Khurmatu"] == "place" and precision["Wahid Huzairan"] == "town"
+    assert precision["Qaryat Nowhere"] == "town"
+    assert {r.params["q"] for r in server.received} == {"Wahid Huzairan", "Tuz Khurmatu", "Qaryat Nowhere"}
+
+
+def known(name: str) -> bool:
+    return name.casefold() in {"kirkuk", "hawija"}
+
+
+def test_on_the_seeds_no_geocoder_and_an_unreachable_one_give_the_same_rows(seeds_dir: Path,
+                                                                          tmp_path: Path) -> None:
+    # The pipeline-level version of this check belongs with the pipeline; here geoparse is stubbed.
+    with make(closed_port_url(), tmp_path) as geocoder:
+        for article in sorted(seeds_dir.glob("*.txt")):
+            text = article.read_text(encoding="utf-8")
+            found = _stub_geoparse(text, [KIRKUK, HAWIJA, IRAQ])
+            offline = add_unknown_places(text, found, known, None)
+            assert add_unknown_places(text, found, known, geocoder) == offline
+            assert all(text[r.mention.start:r.mention.end] == r.mention.text for r in offline)
+            assert len(offline) > len(found)  # the seeds name places the stub does not know
+    assert geocoder.stats.requests == 3 and set(geocoder.stats.failed) == {"unavailable", "service down"}
