@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import overload
 
 from dashboard.preprocess.geoparse import Mention
 
@@ -115,6 +116,8 @@ MAX_NAME_WORDS = 5
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")
 _POSSESSIVE = re.compile(r"['’]s$")
 _SPACE = (" ", "\u00a0")
+_CUE_FORMS = frozenset(form for word in WEAK_CUES | DIRECTIONS | AREA_NOUNS | FEATURE_NOUNS
+                       for form in (word, word.capitalize(), word.upper()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,22 +126,70 @@ class _Token:
     text: str
     start: int
     end: int
+    lower: str  # case-folded, without a possessive 's
+    possessive: bool
 
-    @property
-    def lower(self) -> str:
-        return _POSSESSIVE.sub("", self.text).casefold()
 
-    @property
-    def possessive(self) -> bool:
-        return bool(_POSSESSIVE.search(self.text))
+class _Tokens(Sequence[_Token]):
+    """The words of a text, each made into a :class:`_Token` only when looked at.
+
+    Making every word of every article into an object costs more than the rest of the stage;
+    the cues are found on the bare words and only the words around them are looked at.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._matches = list(_TOKEN.finditer(text))
+        self._made: dict[int, _Token] = {}
+
+    def __len__(self) -> int:
+        return len(self._matches)
+
+    @overload
+    def __getitem__(self, index: int) -> _Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_Token]: ...
+
+    def __getitem__(self, index: int | slice) -> _Token | Sequence[_Token]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        token = self._made.get(index)
+        if token is None:
+            match = self._matches[index]  # IndexError past the end, as a sequence should
+            word = match.group()
+            bare = _POSSESSIVE.sub("", word)
+            token = _Token(index, word, match.start(), match.end(), bare.casefold(), bare != word)
+            self._made[index] = token
+        return token
+
+    def cues(self) -> list[int]:
+        """Indices of the words that may be cues (lower case, Capitalised or UPPER case)."""
+        return [i for i, word in enumerate(map(re.Match.group, self._matches)) if word in _CUE_FORMS]
 
 
 def find_unknown_names(text: str, is_known: Callable[[str], bool],
                        taken: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """Capitalised names that a context cue marks as places, not known and not overlapping ``taken``."""
-    tokens = [_Token(i, m.group(), m.start(), m.end()) for i, m in enumerate(_TOKEN.finditer(text))]
+    spans = _candidates(text, _Tokens(text))
+    names: list[Mention] = []
+    # At one start the longest candidate is tried first ("Domiz camp" before "Domiz").
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        name = text[start:end]
+        if names and names[-1].end > start:
+            continue
+        if is_known(name) or any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        names.append(Mention(name, start, end))
+    return names
+
+
+def _candidates(text: str, tokens: _Tokens) -> set[tuple[int, int]]:
+    """Every span a cue marks in ``tokens``, before the known / taken / overlap checks."""
     spans: set[tuple[int, int]] = set()
-    for i, token in enumerate(tokens):
+    for i in tokens.cues():
+        token = tokens[i]
         word = token.lower
         following = tokens[i + 1].lower if i + 1 < len(tokens) else ""
         if word in WEAK_CUES:
@@ -151,16 +202,7 @@ def find_unknown_names(text: str, is_known: Callable[[str], bool],
             # A capitalised feature noun is part of the name ("Tahrir Square"); "Baghdad market" is Baghdad.
             named = word in FEATURE_NOUNS and token.text[:1].isupper()
             spans.update((start, token.end if named else end) for start, end in span)
-    names: list[Mention] = []
-    # At one start the longest candidate is tried first ("Domiz camp" before "Domiz").
-    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
-        name = text[start:end]
-        if names and names[-1].end > start:
-            continue
-        if is_known(name) or any(start < t_end and t_start < end for t_start, t_end in taken):
-            continue
-        names.append(Mention(name, start, end))
-    return names
+    return spans
 
 
 def _skip_the(tokens: Sequence[_Token], i: int) -> int:
