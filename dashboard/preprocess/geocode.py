@@ -480,7 +480,7 @@ def _valid_raw(raw: Any) -> bool:
 
 def _place(raw: Mapping[str, Any]) -> Place:
     """A Nominatim answer as a gazetteer Place (key ``osm:<type>/<id>`` when the answer has one)."""
-    address = raw.get("address") if isinstance(raw.get("address"), dict) else {}
+    address: Mapping[str, Any] = raw["address"] if isinstance(raw.get("address"), dict) else {}
     latitude, longitude = float(raw["lat"]), float(raw["lon"])
     display = str(raw.get("display_name") or "")
     name = str(raw.get("name") or display.split(",")[0]).strip()

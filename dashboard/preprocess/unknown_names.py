@@ -20,8 +20,8 @@ hold for English news anywhere.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import overload
 
 from dashboard.preprocess.geoparse import Mention

@@ -44,6 +44,11 @@ def at(place: Place, start: int) -> ResolvedMention:
                            place.latitude, place.longitude, "place")
 
 
+def point(row: ResolvedMention) -> tuple[float, float]:
+    assert row.latitude is not None and row.longitude is not None
+    return row.latitude, row.longitude
+
+
 def unknown(text: str, start: int = 100) -> Mention:
     return Mention(text, start, start + len(text))
 
@@ -100,7 +105,7 @@ def test_a_hit_resolves_the_name_and_the_request_follows_the_policy(tmp_path: Pa
     assert row.place is not None and row.place.name == "Tuz Khurmatu"
     assert (row.place.country_code, row.place.admin1, row.place.kind) == ("IQ", "Saladin Governorate", "town")
     assert row.geo_precision == "place"
-    assert distance_km(row.latitude, row.longitude, 34.8833, 44.6333) < 1
+    assert distance_km(*point(row), 34.8833, 44.6333) < 1
     [request] = server.received
     assert request.path == "/search" and request.user_agent == "incident-map-tests"
     assert request.params["countrycodes"] == "iq" and request.params["addressdetails"] == "1"
@@ -134,7 +139,7 @@ def test_the_first_plausible_candidate_is_kept(tmp_path: Path) -> None:
     with NominatimServer({"Rochester": fixture("rochester")}) as server, make(server.url, tmp_path) as geocoder:
         [row] = geocoder.resolve([unknown("Rochester")], article)
     assert row.place is not None and row.place.admin1 == "Minnesota"
-    assert distance_km(row.latitude, row.longitude, MINNEAPOLIS.latitude, MINNEAPOLIS.longitude) < 150
+    assert distance_km(*point(row), MINNEAPOLIS.latitude, MINNEAPOLIS.longitude) < 150
 
 
 def test_a_far_place_is_kept_when_the_text_names_its_country_right_after(tmp_path: Path) -> None:
@@ -143,7 +148,7 @@ def test_a_far_place_is_kept_when_the_text_names_its_country_right_after(tmp_pat
     with NominatimServer({"Tal Abyad": fixture("tal_abyad")}) as server, make(server.url, tmp_path) as geocoder:
         [row] = geocoder.resolve([name], [*KIRKUK_ARTICLE, syria_after])
     assert row.place is not None and row.place.country_code == "SY" and row.geo_precision == "place"
-    assert distance_km(row.latitude, row.longitude, KIRKUK.latitude, KIRKUK.longitude) > 300
+    assert distance_km(*point(row), KIRKUK.latitude, KIRKUK.longitude) > 300
     assert server.received[0].params["countrycodes"] == "sy"
 
 
