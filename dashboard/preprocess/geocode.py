@@ -65,6 +65,9 @@ VIEWBOX_MARGIN_DEGREES = 1.0
 #: A country or province named at most this many characters after the mention qualifies it
 #: ("Tal Abyad, Syria", "X in Syria"): the text says where it is, however far.
 QUALIFIER_GAP = 4
+#: A city or town named at most this many characters after an unknown name is the town it belongs
+#: to in the fallback (" neighbourhood of ", ", a village south of ").
+OWNER_GAP = 30
 #: Place kinds that stand for a town in the fallback, and for a region.
 TOWN_KINDS = frozenset({"city", "town"})
 REGION_KINDS = frozenset({"admin1", "region", "country"})
@@ -395,15 +398,36 @@ def add_unknown_places(text: str, found: list[ResolvedMention], is_known: Callab
 
 
 def fall_back(unknown: list[Mention], context: list[ResolvedMention]) -> list[ResolvedMention]:
-    """Each unknown mention placed at the article's focus town ("town"), else its focus region
-    ("region"), else left without a point; the mention's own words are kept."""
+    """Each unknown mention placed at the town it belongs to, with the mention's own words kept.
+
+    That town is the city or town named right after it ("the village of X, south of Y", "the X
+    neighbourhood of Y"), else the article's focus town (the one it names most often), both with
+    ``geo_precision`` "town"; else the focus province or country ("region"); else no point.
+    """
     town = _focus(context, TOWN_KINDS)
     region = None if town is not None else _focus(context, REGION_KINDS)
-    if town is not None:
-        return [ResolvedMention(m, town, town.latitude, town.longitude, "town") for m in unknown]
-    if region is not None:
-        return [ResolvedMention(m, region, region.latitude, region.longitude, "region") for m in unknown]
-    return [ResolvedMention(m, None, None, None, "") for m in unknown]
+    rows = []
+    for mention in unknown:
+        place, precision = _owner(mention, context) or town, "town"
+        if place is None:
+            place, precision = region, "region"
+        if place is None:
+            rows.append(ResolvedMention(mention, None, None, None, ""))
+        else:
+            rows.append(ResolvedMention(mention, place, place.latitude, place.longitude, precision))
+    return rows
+
+
+def _owner(mention: Mention, context: Iterable[ResolvedMention]) -> Place | None:
+    """The city or town named next after ``mention``, at most OWNER_GAP characters on."""
+    after = [r for r in context if r.place is not None and r.mention.start >= mention.end]
+    if not after:
+        return None
+    nearest = min(after, key=lambda r: r.mention.start)
+    place = nearest.place
+    if place is None or place.kind not in TOWN_KINDS or nearest.mention.start - mention.end > OWNER_GAP:
+        return None
+    return place
 
 
 def _focus(context: Iterable[ResolvedMention], kinds: frozenset[str]) -> Place | None:

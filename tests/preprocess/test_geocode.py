@@ -412,3 +412,16 @@ def test_on_the_seeds_no_geocoder_and_an_unreachable_one_give_the_same_rows(seed
             assert all(text[r.mention.start:r.mention.end] == r.mention.text for r in offline)
             assert len(offline) > len(found)  # the seeds name places the stub does not know
     assert geocoder.stats.requests == 3 and set(geocoder.stats.failed) == {"unavailable", "service down"}
+
+
+def test_fall_back_prefers_the_town_named_right_after_the_name() -> None:
+    # "... Kirkuk ... Kirkuk ... the village of Qaryat Nowhere, south of Hawija ..."
+    name = unknown("Qaryat Nowhere", 200)
+    context = [at(KIRKUK, 0), at(KIRKUK, 90), at(HAWIJA, name.end + len(", south of "))]
+    [row] = fall_back([name], context)
+    assert (row.place, row.geo_precision) == (HAWIJA, "town")
+    # Farther on, or behind another place, the town named next is not its town.
+    far = [at(KIRKUK, 0), at(KIRKUK, 90), at(HAWIJA, name.end + 60)]
+    assert fall_back([name], far)[0].place == KIRKUK
+    behind = [at(KIRKUK, 0), at(KIRKUK, 90), at(IRAQ, name.end + 2), at(HAWIJA, name.end + 9)]
+    assert fall_back([name], behind)[0].place == KIRKUK
