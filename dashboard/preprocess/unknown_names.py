@@ -76,6 +76,9 @@ ORGANISATION_WORDS = frozenset({
     "league", "society", "fund", "program", "programme", "mission", "facebook", "twitter", "telegram",
     "youtube", "whatsapp", "instagram", "tiktok", "daily", "herald", "tribune", "journal", "gazette",
     "magazine", "monitor", "observatory", "watch", "cross", "crescent", "nations",
+    # armed groups, often written after "in" or "near" ("fighters in the Peshmerga")
+    "peshmerga", "hashd", "taliban", "shabaab", "haram", "hezbollah", "hizbollah", "hamas", "houthi",
+    "houthis", "daesh", "qaeda", "nusra", "wagner", "janjaweed", "militia", "militias", "rebels",
 })
 #: Nationalities, ethnic groups, faiths and languages: adjectives, not places ("the Kurdish village").
 ADJECTIVES = frozenset({
@@ -107,8 +110,9 @@ COMMON_WORDS = frozenset({
     "militants", "fighters", "gunmen", "sources", "meanwhile", "however", "also", "later", "earlier",
     "then", "now", "according", "said", "says", "source", "photo", "image", "video", "update", "breaking",
 })
-#: Lower-case particles inside names ("Bab al Sheikh", "Ras el Ain").
-PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ul", "ed", "bin", "ibn", "bint",
+#: Lower-case particles inside names ("Bab al Sheikh", "Ras el Ain", "Dasht-e-Barchi", "Mazar-i-Sharif").
+PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ul", "ud", "ur", "ed", "e", "i",
+                       "ye", "bin", "ibn", "bint",
                        "de", "del", "della", "di", "da", "do", "dos", "das", "du", "la", "le", "les", "van",
                        "von", "der"})
 

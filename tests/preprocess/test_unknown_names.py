@@ -35,6 +35,8 @@ def names(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[str]:
     ("Clashes erupted in the Sheikh Maqsoud neighbourhood of Aleppo.", ["Sheikh Maqsoud"]),
     ("Insurgents stormed the town of Konduga, near Maiduguri.", ["Konduga"]),
     ("Farmers were killed in Rann, in the Kala Balge district.", ["Rann", "Kala Balge"]),
+    ("A bomb hit a school in Kabul's Dasht-e-Barchi district.", ["Dasht-e-Barchi"]),
+    ("Militants attacked a post in Boulkessi, close to the border.", ["Boulkessi"]),
 ])
 def test_a_cue_marks_an_unknown_name(text: str, expected: list[str]) -> None:
     assert names(text) == expected
@@ -53,6 +55,7 @@ def test_a_cue_marks_an_unknown_name(text: str, expected: list[str]) -> None:
     "He said in Smith's view the town was lost.",  # a possessive after a weak cue: a person
     "Gunmen struck in Kirkuk and near Mosul.",  # known places
     "The blast hit a Baghdad market.",  # a lower-case feature noun is not part of the name
+    "Fighters in the Peshmerga shelled positions near Taliban lines.",  # armed groups
 ])
 def test_no_place_is_invented(text: str) -> None:
     assert names(text) == []
