@@ -191,13 +191,13 @@ def _query(text: str) -> _Query:  # the query the tests' Kirkuk article makes fo
 
 
 def test_a_slow_server_times_out(tmp_path: Path) -> None:
-    with NominatimServer({"Tuz Khurmatu": Reply(body=b"[]", delay=2.0)}) as server, \
+    with NominatimServer({"Tuz Khurmatu": Reply(body=b"[]", delay=5.0)}) as server, \
             make(server.url, tmp_path, geocoder_timeout=0.3) as geocoder:
         started = time.monotonic()
         [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
         took = time.monotonic() - started
     assert geocoder.stats.failed == {"timeout": 1} and row.geo_precision == "town"
-    assert took < 1.5 and len(server.received) == 1  # asked once: no hidden retry
+    assert took < 3 and len(server.received) == 1  # asked once: no hidden retry
 
 
 def test_connection_refused_stops_asking_after_a_few_failures(tmp_path: Path) -> None:
@@ -233,18 +233,18 @@ def test_429_asking_to_wait_beyond_the_budget_stops_asking(tmp_path: Path) -> No
         rows = geocoder.resolve(names, KIRKUK_ARTICLE)
         took = time.monotonic() - started
     assert [r.geo_precision for r in rows] == ["town", "town"]
-    assert len(server.received) == 1 and took < 1
+    assert len(server.received) == 1 and took < 3  # did not wait an hour
     assert geocoder.stats.failed == {"rate limited": 2}
 
 
 def test_the_network_time_budget_caps_the_build(tmp_path: Path) -> None:
     names = [unknown("Tuz Khurmatu", 100), unknown("Konduga", 150)]
-    with NominatimServer({"Tuz Khurmatu": Reply(body=b"[]", delay=3.0)}) as server, \
+    with NominatimServer({"Tuz Khurmatu": Reply(body=b"[]", delay=5.0)}) as server, \
             make(server.url, tmp_path, geocoder_budget=0.5) as geocoder:
         started = time.monotonic()
         geocoder.resolve(names, KIRKUK_ARTICLE)
         took = time.monotonic() - started
-    assert took < 1.5 and len(server.received) == 1
+    assert took < 3 and len(server.received) == 1
     assert geocoder.stats.failed == {"timeout": 1, "budget spent": 1}
 
 
