@@ -84,6 +84,8 @@ _KINDS: Mapping[str, str] = {
 
 REASON_BUDGET = "budget spent"
 REASON_GAVE_UP = "service down"
+#: Answers that mean "stop asking" (the public server's answer to a policy breach is 403).
+REASONS_REFUSED = frozenset({"HTTP 401", "HTTP 403"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +306,9 @@ class Geocoder:
             answer = self._ask_with_retries(query)
         except _Failure as failure:
             self._failed_queries[key] = failure.reason
-            if failure.reason not in (REASON_BUDGET, REASON_GAVE_UP):
+            if failure.reason in REASONS_REFUSED:  # the server refuses us: asking more makes it worse
+                self._stopped = failure.reason
+            elif failure.reason not in (REASON_BUDGET, REASON_GAVE_UP):
                 self._consecutive_failures += 1
                 if self._consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
                     self._stopped = REASON_GAVE_UP

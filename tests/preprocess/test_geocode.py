@@ -190,6 +190,16 @@ def _query(text: str) -> _Query:  # the query the tests' Kirkuk article makes fo
     return query
 
 
+def test_a_refusal_stops_asking_at_once(tmp_path: Path) -> None:
+    names = [unknown("Tuz Khurmatu", 100), unknown("Konduga", 150)]
+    forbidden = Reply(status=403, body=b"Access blocked")
+    with NominatimServer({"Tuz Khurmatu": forbidden, "Konduga": forbidden}) as server, \
+            make(server.url, tmp_path) as geocoder:
+        rows = geocoder.resolve(names, KIRKUK_ARTICLE)
+    assert len(server.received) == 1 and geocoder.stats.failed == {"HTTP 403": 2}
+    assert [r.geo_precision for r in rows] == ["town", "town"]
+
+
 def test_a_slow_server_times_out(tmp_path: Path) -> None:
     with NominatimServer({"Tuz Khurmatu": Reply(body=b"[]", delay=5.0)}) as server, \
             make(server.url, tmp_path, geocoder_timeout=0.3) as geocoder:
