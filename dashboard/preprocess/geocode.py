@@ -52,6 +52,8 @@ from dashboard.preprocess.unknown_names import find_unknown_names
 
 #: Nominatim's usage policy: at most one request per second.
 MIN_DELAY_SECONDS = 1.0
+#: Names in answers: English, as the rest of the table (without it Nominatim answers in local scripts).
+LANGUAGE = "en"
 #: Candidates asked for per query; the first plausible one is kept.
 CANDIDATES = 5
 #: After this many failed requests in a row the service is taken as down for the rest of the build.
@@ -294,7 +296,7 @@ class Geocoder:
     def _key(self, query: _Query) -> str:
         return json.dumps({"url": self.config.url, "q": " ".join(query.text.casefold().split()),
                            "countrycodes": query.country_codes, "viewbox": query.viewbox,
-                           "limit": CANDIDATES}, sort_keys=True)
+                           "limit": CANDIDATES, "language": LANGUAGE}, sort_keys=True)
 
     def _ask(self, key: str, query: _Query) -> list[dict[str, Any]]:
         """The service's answer (raw places, [] for none), or _Failure; stops asking when it must."""
@@ -344,7 +346,7 @@ class Geocoder:
         try:
             locations = self._limited(query.text, exactly_one=False, limit=CANDIDATES, addressdetails=True,
                                       country_codes=list(query.country_codes), viewbox=query.viewbox,
-                                      timeout=timeout)
+                                      language=LANGUAGE, timeout=timeout)
         except GeocoderRateLimited:
             raise
         except GeocoderParseError as err:

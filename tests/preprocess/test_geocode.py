@@ -109,6 +109,7 @@ def test_a_hit_resolves_the_name_and_the_request_follows_the_policy(tmp_path: Pa
     [request] = server.received
     assert request.path == "/search" and request.user_agent == "incident-map-tests"
     assert request.params["countrycodes"] == "iq" and request.params["addressdetails"] == "1"
+    assert request.params["accept-language"] == "en" and request.params["format"] == "json"
     # The viewbox (lon1,lat1,lon2,lat2) holds the article's towns, not the country's centroid.
     lon1, lat1, lon2, lat2 = map(float, request.params["viewbox"].split(","))
     assert lat1 < HAWIJA.latitude < KIRKUK.latitude < lat2 and lon1 < HAWIJA.longitude < KIRKUK.longitude < lon2
