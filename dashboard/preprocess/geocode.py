@@ -14,8 +14,8 @@ other places, or inside the country the text names right after the mention, as i
 Every answer, hits and misses, is kept in a persistent cache, so a re-run asks nothing.
 
 A name that is not resolved (no geocoder, a failure, a miss, an implausible answer) falls back to
-the article's focus town (or focus region) with ``geo_precision`` "town" (or "region"); the row
-keeps the words as written. Failures never abort a build: they are counted in
+the town it belongs to (the one named right after it, else the article's focus town) with
+``geo_precision`` "town", else to the focus region ("region"); the row keeps the words as written. Failures never abort a build: they are counted in
 :class:`GeocoderStats` and, after a few in a row or when the time budget is spent, the geocoder
 stops asking for the rest of the build.
 """
@@ -105,8 +105,7 @@ class GeocoderConfig:
     def from_settings(cls, settings: Mapping[str, Any]) -> GeocoderConfig:
         """The nominatim settings, checked; SettingError (one line) when they cannot be used."""
         url = str(settings["nominatim_url"]).strip().rstrip("/")
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        if not _base_url(url):
             raise SettingError(f"--nominatim-url: {url!r} is not an http(s) base URL such as "
                                "https://nominatim.openstreetmap.org")
         agent = str(settings["user_agent"]).strip()
@@ -116,6 +115,16 @@ class GeocoderConfig:
         return cls(url=url, user_agent=agent, cache_dir=Path(settings["cache"]),
                    timeout=float(settings["geocoder_timeout"]), budget=float(settings["geocoder_budget"]),
                    max_km=float(settings["geocoder_max_km"]))
+
+
+def _base_url(url: str) -> bool:
+    """Whether ``url`` is an http(s) server address (with a port and path if any, no query)."""
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (only to see it parse: a port that is not a number raises)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query and not parts.fragment
 
 
 @dataclass

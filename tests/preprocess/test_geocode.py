@@ -77,7 +77,8 @@ def test_nominatim_without_user_agent_stops_with_one_line() -> None:
     assert "\n" not in str(caught.value)
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org", "nominatim.example.org", "http://", "http://h/x?q=1"])
+@pytest.mark.parametrize("url", ["ftp://example.org", "nominatim.example.org", "http://", "http://h/x?q=1",
+                                 "http://h:port"])
 def test_unusable_url_stops_with_one_line(url: str) -> None:
     values = settings.resolve({"geocoder": "nominatim", "user_agent": "me", "nominatim_url": url}, environ={})
     with pytest.raises(SettingError, match="nominatim-url"):
