@@ -119,7 +119,7 @@ def test_a_hit_resolves_the_name_and_the_request_follows_the_policy(tmp_path: Pa
 
 
 def test_a_miss_falls_back_to_the_focus_town_and_is_cached(tmp_path: Path) -> None:
-    with NominatimServer({}) as server, make(server.url, tmp_path) as geocoder:
+    with NominatimServer({"Qaryat Nowhere": fixture("empty")}) as server, make(server.url, tmp_path) as geocoder:
         [row] = geocoder.resolve([unknown("Qaryat Nowhere")], KIRKUK_ARTICLE)
         again = make(server.url, tmp_path)
         again.resolve([unknown("Qaryat Nowhere")], KIRKUK_ARTICLE)
