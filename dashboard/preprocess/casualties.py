@@ -281,7 +281,8 @@ def _toll_words(s: _Sentence) -> dict[int, tuple[str, str]]:
 
 
 def _hedged(s: _Sentence, first: int, last: int) -> bool:
-    return any(w in V.TOLL_HEDGES for w in s.words[first:last])
+    """A modal verb between the figure and its toll word, or just before them ("could have killed 10")."""
+    return any(w in V.TOLL_HEDGES for w in s.words[max(0, first - 3):last])
 
 
 def _object_follows(s: _Sentence, i: int, numbers_at: dict[int, _Number]) -> bool:
@@ -402,6 +403,13 @@ def _active_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]],
             if w not in glue and w not in ("'", '"'):
                 break
             j -= 1
+    j = n.first - 1
+    while j >= 0 and s.words[j] in ("to", "at", "of"):
+        j -= 1
+    if j >= 0 and s.words[j] in V.TOLL_GLUE:  # "the toll from Monday's attacks reached 30"
+        for k in range(j - 1, max(-1, j - 8), -1):
+            if k in words and words[k][0] == _TOLL and s.clause[k] == s.clause[n.first]:
+                return k, _phrase_end(s, n.last, words)
     j = n.first - 1
     while j >= 0 and s.words[j] in ("a", "an", "the", "another"):
         j -= 1

@@ -48,7 +48,7 @@ UPPER_BOUND: tuple[str, ...] = (
 #: Words before a figure that leave it as stated ("about 40" -> 40).
 APPROXIMATE: tuple[str, ...] = (
     "about", "around", "approximately", "roughly", "some", "an estimated", "estimated", "a total of",
-    "a further", "another", "an additional", "the",
+    "a further", "another", "an additional",
 )
 
 #: Words right after a number that show it counts something other than people hurt.
