@@ -413,7 +413,8 @@ def _active_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]],
     j = n.first - 1
     while j >= 0 and s.words[j] in ("a", "an", "the", "another"):
         j -= 1
-    if last_active is not None and j >= 0 and s.words[j] in _CHAIN_JOINS:
+    single = n.low == 1 and s.words[n.first] in ("a", "an")  # "..., a reporter said" is no victim
+    if last_active is not None and j >= 0 and s.words[j] in (("and", "&") if single else _CHAIN_JOINS):
         verb, previous_end = last_active
         if previous_end <= j and s.clause[verb] == s.clause[n.first] and not any(
                 k in words for k in range(previous_end, j)):

@@ -66,7 +66,7 @@ _CASED_ACTOR = re.compile(r"\b(?:%s)\b" % "|".join(V.CASED_ACTORS))
 _GENERIC_ACTOR = re.compile(r"\b(?:%s)\b" % "|".join(V.GENERIC_ACTORS), re.IGNORECASE)
 _BY = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:(?:suspected|alleged|armed|local|rival|unidentified)\s+)?",
                  re.IGNORECASE)
-_TARGET_BEFORE = re.compile(r"\b(?:against|targeting|on|at|with|of|from|into)\s+(?:the\s+)?$", re.IGNORECASE)
+_TARGET_BEFORE = re.compile(r"\b(?:against|targeting|on|at|with|from|into)\s+(?:the\s+)?$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _NO_TOLLS = TollReading(Tolls(), (), ())
 _LOOK_BACK = 6  # sentences searched for the noun a toll sentence points back to
@@ -236,15 +236,17 @@ class _ArticleReader:
     def _attach(self, index: int, anchor: int, triggers: list[re.Match[str]], only_after: bool) -> list[ResolvedMention]:
         """The places the event at ``anchor`` (offset in the sentence) is said to happen at.
 
-        Places after the anchor, up to the next trigger, else (``only_after`` False: a toll sentence)
+        Places after the anchor, up to the next event trigger after the first of them, else (``only_after`` False: a toll sentence)
         the nearest place before it; a sentence reporting only an event must name its place after it.
         """
         sentence = self.sentences[index]
         candidates = self._locative_places(index)
         if not candidates:
             return []
-        boundary = min((m.start() for m in triggers if m.start() > anchor), default=len(sentence.text))
-        after = [(at, p) for at, p in candidates if anchor <= at < boundary]
+        after = [(at, p) for at, p in candidates if at >= anchor]
+        if after:  # up to the next event named after the first place ("... in X on the day of the assault in Y")
+            boundary = min((m.start() for m in triggers if m.start() > after[0][0]), default=len(sentence.text))
+            after = [(at, p) for at, p in after if at < boundary]
         if after:
             chosen = [p for _, p in after]
         elif not only_after:
