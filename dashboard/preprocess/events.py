@@ -24,8 +24,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import ahocorasick
+
 from dashboard.preprocess import vocabulary as V
-from dashboard.preprocess.casualties import TollReading, Tolls, read_tolls
+from dashboard.preprocess.casualties import Tolls, read_tolls
 from dashboard.preprocess.dates import UNKNOWN, WEEK, DateReading, find_date
 from dashboard.preprocess.geoparse import ResolvedMention
 from dashboard.preprocess.ingest import Article
@@ -40,15 +42,18 @@ CAPTURE = "capture/arrest"
 #: Event types in the order a sentence naming several is typed (most specific first).
 _TYPE_ORDER = ("air or missile strike", "bombing/explosion", "execution/killing", "clash", "armed attack", CAPTURE)
 
+#: Every trigger, matched on lower-cased text; the group that matched names the event type.
 _TRIGGERS = re.compile(
-    "|".join(f"(?P<t{i}>(?:{'|'.join(V.EVENT_TRIGGERS[kind])})\\b)" for i, kind in enumerate(_TYPE_ORDER)),
-    re.IGNORECASE,
-)
+    "|".join(f"(?P<t{i}>(?:{'|'.join(V.EVENT_TRIGGERS[kind])})\\b)" for i, kind in enumerate(_TYPE_ORDER)))
 _TRIGGER_TYPE = {f"t{i}": kind for i, kind in enumerate(_TYPE_ORDER)}
-#: First three letters of every trigger: the big pattern is only tried where a word starts with one (speed).
-_TRIGGER_PREFIXES = frozenset(re.match(r"[a-z]{3}", f).group() for fs in V.EVENT_TRIGGERS.values() for f in fs)
-_WORD = re.compile(r"[A-Za-z]+")
-_TOLL_WORDS = frozenset(V.ACTIVE_TOLL_VERBS) | frozenset(V.PASSIVE_TOLL_WORDS) | V.COMBINED_TOLL_WORDS | {"toll"}
+#: The literal first letters (up to four) of every trigger, found at once by an Aho-Corasick automaton:
+#: the large pattern is only tried where one starts a word (speed).
+_TRIGGER_PREFIXES = frozenset(re.match(r"[a-z]{1,4}?(?=[a-z]?[?*{]|[^a-z]|$)|[a-z]{4}", f).group()
+                              for fs in V.EVENT_TRIGGERS.values() for f in fs)
+_PREFIX_AUTOMATON = ahocorasick.Automaton()
+for _prefix in _TRIGGER_PREFIXES:
+    _PREFIX_AUTOMATON.add_word(_prefix, len(_prefix))
+_PREFIX_AUTOMATON.make_automaton()
 _VERB_FORM = re.compile(r"(?:ed|ing)$|^(?:struck|fought|overran|shot|hit)$", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(r",\s+but\b|;|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(?:%s)\b" % "|".join(sorted(V.HEDGES)), re.IGNORECASE)
@@ -61,15 +66,26 @@ _DATELINE_AFTER = re.compile(r"^\s*(?:\([^)\n]{0,30}\)\s*)?(?:,\s*[^–—:\n]{0
 _ANAPHORA = re.compile(r"\bthe\s+(?:%s)\b(?:['’]s)?(?!\s+of\b)" % "|".join(V.ANAPHORA), re.IGNORECASE)
 _SUBJECT = re.compile(r"^(?:the|this|that|these|those|such)\s+((?:[a-z-]+\s+){0,3})", re.IGNORECASE)
 _FUNCTION_WORDS = V.PHRASE_STOPS | V.PASSIVE_GLUE | {"of", "and", "the", "a", "an"}
-_NAMED_ACTOR = re.compile(r"\b(?:%s)\b" % "|".join(V.NAMED_ACTORS), re.IGNORECASE)
-_CASED_ACTOR = re.compile(r"\b(?:%s)\b" % "|".join(V.CASED_ACTORS))
-_GENERIC_ACTOR = re.compile(r"\b(?:%s)\b" % "|".join(V.GENERIC_ACTORS), re.IGNORECASE)
+#: Named groups, then generic perpetrators, matched on lower-cased text (faster than ignoring case);
+#: acronyms that are also common words ("IS") are matched on the text as written.
+_ACTORS = re.compile(r"\b(?:(?P<named>%s)|(?P<generic>%s))\b" % (
+    "|".join(V.NAMED_ACTORS).lower(), "|".join(V.GENERIC_ACTORS).lower()))
+_CASED_ACTORS = re.compile(r"\b(?:%s)\b" % "|".join(V.CASED_ACTORS))
 _BY = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:(?:suspected|alleged|armed|local|rival|unidentified)\s+)?",
                  re.IGNORECASE)
 _TARGET_BEFORE = re.compile(r"\b(?:against|targeting|on|at|with|from|into)\s+(?:the\s+)?$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
-_NO_TOLLS = TollReading(Tolls(), (), ())
 _LOOK_BACK = 6  # sentences searched for the noun a toll sentence points back to
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    """An event word in a sentence: offsets relative to the sentence, the word, its event type."""
+
+    start: int
+    end: int
+    word: str
+    event_type: str
 
 
 @dataclass(slots=True)
@@ -169,26 +185,27 @@ class _ArticleReader:
     def drafts(self) -> list[_Draft]:
         drafts: list[_Draft] = []
         by_sentence: dict[int, _Draft] = {}
-        trigger_at, toll_at = _scan_words(self.text)
-        toll_starts = sorted(toll_at)
+        hits = _article_triggers(self.text)
+        hit_starts = [h[0] for h in hits]
         for index, sentence in enumerate(self.sentences):
-            triggers = _find_triggers(sentence, self.text, trigger_at)
-            may_have_toll = bisect.bisect_left(toll_starts, sentence.start) < bisect.bisect_left(toll_starts, sentence.end)
-            if not triggers and not may_have_toll:
-                continue
-            reading = read_tolls(sentence.text) if may_have_toll else _NO_TOLLS
+            first, last = bisect.bisect_left(hit_starts, sentence.start), bisect.bisect_left(hit_starts, sentence.end)
+            triggers = [_Trigger(a - sentence.start, b - sentence.start, self.text[a:b], kind)
+                        for a, b, kind in hits[first:last]]
+            reading = read_tolls(sentence.text)  # returns at once when the sentence has no toll word
             has_toll = reading.tolls.any()
+            if not has_toll and not triggers:
+                continue
             anchor = self._new_event(sentence, triggers)
             if not has_toll and anchor is None:
                 continue
             if anchor is None:
                 anchor_at = min(f.start for f in reading.figures)
             else:
-                anchor_at = anchor.start()
+                anchor_at = anchor.start
             attached = self._attach(index, anchor_at, triggers, only_after=not has_toll)
             victims = [(f.start, f.end) for f in reading.figures]
             clause = _clause_span(sentence.text, anchor_at)
-            types = [_TRIGGER_TYPE[m.lastgroup or ""] for m in triggers if clause[0] <= m.start() < clause[1]]
+            types = [t.event_type for t in triggers if clause[0] <= t.start < clause[1]]
             event_type = _event_type(types, reading.tolls)
             actor = _actor(sentence.text, victims)
             date = find_date(sentence.text, self.article.published)
@@ -219,21 +236,20 @@ class _ArticleReader:
             by_sentence[index] = draft
         return drafts
 
-    def _new_event(self, sentence: Sentence, triggers: list[re.Match[str]]) -> re.Match[str] | None:
+    def _new_event(self, sentence: Sentence, triggers: list[_Trigger]) -> _Trigger | None:
         """The first trigger naming a new event the writer reports (not quoted, hedged or told before)."""
         text = sentence.text
-        for match in triggers:
-            if self._in_quote(sentence.start + match.start()):
+        for trigger in triggers:
+            if self._in_quote(sentence.start + trigger.start):
                 continue
-            word = match.group()
-            if _told_before(text[max(0, match.start() - 40):match.start()]) and not _VERB_FORM.search(word):
+            if _told_before(text[max(0, trigger.start - 40):trigger.start]) and not _VERB_FORM.search(trigger.word):
                 continue
-            if _HEDGE.search(_clause_around(text, match.start())):
+            if _HEDGE.search(_clause_around(text, trigger.start)):
                 continue
-            return match
+            return trigger
         return None
 
-    def _attach(self, index: int, anchor: int, triggers: list[re.Match[str]], only_after: bool) -> list[ResolvedMention]:
+    def _attach(self, index: int, anchor: int, triggers: list[_Trigger], only_after: bool) -> list[ResolvedMention]:
         """The places the event at ``anchor`` (offset in the sentence) is said to happen at.
 
         Places after the anchor, up to the next event trigger after the first of them, else (``only_after`` False: a toll sentence)
@@ -245,7 +261,7 @@ class _ArticleReader:
             return []
         after = [(at, p) for at, p in candidates if at >= anchor]
         if after:  # up to the next event named after the first place ("... in X on the day of the assault in Y")
-            boundary = min((m.start() for m in triggers if m.start() > after[0][0]), default=len(sentence.text))
+            boundary = min((t.start for t in triggers if t.start > after[0][0]), default=len(sentence.text))
             after = [(at, p) for at, p in after if at < boundary]
         if after:
             chosen = [p for _, p in after]
@@ -345,33 +361,28 @@ def _told_before(before: str) -> bool:
     return any(w in V.EVENT_NOUNS_BACK or w.endswith("'s") for w in words)
 
 
-def _scan_words(text: str) -> tuple[list[int], set[int]]:
-    """One pass over the article: offsets where a trigger may start, and offsets of toll words (speed)."""
-    trigger_at: list[int] = []
-    toll_at: set[int] = set()
-    for word in _WORD.finditer(text):
-        lower = word.group().lower()
-        if lower[:3] in _TRIGGER_PREFIXES:
-            trigger_at.append(word.start())
-        if lower in _TOLL_WORDS:
-            toll_at.add(word.start())
-    return trigger_at, toll_at
-
-
-def _find_triggers(sentence: Sentence, text: str, starts: list[int]) -> list[re.Match[str]]:
-    """Event triggers in a sentence (match offsets relative to the sentence), tried at the scanned offsets."""
-    found = []
+def _article_triggers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, event type) of every event trigger in the text, in order, not overlapping."""
+    lower = _lower_same_length(text)
+    found: list[tuple[int, int, str]] = []
     end = 0
-    first = bisect.bisect_left(starts, sentence.start)
-    for at in starts[first:bisect.bisect_left(starts, sentence.end)]:
-        at -= sentence.start
-        if at < end:
+    for last, size in _PREFIX_AUTOMATON.iter(lower):
+        start = last - size + 1
+        if start < end or (start > 0 and lower[start - 1].isalpha()):
             continue
-        match = _TRIGGERS.match(sentence.text, at)
+        match = _TRIGGERS.match(lower, start)
         if match:
-            found.append(match)
+            found.append((start, match.end(), _TRIGGER_TYPE[match.lastgroup or ""]))
             end = match.end()
     return found
+
+
+def _lower_same_length(text: str) -> str:
+    """``text.lower()``, keeping offsets: the few characters whose lower case is longer stay as they are."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 def _subject_head(text: str) -> str:
@@ -442,18 +453,22 @@ def _event_type(types: list[str], tolls: Tolls) -> str:
 
 def _actor(text: str, victims: list[tuple[int, int]]) -> str:
     """Who did it, as named: "by X" first, else a named group, else a generic one, never the victims."""
+    lower = _lower_same_length(text)
     for by in _BY.finditer(text):
-        for pattern in (_NAMED_ACTOR, _CASED_ACTOR, _GENERIC_ACTOR):
-            match = pattern.match(text, by.end())
-            if match:
-                return _SPACES.sub(" ", match.group())
-    for pattern in (_NAMED_ACTOR, _CASED_ACTOR, _GENERIC_ACTOR):
-        for match in pattern.finditer(text):
-            if any(a <= match.start() < b for a, b in victims):
+        match = _ACTORS.match(lower, by.end()) or _CASED_ACTORS.match(text, by.end())
+        if match:
+            return _SPACES.sub(" ", text[match.start():match.end()])
+    named: list[tuple[int, int]] = [m.span() for m in _CASED_ACTORS.finditer(text)]
+    generic: list[tuple[int, int]] = []
+    for match in _ACTORS.finditer(lower):
+        (named if match.lastgroup == "named" else generic).append(match.span())
+    for spans in (sorted(named), generic):
+        for start, end in spans:
+            if any(a <= start < b for a, b in victims):
                 continue
-            if _TARGET_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
+            if _TARGET_BEFORE.search(text[max(0, start - 20):start]):
                 continue
-            return _SPACES.sub(" ", match.group())
+            return _SPACES.sub(" ", text[start:end])
     return ""
 
 
