@@ -253,3 +253,35 @@ def test_rows_fit_the_schema() -> None:
 
 def test_an_article_without_places_has_no_rows() -> None:
     assert extract_incidents(article("Five people were killed on Friday."), []) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Militants killed 5 guards in Ashford, a Carrow-based monitor said.",
+        "Militants killed 5 guards in Ashford during the Carrow offensive.",
+        "Militants killed 5 guards in Ashford to draw troops away from Carrow.",
+        "Militants killed 5 guards in Ashford as the battle for Carrow went on.",
+    ],
+)
+def test_a_place_named_as_a_backdrop_in_a_toll_sentence_gets_no_toll(text: str) -> None:
+    rows = rows_for(text)
+    assert only(rows, "Ashford").killed_min == 5
+    assert only(rows, "Carrow").event_type == "mention" and only(rows, "Carrow").killed_min is None
+
+
+def test_a_toll_sentence_may_name_its_place_before_the_event() -> None:
+    row = only(rows_for("In Carrow, gunmen killed 4 people on Monday."), "Carrow")
+    assert (row.killed_min, row.date) == (4, dt.date(2019, 3, 11))
+
+
+def test_a_paragraph_about_another_town_keeps_its_toll_there() -> None:
+    text = ("Ashford held a festival. Ashford was calm. Ashford police said so.\n\n"
+            "Carrow has been tense for weeks. Gunmen killed 4 people there on Monday, police said.")
+    row = [r for r in rows_for(text) if r.killed_min == 4]
+    assert len(row) == 1 and row[0].location == "Carrow"
+
+
+def test_a_toll_reported_in_quotes_still_counts() -> None:
+    row = only(rows_for('"Five soldiers were killed in Brook on Sunday," the army said.'), "Brook")
+    assert (row.killed_min, row.killed_max) == (5, 5)
