@@ -56,7 +56,8 @@ for _prefix in _TRIGGER_PREFIXES:
 _PREFIX_AUTOMATON.make_automaton()
 _VERB_FORM = re.compile(r"(?:ed|ing)$|^(?:struck|fought|overran|shot|hit)$", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(r",\s+but\b|;|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b", re.IGNORECASE)
-_HEDGE = re.compile(r"\b(?:%s)\b" % "|".join(sorted(V.HEDGES)), re.IGNORECASE)
+#: Case-sensitive so that the month "May" is no hedge; a sentence may start with a capitalised one.
+_HEDGE = re.compile(r"\b(?:%s)\b" % "|".join(sorted(V.HEDGES | {w.capitalize() for w in V.HEDGES - {"may"}})))
 _WORDS = re.compile(r"[\w'’-]+|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s\s+$")
 _COORDINATED = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)

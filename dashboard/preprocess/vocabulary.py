@@ -175,16 +175,15 @@ NON_PERSON_NOUNS: frozenset[str] = frozenset({
 })
 #: Modal verbs before a toll word: a toll that could or would have happened is not a toll.
 TOLL_HEDGES: frozenset[str] = frozenset({"could", "would", "might", "should"})
-#: Words that make a sentence speculation or plan rather than a report of something that happened. that could or would have happened is not a toll.
+#: Words that make a sentence speculation or plan rather than a report of something that happened.
 HEDGES: frozenset[str] = frozenset({"could", "would", "might", "may", "should", "if", "unless", "whether",
                                     "expect", "expected", "expecting", "fear", "fears", "feared", "believe",
                                     "believes", "plan", "plans", "planning", "threaten", "threatened",
-                                    "threatens", "aim", "aims", "want", "wants", "intend", "intended",
-                                    "attempt", "trying"})
+                                    "threatens", "speculate", "speculates", "possibly", "perhaps"})
 
 # --- event types (keys of dashboard.schema.EVENT_TYPES), most specific first ------------------------
 
-#: Regular-expression fragments (matched case-insensitively at word boundaries) for each event type.
+#: Regular-expression fragments in lower case (matched on lower-cased text, at word starts) for each event type.
 EVENT_TRIGGERS: dict[str, tuple[str, ...]] = {
     "air or missile strike": (
         r"air ?strikes?", r"air ?raids?", r"air attacks?", r"aerial (?:attacks?|bombardment|bombing)",

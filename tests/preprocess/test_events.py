@@ -285,3 +285,8 @@ def test_a_paragraph_about_another_town_keeps_its_toll_there() -> None:
 def test_a_toll_reported_in_quotes_still_counts() -> None:
     row = only(rows_for('"Five soldiers were killed in Brook on Sunday," the army said.'), "Brook")
     assert (row.killed_min, row.killed_max) == (5, 5)
+
+
+def test_the_month_may_is_not_speculation() -> None:
+    row = only(rows_for("On 5 May 2018 gunmen attacked a market in Brook."), "Brook")
+    assert (row.event_type, row.date) == ("armed attack", dt.date(2018, 5, 5))
