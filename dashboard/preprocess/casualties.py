@@ -83,7 +83,7 @@ _MAX_PHRASE = max(len(k) for k in (*_LOWER, *_UPPER, *_APPROX, *_VAGUE))
 _RANGE_JOINS = frozenset({"-", "–", "to", "or"})
 _CHAIN_JOINS = frozenset({"and", ",", "&"})
 #: Every word that can make a toll: a sentence with none of them is not read further (speed).
-_TOLL_VOCABULARY = frozenset(V.ACTIVE_TOLL_VERBS) | frozenset(V.PASSIVE_TOLL_WORDS) | V.COMBINED_TOLL_WORDS | {"toll"}
+TOLL_WORDS = frozenset(V.ACTIVE_TOLL_VERBS) | frozenset(V.PASSIVE_TOLL_WORDS) | V.COMBINED_TOLL_WORDS | {"toll"}
 _LETTERS = re.compile(r"[a-z]+")
 #: Words a number expression can start with (besides digits).
 _NUMBER_STARTS = frozenset(V.UNITS) | frozenset(V.TENS) | {k[0] for k in _VAGUE} | {"a", "an"}
@@ -221,7 +221,7 @@ def _numbers(s: _Sentence) -> list[_Number]:
     i = 0
     while i < len(s.words):
         w = s.words[i]
-        n = _bare_number(s, i) if w[0].isdigit() or w in _NUMBER_STARTS or _COMPOUND.match(w) else None
+        n = _bare_number(s, i) if w[0].isdigit() or w in _NUMBER_STARTS or "-" in w and _COMPOUND.match(w) else None
         if n is None:
             i += 1
             continue
@@ -300,7 +300,7 @@ def _object_follows(s: _Sentence, i: int, numbers_at: dict[int, _Number]) -> boo
 
 def read_tolls(sentence: str) -> TollReading:
     """One sentence -> tolls, the figures that made them and the numbers rejected as tolls."""
-    if _TOLL_VOCABULARY.isdisjoint(_LETTERS.findall(sentence.lower())):
+    if TOLL_WORDS.isdisjoint(_LETTERS.findall(sentence.lower())):
         return TollReading(Tolls(), (), ())
     s = _Sentence(sentence)
     numbers = _numbers(s)

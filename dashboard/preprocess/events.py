@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from dashboard.preprocess import vocabulary as V
-from dashboard.preprocess.casualties import Tolls, read_tolls
+from dashboard.preprocess.casualties import TOLL_WORDS, TollReading, Tolls, read_tolls
 from dashboard.preprocess.dates import UNKNOWN, WEEK, DateReading, find_date
 from dashboard.preprocess.geoparse import ResolvedMention
 from dashboard.preprocess.ingest import Article
@@ -50,10 +50,24 @@ _TRIGGER_TYPE = {f"t{i}": kind for i, kind in enumerate(_TYPE_ORDER)}
 #: the large pattern is only tried where one starts a word (speed).
 _TRIGGER_PREFIXES = frozenset(re.match(r"[a-z]{1,4}?(?=[a-z]?[?*{]|[^a-z]|$)|[a-z]{4}", f).group()
                               for fs in V.EVENT_TRIGGERS.values() for f in fs)
-_PREFIX_AUTOMATON = ahocorasick.Automaton()
-for _prefix in _TRIGGER_PREFIXES:
-    _PREFIX_AUTOMATON.add_word(_prefix, len(_prefix))
-_PREFIX_AUTOMATON.make_automaton()
+_TRIGGER_PREFIX, _TOLL_WORD = 1, 2
+
+
+def _word_automaton() -> ahocorasick.Automaton:
+    """One automaton for trigger prefixes and whole toll words: value (kinds bit set, length)."""
+    kinds: dict[str, int] = {}
+    for prefix in _TRIGGER_PREFIXES:
+        kinds[prefix] = kinds.get(prefix, 0) | _TRIGGER_PREFIX
+    for word in TOLL_WORDS:
+        kinds[word] = kinds.get(word, 0) | _TOLL_WORD
+    automaton = ahocorasick.Automaton()
+    for key, kind in kinds.items():
+        automaton.add_word(key, (kind, len(key)))
+    automaton.make_automaton()
+    return automaton
+
+
+_AUTOMATON = _word_automaton()
 _VERB_FORM = re.compile(r"(?:ed|ing)$|^(?:struck|fought|overran|shot|hit)$", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(r",\s+but\b|;|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b", re.IGNORECASE)
 #: Case-sensitive so that the month "May" is no hedge; a sentence may start with a capitalised one.
@@ -76,6 +90,7 @@ _BY = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:(?:suspected|alleged|armed|lo
                  re.IGNORECASE)
 _TARGET_BEFORE = re.compile(r"\b(?:against|targeting|on|at|with|from|into)\s+(?:the\s+)?$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_NO_TOLLS = TollReading(Tolls(), (), ())
 _LOOK_BACK = 6  # sentences searched for the noun a toll sentence points back to
 
 
@@ -120,15 +135,16 @@ def extract_incidents(article: Article, places: list[ResolvedMention]) -> list[I
             seen.add(key)
             used.add(key)
             rows.append(_row(article, incident_id, place, draft.event_type, draft.tolls, draft.actor, date,
-                             " ".join(draft.evidence)))
+                             _one_line(" ".join(draft.evidence))))
     for place in sorted(places, key=lambda p: p.mention.start):
         key = _place_key(place)
         if key in used:
             continue
         used.add(key)
         sentence = reader.sentence_at(place.mention.start)
+        evidence = _one_line(sentence.text if sentence else place.mention.text)
         rows.append(_row(article, _short_id(article.name, "mention", str(place.mention.start)), place, MENTION,
-                         Tolls(), "", DateReading(None, UNKNOWN), sentence.text if sentence else place.mention.text))
+                         Tolls(), "", DateReading(None, UNKNOWN), evidence))
     return rows
 
 
@@ -186,13 +202,17 @@ class _ArticleReader:
     def drafts(self) -> list[_Draft]:
         drafts: list[_Draft] = []
         by_sentence: dict[int, _Draft] = {}
-        hits = _article_triggers(self.text)
+        hits, toll_words = _scan(self.text)
         hit_starts = [h[0] for h in hits]
         for index, sentence in enumerate(self.sentences):
             first, last = bisect.bisect_left(hit_starts, sentence.start), bisect.bisect_left(hit_starts, sentence.end)
             triggers = [_Trigger(a - sentence.start, b - sentence.start, self.text[a:b], kind)
                         for a, b, kind in hits[first:last]]
-            reading = read_tolls(sentence.text)  # returns at once when the sentence has no toll word
+            may_have_toll = (bisect.bisect_left(toll_words, sentence.start)
+                             < bisect.bisect_left(toll_words, sentence.end))
+            if not may_have_toll and not triggers:
+                continue  # most sentences report nothing
+            reading = read_tolls(sentence.text) if may_have_toll else _NO_TOLLS
             has_toll = reading.tolls.any()
             if not has_toll and not triggers:
                 continue
@@ -253,8 +273,9 @@ class _ArticleReader:
     def _attach(self, index: int, anchor: int, triggers: list[_Trigger], only_after: bool) -> list[ResolvedMention]:
         """The places the event at ``anchor`` (offset in the sentence) is said to happen at.
 
-        Places after the anchor, up to the next event trigger after the first of them, else (``only_after`` False: a toll sentence)
-        the nearest place before it; a sentence reporting only an event must name its place after it.
+        Places after the anchor, up to the next event trigger after the first of them, else (``only_after``
+        False: a toll sentence) the nearest place before it; a sentence reporting only an event must name
+        its place after it.
         """
         sentence = self.sentences[index]
         candidates = self._locative_places(index)
@@ -362,20 +383,25 @@ def _told_before(before: str) -> bool:
     return any(w in V.EVENT_NOUNS_BACK or w.endswith("'s") for w in words)
 
 
-def _article_triggers(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, event type) of every event trigger in the text, in order, not overlapping."""
+def _scan(text: str) -> tuple[list[tuple[int, int, str]], list[int]]:
+    """One pass over the article: every event trigger (start, end, event type), in order and not
+    overlapping, and the start of every toll word (a sentence without one is not read for tolls)."""
     lower = _lower_same_length(text)
-    found: list[tuple[int, int, str]] = []
+    triggers: list[tuple[int, int, str]] = []
+    toll_words: list[int] = []
     end = 0
-    for last, size in _PREFIX_AUTOMATON.iter(lower):
+    for last, (kind, size) in _AUTOMATON.iter(lower):
         start = last - size + 1
-        if start < end or (start > 0 and lower[start - 1].isalpha()):
+        if start > 0 and lower[start - 1].isalpha():
             continue
-        match = _TRIGGERS.match(lower, start)
-        if match:
-            found.append((start, match.end(), _TRIGGER_TYPE[match.lastgroup or ""]))
-            end = match.end()
-    return found
+        if kind & _TOLL_WORD and not lower[last + 1:last + 2].isalpha():
+            toll_words.append(start)
+        if kind & _TRIGGER_PREFIX and start >= end:
+            match = _TRIGGERS.match(lower, start)
+            if match:
+                triggers.append((start, match.end(), _TRIGGER_TYPE[match.lastgroup or ""]))
+                end = match.end()
+    return triggers, toll_words
 
 
 def _lower_same_length(text: str) -> str:
@@ -489,6 +515,11 @@ def _date_of(reading: DateReading | None, lead: DateReading) -> DateReading:
     return reading
 
 
+def _one_line(text: str) -> str:
+    """Evidence on one line: runs of white space (line breaks included) become one space."""
+    return " ".join(text.split())
+
+
 def _place_key(place: ResolvedMention) -> str:
     return place.place.key if place.place is not None else "unresolved:" + place.mention.text.casefold()
 
@@ -523,6 +554,6 @@ def _row(article: Article, incident_id: str, place: ResolvedMention, event_type:
         article=article.name,
         title=article.title,
         published=article.published,
-        evidence=_SPACES.sub(" ", evidence).strip(),
+        evidence=evidence,
     )
 

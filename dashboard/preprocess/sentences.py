@@ -54,7 +54,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def _is_abbreviation(piece: str) -> bool:
     if not piece.endswith("."):
         return False
-    match = _WORD_BEFORE.search(piece)
+    match = _WORD_BEFORE.search(piece, max(0, len(piece) - 24))
     if match is None:
         return False
     word = match.group(1)

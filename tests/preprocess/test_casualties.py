@@ -56,7 +56,8 @@ def tolls(killed: tuple[int | None, int | None] = (None, None), injured: tuple[i
         ("A few guards were captured.", tolls(captured=(2, None))),
         ("Hundreds were detained.", tolls(captured=(100, None))),
         # figures in one clause add up; subsets do not
-        ("The rocket killed 13 women and two children and injured 53 others.", tolls(killed=(15, 15), injured=(53, 53))),
+        ("The rocket killed 13 women and two children and injured 53 others.",
+         tolls(killed=(15, 15), injured=(53, 53))),
         ("Thirteen women and two children were killed.", tolls(killed=(15, 15))),
         ("The leader of the cell and seven other militants were captured.", tolls(captured=(8, 8))),
         ("The driver and two other passengers were killed.", tolls(killed=(3, 3))),
