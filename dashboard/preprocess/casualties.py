@@ -271,6 +271,8 @@ def _toll_words(s: _Sentence) -> dict[int, tuple[str, str]]:
         elif w in V.PASSIVE_TOLL_WORDS or w in V.ACTIVE_TOLL_VERBS:
             kind = V.PASSIVE_TOLL_WORDS.get(w) or V.ACTIVE_TOLL_VERBS[w]
             role = _ACTIVE if w in V.ACTIVE_TOLL_VERBS else _PASSIVE
+            if w == "dead" and s.word(i - 1) in V.KILLED_BY:  # "shot dead two guards"
+                role = _ACTIVE
             found[i] = (role, kind)
     for i in sorted(found):
         j = i + 2
@@ -333,6 +335,10 @@ def read_tolls(sentence: str) -> TollReading:
             rejected.append(n)
             continue
         attached.append((n, word, end))
+        if word > n.last:  # a number inside the victims' phrase counts nothing ("eight members of one family")
+            for k in range(n.last + 1, word):
+                if k in numbers_at and s.word(k - 1) not in _CHAIN_JOINS:
+                    numbers_at[k].subset = True
         if words[word][0] in (_ACTIVE, _TOLL) and word < n.first:
             last_active = (word, end)
         if s.word(n.first - 1) == "and" and s.word(n.last) in ("other", "others") and not any(
@@ -413,6 +419,9 @@ def _active_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]],
     j = n.first - 1
     while j >= 0 and s.words[j] in ("a", "an", "the", "another"):
         j -= 1
+    if s.word(j) == "and" and s.word(j - 1) in ("himself", "herself", "themselves") and j - 2 in words \
+            and words[j - 2][0] == _ACTIVE:  # "killing himself and 11 others" (12 with "and N others")
+        return j - 2, _phrase_end(s, n.last, words)
     single = n.low == 1 and s.words[n.first] in ("a", "an")  # "..., a reporter said" is no victim
     if last_active is not None and j >= 0 and s.words[j] in (("and", "&") if single else _CHAIN_JOINS):
         verb, previous_end = last_active

@@ -165,6 +165,8 @@ class _ArticleReader:
             if index is not None:
                 self.by_sentence.setdefault(index, []).append(place)
         self.focus = _focus([p for p in self.places if not self.context[id(p)]])
+        # a toll with no place at all falls back on any place named, a dateline included ("KABUL - A bomb ...")
+        self.last_resort = self.focus or _focus(self.places)
         self.paragraph_focus: dict[int, ResolvedMention | None] = {}
 
     # -- sentences and places --------------------------------------------------------------------
@@ -347,7 +349,7 @@ class _ArticleReader:
         return None, False
 
     def _fallback_places(self, index: int) -> list[ResolvedMention]:
-        focus = self._paragraph_focus(self.sentences[index].paragraph)
+        focus = self._paragraph_focus(self.sentences[index].paragraph) or self.last_resort
         return [focus] if focus is not None else []
 
 

@@ -106,7 +106,8 @@ KILLED, INJURED, CAPTURED = "killed", "injured", "captured"
 
 #: Verb forms that take the victims as their object ("killed 10", "wounding 20").
 ACTIVE_TOLL_VERBS: dict[str, str] = {
-    **{w: KILLED for w in ("kill", "kills", "killed", "killing", "slay", "slays", "slew", "slaying", "execute",
+    **{w: KILLED for w in ("kill", "kills", "killed", "killing", "gunned", "slay", "slays", "slew", "slaying",
+                           "execute",
                            "executes", "executed", "executing", "behead", "beheads", "beheaded", "beheading",
                            "hang", "hangs", "hanged", "hanging", "massacre", "massacred", "massacring",
                            "murder", "murders", "murdered", "murdering", "assassinate", "assassinated",
@@ -127,6 +128,9 @@ PASSIVE_TOLL_WORDS: dict[str, str] = {
     **{w: CAPTURED for w in ("captured", "arrested", "detained", "abducted", "kidnapped", "apprehended",
                              "captives", "hostages", "taken", "nabbed")},
 }
+#: "<one of these> dead" is a killing verb that takes its victims after it ("shot dead two guards").
+KILLED_BY: frozenset[str] = frozenset({"shot", "stabbed", "beaten", "hacked", "burned", "burnt", "bludgeoned",
+                                       "clubbed", "stoned"})
 #: After these, "took"/"taken" is a capture only when followed by one of them ("taken prisoner").
 TAKEN_AS: frozenset[str] = frozenset({"prisoner", "prisoners", "hostage", "hostages", "captive", "captives"})
 #: Words that name killed and hurt together: a figure for them goes into neither column.
@@ -140,7 +144,7 @@ PASSIVE_GLUE: frozenset[str] = frozenset({
 })
 #: Between a toll verb and its figure ("killed at least 10", "killing a total of 10").
 ACTIVE_GLUE: frozenset[str] = frozenset({"a", "an", "the", "some", "about", "around", "nearly", "almost",
-                                         "roughly", "total", "of", "another", "further", "off", "up"})
+                                         "roughly", "total", "of", "another", "further", "off", "up", "down"})
 #: "the death toll rose to 40": the words allowed between "toll" and its figure.
 TOLL_GLUE: frozenset[str] = frozenset({
     "rose", "rises", "risen", "rising", "climbed", "climbs", "reached", "reaches", "stood", "stands",

@@ -38,6 +38,14 @@ def tolls(killed: tuple[int | None, int | None] = (None, None), injured: tuple[i
         ("a hundred people died", tolls(killed=(100, 100))),
         ("one hundred and fifty people died", tolls(killed=(150, 150))),
         ("Gunmen killed a dozen worshippers.", tolls(killed=(12, 12))),
+        ("Gunmen shot dead two policemen.", tolls(killed=(2, 2))),
+        ("Ten people were shot dead.", tolls(killed=(10, 10))),
+        ("Militants gunned down 4 farmers.", tolls(killed=(4, 4))),
+        ("The attack left 25 people dead and 40 injured.", tolls(killed=(25, 25), injured=(40, 40))),
+        ("Eight members of one family were killed.", tolls(killed=(8, 8))),
+        ("Two soldiers and a civilian were killed.", tolls(killed=(3, 3))),
+        ("A suicide bomber blew himself up, killing himself and 11 others.", tolls(killed=(12, 12))),
+        ("The explosion injured at least 60 people, 12 of them seriously.", tolls(injured=(60, None))),
         # bounds
         ("More than 40 people died.", tolls(killed=(40, None))),
         ("At least 40 were killed.", tolls(killed=(40, None))),
@@ -77,6 +85,9 @@ def tolls(killed: tuple[int | None, int | None] = (None, None), injured: tuple[i
          tolls(killed=(4, 4), injured=(7, 7))),
         ("Suspected herdsmen killed at least 23 people in attacks on three villages.", tolls(killed=(23, None))),
         ("Security forces detained 27 protesters, the ministry said.", tolls(captured=(27, 27))),
+        ("Bandits abducted 80 passengers and killed 8 on the Kaduna highway.", tolls(killed=(8, 8), captured=(80, 80))),
+        ("Three people were killed and five others wounded when a roadside bomb struck their car in Kandahar.",
+         tolls(killed=(3, 3), injured=(5, 5))),
     ],
 )
 def test_toll_phrases(sentence: str, expected: Tolls) -> None:

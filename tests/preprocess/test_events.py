@@ -290,3 +290,14 @@ def test_a_toll_reported_in_quotes_still_counts() -> None:
 def test_the_month_may_is_not_speculation() -> None:
     row = only(rows_for("On 5 May 2018 gunmen attacked a market in Brook."), "Brook")
     assert (row.event_type, row.date) == ("armed attack", dt.date(2018, 5, 5))
+
+
+def test_a_dateline_is_the_last_resort_for_a_toll_with_no_other_place() -> None:
+    rows = rows_for("Kabul - A suicide bomber killed 14 people at a wedding hall in the Afghan capital on Friday.")
+    row = only(rows, "Kabul")
+    assert (row.killed_min, row.event_type) == (14, "bombing/explosion")
+
+
+def test_a_dateline_gets_no_toll_when_the_report_names_the_place() -> None:
+    rows = rows_for("Kabul - Gunmen killed 6 guards in Brook on Friday.")
+    assert only(rows, "Brook").killed_min == 6 and only(rows, "Kabul").event_type == "mention"
