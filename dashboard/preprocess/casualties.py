@@ -104,13 +104,12 @@ class _Number:
 class _Sentence:
     """A sentence's tokens, lower-cased words and offsets."""
 
-    __slots__ = ("text", "tokens", "words", "starts", "ends", "clause")
+    __slots__ = ("text", "words", "starts", "ends", "clause")
 
     def __init__(self, text: str) -> None:
         self.text = text
         matches = list(_TOKEN.finditer(text))
-        self.tokens = [m.group() for m in matches]
-        self.words = [t.lower().replace("’", "'") for t in self.tokens]
+        self.words = [m.group().lower().replace("’", "'") for m in matches]
         self.starts = [m.start() for m in matches]
         self.ends = [m.end() for m in matches]
         clause, self.clause = 0, []
