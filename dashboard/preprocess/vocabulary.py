@@ -255,7 +255,8 @@ LOCATIVE_OF: frozenset[str] = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "outskirts", "city",
     "town", "village", "province", "district", "neighbourhood", "neighborhood", "area", "region", "governorate",
     "capital", "suburb", "suburbs", "centre", "center", "county", "state", "municipality", "camp", "port",
-    "heart", "edge", "outside", "west", "parts", "part",
+    "heart", "edge", "outside", "parts", "part", "towns", "cities", "villages", "provinces", "districts",
+    "neighbourhoods", "neighborhoods", "areas", "regions",
 })
 #: Words allowed between a locative word and the place ("in the restive northern X").
 PLACE_ADJECTIVES: frozenset[str] = frozenset({
