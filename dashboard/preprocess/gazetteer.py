@@ -28,6 +28,7 @@ from dashboard.preprocess.placenames import fold_name
 
 ROOT = Path(__file__).resolve().parents[2]
 CURATED = ROOT / "data" / "gazetteer.csv"
+COUNTRY_ALIASES = ROOT / "data" / "country_aliases.csv"
 CACHE_DIR = ROOT / "data" / "cache"
 
 #: Kinds of place; "region" kinds give rows of geo_precision "region".
@@ -64,8 +65,10 @@ class Place:
 class Gazetteer:
     """Every known place, looked up by any spelling of its name."""
 
-    def __init__(self, world: world_index.WorldIndex, curated: list[Place], curated_names: dict[str, list[str]]):
+    def __init__(self, world: world_index.WorldIndex, curated: list[Place], curated_names: dict[str, list[str]],
+                 aliases: dict[str, int] | None = None):
         self._world = world
+        self._aliases = aliases or {}  # folded other name of a country -> its world row
         self._curated = {place.key: place for place in curated}
         self._curated_by_name: dict[str, list[str]] = curated_names
         self._rows_by_key: dict[str, int] | None = None
@@ -78,14 +81,25 @@ class Gazetteer:
 
     def lookup_key(self, key: str) -> list[Place]:
         """:meth:`lookup` for an already folded name."""
-        found = [self._place(row) for row in self._world.rows(key)]
+        rows = self._world.rows(key)
+        if key in self._aliases and self._aliases[key] not in rows:
+            rows = (*rows, self._aliases[key])
+        found = [self._place(row) for row in rows]
         found += [self._curated[k] for k in self._curated_by_name.get(key, ())]
         found.sort(key=lambda place: (-place.population, place.key))
         return found
 
+    def is_own_name(self, place: Place, key: str) -> bool:
+        """True when ``key`` is the place's own name, a curated spelling or a country's other name,
+        rather than one of the many alternate spellings GeoNames lists."""
+        if place.curated or fold_name(place.name) == key:
+            return True
+        row = self._aliases.get(key)
+        return row is not None and self._place(row) is place
+
     def knows(self, key: str) -> bool:
         """True when some place has the folded name ``key`` (cheap: no Place is built)."""
-        return key in self._world.names or key in self._curated_by_name
+        return key in self._world.names or key in self._curated_by_name or key in self._aliases
 
     def get(self, key: str) -> Place | None:
         """The place with this key ("gn:<geonameid>" or a curated "cur:..." key), or None."""
@@ -140,7 +154,24 @@ def load_gazetteer(curated: Path | None = None) -> Gazetteer:
             key = fold_name(spelling.strip())
             if key and place.key not in names.setdefault(key, []):
                 names[key].append(place.key)
-    return Gazetteer(world, list(places.values()), names)
+    return Gazetteer(world, list(places.values()), names, read_country_aliases(COUNTRY_ALIASES, world))
+
+
+def read_country_aliases(path: Path, world: world_index.WorldIndex) -> dict[str, int]:
+    """Other names of countries (data/country_aliases.csv: country_code, '|'-separated names)."""
+    aliases: dict[str, int] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            for number, row in enumerate(csv.DictReader(stream), start=2):
+                cc = (row.get("country_code") or "").strip().upper()
+                if cc not in world.country_rows:
+                    raise GazetteerError(f"{path.name} line {number}: unknown country code {cc!r}")
+                for name in (row.get("alternate_names") or "").split("|"):
+                    if fold_name(name):
+                        aliases[fold_name(name)] = world.country_rows[cc]
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise GazetteerError(f"cannot read the country aliases {path}: {err}") from err
+    return aliases
 
 
 def read_curated(path: Path) -> list[dict[str, str]]:

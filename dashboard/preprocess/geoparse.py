@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.preprocess.gazetteer import REGION_KINDS, ROOT, Gazetteer, Place
-from dashboard.preprocess.placenames import fold_name
+from dashboard.preprocess.placenames import fold_name, plain_name
 
 WORDS_FILE = ROOT / "data" / "place_words.toml"
 MAX_NAME_WORDS = 6
@@ -61,6 +61,8 @@ class Vocabulary:
     person_titles: frozenset[str]
     speech_verbs: frozenset[str]
     place_nouns: dict[str, tuple[str, ...]]
+    place_acronyms: frozenset[str]
+    locative_prepositions: frozenset[str]
 
     @functools.cached_property
     def neutral(self) -> frozenset[str]:
@@ -73,7 +75,9 @@ def load_vocabulary(path: Path = WORDS_FILE) -> Vocabulary:
         data = tomllib.load(stream)
     words = {name: frozenset(w.lower() for w in data[name]) for name in
              ("common_words", "demonyms", "organisation_nouns", "person_titles", "speech_verbs")}
-    return Vocabulary(**words, place_nouns={k.lower(): tuple(v) for k, v in data["place_nouns"].items()})
+    return Vocabulary(**words, place_nouns={k.lower(): tuple(v) for k, v in data["place_nouns"].items()},
+                      place_acronyms=frozenset(data["place_acronyms"]),
+                      locative_prepositions=frozenset(w.lower() for w in data["locative_prepositions"]))
 
 
 # -- 1. finding -------------------------------------------------------------------------------
@@ -82,9 +86,9 @@ def load_vocabulary(path: Path = WORDS_FILE) -> Vocabulary:
 _WORD_TAIL = r"(?:\w|['’\-](?=[^\W_]))*"
 _WORD_RE = r"[^\W_]" + _WORD_TAIL
 _WORD = re.compile(_WORD_RE)
-_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "de", "del", "der", "des",
-                        "di", "da", "do", "dos", "du", "la", "le", "los", "las", "van", "von", "bin",
-                        "ibn", "bani", "ul"})
+# Lower-case particles inside names (English words such as "at", "as", "an" are left out).
+_PARTICLES = frozenset({"al", "el", "ad", "ar", "ash", "az", "de", "del", "der", "des", "di", "da", "du",
+                        "la", "le", "los", "las", "van", "von", "bin", "ibn", "bani", "ul"})
 _PARTICLE_RE = "|".join(sorted(_PARTICLES, key=len, reverse=True))
 _PARTICLE_PREFIX = re.compile(rf"^(?:{_PARTICLE_RE})-(?=[A-Z])")
 # A capitalised word (Latin capitals), and runs of them joined by one or two spaces, with
@@ -114,6 +118,7 @@ class _Found:
     mention: Mention
     key: str
     kinds: tuple[str, ...] = ()  # kinds favoured by a place noun next to it
+    located: bool = False  # after a locative preposition ("in", "near" ...)
     comma_next: int | None = None  # index of the mention that follows it after ", "
 
 
@@ -152,7 +157,7 @@ def _after(text: str, end: int) -> _Token | None:
     return _token(match.group(1), match.start(1)) if match else None
 
 
-def _runs(text: str) -> list[tuple[list[_Token], bool, bool]]:
+def _runs(text: str, acronyms: frozenset[str]) -> list[tuple[list[_Token], bool, bool]]:
     """Runs of capitalised words; with each, whether it starts and ends where the regex run does.
 
     A possessive ends a run ("Kirkuk's People"), an acronym ("ISIS", "KRG") is never part of one.
@@ -162,14 +167,14 @@ def _runs(text: str) -> list[tuple[list[_Token], bool, bool]]:
         offset, phrase = match.start(), match.group()
         if " " not in phrase and "\t" not in phrase:  # one word: the common case
             token = _token(phrase, offset)
-            if not (len(token.word) > 1 and token.word.isupper()):
+            if not (len(token.word) > 1 and token.word.isupper()) or token.word in acronyms:
                 runs.append(([token], True, True))
             continue
         tokens = [_token(m.group(), offset + m.start()) for m in _WORD.finditer(phrase)]
         current: list[_Token] = []
         pieces: list[list[_Token]] = []
         for token in tokens:
-            if len(token.word) > 1 and token.word.isupper():
+            if len(token.word) > 1 and token.word.isupper() and token.word not in acronyms:
                 if current:
                     pieces.append(current)
                 current = []
@@ -196,10 +201,10 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
 
 def _find(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> _Context:
     context = _Context()
-    for words, first, last in _runs(text):
+    for words, first, last in _runs(text, vocab.place_acronyms):
         _read_run(text, words, first, last, gazetteer, vocab, context)
     # A surname met in a person's or organisation's full name is that person later on.
-    context.found = [f for f in context.found if f.key not in context.people or " " in f.mention.text]
+    context.found = [f for f in context.found if f.key not in context.people or f.located or " " in f.mention.text]
     for i, found in enumerate(context.found[:-1]):
         following = context.found[i + 1]
         if text[found.mention.end:following.mention.start].strip(" ") == ",":
@@ -216,7 +221,9 @@ def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabula
     i = 0
     while i < len(words):
         for j in range(min(len(words), i + MAX_NAME_WORDS), i, -1):
-            if j - i == 1 and (words[i].lower in neutral or words[i].lower in _PARTICLES):
+            if not words[i].capital or (j - i == 1 and (
+                    words[i].lower in neutral or words[i].lower in vocab.organisation_nouns
+                    or words[i].lower in vocab.person_titles)):
                 continue
             key = fold_name(text[words[i].start:words[j - 1].end])
             if key and gazetteer.knows(key):
@@ -242,10 +249,13 @@ def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gaze
     after = _after(text, words[-1].end) if at_end else None
     title_before = (before is not None and before.lower in vocab.person_titles
                     and text[before.end:words[0].start].strip(" .") == "")
+    # "in Kirkuk", "near Tripoli": a locative preposition says place, whatever follows.
+    located = before is not None and before.lower in vocab.locative_prepositions and not title_before
     said_after = (after is not None and not after.capital and after.lower in vocab.speech_verbs
-                  and not words[-1].possessive)
-    side_by_side = any(a[1] == b[0] for a, b in zip(names, names[1:]))
-    if foreign or organisation or side_by_side or title_before or said_after:
+                  and not words[-1].possessive and not located and len(names) == 1
+                  and not any(p.kind == "country" for p in gazetteer.lookup_key(names[0][2])))
+    # Two names in one run ("Brookings Doha", "Washington Free Beacon") make the name of something else.
+    if foreign or organisation or len(names) > 1 or title_before or said_after:
         if len(words) > 1 or said_after or title_before:
             context.people.add(fold_name(words[-1].word))
         return
@@ -259,7 +269,7 @@ def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gaze
             kinds = vocab.place_nouns[before_of.lower]  # "the city of Kirkuk"
         elif first > 0 and words[first - 1].lower in vocab.place_nouns:
             kinds = vocab.place_nouns[words[first - 1].lower]
-        context.found.append(_Found(Mention(text[start:end], start, end), key, kinds))
+        context.found.append(_Found(Mention(text[start:end], start, end), key, kinds, located=located and first == 0))
 
 
 # -- 2. resolving -----------------------------------------------------------------------------
@@ -271,41 +281,67 @@ def _distance_km(a: Place, b: Place) -> float:
     return 111.195 * math.hypot(a.latitude - b.latitude, dlon)
 
 
-def _own_name(place: Place, key: str) -> bool:
-    """Named by its own name (or a curated spelling), not by one of GeoNames' many alternates."""
-    return place.curated or fold_name(place.name) == key
+def _cell(place: Place) -> tuple[int, int]:
+    """A 2-degree grid cell (about 220 km): places in neighbouring cells are near each other."""
+    return (int(math.floor(place.latitude / 2)), int(math.floor(place.longitude / 2)))
 
 
-def _prior(place: Place, key: str) -> float:
-    """What a place is worth before context: its kind, its size, and how it was named."""
-    if place.kind == "country":
-        base = 1.2
-    elif place.kind == "admin1":
-        base = 0.8
-    else:
-        base = (0.1 if place.curated else 0.0) + 0.8 * min(1.0, math.log10(place.population + 1) / 7)
-    return base + (0.3 if _own_name(place, key) else 0.0)
+@dataclass(slots=True)
+class _Candidate:
+    place: Place
+    own_name: bool  # named by its own name, a curated spelling or a country alias, not a GeoNames alternate
+    exact: bool  # spelled exactly as its own name (diacritics aside)
+    prior: float = 0.0
+
+    def __post_init__(self) -> None:
+        place = self.place
+        if place.kind == "country":
+            base = 1.2
+        elif place.kind == "admin1":
+            base = 0.8
+        else:
+            base = (0.1 if place.curated else 0.0) + 0.8 * min(1.0, math.log10(place.population + 1) / 7)
+        self.prior = base + (0.3 if self.own_name else 0.0) + (0.3 if self.exact else 0.0)
+
+    @property
+    def well_known(self) -> bool:
+        """Sure enough to stand on its name alone: a country, a province or a large city."""
+        return self.own_name and (self.place.kind in ("country", "admin1")
+                                  or self.place.population >= WELL_KNOWN_POPULATION)
 
 
-def _well_known(place: Place, key: str) -> bool:
-    return _own_name(place, key) and (place.kind in ("country", "admin1") or place.population >= WELL_KNOWN_POPULATION)
+def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Candidate]]:
+    spelled = {}
+    for f in found:
+        spelled.setdefault(f.key, plain_name(f.mention.text).replace(" ", ""))
+    result = {}
+    for key, spelling in spelled.items():
+        result[key] = [
+            _Candidate(place, own_name=gazetteer.is_own_name(place, key),
+                       exact=plain_name(place.name).replace(" ", "") == spelling)
+            for place in gazetteer.lookup_key(key)]
+    return result
 
 
-def _focus(candidates: dict[str, list[Place]]) -> dict[str, float]:
-    """Share of the article's weight each country has (countries named count double)."""
+def _focus(candidates: dict[str, list[_Candidate]]) -> dict[str, float]:
+    """Share of the article's weight each country has: a name whose sure candidates all lie in
+    one country votes for it (a country named votes twice); a name whose every candidate lies in
+    one country gives half a vote."""
     votes: Counter[str] = Counter()
-    for key, places in candidates.items():
-        strong = [p for p in places if _well_known(p, key) or p.curated]
+    for places in candidates.values():
+        strong = [c.place for c in places if c.well_known or c.place.curated]
         countries = {p.country_code for p in strong}
         if len(countries) == 1:
             votes[countries.pop()] += 2 if any(p.kind == "country" for p in strong) else 1
+        elif not strong and len({c.place.country_code for c in places}) == 1:
+            votes[places[0].place.country_code] += 0.5
     total = sum(votes.values())
     return {cc: n / total for cc, n in votes.items()} if total else {}
 
 
 def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
     """Choose a place for every mention; one sense per name throughout the article."""
-    candidates = {f.key: gazetteer.lookup_key(f.key) for f in found}
+    candidates = _candidates(found, gazetteer)
     kinds: dict[str, set[str]] = defaultdict(set)
     comma: dict[str, set[str]] = defaultdict(set)
     for f in found:
@@ -313,19 +349,45 @@ def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
         if f.comma_next is not None and found[f.comma_next].key != f.key:
             comma[f.key].add(found[f.comma_next].key)
     focus = _focus(candidates)
-    named_keys = {key: {p.key for p in places} for key, places in candidates.items()}
+    named_keys = {key: {c.place.key for c in places} for key, places in candidates.items()}
+    # Which names have a candidate in each grid cell: a candidate near some candidate of another
+    # name is backed by it (Tikrit and Samarra name places 100 km apart, Samara in Russia is alone).
+    cells: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for key, places in candidates.items():
+        for c in places:
+            if c.place.kind not in REGION_KINDS and (c.own_name or len(places) == 1):
+                cells[_cell(c.place)].add(key)
 
-    def score(place: Place, key: str, anchors: list[tuple[str, Place]], chosen: dict[str, Place],
+    # Which names have a candidate inside each country and province: "Oregon" the state holds a
+    # Portland, "Oregon" the Ohio town does not.
+    inside: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key, places in candidates.items():
+        for c in places:
+            if c.own_name and c.place.kind not in REGION_KINDS:
+                inside[(c.place.country_code, "")].add(key)
+                inside[(c.place.country_code, fold_name(c.place.admin1))].add(key)
+
+    def neighbours(place: Place, key: str) -> bool:
+        if place.kind in REGION_KINDS:
+            area = (place.country_code, "" if place.kind == "country" else fold_name(place.admin1 or place.name))
+            return bool(inside.get(area, set()) - {key})
+        lat, lon = _cell(place)
+        return any(cells.get((lat + i, lon + j), set()) - {key} for i in (-1, 0, 1) for j in (-1, 0, 1))
+
+    def score(c: _Candidate, key: str, anchors: list[tuple[str, Place]], chosen: dict[str, Place],
               alone: bool) -> float | None:
+        place = c.place
         parent_named = bool(place.parent) and any(place.parent in keys for k, keys in named_keys.items() if k != key)
         share = focus.get(place.country_code, 0.0)
-        backed = _well_known(place, key) or parent_named or share >= 0.25
+        # A place named by one of GeoNames' alternates needs more than its country being named.
+        backed = c.well_known or parent_named or (share >= 0.25 and (c.own_name or place.population >= 1000))
         if alone and backed:
             return 0.0  # the only candidate, and a sure one: no need to weigh it
-        nearest = min((_distance_km(place, other) for k, other in anchors if k != key), default=math.inf)
-        if not (backed or nearest <= 250):
+        near_others = neighbours(place, key)
+        if not (backed or near_others):
             return None  # neither well known nor backed by the article: not this place
-        value = _prior(place, key) + 2.0 * share + (3.0 if parent_named else 0.0)
+        nearest = min((_distance_km(place, other) for k, other in anchors if k != key), default=math.inf)
+        value = c.prior + 2.0 * share + (3.0 if parent_named else 0.0) + (0.5 if near_others else 0.0)
         value += 1.5 * max(0.0, 1.0 - nearest / 300.0)
         if kinds[key] and place.kind in kinds[key]:
             value += 0.5
@@ -341,8 +403,8 @@ def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
         anchors = [(k, p) for k, p in previous.items() if p.kind not in REGION_KINDS]
         for key, places in candidates.items():
             alone = len(places) == 1
-            scored = [(s, p.population, p) for p in places
-                      if (s := score(p, key, anchors, previous, alone)) is not None]
+            scored = [(s, c.place.population, c.place) for c in places
+                      if (s := score(c, key, anchors, previous, alone)) is not None]
             if scored:
                 chosen[key] = max(scored, key=lambda item: (item[0], item[1]))[2]
             else:

@@ -25,7 +25,7 @@ from dashboard.files import atomic_write_bytes
 from dashboard.preprocess.placenames import fold_name, plain_name
 
 #: Bump when the derived format or the derivation rules change: the cache file is then rebuilt.
-FORMAT = 4
+FORMAT = 5
 
 KIND_CODES = ("city", "country", "admin1")
 
@@ -46,6 +46,7 @@ class WorldIndex:
     country_names: dict[str, str]  # ISO code -> country name
     admin1_names: dict[str, str]  # "US.CA" -> "California"
     admin1_points: dict[str, tuple[float, float]]  # "IQ.13" -> median point of its populated places
+    country_rows: dict[str, int]  # ISO code -> the country's row
 
     def rows(self, key: str) -> tuple[int, ...]:
         found = self.names.get(key)
@@ -108,7 +109,7 @@ def build_world() -> WorldIndex:
     cities = _read("cities500.json")
     countries = _read("countries.json")
     us_states = _read("us_states.json")
-    index = WorldIndex([], [], [], [], [], [], [], [], {}, {}, {}, {})
+    index = WorldIndex([], [], [], [], [], [], [], [], {}, {}, {}, {}, {})
     pending: dict[str, set[int]] = {}
 
     def add(gid: int, name: str, lat: float, lon: float, cc: str, admin1: str, pop: int, kind: str,
@@ -143,6 +144,7 @@ def build_world() -> WorldIndex:
         if cc not in points:
             continue  # no populated place to stand for it (Antarctica, Bouvet Island ...)
         lat, lon = _median_point(points[cc])
+        index.country_rows[cc] = len(index.name)
         add(int(country["geonameid"]), country["name"], lat, lon, cc, "", country.get("population") or 0,
             "country", [])
     for state in us_states.values():
