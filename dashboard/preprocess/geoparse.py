@@ -96,8 +96,6 @@ _PARTICLE_PREFIX = re.compile(rf"^(?:{_PARTICLE_RE})-(?=[A-Z])")
 # runs, so the words in between are never looked at (this is what keeps geoparsing fast).
 _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ\u0100-\u017F]" + _WORD_TAIL
 _RUN = re.compile(rf"(?<![\w'’]){_CAPITAL_WORD}(?:[ \t]{{1,2}}(?:(?:{_PARTICLE_RE})[ \t\-]{{1,2}})?{_CAPITAL_WORD})*")
-_BEFORE = re.compile(r"([^\W_]+)[ \t.]*$")
-_BEFORE_OF = re.compile(r"([^\W_]+)[ \t]+of[ \t]+$")
 _AFTER = re.compile(r"[ \t]*([^\W_]+)")
 
 
@@ -141,14 +139,23 @@ def _joined(text: str, left: _Token, right: _Token) -> bool:
     return not left.possessive and right.start - left.end <= 2 and text[left.end:right.start].strip(" \t") == ""
 
 
+def _word_before(text: str, end: int, skip: str = " \t") -> _Token | None:
+    """The word ending just before ``end`` once ``skip`` characters are passed (same line)."""
+    while end > 0 and text[end - 1] in skip:
+        end -= 1
+    start = end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    return _token(text[start:end], start) if start < end else None
+
+
 def _before(text: str, start: int) -> tuple[_Token | None, _Token | None]:
     """The word just before ``start`` (a title may end in a period: "Col."), and the word before
     an "of" there ("the city of", "the village of")."""
-    window = text[max(0, start - 40):start]
-    match = _BEFORE.search(window)
-    before = _token(match.group(1), start - len(window) + match.start(1)) if match else None
-    match = _BEFORE_OF.search(window)
-    before_of = _token(match.group(1), start - len(window) + match.start(1)) if match else None
+    before = _word_before(text, start, " \t.")
+    before_of = None
+    if before is not None and before.lower == "of":
+        before_of = _word_before(text, before.start)
     return before, before_of
 
 
@@ -370,45 +377,65 @@ def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
     def neighbours(place: Place, key: str) -> bool:
         if place.kind in REGION_KINDS:
             area = (place.country_code, "" if place.kind == "country" else fold_name(place.admin1 or place.name))
-            return bool(inside.get(area, set()) - {key})
+            holders = inside.get(area, ())
+            return len(holders) > 1 or (len(holders) == 1 and key not in holders)
         lat, lon = _cell(place)
-        return any(cells.get((lat + i, lon + j), set()) - {key} for i in (-1, 0, 1) for j in (-1, 0, 1))
+        for i in (-1, 0, 1):
+            for j in (-1, 0, 1):
+                holders = cells.get((lat + i, lon + j), ())
+                if len(holders) > 1 or (len(holders) == 1 and key not in holders):
+                    return True
+        return False
 
-    def score(c: _Candidate, key: str, anchors: list[tuple[str, Place]], chosen: dict[str, Place],
-              alone: bool) -> float | None:
-        place = c.place
-        parent_named = bool(place.parent) and any(place.parent in keys for k, keys in named_keys.items() if k != key)
-        share = focus.get(place.country_code, 0.0)
-        # A place named by one of GeoNames' alternates needs more than its country being named.
-        backed = c.well_known or parent_named or (share >= 0.25 and (c.own_name or place.population >= 1000))
-        if alone and backed:
-            return 0.0  # the only candidate, and a sure one: no need to weigh it
-        near_others = neighbours(place, key)
-        if not (backed or near_others):
-            return None  # neither well known nor backed by the article: not this place
-        nearest = min((_distance_km(place, other) for k, other in anchors if k != key), default=math.inf)
-        value = c.prior + 2.0 * share + (3.0 if parent_named else 0.0) + (0.5 if near_others else 0.0)
-        value += 1.5 * max(0.0, 1.0 - nearest / 300.0)
-        if kinds[key] and place.kind in kinds[key]:
-            value += 0.5
-        for other_key in comma[key]:
-            other = chosen.get(other_key)
-            if other is not None and _contains(other, place):
-                value += 1.5
-        return value
+    # What does not change between passes: whether a candidate is backed at all, and its score
+    # before nearness to the chosen places and "X, Y" patterns are added.
+    viable: dict[str, list[tuple[_Candidate, float]]] = {}
+    for key, places in candidates.items():
+        others = [keys for k, keys in named_keys.items() if k != key]
+        kept = []
+        for c in places:
+            place = c.place
+            parent_named = bool(place.parent) and any(place.parent in keys for keys in others)
+            share = focus.get(place.country_code, 0.0)
+            # A place named by one of GeoNames' alternates needs more than its country being named.
+            backed = c.well_known or parent_named or (share >= 0.25 and (c.own_name or place.population >= 1000))
+            near_others = neighbours(place, key)
+            if not (backed or near_others):
+                continue  # neither well known nor backed by the article: not this place
+            value = c.prior + 2.0 * share + (3.0 if parent_named else 0.0) + (0.5 if near_others else 0.0)
+            if kinds[key] and place.kind in kinds[key]:
+                value += 0.5
+            kept.append((c, value))
+        if kept:
+            viable[key] = kept
 
     chosen: dict[str, Place] = {}
     for _ in range(2):  # first without nearness to the others, then with it
         previous = dict(chosen)
-        anchors = [(k, p) for k, p in previous.items() if p.kind not in REGION_KINDS]
-        for key, places in candidates.items():
-            alone = len(places) == 1
-            scored = [(s, c.place.population, c.place) for c in places
-                      if (s := score(c, key, anchors, previous, alone)) is not None]
-            if scored:
-                chosen[key] = max(scored, key=lambda item: (item[0], item[1]))[2]
-            else:
-                chosen.pop(key, None)
+        anchors: dict[tuple[int, int], list[tuple[str, Place]]] = defaultdict(list)
+        for k, p in previous.items():
+            if p.kind not in REGION_KINDS:
+                anchors[_cell(p)].append((k, p))
+        for key, kept in viable.items():
+            if len(kept) == 1:
+                chosen[key] = kept[0][0].place
+                continue
+            best: tuple[float, int, Place] | None = None
+            for c, value in kept:
+                place = c.place
+                if anchors and place.kind not in REGION_KINDS:
+                    lat, lon = _cell(place)
+                    nearest = min((_distance_km(place, other) for i in (-1, 0, 1) for j in (-1, 0, 1)
+                                   for k, other in anchors.get((lat + i, lon + j), ()) if k != key),
+                                  default=math.inf)
+                    value += 1.5 * max(0.0, 1.0 - nearest / 300.0)
+                for other_key in comma[key]:
+                    other = previous.get(other_key)
+                    if other is not None and _contains(other, place):
+                        value += 1.5
+                if best is None or (value, place.population) > best[:2]:
+                    best = (value, place.population, place)
+            chosen[key] = best[2]
     results = []
     for f in found:
         place = chosen.get(f.key)

@@ -31,6 +31,7 @@ _DOUBLED = re.compile(r"(.)\1+")
 _FINAL_H = re.compile(r"(?<=[aeiu])h$")
 
 
+@lru_cache(maxsize=65536)
 def plain_name(name: str) -> str:
     """Diacritics and punctuation dropped, lower case, single spaces ("Al-Ḩawījah" -> "al hawijah")."""
     text = _MARKS.sub("", name.translate(_LETTERS))

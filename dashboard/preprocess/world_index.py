@@ -13,9 +13,11 @@ an unreadable or stale file is rebuilt.
 
 from __future__ import annotations
 
+import gc
 import json
 import marshal
 import statistics
+from array import array
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -25,7 +27,7 @@ from dashboard.files import atomic_write_bytes
 from dashboard.preprocess.placenames import fold_name, plain_name
 
 #: Bump when the derived format or the derivation rules change: the cache file is then rebuilt.
-FORMAT = 5
+FORMAT = 6
 
 KIND_CODES = ("city", "country", "admin1")
 
@@ -34,14 +36,14 @@ KIND_CODES = ("city", "country", "admin1")
 class WorldIndex:
     """Row-oriented columns of the world's places, and the name index over them."""
 
-    geonameid: list[int]
+    geonameid: array  # of int ("q")
     name: list[str]
-    latitude: list[float]
-    longitude: list[float]
+    latitude: array  # of float ("d")
+    longitude: array
     country_code: list[str]
     admin1_code: list[str]
-    population: list[int]
-    kind: list[int]  # index into KIND_CODES
+    population: array  # of int ("q")
+    kind: array  # of int ("b"): index into KIND_CODES
     names: dict[str, int | tuple[int, ...]]  # folded name -> row or rows
     country_names: dict[str, str]  # ISO code -> country name
     admin1_names: dict[str, str]  # "US.CA" -> "California"
@@ -71,19 +73,46 @@ def load_world(cache_dir: Path) -> WorldIndex:
     path = cache_file(cache_dir)
     if path.exists():
         try:
-            return WorldIndex(**marshal.loads(path.read_bytes()))
-        except (ValueError, EOFError, TypeError, OSError):
+            return _from_bytes(path.read_bytes())
+        except (ValueError, EOFError, TypeError, KeyError, OSError):
             pass  # a damaged or foreign file: derived again below and replaced
     index = build_world()
     try:
-        atomic_write_bytes(path, marshal.dumps(_as_dict(index)))
+        atomic_write_bytes(path, _to_bytes(index))
     except OSError:
         pass  # a read-only checkout still works, it just derives the index on every run
     return index
 
 
-def _as_dict(index: WorldIndex) -> dict[str, object]:
-    return {field: getattr(index, field) for field in WorldIndex.__slots__}
+# Columns are stored as raw machine arrays and separator-joined strings, which load without
+# building one Python object per row; only the name dict is rebuilt entry by entry.
+_ARRAYS = {"geonameid": "q", "latitude": "d", "longitude": "d", "population": "q", "kind": "b"}
+_STRINGS = ("name", "country_code", "admin1_code")
+_SEPARATOR = "\x1f"
+
+
+def _to_bytes(index: WorldIndex) -> bytes:
+    data: dict[str, object] = {field: getattr(index, field) for field in WorldIndex.__slots__}
+    for field in _ARRAYS:
+        data[field] = getattr(index, field).tobytes()
+    for field in _STRINGS:
+        data[field] = _SEPARATOR.join(getattr(index, field))
+    return marshal.dumps(data)
+
+
+def _from_bytes(raw: bytes) -> WorldIndex:
+    gc.disable()  # nothing to collect among a million fresh containers: skip the scans
+    try:
+        data = marshal.loads(raw)
+    finally:
+        gc.enable()
+    for field, code in _ARRAYS.items():
+        column = array(code)
+        column.frombytes(data[field])
+        data[field] = column
+    for field in _STRINGS:
+        data[field] = data[field].split(_SEPARATOR)
+    return WorldIndex(**data)
 
 
 def _read(name: str) -> dict:
@@ -109,7 +138,7 @@ def build_world() -> WorldIndex:
     cities = _read("cities500.json")
     countries = _read("countries.json")
     us_states = _read("us_states.json")
-    index = WorldIndex([], [], [], [], [], [], [], [], {}, {}, {}, {}, {})
+    index = WorldIndex(array("q"), [], array("d"), array("d"), [], [], array("q"), array("b"), {}, {}, {}, {}, {})
     pending: dict[str, set[int]] = {}
 
     def add(gid: int, name: str, lat: float, lon: float, cc: str, admin1: str, pop: int, kind: str,
