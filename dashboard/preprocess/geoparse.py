@@ -28,6 +28,7 @@ import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from dashboard.preprocess.gazetteer import REGION_KINDS, ROOT, Gazetteer, Place
 from dashboard.preprocess.placenames import fold_name, plain_name
@@ -164,7 +165,7 @@ def _after(text: str, end: int) -> _Token | None:
     return _token(match.group(1), match.start(1)) if match else None
 
 
-def _runs(text: str, acronyms: frozenset[str]) -> list[tuple[list[_Token], bool, bool]]:
+def _runs(text: str, acronyms: frozenset[str], known: Callable[[str], bool]) -> list[tuple[list[_Token], bool, bool]]:
     """Runs of capitalised words; with each, whether it starts and ends where the regex run does.
 
     A possessive ends a run ("Kirkuk's People"), an acronym ("ISIS", "KRG") is never part of one.
@@ -173,6 +174,8 @@ def _runs(text: str, acronyms: frozenset[str]) -> list[tuple[list[_Token], bool,
     for match in _RUN.finditer(text):
         offset, phrase = match.start(), match.group()
         if " " not in phrase and "\t" not in phrase:  # one word: the common case
+            if not known(fold_name(phrase[:-2] if phrase[-2:-1] in ("'", "’") else phrase)):
+                continue  # not a place name: nothing more to look at
             token = _token(phrase, offset)
             if not (len(token.word) > 1 and token.word.isupper()) or token.word in acronyms:
                 runs.append(([token], True, True))
@@ -208,7 +211,7 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
 
 def _find(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> _Context:
     context = _Context()
-    for words, first, last in _runs(text, vocab.place_acronyms):
+    for words, first, last in _runs(text, vocab.place_acronyms, gazetteer.knows):
         _read_run(text, words, first, last, gazetteer, vocab, context)
     # A surname met in a person's or organisation's full name is that person later on.
     context.found = [f for f in context.found if f.key not in context.people or f.located or " " in f.mention.text]
