@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from dashboard.errors import GazetteerError
 from dashboard.preprocess.gazetteer import REGION_KINDS, ROOT, Gazetteer, Place
 from dashboard.preprocess.placenames import fold_name, plain_name
 
@@ -72,13 +73,17 @@ class Vocabulary:
 
 @functools.lru_cache(maxsize=4)
 def load_vocabulary(path: Path = WORDS_FILE) -> Vocabulary:
-    with path.open("rb") as stream:
-        data = tomllib.load(stream)
-    words = {name: frozenset(w.lower() for w in data[name]) for name in
-             ("common_words", "demonyms", "organisation_nouns", "person_titles", "speech_verbs")}
-    return Vocabulary(**words, place_nouns={k.lower(): tuple(v) for k, v in data["place_nouns"].items()},
-                      place_acronyms=frozenset(data["place_acronyms"]),
-                      locative_prepositions=frozenset(w.lower() for w in data["locative_prepositions"]))
+    """The geoparser's word lists; an unreadable or incomplete file raises GazetteerError."""
+    try:
+        with path.open("rb") as stream:
+            data = tomllib.load(stream)
+        words = {name: frozenset(w.lower() for w in data[name]) for name in
+                 ("common_words", "demonyms", "organisation_nouns", "person_titles", "speech_verbs",
+                  "locative_prepositions")}
+        return Vocabulary(**words, place_nouns={k.lower(): tuple(v) for k, v in data["place_nouns"].items()},
+                          place_acronyms=frozenset(data["place_acronyms"]))
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as err:
+        raise GazetteerError(f"cannot use the geoparser's word lists {path}: {err!r}") from err
 
 
 # -- 1. finding -------------------------------------------------------------------------------

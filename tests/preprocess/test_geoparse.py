@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.errors import GazetteerError
 from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.geoparse import ResolvedMention, find_mentions, geoparse
+from dashboard.preprocess.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary
 from dashboard.schema import GEO_PRECISIONS
 
 KIRKUK = (35.468, 44.392)
@@ -149,6 +150,14 @@ def test_possessives_and_offsets(gazetteer: Gazetteer) -> None:
 def test_find_mentions_gives_text_order(gazetteer: Gazetteer) -> None:
     text = "From Erbil to Mosul and back to Erbil."
     assert [m.text for m in find_mentions(text, gazetteer)] == ["Erbil", "Mosul", "Erbil"]
+
+
+@pytest.mark.parametrize("content", ["common_words = [", "common_words = []\n"])
+def test_a_broken_word_list_raises_a_clear_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "words.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(GazetteerError, match="word lists"):
+        load_vocabulary(path)
 
 
 def test_nothing_to_find(gazetteer: Gazetteer) -> None:
