@@ -134,3 +134,19 @@ def test_a_good_extra_file_adds_places(tmp_path: Path) -> None:
         "cur:kirkuk/testtown,Zqxville,Zqx Town,,,neighbourhood,gn:94787,IQ,Kirkuk,,,test row"]))
     found = extra.lookup("Zqx Town")
     assert [p.key for p in found] == ["cur:kirkuk/testtown"] and km(found[0], KIRKUK) < 1
+
+
+def test_world_index_survives_its_storage_format() -> None:
+    from array import array
+
+    from dashboard.preprocess.world_index import WorldIndex, _from_bytes, _to_bytes
+
+    index = WorldIndex(array("q", [1, 2]), ["Ābādān", "Zqx"], array("d", [30.3, -1.5]), array("d", [48.3, 2.25]),
+                       ["IR", "FR"], ["15", ""], array("q", [231476, 0]), array("b", [0, 1]),
+                       {"abadan": 0, "zkx": (0, 1)}, {"IR": "Iran"}, {"IR.15": "Khuzestan"},
+                       {"IR.15": (30.3, 48.3)}, {"FR": 1})
+    again = _from_bytes(_to_bytes(index))
+    for name in WorldIndex.__slots__:
+        assert getattr(again, name) == getattr(index, name), name
+    with pytest.raises((ValueError, EOFError, TypeError)):
+        _from_bytes(b"not an index")
