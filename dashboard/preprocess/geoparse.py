@@ -338,20 +338,30 @@ def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Ca
     return result
 
 
-def _focus(candidates: dict[str, list[_Candidate]]) -> dict[str, float]:
-    """Share of the article's weight each country has: a name whose sure candidates all lie in
+def _votes(candidates: dict[str, list[_Candidate]]) -> dict[str, tuple[str, float]]:
+    """Each name's vote for the article's focus country: a name whose sure candidates all lie in
     one country votes for it (a country named votes twice); a name whose every candidate lies in
     one country gives half a vote."""
-    votes: Counter[str] = Counter()
-    for places in candidates.values():
+    votes: dict[str, tuple[str, float]] = {}
+    for key, places in candidates.items():
         strong = [c.place for c in places if c.well_known or c.place.curated]
         countries = {p.country_code for p in strong}
         if len(countries) == 1:
-            votes[countries.pop()] += 2 if any(p.kind == "country" for p in strong) else 1
+            votes[key] = (countries.pop(), 2.0 if any(p.kind == "country" for p in strong) else 1.0)
         elif not strong and len({c.place.country_code for c in places}) == 1:
-            votes[places[0].place.country_code] += 0.5
-    total = sum(votes.values())
-    return {cc: n / total for cc, n in votes.items()} if total else {}
+            votes[key] = (places[0].place.country_code, 0.5)
+    return votes
+
+
+def _focus(votes: dict[str, tuple[str, float]], key: str) -> dict[str, float]:
+    """Share of the article's weight each country has, as the names other than ``key`` tell it
+    (a name may not back itself)."""
+    totals: Counter[str] = Counter()
+    for other, (cc, weight) in votes.items():
+        if other != key:
+            totals[cc] += weight
+    total = sum(totals.values())
+    return {cc: n / total for cc, n in totals.items()} if total else {}
 
 
 def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
@@ -359,11 +369,14 @@ def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
     candidates = _candidates(found, gazetteer)
     kinds: dict[str, set[str]] = defaultdict(set)
     comma: dict[str, set[str]] = defaultdict(set)
+    cued: set[str] = set()  # names written as places: "in Hawija", "the Aruba district"
     for f in found:
         kinds[f.key].update(f.kinds)
+        if f.located or f.kinds:
+            cued.add(f.key)
         if f.comma_next is not None and found[f.comma_next].key != f.key:
             comma[f.key].add(found[f.comma_next].key)
-    focus = _focus(candidates)
+    votes = _votes(candidates)
     named_keys = {key: {c.place.key for c in places} for key, places in candidates.items()}
     # Which names have a candidate in each grid cell: a candidate near some candidate of another
     # name is backed by it (Tikrit and Samarra name places 100 km apart, Samara in Russia is alone).
@@ -383,7 +396,7 @@ def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
                 inside[(c.place.country_code, fold_name(c.place.admin1))].add(key)
 
     def neighbours(place: Place, key: str) -> bool:
-        if place.kind in REGION_KINDS:
+        if place.kind in ("country", "admin1"):
             area = (place.country_code, "" if place.kind == "country" else fold_name(place.admin1 or place.name))
             holders = inside.get(area, ())
             return len(holders) > 1 or (len(holders) == 1 and key not in holders)
@@ -400,13 +413,15 @@ def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
     viable: dict[str, list[tuple[_Candidate, float]]] = {}
     for key, places in candidates.items():
         others = [keys for k, keys in named_keys.items() if k != key]
+        focus = _focus(votes, key)
         kept = []
         for c in places:
             place = c.place
             parent_named = bool(place.parent) and any(place.parent in keys for keys in others)
             share = focus.get(place.country_code, 0.0)
             # A place named by one of GeoNames' alternates needs more than its country being named.
-            backed = c.well_known or parent_named or (share >= 0.25 and (c.own_name or place.population >= 1000))
+            backed = (c.well_known or parent_named or (c.own_name and key in cued)
+                      or (share >= 0.25 and (c.own_name or place.population >= 1000)))
             near_others = neighbours(place, key)
             if not (backed or near_others):
                 continue  # neither well known nor backed by the article: not this place

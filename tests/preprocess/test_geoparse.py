@@ -80,6 +80,12 @@ def test_spelling_variants_resolve_to_one_place(gazetteer: Gazetteer) -> None:
     assert keys == {"gn:390188"}
 
 
+def test_a_small_place_needs_a_cue_when_nothing_else_backs_it(gazetteer: Gazetteer) -> None:
+    hawija = places("Air strike kills ten in Hawija", gazetteer)["Hawija"]  # "in" says place
+    assert km(hawija, HAWIJA) < 12
+    assert geoparse("Hawija spoke first.", gazetteer) == []  # a small town's name alone: not enough
+
+
 # -- other countries ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, country", [
@@ -105,6 +111,13 @@ def test_names_shared_by_the_us_and_the_uk(gazetteer: Gazetteer, text: str, coun
 def test_samarra_beside_tikrit_is_in_iraq(gazetteer: Gazetteer) -> None:
     found = places("Fighting spread from Samarra to Tikrit.", gazetteer)
     assert found["Samarra"].place.country_code == "IQ" and found["Tikrit"].place.country_code == "IQ"
+
+
+def test_curated_places_elsewhere(gazetteer: Gazetteer) -> None:
+    camp = places("Guards searched tents in Al-Hol, the camp in northeast Syria.", gazetteer)["Al-Hol"]
+    assert camp.place.kind == "camp" and camp.place.country_code == "SY" and camp.geo_precision == "town"
+    strip = places("Rockets were fired from the Gaza Strip at Ashkelon.", gazetteer)["Gaza Strip"]
+    assert strip.place.country_code == "PS" and strip.geo_precision == "region"
 
 
 def test_country_names_and_aliases(gazetteer: Gazetteer) -> None:
