@@ -12,7 +12,7 @@ import pytest
 
 from dashboard.errors import GazetteerError
 from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary
+from dashboard.preprocess.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary, unknown_place_names
 from dashboard.schema import GEO_PRECISIONS
 
 KIRKUK = (35.468, 44.392)
@@ -171,6 +171,14 @@ def test_a_broken_word_list_raises_a_clear_error(tmp_path: Path, content: str) -
     path.write_text(content, encoding="utf-8")
     with pytest.raises(GazetteerError, match="word lists"):
         load_vocabulary(path)
+
+
+def test_unknown_place_names_are_offered_to_a_geocoder(gazetteer: Gazetteer) -> None:
+    text = ("Gunmen struck in Zqxville and the Qorbat district of Kirkuk. Zqxton said the Zqx "
+            "Institute in Mosul was shut, and aid reached the village of Umm Zqx.")
+    found = unknown_place_names(text, gazetteer)
+    assert [m.text for m in found] == ["Zqxville", "Qorbat", "Umm Zqx"]
+    assert all(text[m.start:m.end] == m.text for m in found)
 
 
 def test_nothing_to_find(gazetteer: Gazetteer) -> None:
