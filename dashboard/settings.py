@@ -59,6 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache", "data/cache", "Folder of the persistent geocoder cache (queries and answers, hits and misses)."),
     Setting("geocoder_timeout", 10.0, "Seconds to wait for one geocoder answer.", _positive_float),
     Setting("geocoder_budget", 120.0, "Most seconds of network time one build may spend geocoding.", _positive_float),
+    Setting("geocoder_max_km", 300.0, "A geocoder answer farther than this many km from the article's other "
+            "places is rejected (unless the text names its country right after it).", _positive_float),
     Setting("merge_km", 25.0, "Reports of one incident: their places are at most this many km apart.",
             _positive_float),
     Setting("merge_days", 1, "Reports of one incident: their dates are at most this many days apart.",

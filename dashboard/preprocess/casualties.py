@@ -1,11 +1,27 @@
 """Numbers and toll phrases -> killed / injured / captured ranges, coded conservatively (ACLED-style).
 
-CONTRACT (filled in by the events work): Range, Tolls (below); parse_tolls(sentence) -> Tolls.
+In: one sentence (plain text). Out: :class:`Tolls` (three :class:`Range` values) from
+:func:`parse_tolls`, or a :class:`TollReading` from :func:`read_tolls`, which also gives each figure
+read (with its character span, so callers know which words name the victims) and the spans of
+every number that was looked at and found not to be a toll.
+
+How a figure becomes a toll (README section "tolls" has the full table):
+
+* a figure is the object of a toll verb ("killing 10", "wounded at least 20") or the subject of a
+  toll word after it ("40 people died", "14 dead", "seven others were captured");
+* figures joined in one clause add up ("killed 13 women and two children"); "X and seven other
+  fighters" counts X as one more; a subset ("including three children", "five of them") never adds;
+* a figure for two kinds at once ("killed or captured", "casualties") goes into neither column;
+* numbers that count something else (ages, distances, times, money, years, dates, unit numbers,
+  "100 fighters" with no toll word) are never tolls.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from dashboard.preprocess import vocabulary as V
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,3 +35,441 @@ class Tolls:
     killed: Range = Range()
     injured: Range = Range()
     captured: Range = Range()
+
+    def any(self) -> bool:
+        """True when at least one kind has a figure (a lower or an upper bound)."""
+        return any(r.low is not None or r.high is not None for r in (self.killed, self.injured, self.captured))
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure read as a toll: its kind, range, and the span of the words naming the victims."""
+
+    kind: str  # vocabulary.KILLED | INJURED | CAPTURED
+    low: int | None
+    high: int | None
+    start: int  # character offsets in the sentence: the number up to its toll word / noun phrase
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TollReading:
+    tolls: Tolls
+    figures: tuple[Figure, ...]  # figures that made the tolls
+    not_tolls: tuple[tuple[int, int], ...]  # spans of numbers read and rejected (combined, subset, units ...)
+
+
+def parse_tolls(sentence: str) -> Tolls:
+    """One sentence -> killed / injured / captured ranges (empty ranges when it states none)."""
+    return read_tolls(sentence).tolls
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[A-Za-z]+(?:['’\-][A-Za-z]+)*|[^\s\w]")
+_DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?$")
+_COMPOUND = re.compile(r"(%s)-(%s)$" % ("|".join(V.TENS), "|".join(list(V.UNITS)[1:10])))
+
+
+def _phrases(words: tuple[str, ...]) -> dict[tuple[str, ...], str]:
+    return {tuple(w.split()): w for w in words}
+
+
+_LOWER = _phrases(V.LOWER_BOUND)
+_UPPER = _phrases(V.UPPER_BOUND)
+_APPROX = _phrases(V.APPROXIMATE)
+_VAGUE = {tuple(k.split()): v for k, v in V.VAGUE_AMOUNTS.items()}
+_MAX_PHRASE = max(len(k) for k in (*_LOWER, *_UPPER, *_APPROX, *_VAGUE))
+_RANGE_JOINS = frozenset({"-", "–", "to", "or"})
+_CHAIN_JOINS = frozenset({"and", ",", "&"})
+#: Every word that can make a toll: a sentence with none of them is not read further (speed).
+TOLL_WORDS = frozenset(V.ACTIVE_TOLL_VERBS) | frozenset(V.PASSIVE_TOLL_WORDS) | V.COMBINED_TOLL_WORDS | {"toll"}
+_LETTERS = re.compile(r"[a-z]+")
+#: Words a number expression can start with (besides digits).
+_NUMBER_STARTS = frozenset(V.UNITS) | frozenset(V.TENS) | {k[0] for k in _VAGUE} | {"a", "an"}
+
+
+@dataclass(slots=True)
+class _Number:
+    first: int  # token index where the expression starts (qualifiers included)
+    last: int  # token index after the expression
+    low: int | None
+    high: int | None
+    vague: bool = False
+    rejected: bool = False  # counts something else
+    subset: bool = False
+    plus_one: bool = False  # "X and seven other fighters": X is one more
+
+
+class _Sentence:
+    """A sentence's tokens, lower-cased words and offsets."""
+
+    __slots__ = ("text", "words", "starts", "ends", "clause")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        matches = list(_TOKEN.finditer(text))
+        self.words = [m.group().lower().replace("’", "'") for m in matches]
+        self.starts = [m.start() for m in matches]
+        self.ends = [m.end() for m in matches]
+        clause, self.clause = 0, []
+        for word in self.words:
+            if word in V.CLAUSE_BREAKS:
+                clause += 1
+            self.clause.append(clause)
+
+    def word(self, i: int) -> str:
+        return self.words[i] if 0 <= i < len(self.words) else ""
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def _word_number(s: _Sentence, i: int) -> tuple[int, int] | None:
+    """Number words from token i ("twenty-five", "one hundred and fifty", "two dozen") -> (value, end)."""
+    total = current = 0
+    j, seen = i, False
+    while j < len(s.words):
+        w = s.words[j]
+        compound = _COMPOUND.match(w)
+        if w in V.UNITS:
+            current += V.UNITS[w]
+        elif w in V.TENS:
+            current += V.TENS[w]
+        elif compound:
+            current += V.TENS[compound.group(1)] + V.UNITS[compound.group(2)]
+        elif w in V.SCALES and seen:
+            if w == "hundred":
+                current = max(current, 1) * 100
+            else:
+                total += max(current, 1) * V.SCALES[w]
+                current = 0
+        elif w == "dozen" and seen:
+            current *= 12
+        elif w == "and" and seen and s.word(j - 1) in V.SCALES and (s.word(j + 1) in V.UNITS or s.word(j + 1) in V.TENS
+                                                                   or _COMPOUND.match(s.word(j + 1))):
+            pass
+        else:
+            break
+        seen = True
+        j += 1
+    return (total + current, j) if seen else None
+
+
+def _match_phrase(s: _Sentence, end: int, table: dict[tuple[str, ...], object]) -> int | None:
+    """Start index of the longest phrase from ``table`` ending just before token ``end``."""
+    for size in range(_MAX_PHRASE, 0, -1):
+        if end - size >= 0 and tuple(s.words[end - size:end]) in table:
+            return end - size
+    return None
+
+
+def _bare_number(s: _Sentence, i: int) -> _Number | None:
+    w = s.words[i]
+    if _DIGITS.match(w):
+        value = float(w.replace(",", ""))
+        j = i + 1
+        if s.word(j) in ("million", "thousand", "hundred"):
+            value *= V.SCALES[s.word(j)]
+            j += 1
+        return _Number(i, j, int(value), int(value))
+    for size in range(_MAX_PHRASE, 0, -1):
+        key = tuple(s.words[i:i + size])
+        if len(key) == size and key in _VAGUE:
+            return _Number(i, i + size, _VAGUE[key], None, vague=True)
+    if w in ("a", "an") and s.word(i + 1) in ("dozen", "hundred", "thousand", "million"):
+        value = 12 if s.word(i + 1) == "dozen" else V.SCALES[s.word(i + 1)]
+        return _Number(i, i + 2, value, value)
+    if w in ("a", "an") and s.word(i - 1) not in ("such", "what", "quite"):
+        for j in range(i + 1, min(i + 5, len(s.words))):
+            if s.words[j] in V.PERSON_NOUNS:
+                return _Number(i, i + 1, 1, 1)
+            if not (s.words[j].isalnum() or s.words[j] == "-" or "-" in s.words[j]) or s.words[j] in V.PHRASE_STOPS:
+                break
+        return None
+    parsed = _word_number(s, i)
+    if parsed is None or s.word(i - 1) == "no" and w == "one":
+        return None
+    value, j = parsed
+    return _Number(i, j, value, value)
+
+
+def _is_label(s: _Sentence, n: _Number, raw: str) -> bool:
+    """True when the number is an age, year, time, distance, amount, date or a unit's number."""
+    after = n.last
+    if after < len(s.words) and s.words[after] in ("-", "–") and after + 1 < len(s.words):
+        after += 1
+    nxt = s.word(after)
+    if nxt in V.NON_TOLL_AFTER or nxt.split("-")[0] in V.NON_TOLL_AFTER or nxt in V.MONTHS:
+        return True
+    if n.last < len(s.words) and s.starts[n.last] == s.ends[n.last - 1] and s.words[n.last].isalpha():
+        return True  # glued letters: "9th", "10pm", "5km"
+    if nxt == ":" and _DIGITS.match(s.word(after + 1)) or nxt in ("a", "p") and s.word(after + 1) == "." \
+            and s.word(after + 2) == "m":
+        return True  # a time: "10:30", "9 a.m."
+    before = s.word(n.first - 1)
+    if before in V.NON_TOLL_BEFORE or before in V.MONTHS:
+        return True
+    if re.fullmatch(r"1[89]\d\d|20\d\d", raw) and nxt not in V.PEOPLE_NOUNS:
+        return True
+    return nxt in V.NON_PERSON_NOUNS or s.word(after + 1) in V.NON_PERSON_NOUNS and nxt not in V.PEOPLE_NOUNS
+
+
+def _numbers(s: _Sentence) -> list[_Number]:
+    out: list[_Number] = []
+    i = 0
+    while i < len(s.words):
+        w = s.words[i]
+        n = _bare_number(s, i) if w[0].isdigit() or w in _NUMBER_STARTS or "-" in w and _COMPOUND.match(w) else None
+        if n is None:
+            i += 1
+            continue
+        raw = s.words[i]
+        # a range: "13-19", "13 to 19", "13 or 14", "between 13 and 19"
+        join = s.word(n.last)
+        between = s.word(n.first - 1) == "between"
+        if (join in _RANGE_JOINS or between and join == "and") and not n.vague and n.last + 1 < len(s.words):
+            second = _bare_number(s, n.last + 1)
+            if second is not None and not second.vague and s.words[n.last + 1] not in ("a", "an"):
+                n = _Number(n.first - between, second.last, min(n.low or 0, second.low or 0),
+                            max(n.high or 0, second.high or 0))
+        n.rejected = _is_label(s, n, raw)
+        if not n.vague:
+            qualifier = None
+            for table, kind in ((_LOWER, "low"), (_UPPER, "high"), (_APPROX, "same")):
+                start = _match_phrase(s, n.first, table)
+                if start is not None:
+                    qualifier = (start, kind)
+                    break
+            if qualifier is not None:
+                n.first = qualifier[0]
+                if qualifier[1] == "low":
+                    n.high = None
+                elif qualifier[1] == "high":
+                    n.low = None
+        out.append(n)
+        i = n.last
+    return out
+
+
+# --- toll words ---------------------------------------------------------------------------------
+
+_ACTIVE, _PASSIVE, _COMBINED, _TOLL = "active", "passive", "combined", "toll"
+
+
+def _toll_words(s: _Sentence) -> dict[int, tuple[str, str]]:
+    """Token index -> (role, kind) for every toll word; adjacent words of two kinds become combined."""
+    found: dict[int, tuple[str, str]] = {}
+    for i, w in enumerate(s.words):
+        if w in V.COMBINED_TOLL_WORDS:
+            found[i] = (_COMBINED, "")
+        elif w == "toll":
+            found[i] = (_COMBINED, "") if s.word(i - 1) in ("casualty", "injury") else (_TOLL, V.KILLED)
+        elif w == "taken" and s.word(i + 1) not in V.TAKEN_AS:
+            continue
+        elif w in V.PASSIVE_TOLL_WORDS or w in V.ACTIVE_TOLL_VERBS:
+            kind = V.PASSIVE_TOLL_WORDS.get(w) or V.ACTIVE_TOLL_VERBS[w]
+            role = _ACTIVE if w in V.ACTIVE_TOLL_VERBS else _PASSIVE
+            if w == "dead" and s.word(i - 1) in V.KILLED_BY:  # "shot dead two guards"
+                role = _ACTIVE
+            found[i] = (role, kind)
+    for i in sorted(found):
+        j = i + 2
+        if s.word(i + 1) in ("or", "and", "/") and j in found and found[j][1] and found[i][1] \
+                and found[j][1] != found[i][1]:
+            found[i] = found[j] = (_COMBINED, "")
+    return found
+
+
+def _hedged(s: _Sentence, first: int, last: int) -> bool:
+    """A modal verb between the figure and its toll word, or just before them ("could have killed 10")."""
+    return any(w in V.TOLL_HEDGES for w in s.words[max(0, first - 3):last])
+
+
+def _object_follows(s: _Sentence, i: int, numbers_at: dict[int, _Number]) -> bool:
+    """True when toll verb i has a figure as its object ("killed 10"): it is then not a passive word."""
+    j = i + 1
+    while j < len(s.words) and j - i <= 4:
+        if j in numbers_at:
+            return True
+        if s.words[j] not in V.ACTIVE_GLUE and s.words[j] not in ("'", '"', "at", "least", "more", "than", "up",
+                                                                   "to", "as", "many", "over"):
+            return False
+        j += 1
+    return False
+
+
+def read_tolls(sentence: str) -> TollReading:
+    """One sentence -> tolls, the figures that made them and the numbers rejected as tolls."""
+    if TOLL_WORDS.isdisjoint(_LETTERS.findall(sentence.lower())):
+        return TollReading(Tolls(), (), ())
+    s = _Sentence(sentence)
+    numbers = _numbers(s)
+    if not numbers:
+        return TollReading(Tolls(), (), ())
+    words = _toll_words(s)
+    numbers_at = {n.first: n for n in numbers}
+    starts_at = {}
+    for n in numbers:
+        for k in range(n.first, n.last):
+            starts_at[k] = n
+    _mark_subsets(s, numbers, words)
+
+    attached: list[tuple[_Number, int, int]] = []  # number, toll word index, end token of the victims' phrase
+    rejected: list[_Number] = []
+    last_active: tuple[int, int] | None = None  # (toll word, end token of the previous object)
+    for n in numbers:
+        if n.rejected or n.subset:
+            rejected.append(n)
+            continue
+        link = _passive_link(s, n, words, starts_at, numbers_at)
+        if link is None:
+            link = _active_link(s, n, words, last_active)
+        if link is None:
+            rejected.append(n)
+            last_active = None
+            continue
+        word, end = link
+        if words[word][0] == _COMBINED or _hedged(s, min(word, n.first), max(word, n.last)):
+            rejected.append(n)
+            continue
+        attached.append((n, word, end))
+        if word > n.last:  # a number inside the victims' phrase counts nothing ("eight members of one family")
+            for k in range(n.last + 1, word):
+                if k in numbers_at and s.word(k - 1) not in _CHAIN_JOINS:
+                    numbers_at[k].subset = True
+        if words[word][0] in (_ACTIVE, _TOLL) and word < n.first:
+            last_active = (word, end)
+        if s.word(n.first - 1) == "and" and s.word(n.last) in ("other", "others") and not any(
+                a[0].last >= n.first - 7 and a[0] is not n for a in attached):
+            n.plus_one = True
+    return _total(s, attached, words, rejected)
+
+
+def _mark_subsets(s: _Sentence, numbers: list[_Number], words: dict[int, tuple[str, str]]) -> None:
+    """A figure after "including"/"among" (up to the next comma or toll word), or before "of them", is a subset."""
+    inside = False
+    by_first = {n.first: n for n in numbers}
+    for i, w in enumerate(s.words):
+        if w in V.SUBSET_WORDS:
+            inside = True
+        elif w in (",", ";") or i in words or w in V.CLAUSE_BREAKS:
+            inside = False
+        elif inside and i in by_first:
+            by_first[i].subset = True
+    for n in numbers:
+        if s.word(n.last) == "of" and s.word(n.last + 1) in ("them", "whom", "those", "these"):
+            n.subset = True
+
+
+def _passive_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]], starts_at: dict[int, _Number],
+                  numbers_at: dict[int, _Number]) -> tuple[int, int] | None:
+    """The toll word after a figure ("40 people died", "13 women and two children were killed")."""
+    j, content = n.last, 0
+    while j < len(s.words) and content <= 6:
+        w = s.words[j]
+        if j in words:
+            role = words[j][0]
+            if role == _COMBINED or role == _PASSIVE or (w in V.PASSIVE_TOLL_WORDS
+                                                         and not _object_follows(s, j, numbers_at)):
+                return j, _phrase_end(s, j + 1, words)  # "ten dead fighters": the victims go on after it
+            return None
+        if w == "," and s.word(j + 1) in V.SUBSET_WORDS:
+            while j + 1 < len(s.words) and s.words[j + 1] != ",":  # skip "..., including three children,"
+                j += 1
+            j += 2
+            continue
+        if j in starts_at:
+            j = starts_at[j].last
+            continue
+        if w in V.PHRASE_STOPS or w in V.CLAUSE_BREAKS or w in V.SUBSET_WORDS or w in V.NON_PERSON_NOUNS \
+                or not (w.isalpha() or "-" in w or "'" in w or w in (",", "&")):
+            return None
+        if w == "," and s.word(j + 1) not in ("and",) and s.word(j + 1) not in V.PASSIVE_TOLL_WORDS:
+            return None
+        if w not in V.PASSIVE_GLUE:
+            content += 1
+        j += 1
+    return None
+
+
+def _active_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]],
+                 last_active: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The toll verb before a figure ("killing 10", "the toll rose to 40"), or that of the figure it is listed with."""
+    for glue, roles, reach in ((V.ACTIVE_GLUE, (_ACTIVE, _COMBINED), 3), (V.TOLL_GLUE | V.ACTIVE_GLUE, (_TOLL,), 5)):
+        j = n.first - 1
+        while j >= 0 and n.first - j <= reach + 1:
+            w = s.words[j]
+            if j in words:
+                role = words[j][0]
+                if role in roles and (w != "lives" or s.word(j + 1) == "of"):
+                    return j, _phrase_end(s, n.last, words)
+                break
+            if w not in glue and w not in ("'", '"'):
+                break
+            j -= 1
+    j = n.first - 1
+    while j >= 0 and s.words[j] in ("to", "at", "of"):
+        j -= 1
+    if j >= 0 and s.words[j] in V.TOLL_GLUE:  # "the toll from Monday's attacks reached 30"
+        for k in range(j - 1, max(-1, j - 8), -1):
+            if k in words and words[k][0] == _TOLL and s.clause[k] == s.clause[n.first]:
+                return k, _phrase_end(s, n.last, words)
+    j = n.first - 1
+    while j >= 0 and s.words[j] in ("a", "an", "the", "another"):
+        j -= 1
+    if s.word(j) == "and" and s.word(j - 1) in ("himself", "herself", "themselves") and j - 2 in words \
+            and words[j - 2][0] == _ACTIVE:  # "killing himself and 11 others" (12 with "and N others")
+        return j - 2, _phrase_end(s, n.last, words)
+    single = n.low == 1 and s.words[n.first] in ("a", "an")  # "..., a reporter said" is no victim
+    if last_active is not None and j >= 0 and s.words[j] in (("and", "&") if single else _CHAIN_JOINS):
+        verb, previous_end = last_active
+        if previous_end <= j and s.clause[verb] == s.clause[n.first] and not any(
+                k in words for k in range(previous_end, j)):
+            return verb, _phrase_end(s, n.last, words)
+    return None
+
+
+def _phrase_end(s: _Sentence, j: int, words: dict[int, tuple[str, str]]) -> int:
+    """End of the victims' noun phrase after an object figure ("13 Turkmen women" -> after "women")."""
+    limit = min(len(s.words), j + 5)
+    while j < limit and s.words[j].isalpha() and s.words[j] not in V.PHRASE_STOPS and j not in words \
+            and s.words[j] not in _CHAIN_JOINS and s.words[j] not in V.SUBSET_WORDS:
+        j += 1
+    return j
+
+
+def _total(s: _Sentence, attached: list[tuple[_Number, int, int]], words: dict[int, tuple[str, str]],
+           rejected: list[_Number]) -> TollReading:
+    """Figures of one kind in one clause add up; across clauses (or a running "toll") the largest stands."""
+    groups: dict[tuple[str, int, bool], list[_Number]] = {}
+    figures = []
+    for n, word, end in attached:
+        role, kind = words[word]
+        groups.setdefault((kind, s.clause[n.first], role == _TOLL), []).append(n)
+        start_tok, end_tok = min(n.first, word), max(end, word + 1)
+        extra = 1 if n.plus_one else 0
+        figures.append(Figure(kind, None if n.low is None else n.low + extra,
+                              None if n.high is None else n.high + extra,
+                              s.starts[start_tok], s.ends[end_tok - 1]))
+    best: dict[str, Range] = {}
+    for (kind, _, _), members in groups.items():
+        total = _sum(members)
+        current = best.get(kind)
+        if current is None or _size(total) > _size(current):
+            best[kind] = total
+    spans = tuple((s.starts[n.first], s.ends[n.last - 1]) for n in rejected)
+    return TollReading(Tolls(best.get(V.KILLED, Range()), best.get(V.INJURED, Range()), best.get(V.CAPTURED, Range())),
+                       tuple(figures), spans)
+
+
+def _sum(members: list[_Number]) -> Range:
+    lows = [n.low + n.plus_one if n.low is not None else None for n in members]
+    highs = [n.high + n.plus_one if n.high is not None else None for n in members]
+    low = sum(v for v in lows if v is not None) if any(v is not None for v in lows) else None
+    high = sum(highs) if all(v is not None for v in highs) else None  # type: ignore[arg-type]
+    return Range(low, high)
+
+
+def _size(r: Range) -> int:
+    return r.low if r.low is not None else (r.high if r.high is not None else -1)

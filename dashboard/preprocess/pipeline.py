@@ -17,11 +17,10 @@ from dashboard.aggregate import incidents_from_reports
 from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.events import extract_incidents
 from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.geocode import Geocoder, fall_back, make_geocoder
+from dashboard.preprocess.geocode import Geocoder, add_unknown_places, make_geocoder
 from dashboard.preprocess.geoparse import ResolvedMention, geoparse
 from dashboard.preprocess.ingest import Article, Skipped, find_article_files, read_article, read_manifest
 from dashboard.preprocess.reconcile import reconcile
-from dashboard.preprocess.unknown_names import find_unknown_names
 from dashboard.schema import Incident, to_frame, validate, write_table
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -59,15 +58,7 @@ class BuildSummary:
 
 def locate_places(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None) -> list[ResolvedMention]:
     """Every place the article names: gazetteer first, then the geocoder, else the nearest known place."""
-    places = geoparse(article.text, gazetteer)
-    taken = [(p.mention.start, p.mention.end) for p in places]
-    unknown = find_unknown_names(article.text, lambda name: bool(gazetteer.lookup(name)), taken)
-    if unknown:
-        found = geocoder.resolve(unknown, places) if geocoder else []
-        resolved = {(p.mention.start, p.mention.end) for p in found if p.place is not None}
-        rest = [m for m in unknown if (m.start, m.end) not in resolved]
-        places = places + [p for p in found if p.place is not None] + fall_back(rest, places)
-    return sorted(places, key=lambda p: p.mention.start)
+    return add_unknown_places(article.text, geoparse(article.text, gazetteer), gazetteer.is_known, geocoder)
 
 
 def process_article(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None) -> list[Incident]:
@@ -90,14 +81,18 @@ def run_build(options: BuildOptions) -> BuildSummary:
     max_bytes = int(settings.get("max_article_bytes", 5_000_000))
 
     reports: list[Incident] = []
-    for path in _progress(files, options.progress):
-        try:
-            article = read_article(path, manifest.get(path.name), max_bytes=max_bytes)
-        except ArticleError as err:
-            summary.skipped.append(Skipped(err.name, err.reason))
-            continue
-        reports.extend(process_article(article, gazetteer, geocoder))
-        summary.articles_read += 1
+    try:
+        for path in _progress(files, options.progress):
+            try:
+                article = read_article(path, manifest.get(path.name), max_bytes=max_bytes)
+            except ArticleError as err:
+                summary.skipped.append(Skipped(err.name, err.reason))
+                continue
+            reports.extend(process_article(article, gazetteer, geocoder))
+            summary.articles_read += 1
+    finally:
+        if geocoder is not None:
+            geocoder.close()
 
     reports = reconcile(reports, float(settings.get("merge_km", 25.0)), int(settings.get("merge_days", 2)))
     table = validate(to_frame(reports))

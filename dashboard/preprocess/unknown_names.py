@@ -1,0 +1,303 @@
+"""Place names the gazetteer lacks, noticed from the words around them.
+
+In: an article's text, a test ``is_known(name)`` (the gazetteer's), and the spans of places already
+found. Out: :class:`Mention` s (words as written, character offsets), in text order, for
+capitalised names that a context cue marks as a place and that are not known:
+
+- before the name: "in X", "near X", "outside X", "north of X", "the outskirts of X", and the
+  stronger "the village / town / district / neighbourhood ... of X" (also "the villages of X, Y
+  and Z");
+- after the name: "X district", "X province", "X village", "X neighbourhood", "X camp",
+  "X checkpoint" ...; a capitalised feature noun belongs to the name ("X Square", "X Road").
+
+Not kept: words that start a sentence or a phrase ("Many", "The"), months and weekdays, people
+after a title ("General X", "Mr X"), organisations ("X Police", "X Institute"), nationalities,
+languages and faiths ("Kurdish", "Sunni"), acronyms. After the weaker cues ("in", "near") a name
+in the possessive ("in X's speech") is taken for a person. The vocabularies below are data and
+hold for English news anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import overload
+
+from dashboard.preprocess.geoparse import Mention
+
+# --- vocabularies (lower case) ---------------------------------------------------------------------
+
+#: Prepositions that often, not always, precede a place.
+#: Not "from" or "at": "from Reuters", "at Reuters" name sources far more often than places.
+WEAK_CUES = frozenset({"in", "near", "outside", "around", "towards", "toward", "into", "across", "nearby",
+                       "inside"})
+#: Compass words: "north of X", "north-east of X".
+DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                        "north-east", "north-west", "south-east", "south-west", "northern", "southern",
+                        "eastern", "western", "outskirts", "edge", "heart", "centre", "center", "suburbs"})
+#: Nouns for an administrative or settled area: "the village of X", "X district" (not part of the name).
+AREA_NOUNS = frozenset({
+    "village", "villages", "town", "towns", "city", "cities", "district", "districts", "sub-district",
+    "subdistrict", "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "suburb", "suburbs",
+    "quarter", "province", "provinces", "governorate", "governorates", "region", "regions", "area",
+    "county", "counties", "state", "municipality", "hamlet", "locality", "settlement", "commune",
+    "township", "prefecture", "oblast", "valley", "island", "islands",
+})
+#: Nouns that belong to the name they follow ("Tahrir Square", "Domiz camp").
+FEATURE_NOUNS = frozenset({
+    "square", "road", "street", "avenue", "highway", "bridge", "checkpoint", "camp", "market", "bazaar",
+    "airport", "airbase", "dam", "crossing", "junction", "roundabout", "refinery", "oilfield", "field",
+    "mountain", "mountains", "river", "lake", "port", "harbour", "harbor",
+})
+#: Words that come before people's names.
+TITLES = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "vice", "general", "gen", "lt",
+    "lieutenant", "col", "colonel", "major", "maj", "captain", "capt", "sgt", "sergeant", "brigadier",
+    "brig", "commander", "cmdr", "admiral", "adm", "marshal", "governor", "gov", "mayor", "minister",
+    "prime", "premier", "chancellor", "senator", "sen", "rep", "representative", "congressman",
+    "congresswoman", "king", "queen", "prince", "princess", "emir", "sultan", "ayatollah", "mullah", "pope",
+    "cardinal", "bishop", "archbishop", "father", "rev", "reverend",
+    "rabbi", "judge", "justice", "chief", "deputy", "secretary", "ambassador", "spokesman", "spokeswoman",
+    "spokesperson", "lord", "sir", "dame", "director", "officer", "private", "corporal", "cpl", "mp",
+})
+#: Titles that also begin place names ("the Sheikh Maqsoud neighbourhood"): kept after a strong cue only.
+SOFT_TITLES = frozenset({"sheikh", "shaikh", "sheik", "imam", "saint", "st", "sayyid"})
+#: Words that make a name an organisation's.
+ORGANISATION_WORDS = frozenset({
+    "ministry", "council", "army", "forces", "force", "police", "university", "institute", "institution",
+    "party", "committee", "agency", "company", "bank", "group", "front", "brigade", "brigades", "battalion",
+    "regiment", "division", "movement", "organisation", "organization", "commission", "office", "news",
+    "times", "post", "press", "reuters", "agence", "corporation", "corp", "inc", "ltd", "government",
+    "parliament", "assembly", "court", "hospital", "school", "college", "church", "union", "alliance",
+    "coalition", "federation", "association", "foundation", "network", "channel", "tv", "radio",
+    "television", "service", "services", "department", "directorate", "authority", "administration",
+    "guard", "guards", "unit", "units", "mobilisation", "mobilization", "center", "centre", "club",
+    "league", "society", "fund", "program", "programme", "mission", "facebook", "twitter", "telegram",
+    "youtube", "whatsapp", "instagram", "tiktok", "daily", "herald", "tribune", "journal", "gazette",
+    "magazine", "monitor", "observatory", "watch", "cross", "crescent", "nations",
+    # armed groups, often written after "in" or "near" ("fighters in the Peshmerga")
+    "peshmerga", "hashd", "taliban", "shabaab", "haram", "hezbollah", "hizbollah", "hamas", "houthi",
+    "houthis", "daesh", "qaeda", "nusra", "wagner", "janjaweed", "militia", "militias", "rebels",
+})
+#: Nationalities, ethnic groups, faiths and languages: adjectives, not places ("the Kurdish village").
+ADJECTIVES = frozenset({
+    "arab", "arabic", "kurdish", "kurd", "kurds", "turkmen", "turkoman", "sunni", "shia", "shiite", "shi'ite",
+    "yazidi", "yezidi", "christian", "muslim", "islamic", "jewish", "druze", "alawite", "assyrian",
+    "chaldean", "coptic", "hindu", "sikh", "buddhist", "catholic", "orthodox", "protestant", "iraqi",
+    "syrian", "iranian", "turkish", "afghan", "pakistani", "indian", "saudi", "yemeni", "libyan",
+    "egyptian", "nigerian", "somali", "sudanese", "malian", "israeli", "palestinian", "lebanese",
+    "jordanian", "ukrainian", "russian", "american", "british", "french", "german", "chinese",
+    "english", "persian", "farsi", "pashto", "dari", "urdu", "hebrew", "swahili", "hausa", "fulani",
+    "western", "eastern", "northern", "southern", "central", "local", "federal", "national", "international",
+})
+#: Months and weekdays, full and short.
+CALENDAR = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "ramadan", "eid",
+    "christmas", "easter", "today", "yesterday", "tomorrow",
+})
+#: Capitalised only because they start a sentence or a phrase.
+COMMON_WORDS = frozenset({
+    "the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our", "my", "your",
+    "some", "many", "several", "most", "all", "both", "each", "every", "other", "another", "such", "no",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second",
+    "third", "last", "next", "same", "nearby", "neighbouring", "neighboring", "and", "but", "or", "if",
+    "when", "while", "after", "before", "as", "at", "by", "for", "from", "in", "into", "of", "on", "to",
+    "with", "without", "he", "she", "it", "they", "we", "i", "you", "there", "here", "what", "which",
+    "who", "where", "why", "how", "residents", "security", "officials", "witnesses", "police", "troops",
+    "militants", "fighters", "gunmen", "sources", "meanwhile", "however", "also", "later", "earlier",
+    "then", "now", "according", "said", "says", "source", "photo", "image", "video", "update", "breaking",
+})
+#: Lower-case particles inside names ("Bab al Sheikh", "Ras el Ain", "Dasht-e-Barchi", "Mazar-i-Sharif").
+PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ul", "ud", "ur", "ed", "e", "i",
+                       "ye", "bin", "ibn", "bint",
+                       "de", "del", "della", "di", "da", "do", "dos", "das", "du", "la", "le", "les", "van",
+                       "von", "der"})
+
+MAX_NAME_WORDS = 5
+_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SPACE = (" ", "\u00a0")
+_CUE_FORMS = frozenset(form for word in WEAK_CUES | DIRECTIONS | AREA_NOUNS | FEATURE_NOUNS
+                       for form in (word, word.capitalize(), word.upper()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    index: int
+    text: str
+    start: int
+    end: int
+    lower: str  # case-folded, without a possessive 's
+    possessive: bool
+
+
+class _Tokens(Sequence[_Token]):
+    """The words of a text, each made into a :class:`_Token` only when looked at.
+
+    Making every word of every article into an object costs more than the rest of the stage;
+    the cues are found on the bare words and only the words around them are looked at.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._matches = list(_TOKEN.finditer(text))
+        self._made: dict[int, _Token] = {}
+
+    def __len__(self) -> int:
+        return len(self._matches)
+
+    @overload
+    def __getitem__(self, index: int) -> _Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_Token]: ...
+
+    def __getitem__(self, index: int | slice) -> _Token | Sequence[_Token]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        token = self._made.get(index)
+        if token is None:
+            match = self._matches[index]  # IndexError past the end, as a sequence should
+            word = match.group()
+            bare = _POSSESSIVE.sub("", word)
+            token = _Token(index, word, match.start(), match.end(), bare.casefold(), bare != word)
+            self._made[index] = token
+        return token
+
+    def cues(self) -> list[int]:
+        """Indices of the words that may be cues (lower case, Capitalised or UPPER case)."""
+        return [i for i, word in enumerate(map(re.Match.group, self._matches)) if word in _CUE_FORMS]
+
+
+def find_unknown_names(text: str, is_known: Callable[[str], bool],
+                       taken: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+    """Capitalised names that a context cue marks as places, not known and not overlapping ``taken``."""
+    spans = _candidates(text, _Tokens(text))
+    names: list[Mention] = []
+    # At one start the longest candidate is tried first ("Domiz camp" before "Domiz").
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        name = text[start:end]
+        if names and names[-1].end > start:
+            continue
+        if is_known(name) or any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        names.append(Mention(name, start, end))
+    return names
+
+
+def _candidates(text: str, tokens: _Tokens) -> set[tuple[int, int]]:
+    """Every span a cue marks in ``tokens``, before the known / taken / overlap checks."""
+    spans: set[tuple[int, int]] = set()
+    for i in tokens.cues():
+        token = tokens[i]
+        word = token.lower
+        following = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+        if word in WEAK_CUES:
+            run = _forward(text, tokens, _skip_the(tokens, i + 1), strong=False)
+            spans.update(_span(run, tokens, weak=True))
+        elif (word in DIRECTIONS or word in AREA_NOUNS) and following == "of":
+            spans.update(_forward_list(text, tokens, _skip_the(tokens, i + 2)))
+        if (word in AREA_NOUNS or word in FEATURE_NOUNS) and i > 0 and text[tokens[i - 1].end:token.start] in _SPACE:
+            span = _span(_backward(text, tokens, i - 1), tokens, weak=False)
+            # A capitalised feature noun is part of the name ("Tahrir Square"); "Baghdad market" is Baghdad.
+            named = word in FEATURE_NOUNS and token.text[:1].isupper()
+            spans.update((start, token.end if named else end) for start, end in span)
+    return spans
+
+
+def _skip_the(tokens: Sequence[_Token], i: int) -> int:
+    return i + 1 if i < len(tokens) and tokens[i].text in ("the", "The") else i
+
+
+def _capitalised(token: _Token) -> bool:
+    head, _, rest = token.text.partition("-")
+    if head.casefold() in PARTICLES and rest[:1].isupper():  # "al-Qaim", "el-Fasher"
+        return True
+    return token.text[:1].isupper()
+
+
+def _name_word(token: _Token, strong: bool) -> bool:
+    """A capitalised word that can be part of a place name (after a strong cue, or a weak one)."""
+    word = token.lower
+    if word in SOFT_TITLES and not strong:
+        return False
+    first, *others = _POSSESSIVE.sub("", token.text).split("-")
+    return (_capitalised(token) and len(word) > 1 and word not in CALENDAR and word not in COMMON_WORDS
+            and word not in TITLES and word not in AREA_NOUNS
+            and not (len(first) > 1 and first.isupper())  # acronyms: "ISIS", "UN-run"
+            and all(part[:1].isupper() or part in PARTICLES for part in others)  # not "X-held", "X-led"
+            and not any(c.isdigit() for c in token.text))
+
+
+def _particle(tokens: Sequence[_Token], i: int) -> bool:
+    """A lower-case particle between two name words ("Ras al Ain")."""
+    return (tokens[i].text in PARTICLES and 0 < i < len(tokens) - 1
+            and _capitalised(tokens[i - 1]) and _capitalised(tokens[i + 1]))
+
+
+def _forward(text: str, tokens: Sequence[_Token], i: int, strong: bool) -> list[_Token]:
+    """The name that starts at token ``i``: name words (and inner particles) joined by single spaces."""
+    run: list[_Token] = []
+    while i < len(tokens) and len(run) < MAX_NAME_WORDS:
+        token = tokens[i]
+        if run and text[run[-1].end:token.start] not in _SPACE:
+            break
+        if not (_name_word(token, strong) or (run and _particle(tokens, i))):
+            break
+        run.append(token)
+        if token.possessive:
+            break
+        i += 1
+    return run
+
+
+def _forward_list(text: str, tokens: Sequence[_Token], i: int) -> list[tuple[int, int]]:
+    """After a strong cue: "the villages of A, B and C" gives A, B and C."""
+    spans: list[tuple[int, int]] = []
+    while True:
+        run = _forward(text, tokens, i, strong=True)
+        spans.extend(_span(run, tokens, weak=False))
+        if not run:
+            return spans
+        i = run[-1].index + 1
+        if i >= len(tokens):
+            return spans
+        gap = text[run[-1].end:tokens[i].start]
+        if tokens[i].text == "and" and gap in (" ", ", "):
+            i += 1
+        elif gap != ", ":
+            return spans
+
+
+def _backward(text: str, tokens: Sequence[_Token], i: int) -> list[_Token]:
+    """The name that ends at token ``i`` (just before an area or feature noun)."""
+    run: list[_Token] = []
+    while i >= 0 and len(run) < MAX_NAME_WORDS:
+        token = tokens[i]
+        if run and (text[token.end:run[0].start] not in _SPACE or token.possessive):
+            break  # "Kirkuk's Domiz district": the owner is another place
+        if not (_name_word(token, strong=True) or (run and _particle(tokens, i))):
+            break
+        run.insert(0, token)
+        i -= 1
+    return run
+
+
+def _span(run: list[_Token], tokens: Sequence[_Token], weak: bool) -> list[tuple[int, int]]:
+    """The candidate's span ([] or one), unless it names a person, an organisation or nothing."""
+    while run and run[-1].text in PARTICLES:
+        run = run[:-1]
+    while run and run[0].lower in ADJECTIVES:  # "Iraqi Kurdistan" -> "Kurdistan"
+        run = run[1:]
+    if not run or any(t.lower in ORGANISATION_WORDS or t.lower in ADJECTIVES for t in run):
+        return []
+    before = tokens[run[0].index - 1] if run[0].index > 0 else None
+    if before is not None and before.lower in TITLES and _capitalised(before):
+        return []  # "General Abdul Amir district": a person's name
+    if weak and run[-1].possessive:
+        return []  # "in Smith's speech": more often a person than a place
+    return [(run[0].start, run[-1].end - (2 if run[-1].possessive else 0))]

@@ -1,0 +1,139 @@
+"""Toll phrases -> ranges: every convention of README "tolls", on short sentences written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.preprocess.casualties import Range, Tolls, parse_tolls, read_tolls
+
+N = Range()
+
+
+def tolls(killed: tuple[int | None, int | None] = (None, None), injured: tuple[int | None, int | None] = (None, None),
+          captured: tuple[int | None, int | None] = (None, None)) -> Tolls:
+    return Tolls(Range(*killed), Range(*injured), Range(*captured))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # exact figures, active and passive voice
+        ("The gunmen stormed a checkpoint, killing 10.", tolls(killed=(10, 10))),
+        ("Six policemen were killed in the ambush.", tolls(killed=(6, 6))),
+        ("Fourteen dead after a blast at the market.", tolls(killed=(14, 14))),
+        ("Police said 12 bodies were found near the river.", tolls(killed=(12, 12))),
+        ("Nine people lost their lives in the attack.", tolls(killed=(9, 9))),
+        ("Twenty-five villagers died when raiders set the houses alight.", tolls(killed=(25, 25))),
+        ("The death toll rose to 35 on Tuesday.", tolls(killed=(35, 35))),
+        ("Officials said 1,200 people were wounded.", tolls(injured=(1200, 1200))),
+        ("Eleven were hurt.", tolls(injured=(11, 11))),
+        ("Troops arrested 14 suspects.", tolls(captured=(14, 14))),
+        ("Forty farmers were abducted from their fields.", tolls(captured=(40, 40))),
+        ("Two aid workers were taken hostage.", tolls(captured=(2, 2))),
+        ("Gunmen kidnapped a teacher on her way home.", tolls(captured=(1, 1))),
+        ("A policeman was killed and two civilians were wounded.", tolls(killed=(1, 1), injured=(2, 2))),
+        ("A 25-year-old man was arrested.", tolls(captured=(1, 1))),
+        ("The jihadists beheaded a hostage.", tolls(killed=(1, 1))),
+        ("Five people were killed and 20 wounded.", tolls(killed=(5, 5), injured=(20, 20))),
+        ("a hundred people died", tolls(killed=(100, 100))),
+        ("one hundred and fifty people died", tolls(killed=(150, 150))),
+        ("Gunmen killed a dozen worshippers.", tolls(killed=(12, 12))),
+        ("Gunmen shot dead two policemen.", tolls(killed=(2, 2))),
+        ("Ten people were shot dead.", tolls(killed=(10, 10))),
+        ("Militants gunned down 4 farmers.", tolls(killed=(4, 4))),
+        ("The attack left 25 people dead and 40 injured.", tolls(killed=(25, 25), injured=(40, 40))),
+        ("Eight members of one family were killed.", tolls(killed=(8, 8))),
+        ("Two soldiers and a civilian were killed.", tolls(killed=(3, 3))),
+        ("A suicide bomber blew himself up, killing himself and 11 others.", tolls(killed=(12, 12))),
+        ("The explosion injured at least 60 people, 12 of them seriously.", tolls(injured=(60, None))),
+        # bounds
+        ("More than 40 people died.", tolls(killed=(40, None))),
+        ("At least 40 were killed.", tolls(killed=(40, None))),
+        ("Over 40 soldiers were killed.", tolls(killed=(40, None))),
+        ("As many as 40 people were killed.", tolls(killed=(None, 40))),
+        ("Up to 40 civilians died.", tolls(killed=(None, 40))),
+        ("Nearly 30 people were injured.", tolls(injured=(None, 30))),
+        ("About 30 people were injured.", tolls(injured=(30, 30))),
+        ("Between 13 and 19 people were killed.", tolls(killed=(13, 19))),
+        ("13-19 people were killed.", tolls(killed=(13, 19))),
+        ("The raid killed 13 to 19 people.", tolls(killed=(13, 19))),
+        # vague amounts: lowest figure, no upper bound
+        ("Dozens were killed.", tolls(killed=(12, None))),
+        ("Several people were wounded.", tolls(injured=(3, None))),
+        ("Scores of people died.", tolls(killed=(20, None))),
+        ("A few guards were captured.", tolls(captured=(2, None))),
+        ("Hundreds were detained.", tolls(captured=(100, None))),
+        # figures in one clause add up; subsets do not
+        ("The rocket killed 13 women and two children and injured 53 others.",
+         tolls(killed=(15, 15), injured=(53, 53))),
+        ("Thirteen women and two children were killed.", tolls(killed=(15, 15))),
+        ("The leader of the cell and seven other militants were captured.", tolls(captured=(8, 8))),
+        ("The driver and two other passengers were killed.", tolls(killed=(3, 3))),
+        ("More than 40 people died, including several civilians.", tolls(killed=(40, None))),
+        ("A bomb killed 10 people, including three children, at 9 a.m.", tolls(killed=(10, 10))),
+        ("10 people, including three children, were killed.", tolls(killed=(10, 10))),
+        ("The blast killed 5 and wounded 12, three of them critically.", tolls(killed=(5, 5), injured=(12, 12))),
+        ("Five soldiers died on the road; the death toll rose to 40.", tolls(killed=(40, 40))),
+        # combined figures go into neither column
+        ("Most of the 100 fighters have been killed or captured.", tolls()),
+        ("Some 30 soldiers were killed or wounded.", tolls()),
+        ("There were 15 casualties.", tolls()),
+        # other countries' news
+        ("Boko Haram fighters killed 10 villagers and abducted a dozen women in Borno State.",
+         tolls(killed=(10, 10), captured=(12, 12))),
+        ("Taliban insurgents killed four Afghan soldiers and wounded seven at a checkpoint in Helmand.",
+         tolls(killed=(4, 4), injured=(7, 7))),
+        ("Suspected herdsmen killed at least 23 people in attacks on three villages.", tolls(killed=(23, None))),
+        ("Security forces detained 27 protesters, the ministry said.", tolls(captured=(27, 27))),
+        ("Bandits abducted 80 passengers and killed 8 on the Kaduna highway.", tolls(killed=(8, 8), captured=(80, 80))),
+        ("Three people were killed and five others wounded when a roadside bomb struck their car in Kandahar.",
+         tolls(killed=(3, 3), injured=(5, 5))),
+    ],
+)
+def test_toll_phrases(sentence: str, expected: Tolls) -> None:
+    assert parse_tolls(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "There are possibly 37 militants still in the city.",
+        "The 100 fighters crossed the river at night.",
+        "The rocket was fired from seven miles away.",
+        "A 25-year-old student spoke to reporters.",
+        "Up to 3 million people live there.",
+        "The 9th Brigade moved into the town.",
+        "The offensive began on 21 October 2016.",
+        "In 2014, the group seized the city.",
+        "The curfew starts at 10:30 each night.",
+        "The attack began at 9 p.m. and lasted two hours.",
+        "Officials pledged $5 million for the 12 villages hit.",
+        "Turnout fell by 40 percent.",
+        "Troops captured two villages and 15 vehicles.",
+        "The brigade has lost 3 tanks.",
+        "No one was hurt.",
+        "The group could have killed hundreds.",
+        "Analysts say at least 5,000 fighters remain in the province.",
+    ],
+)
+def test_numbers_that_are_not_tolls(sentence: str) -> None:
+    assert not parse_tolls(sentence).any()
+
+
+def test_a_combined_figure_is_reported_as_not_a_toll() -> None:
+    sentence = "Most of the 100 fighters have been killed or captured."
+    reading = read_tolls(sentence)
+    assert not reading.figures
+    assert [sentence[a:b] for a, b in reading.not_tolls] == ["100"]
+
+
+def test_figures_give_the_words_naming_the_victims() -> None:
+    sentence = "Reports said more than ten dead fighters lay on the road."
+    (figure,) = read_tolls(sentence).figures
+    assert (figure.kind, figure.low, figure.high) == ("killed", 10, None)
+    assert "fighters" in sentence[figure.start:figure.end]
+
+
+def test_a_sentence_without_figures_has_empty_tolls() -> None:
+    assert parse_tolls("The city was calm on Sunday.") == Tolls(N, N, N)
+    assert not Tolls().any()

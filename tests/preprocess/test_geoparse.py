@@ -1,0 +1,210 @@
+"""Geoparsing: finding place names in text and resolving them from the article's context.
+
+Short texts written for these tests; the seed articles are read from ../shared/seeds only.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from dashboard.errors import GazetteerError
+from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
+from dashboard.preprocess.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary, unknown_place_names
+from dashboard.schema import GEO_PRECISIONS
+
+KIRKUK = (35.468, 44.392)
+DAQUQ = (35.138, 44.447)
+HAWIJA = (35.327, 43.772)
+
+
+def km(mention: ResolvedMention, point: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (mention.latitude, mention.longitude, *point))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+def places(text: str, gazetteer: Gazetteer) -> dict[str, ResolvedMention]:
+    return {m.mention.text: m for m in geoparse(text, gazetteer)}
+
+
+# -- the hard cases of the Kirkuk region ------------------------------------------------------
+
+def test_aruba_in_a_kirkuk_story_is_the_kirkuk_district(gazetteer: Gazetteer) -> None:
+    found = places("Gunmen held out in the Aruba district of Kirkuk until dawn.", gazetteer)
+    aruba = found["Aruba"]
+    assert aruba.place.country_code == "IQ" and aruba.place.kind == "neighbourhood"
+    assert aruba.geo_precision == "town" and km(aruba, KIRKUK) < 12
+
+
+def test_aruba_without_context_is_the_island(gazetteer: Gazetteer) -> None:
+    assert places("Tourists flew to Aruba for the holidays.", gazetteer)["Aruba"].place.country_code == "AW"
+
+
+def test_domiz_with_kirkuk_is_the_neighbourhood_and_with_duhok_the_camp(gazetteer: Gazetteer) -> None:
+    city = places("Police in Kirkuk sealed off Domiz after the raid.", gazetteer)["Domiz"]
+    assert city.place.kind == "neighbourhood" and km(city, KIRKUK) < 12
+    camp = places("Syrian families reached Domiz, west of Duhok.", gazetteer)["Domiz"]
+    assert camp.place.kind == "camp" and km(camp, KIRKUK) > 150
+
+
+def test_baghdad_road_is_a_street_of_kirkuk(gazetteer: Gazetteer) -> None:
+    found = places("Shops on Baghdad Road in Kirkuk were closed.", gazetteer)
+    assert "Baghdad" not in found
+    road = found["Baghdad Road"]
+    assert road.place.kind == "street" and km(road, KIRKUK) < 12 and road.geo_precision == "town"
+
+
+def test_al_quds_in_kirkuk_is_not_jerusalem(gazetteer: Gazetteer) -> None:
+    kirkuk = places("In Kirkuk, shots were heard in Al Quds and Shorja overnight.", gazetteer)["Al Quds"]
+    assert kirkuk.place.country_code == "IQ" and km(kirkuk, KIRKUK) < 12
+    jerusalem = places("Prayers were held in Al Quds, not far from Ramallah.", gazetteer)["Al Quds"]
+    assert jerusalem.place.name == "Jerusalem"
+
+
+def test_dakuk_is_daquq(gazetteer: Gazetteer) -> None:
+    dakuk = places("A missile hit a mosque in Dakuk, south of Kirkuk.", gazetteer)["Dakuk"]
+    assert dakuk.place.key == "gn:90220" and km(dakuk, DAQUQ) < 12 and dakuk.geo_precision == "place"
+
+
+def test_spelling_variants_resolve_to_one_place(gazetteer: Gazetteer) -> None:
+    text = "Troops massed near al-Hawija. The Hawijah pocket and Al Hawija town lie west of Kirkuk."
+    keys = {m.place.key for m in geoparse(text, gazetteer) if m.mention.text != "Kirkuk"}
+    assert keys == {"gn:390188"}
+
+
+def test_a_small_place_needs_a_cue_when_nothing_else_backs_it(gazetteer: Gazetteer) -> None:
+    hawija = places("Air strike kills ten in Hawija", gazetteer)["Hawija"]  # "in" says place
+    assert km(hawija, HAWIJA) < 12
+    assert geoparse("Hawija spoke first.", gazetteer) == []  # a small town's name alone: not enough
+
+
+# -- other countries ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, country", [
+    ("Shelling shook Tripoli and Beirut overnight.", "LB"),
+    ("Militias fought in Tripoli as Benghazi stayed calm.", "LY"),
+    ("Clashes were reported in Tripoli.", "LY"),  # no context: the most populous Tripoli
+])
+def test_tripoli_is_resolved_by_its_neighbours(gazetteer: Gazetteer, text: str, country: str) -> None:
+    assert places(text, gazetteer)["Tripoli"].place.country_code == country
+
+
+@pytest.mark.parametrize("text, country, state", [
+    ("A gunman opened fire in Portland, Maine, on Sunday.", "US", "Maine"),
+    ("Protests spread in Portland, Oregon.", "US", "Oregon"),
+    ("A car bomb was defused in Birmingham.", "GB", ""),
+    ("Two men were shot in Birmingham, Alabama.", "US", "Alabama"),
+])
+def test_names_shared_by_the_us_and_the_uk(gazetteer: Gazetteer, text: str, country: str, state: str) -> None:
+    city = next(m for m in geoparse(text, gazetteer) if m.mention.text in ("Portland", "Birmingham"))
+    assert city.place.country_code == country and city.place.admin1 == state
+
+
+def test_samarra_beside_tikrit_is_in_iraq(gazetteer: Gazetteer) -> None:
+    found = places("Fighting spread from Samarra to Tikrit.", gazetteer)
+    assert found["Samarra"].place.country_code == "IQ" and found["Tikrit"].place.country_code == "IQ"
+
+
+def test_curated_places_elsewhere(gazetteer: Gazetteer) -> None:
+    camp = places("Guards searched tents in Al-Hol, the camp in northeast Syria.", gazetteer)["Al-Hol"]
+    assert camp.place.kind == "camp" and camp.place.country_code == "SY" and camp.geo_precision == "town"
+    strip = places("Rockets were fired from the Gaza Strip at Ashkelon.", gazetteer)["Gaza Strip"]
+    assert strip.place.country_code == "PS" and strip.geo_precision == "region"
+
+
+def test_country_names_and_aliases(gazetteer: Gazetteer) -> None:
+    found = places("Officials in the UK and Burma condemned the attack in Syria.", gazetteer)
+    assert {m.place.country_code for m in found.values()} == {"GB", "MM", "SY"}
+    assert all(m.geo_precision == "region" for m in found.values())
+
+
+# -- finding names ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "A fellow at the Washington Institute warned of more attacks.",
+    "The Washington Free Beacon quoted a commander.",
+    "A visiting fellow at Brookings Doha disagreed.",
+    "Human Rights Watch called for an inquiry.",
+    "The Baghdad Times and the Kirkuk University Foundation issued statements.",
+    "The singer Paris Jackson spoke at the gala.",  # two place names side by side: a person
+])
+def test_place_words_inside_organisation_names_are_not_places(gazetteer: Gazetteer, text: str) -> None:
+    assert geoparse(text, gazetteer) == []
+
+
+def test_people_are_not_places(gazetteer: Gazetteer) -> None:
+    text = ("Saad Al-Khalis, a reporter, filed from Baghdad. Al-Khalis wrote that Col. Tariq Jaff "
+            "agreed, and Jaff said more was to come.")
+    assert [m.mention.text for m in geoparse(text, gazetteer)] == ["Baghdad"]
+
+
+def test_common_words_and_demonyms_are_not_places(gazetteer: Gazetteer) -> None:
+    text = "Most people fled. Police and Iraqi forces said Security was tight. Currently Free."
+    assert geoparse(text, gazetteer) == []
+
+
+def test_possessives_and_offsets(gazetteer: Gazetteer) -> None:
+    text = "Kirkuk's governor met residents of Hawija."
+    found = geoparse(text, gazetteer)
+    assert [m.mention.text for m in found] == ["Kirkuk", "Hawija"]
+    for m in found:
+        assert text[m.mention.start:m.mention.end] == m.mention.text
+        assert m.geo_precision in GEO_PRECISIONS
+
+
+def test_find_mentions_gives_text_order(gazetteer: Gazetteer) -> None:
+    text = "From Erbil to Mosul and back to Erbil."
+    assert [m.text for m in find_mentions(text, gazetteer)] == ["Erbil", "Mosul", "Erbil"]
+
+
+@pytest.mark.parametrize("content", ["common_words = [", "common_words = []\n"])
+def test_a_broken_word_list_raises_a_clear_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "words.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(GazetteerError, match="word lists"):
+        load_vocabulary(path)
+
+
+def test_unknown_place_names_are_offered_to_a_geocoder(gazetteer: Gazetteer) -> None:
+    text = ("Gunmen struck in Zqxville and the Qorbat district of Kirkuk. Zqxton said the Zqx "
+            "Institute in Mosul was shut, and aid reached the village of Umm Zqx.")
+    found = unknown_place_names(text, gazetteer)
+    assert [m.text for m in found] == ["Zqxville", "Qorbat", "Umm Zqx"]
+    assert all(text[m.start:m.end] == m.text for m in found)
+
+
+def test_nothing_to_find(gazetteer: Gazetteer) -> None:
+    assert geoparse("", gazetteer) == []
+    assert geoparse("no capitals here at all.", gazetteer) == []
+
+
+# -- the seed articles ------------------------------------------------------------------------
+
+def test_seed_articles(seeds_dir: Path, gazetteer: Gazetteer) -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(seeds_dir.glob("*.txt"))]
+    assert len(texts) == 2
+    found = [m for text in texts for m in geoparse(text, gazetteer)]
+    assert found and all(m.place.country_code == "IQ" for m in found)
+    by_mention: dict[str, list[ResolvedMention]] = {}
+    for m in found:
+        by_mention.setdefault(m.mention.text, []).append(m)
+    expected = {"Kirkuk": KIRKUK, "Dakuk": DAQUQ, "Hawija": HAWIJA, "Domiz": KIRKUK, "Aruba": KIRKUK}
+    for name, point in expected.items():
+        assert name in by_mention, name
+        assert all(km(m, point) < 12 for m in by_mention[name]), name
+    assert by_mention["Dakuk"][0].place.key == "gn:90220"
+    for text in texts:
+        for organisation in ("Brookings Doha", "Washington Institute"):
+            start = text.find(organisation)
+            if start >= 0:
+                end = start + len(organisation)
+                assert not any(m.mention.start < end and m.mention.end > start
+                               for m in geoparse(text, gazetteer)), organisation
