@@ -105,7 +105,7 @@ def test_eight_captured_on_the_sunday_after_the_attack(built) -> None:
 def test_places_named_only_as_context_carry_no_toll(built) -> None:
     reports, _ = built
     for name in ("Mosul", "Hawija", "Erbil", "Baghdad"):
-        rows = reports[reports[C.location] == name]
+        rows = rows_at(reports, name)
         assert not rows.empty, f"{name} is named and must be findable"
         assert rows[list(schema.TOLL_COLUMNS)].isna().all().all(), f"{name} got a toll"
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from dashboard.errors import GazetteerError
 from dashboard.preprocess import world_index
-from dashboard.preprocess.placenames import fold_name
+from dashboard.preprocess.placenames import display_name, fold_name
 
 ROOT = Path(__file__).resolve().parents[2]
 CURATED = ROOT / "data" / "gazetteer.csv"
@@ -101,6 +101,10 @@ class Gazetteer:
         """True when some place has the folded name ``key`` (cheap: no Place is built)."""
         return key in self._world.names or key in self._curated_by_name or key in self._aliases
 
+    def is_known(self, name: str) -> bool:
+        """True when some place is called ``name`` (any spelling)."""
+        return self.knows(fold_name(name))
+
     def get(self, key: str) -> Place | None:
         """The place with this key ("gn:<geonameid>" or a curated "cur:..." key), or None."""
         if key in self._curated:
@@ -126,7 +130,7 @@ class Gazetteer:
             admin1 = "" if kind == "country" else world.admin1_names.get(f"{cc}.{world.admin1_code[row]}", "")
             if kind == "admin1":
                 admin1 = world.name[row]
-            place = Place(key=f"gn:{world.geonameid[row]}", name=world.name[row], latitude=world.latitude[row],
+            place = Place(key=f"gn:{world.geonameid[row]}", name=display_name(world.name[row]), latitude=world.latitude[row],
                           longitude=world.longitude[row], kind=kind, country_code=cc,
                           country=world.country_names.get(cc, ""), admin1=admin1,
                           population=world.population[row], parent="")

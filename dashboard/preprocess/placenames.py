@@ -32,6 +32,13 @@ _FINAL_H = re.compile(r"(?<=[aeiu])h$")
 
 
 @lru_cache(maxsize=65536)
+def display_name(name: str) -> str:
+    """A name in plain Latin letters, case kept, for the table ("Al Ḩawījah" -> "Al Hawijah", "Dāqūq" -> "Daquq")."""
+    text = _MARKS.sub("", name.translate(_LETTERS))
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").strip() or name
+
+
+@lru_cache(maxsize=65536)
 def plain_name(name: str) -> str:
     """Diacritics and punctuation dropped, lower case, single spaces ("Al-Ḩawījah" -> "al hawijah")."""
     text = _MARKS.sub("", name.translate(_LETTERS))
