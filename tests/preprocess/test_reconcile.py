@@ -1,4 +1,7 @@
-"""Reconciliation on hand-built report rows: which reports become one incident, and its id."""
+"""Reconciliation: which reports become one incident, and its id.
+
+First on hand-built report rows, then on short articles of our own through the pipeline, then on the seeds.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard.aggregate import incidents_from_reports
+from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
+from dashboard.preprocess.ingest import Article, find_article_files, read_article, read_manifest
+from dashboard.preprocess.pipeline import process_article
 from dashboard.preprocess.reconcile import (
     COMPATIBLE_TYPE_PAIRS,
     COMPATIBLE_TYPES,
@@ -25,7 +32,7 @@ from dashboard.preprocess.reconcile import (
     tolls_conflict,
     types_compatible,
 )
-from dashboard.schema import EVENT_TYPES, Incident, to_frame, validate
+from dashboard.schema import EVENT_TYPES, C, Incident, to_frame, validate
 from dashboard.settings import SETTINGS
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -379,3 +386,116 @@ def test_ids_do_not_depend_on_the_process_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1 and outputs.pop().startswith("['")
+
+
+# --- through the pipeline: our own short articles, then the seeds -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+def article(name: str, source: str, published: dt.date, text: str) -> Article:
+    return Article(name=name, text=text, title="", source=source, published=published, url="")
+
+
+def build(gazetteer: Gazetteer, *articles: Article) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Articles -> the reconciled report table, its incident table, and how many reports extraction gave."""
+    rows = [row for a in articles for row in process_article(a, gazetteer)]
+    reports = validate(to_frame(reconcile(rows, KM, DAYS)))
+    extracted = len({report_key(r) for r in rows if r.event_type != "mention"})
+    return reports, incidents_from_reports(reports), extracted
+
+
+def events(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table[C.event_type] != "mention"].reset_index(drop=True)
+
+
+SUNDAY = dt.date(2021, 3, 14)
+MARKET_1 = article("herald.txt", "Coast Herald", SUNDAY,
+                   "A car bomb exploded at a crowded market in Kano on Sunday, killing 12 people, police said.")
+MARKET_2 = article("courier.txt", "Plains Courier", SUNDAY + dt.timedelta(days=1),
+                   "The car bomb that hit a market in Kano on Sunday killed 18 people, officials said on Monday.")
+MOSQUE = article("gazette.txt", "Northern Gazette", SUNDAY,
+                 "A suicide bomber blew himself up inside a mosque in Kano on Sunday, killing 9 worshippers.")
+LATER = article("later.txt", "Coast Herald", SUNDAY + dt.timedelta(days=26),
+                "A car bomb exploded at a crowded market in Kano on Friday, killing 5 people, police said.")
+
+
+def test_text_one_bombing_in_two_papers_is_one_incident_with_both_figures(gazetteer: Gazetteer) -> None:
+    _, incidents, extracted = build(gazetteer, MARKET_1, MARKET_2)
+    assert extracted == 2
+    found = events(incidents)
+    assert len(found) == 1
+    incident = found.iloc[0]
+    assert (incident[C.killed_min], incident[C.killed_max]) == (12, 18)
+    assert incident[C.sources] == 2
+    assert set(incident[C.source].split("; ")) == {"Coast Herald", "Plains Courier"}
+
+
+def test_text_a_mosque_bombing_the_same_day_in_the_same_city_stays_apart(gazetteer: Gazetteer) -> None:
+    _, incidents, extracted = build(gazetteer, MARKET_1, MARKET_2, MOSQUE)
+    assert extracted == 3
+    assert sorted(events(incidents)[C.sources]) == [1, 2]
+
+
+def test_text_the_same_kind_of_attack_weeks_later_stays_apart(gazetteer: Gazetteer) -> None:
+    _, incidents, extracted = build(gazetteer, MARKET_1, LATER)
+    assert extracted == 2 and len(events(incidents)) == 2
+
+
+def test_text_a_neighbourhood_report_and_a_city_report_merge(gazetteer: Gazetteer) -> None:
+    city = article("city.txt", "Coast Herald", SUNDAY,
+                   "Gunmen attacked a police station in Kirkuk on Sunday, killing 6 officers.")
+    local = article("local.txt", "Plains Courier", SUNDAY + dt.timedelta(days=1),
+                    "Gunmen stormed the police station in the Domiz neighbourhood of Kirkuk on Sunday, "
+                    "killing 7 policemen.")
+    reports, incidents, extracted = build(gazetteer, city, local)
+    assert extracted == 2
+    assert set(events(reports)[C.location]) == {"Kirkuk", "Domiz"}  # a city row and a neighbourhood row
+    found = events(incidents)
+    assert len(found) == 1 and found.iloc[0][C.sources] == 2
+    assert (found.iloc[0][C.killed_min], found.iloc[0][C.killed_max]) == (6, 7)
+
+
+def test_text_two_incidents_of_one_article_stay_apart(gazetteer: Gazetteer) -> None:
+    roundup = article("roundup.txt", "Coast Herald", SUNDAY,
+                      "A car bomb exploded at a market in Kano on Sunday, killing 12 people. "
+                      "In a separate attack, a roadside bomb killed 3 soldiers in Kano on Sunday.")
+    _, incidents, extracted = build(gazetteer, roundup)
+    assert extracted == 2 and len(events(incidents)) == 2
+
+
+def test_text_adding_an_unrelated_article_keeps_the_ids(gazetteer: Gazetteer) -> None:
+    before, _, _ = build(gazetteer, MARKET_1, MARKET_2, MOSQUE)
+    after, _, _ = build(gazetteer, LATER, MARKET_1, MARKET_2, MOSQUE)
+    after = after[after[C.article] != LATER.name].reset_index(drop=True)
+    assert list(after[C.incident_id]) == list(before[C.incident_id])
+
+
+def test_seeds_one_kirkuk_attack_from_both_papers_and_the_dakuk_strike_alone(
+        seeds_dir: Path, gazetteer: Gazetteer) -> None:
+    manifest = read_manifest(seeds_dir / "manifest.csv")
+    files, _ = find_article_files([seeds_dir])
+    reports, incidents, extracted = build(gazetteer, *(read_article(p, manifest.get(p.name)) for p in files))
+    assert len(incidents) < len(reports)
+    assert len(events(incidents)) < extracted  # reports of different articles were joined
+
+    def incident_of(report: pd.DataFrame) -> pd.Series:
+        assert len(report) == 1
+        return incidents[incidents[C.incident_id] == report.iloc[0][C.incident_id]].iloc[0]
+
+    plant = reports[reports[C.evidence].str.contains("power plant") & (reports[C.killed_min] == 10)]
+    more_than_40 = reports[(reports[C.killed_min] == 40) & reports[C.killed_max].isna()]
+    attack = incident_of(plant)
+    assert attack[C.incident_id] == incident_of(more_than_40)[C.incident_id]
+    assert attack[C.sources] == 2
+    assert set(attack[C.source].split("; ")) == {"ARA News", "Washington Free Beacon"}
+    assert attack[C.killed_min] == 10 and pd.isna(attack[C.killed_max])  # 10 to more than 40
+
+    dakuk = reports[reports[C.mention].str.contains("Dakuk") & reports[C.killed_min].notna()]
+    strike = incident_of(dakuk)
+    assert (strike[C.sources], strike[C.source]) == (1, "Washington Free Beacon")
+    assert (strike[C.killed_min], strike[C.injured_min]) == (15, 53)
+    assert (reports[C.incident_id] == strike[C.incident_id]).sum() == 1
