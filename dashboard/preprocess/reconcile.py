@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence
 
 from dashboard.aggregate import toll_range
+from dashboard.errors import SettingError
 from dashboard.schema import EVENT_TYPES, Incident
 
 MENTION = "mention"
@@ -218,6 +219,8 @@ def _place(row: Incident) -> Place:
     point = None
     if row.latitude is not None and row.longitude is not None:
         point = (float(row.latitude), float(row.longitude))
+        if not all(map(math.isfinite, point)):  # NaN from a careless caller: no point, not a crash
+            point = None
     return Place(
         name=_fold(row.location or row.mention),
         admin1=_fold(row.admin1),
@@ -447,7 +450,12 @@ def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -
 
 
 def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> list[Incident]:
-    """The same rows in the same order, each with the ``incident_id`` of the incident it belongs to."""
+    """The same rows in the same order, each with the ``incident_id`` of the incident it belongs to.
+
+    Raises :class:`SettingError` when ``merge_km`` is not above 0 or ``merge_days`` is below 0.
+    """
+    if not merge_km > 0 or merge_days < 0:
+        raise SettingError(f"reconcile needs merge_km > 0 and merge_days >= 0 (got {merge_km!r}, {merge_days!r})")
     units = reports_of(reports)
     roots = group_reports(units, merge_km, merge_days)
     smallest: dict[int, str] = {}

@@ -32,6 +32,7 @@ from dashboard.preprocess.reconcile import (
     tolls_conflict,
     types_compatible,
 )
+from dashboard.errors import SettingError
 from dashboard.schema import EVENT_TYPES, C, Incident, to_frame, validate
 from dashboard.settings import SETTINGS
 
@@ -321,6 +322,18 @@ def test_output_keeps_every_row_and_field_but_the_id() -> None:
 
 def test_empty_input() -> None:
     assert reconcile([], KM, DAYS) == []
+
+
+@pytest.mark.parametrize(("merge_km", "merge_days"), [(0.0, 1), (-5.0, 1), (float("nan"), 1), (25.0, -1)])
+def test_unusable_thresholds_raise_a_setting_error(merge_km: float, merge_days: int) -> None:
+    with pytest.raises(SettingError, match="merge_km"):
+        reconcile(_corpus(), merge_km, merge_days)
+
+
+def test_a_nan_coordinate_counts_as_no_point() -> None:
+    nan = dict(KANO, latitude=float("nan"), longitude=float("nan"))
+    rows = [report("a.txt", place=nan), report("b.txt")]
+    assert groups(rows) == [{0, 1}]  # matched by name, as a row without a point is
 
 
 # --- the target vocabulary ----------------------------------------------------------------------------
