@@ -22,6 +22,7 @@ from dashboard.preprocess.geoparse import ResolvedMention, geoparse
 from dashboard.preprocess.ingest import Article, Skipped, find_article_files, read_article, read_manifest
 from dashboard.preprocess.reconcile import reconcile
 from dashboard.schema import Incident, to_frame, validate, write_table
+from dashboard.settings import SETTINGS
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 
@@ -75,10 +76,10 @@ def run_build(options: BuildOptions) -> BuildSummary:
     summary = BuildSummary(skipped=list(missing))
     if not files:
         raise SettingError("no articles found in " + ", ".join(str(p) for p in options.inputs))
-    settings = options.settings
+    settings = {s.name: s.default for s in SETTINGS} | dict(options.settings)
     gazetteer = load_gazetteer()
     geocoder = make_geocoder(settings)
-    max_bytes = int(settings.get("max_article_bytes", 5_000_000))
+    max_bytes = int(settings["max_article_bytes"])
 
     reports: list[Incident] = []
     try:
@@ -94,7 +95,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
         if geocoder is not None:
             geocoder.close()
 
-    reports = reconcile(reports, float(settings.get("merge_km", 25.0)), int(settings.get("merge_days", 2)))
+    reports = reconcile(reports, float(settings["merge_km"]), int(settings["merge_days"]))
     table = validate(to_frame(reports))
     summary.outputs.append(write_table(table, options.out))
     summary.rows = len(table)
