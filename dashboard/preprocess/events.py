@@ -31,6 +31,7 @@ from dashboard.preprocess.casualties import TOLL_WORDS, TollReading, Tolls, read
 from dashboard.preprocess.dates import UNKNOWN, WEEK, DateReading, find_date
 from dashboard.preprocess.geoparse import ResolvedMention
 from dashboard.preprocess.ingest import Article
+from dashboard.preprocess.reconcile import targets_in, types_compatible  # the same-incident rules, shared
 from dashboard.preprocess.sentences import Sentence, quoted_spans, split_sentences
 from dashboard.schema import Incident
 
@@ -124,6 +125,7 @@ def extract_incidents(article: Article, places: list[ResolvedMention]) -> list[I
     rows: list[Incident] = []
     used: set[str] = set()
     lead = _lead_date(drafts, article)
+    drafts = _merge_restatements(drafts, lead)
     for draft in drafts:
         date = _date_of(draft.date, lead)
         incident_id = _short_id(article.name, str(draft.sentence.start))
@@ -499,6 +501,43 @@ def _actor(text: str, victims: list[tuple[int, int]]) -> str:
                 continue
             return _SPACES.sub(" ", text[start:end])
     return ""
+
+
+def _merge_restatements(drafts: list[_Draft], lead: DateReading) -> list[_Draft]:
+    """Fold each toll-less draft into a draft with a toll that it only restates.
+
+    A headline, a photo caption or a summary line often names the article's main incident again
+    without its figures ("Militants attack X", then "... killing 10" in the body). Such a draft is
+    the same incident when another draft of the article gives a toll at the same places on the
+    same day, with a compatible event type and no different target (the rules reconcile applies
+    across articles); its sentence joins that draft's evidence and its actor fills a gap.
+    """
+    with_toll = [d for d in drafts if d.tolls.any()]
+    kept: list[_Draft] = []
+    for draft in drafts:
+        host = None if draft.tolls.any() else next(
+            (other for other in with_toll if _restates(draft, other, lead)), None)
+        if host is None:
+            kept.append(draft)
+            continue
+        host.evidence.append(draft.sentence.text)
+        host.evidence.sort(key=lambda text: text != host.sentence.text)  # the toll's own sentence first
+        host.actor = host.actor or draft.actor
+        if host.event_type == OTHER:
+            host.event_type = draft.event_type
+    return kept
+
+
+def _restates(draft: _Draft, other: _Draft, lead: DateReading) -> bool:
+    places = {_place_key(p) for p in draft.places}
+    if not places or not places <= {_place_key(p) for p in other.places}:
+        return False
+    if _date_of(draft.date, lead) != _date_of(other.date, lead):
+        return False
+    if not types_compatible(draft.event_type, other.event_type):
+        return False
+    mine, theirs = targets_in(draft.sentence.text), targets_in(" ".join(other.evidence))
+    return not mine or not theirs or bool(mine & theirs)
 
 
 def _lead_date(drafts: list[_Draft], article: Article) -> DateReading:

@@ -301,3 +301,21 @@ def test_a_dateline_is_the_last_resort_for_a_toll_with_no_other_place() -> None:
 def test_a_dateline_gets_no_toll_when_the_report_names_the_place() -> None:
     rows = rows_for("Kabul - Gunmen killed 6 guards in Brook on Friday.")
     assert only(rows, "Brook").killed_min == 6 and only(rows, "Kabul").event_type == "mention"
+
+
+# --- one incident told twice in one article -------------------------------------------------------
+
+def test_a_headline_restating_the_body_incident_joins_it() -> None:
+    text = ("Gunmen attack checkpoint in Brook\n\nGunmen attacked a checkpoint in Brook on Sunday. "
+            "They killed six soldiers, police said.")
+    rows = [r for r in rows_for(text) if r.event_type != "mention"]
+    assert len(rows) == 1
+    assert (rows[0].killed_min, rows[0].killed_max) == (6, 6)
+    assert "Gunmen attack checkpoint in Brook" in rows[0].evidence
+
+
+def test_a_toll_less_event_with_another_target_stays_its_own_incident() -> None:
+    text = ("A bomb exploded at a market in Brook on Sunday, killing 7 people. "
+            "Gunmen also attacked a mosque in Brook on Sunday.")
+    rows = [r for r in rows_for(text) if r.location == "Brook"]
+    assert len({r.incident_id for r in rows}) == 2
