@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
+from dashboard.geodesy import km_between
 from dashboard.preprocess import vocabulary as V
-from dashboard.preprocess.casualties import TOLL_WORDS, TollReading, Tolls, read_tolls
+from dashboard.preprocess.casualties import TOLL_WORDS, Range, TollReading, Tolls, read_tolls
 from dashboard.preprocess.dates import UNKNOWN, WEEK, DateReading, find_date
 from dashboard.preprocess.geoparse import ResolvedMention
 from dashboard.preprocess.ingest import Article
@@ -76,6 +77,11 @@ _HEDGE = re.compile(r"\b(?:%s)\b" % "|".join(sorted(V.HEDGES | {w.capitalize() f
 _WORDS = re.compile(r"[\w'’-]+|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s\s+$")
 _COORDINATED = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)
+#: Between two places: the second only locates the first ("in X, west of Y", "in X 20 km south of Y").
+_LOCATOR = re.compile(
+    r"^\s*,?\s*(?:(?:about|some|around|nearly)\s+)?(?:[\d.,]+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|near|outside|close\s+to)\s+(?:the\s+(?:city|town)\s+of\s+)?$",
+    re.IGNORECASE)
 _CONTEXT_AFTER = re.compile(r"^(?:\s+|-)(?:%s)\b" % "|".join(re.escape(w).lstrip("\\-") for w in V.CONTEXT_AFTER),
                             re.IGNORECASE)
 _DATELINE_AFTER = re.compile(r"^\s*(?:\([^)\n]{0,30}\)\s*)?(?:,\s*[^–—:\n]{0,30}?)?\s*(?:[–—:]|-{1,2})\s")
@@ -125,7 +131,7 @@ def extract_incidents(article: Article, places: list[ResolvedMention]) -> list[I
     rows: list[Incident] = []
     used: set[str] = set()
     lead = _lead_date(drafts, article)
-    drafts = _merge_restatements(drafts, lead)
+    drafts = _merge_restatements(drafts, lead, article)
     for draft in drafts:
         date = _date_of(draft.date, lead)
         incident_id = _short_id(article.name, str(draft.sentence.start))
@@ -308,6 +314,9 @@ class _ArticleReader:
                 previous_ok = False
                 continue
             start = place.mention.start
+            if previous_ok and previous_end >= 0 and _LOCATOR.match(self.text[previous_end:start]):
+                previous_end = place.mention.end  # a landmark for the place before it, not a place of the event
+                continue
             before = self.text[max(sentence.start, start - 60):start]
             ok = _locative(before)
             if not ok and previous_ok and previous_end >= 0:
@@ -503,35 +512,78 @@ def _actor(text: str, victims: list[tuple[int, int]]) -> str:
     return ""
 
 
-def _merge_restatements(drafts: list[_Draft], lead: DateReading) -> list[_Draft]:
-    """Fold each toll-less draft into a draft with a toll that it only restates.
+def _merge_restatements(drafts: list[_Draft], lead: DateReading, article: Article) -> list[_Draft]:
+    """Fold each draft that only restates another incident of the article into that incident.
 
     A headline, a photo caption or a summary line often names the article's main incident again
-    without its figures ("Militants attack X", then "... killing 10" in the body). Such a draft is
-    the same incident when another draft of the article gives a toll at the same places on the
-    same day, with a compatible event type and no different target (the rules reconcile applies
-    across articles); its sentence joins that draft's evidence and its actor fills a gap.
+    ("Bomb kills three near X", then the body's own account). Two cases are folded:
+
+    - a draft with no toll, when another draft gives a toll at the same places on the same day,
+      with a compatible event type and no different target (the rules reconcile applies across
+      articles);
+    - the headline, when a later draft tells the same incident: the same day, a compatible event
+      type, figures that do not disagree, and each headline place within :data:`HEADLINE_KM` of one
+      of the body's places (headlines name the nearest well-known town).
+
+    The restating sentence joins the host's evidence; its actor and figures fill the host's gaps.
     """
-    with_toll = [d for d in drafts if d.tolls.any()]
+    hosts = [d for d in drafts if d.tolls.any() and not _is_headline(d.sentence, article)]
     kept: list[_Draft] = []
     for draft in drafts:
-        host = None if draft.tolls.any() else next(
-            (other for other in with_toll if _restates(draft, other, lead)), None)
+        host = None
+        if not draft.tolls.any():
+            host = next((other for other in hosts if _restates(draft, other, lead)), None)
+        if host is None and _is_headline(draft.sentence, article):
+            host = next((other for other in drafts if other is not draft and _summarises(draft, other, lead)), None)
         if host is None:
             kept.append(draft)
             continue
         host.evidence.append(draft.sentence.text)
-        host.evidence.sort(key=lambda text: text != host.sentence.text)  # the toll's own sentence first
+        host.evidence.sort(key=lambda text: text != host.sentence.text)  # the host's own sentence first
         host.actor = host.actor or draft.actor
+        host.tolls = Tolls(*(mine if mine != Range() else theirs for mine, theirs in
+                             zip(_kinds(host.tolls), _kinds(draft.tolls))))
         if host.event_type == OTHER:
             host.event_type = draft.event_type
     return kept
+
+
+#: A headline place and a body place this close may name one incident's location.
+HEADLINE_KM = 50.0
+
+
+def _kinds(tolls: Tolls) -> tuple[Range, Range, Range]:
+    return tolls.killed, tolls.injured, tolls.captured
+
+
+def _is_headline(sentence: Sentence, article: Article) -> bool:
+    """The article's first line when it is a title (the known title, or a line with no full stop)."""
+    if sentence.start != 0:
+        return False
+    return sentence.text == article.title.strip() or not sentence.text.endswith((".", "!", "?", '"', "”"))
 
 
 def _restates(draft: _Draft, other: _Draft, lead: DateReading) -> bool:
     places = {_place_key(p) for p in draft.places}
     if not places or not places <= {_place_key(p) for p in other.places}:
         return False
+    return _same_incident(draft, other, lead)
+
+
+def _summarises(headline: _Draft, body: _Draft, lead: DateReading) -> bool:
+    points = [(p.latitude, p.longitude) for p in body.places if p.latitude is not None and p.longitude is not None]
+    for place in headline.places:
+        if place.latitude is None or place.longitude is None:
+            return False
+        if not any(km_between(place.latitude, place.longitude, lat, lon) <= HEADLINE_KM for lat, lon in points):
+            return False
+    if not headline.places or any(mine != Range() and theirs != Range() and mine != theirs
+                                  for mine, theirs in zip(_kinds(headline.tolls), _kinds(body.tolls))):
+        return False
+    return _same_incident(headline, body, lead)
+
+
+def _same_incident(draft: _Draft, other: _Draft, lead: DateReading) -> bool:
     if _date_of(draft.date, lead) != _date_of(other.date, lead):
         return False
     if not types_compatible(draft.event_type, other.event_type):

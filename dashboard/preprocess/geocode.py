@@ -23,7 +23,6 @@ stops asking for the rest of the build.
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 import time
 from collections import Counter
@@ -46,6 +45,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from dashboard.errors import GeocoderError, SettingError
+from dashboard.geodesy import km_between
 from dashboard.preprocess.gazetteer import Place
 from dashboard.preprocess.geoparse import Mention, ResolvedMention
 from dashboard.preprocess.unknown_names import find_unknown_names
@@ -499,11 +499,11 @@ def _plausible(place: Place, query: _Query, context: Sequence[ResolvedMention], 
     qualifier = query.qualifier
     if qualifier is not None:  # "X, Syria": in Syria; "X, Nineveh": in Iraq, near Nineveh
         in_country = place.country_code == qualifier.country_code.upper()
-        return in_country and (qualifier.kind == "country" or distance_km(
+        return in_country and (qualifier.kind == "country" or km_between(
             place.latitude, place.longitude, qualifier.latitude, qualifier.longitude) <= max_km)
     points = _points(context)
     if points:
-        return min(distance_km(place.latitude, place.longitude, lat, lon) for lat, lon in points) <= max_km
+        return min(km_between(place.latitude, place.longitude, lat, lon) for lat, lon in points) <= max_km
     return place.country_code.lower() in query.country_codes
 
 
@@ -538,10 +538,3 @@ def _status(err: BaseException) -> int | None:
     cause = err.__cause__
     return cause.status_code if isinstance(cause, AdapterHTTPError) else None
 
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (haversine, mean Earth radius)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))

@@ -52,6 +52,7 @@ from typing import Callable, NamedTuple, Sequence
 
 from dashboard.aggregate import toll_range
 from dashboard.errors import SettingError
+from dashboard.geodesy import EARTH_RADIUS_KM, km_between
 from dashboard.schema import EVENT_TYPES, Incident
 
 MENTION = "mention"
@@ -125,7 +126,6 @@ WEEK_DAYS = 7
 #: Hex digits of an incident id (48 bits: no collision in any realistic corpus).
 ID_HEX_DIGITS = 12
 
-_EARTH_KM = 6371.0088
 
 # Incident's fields after incident_id, to rebuild rows quickly (dataclasses.replace is slow).
 _FIELDS_AFTER_ID = tuple(f.name for f in dataclasses.fields(Incident))[1:]
@@ -260,12 +260,6 @@ def _profile(rows: Sequence[Incident]) -> Profile | None:
     )
 
 
-def _km(first: tuple[float, float], second: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*first, *second))
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def place_distance(first: Place, second: Place, merge_km: float) -> float | None:
     """How far apart two places are in km (0 for a name match), or None when they cannot be one place."""
     same_country = not first.country_code or not second.country_code or first.country_code == second.country_code
@@ -279,7 +273,7 @@ def place_distance(first: Place, second: Place, merge_km: float) -> float | None
             return 0.0
         return None
     if first.point is not None and second.point is not None:
-        km = _km(first.point, second.point)
+        km = km_between(*first.point, *second.point)
         return km if km <= merge_km else None
     return 0.0 if first.name and first.name == second.name else None
 
@@ -366,7 +360,7 @@ def _cell(point: tuple[float, float], merge_km: float) -> tuple[int, int, int]:
     """The cell, ``merge_km`` wide, of a 3-D grid around the earth that holds a point."""
     lat, lon = map(math.radians, point)
     xyz = (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
-    x, y, z = (math.floor(c * _EARTH_KM / merge_km) for c in xyz)
+    x, y, z = (math.floor(c * EARTH_RADIUS_KM / merge_km) for c in xyz)
     return x, y, z
 
 

@@ -319,3 +319,23 @@ def test_a_toll_less_event_with_another_target_stays_its_own_incident() -> None:
             "Gunmen also attacked a mosque in Brook on Sunday.")
     rows = [r for r in rows_for(text) if r.location == "Brook"]
     assert len({r.incident_id for r in rows}) == 2
+
+
+def test_a_headline_with_a_toll_near_the_body_place_is_the_same_incident() -> None:
+    text = "Bomb kills six near Ashford\n\nA roadside bomb killed six soldiers in Fairview on Sunday, officials said."
+    rows = [r for r in rows_for(text) if r.event_type != "mention"]
+    assert len({r.incident_id for r in rows}) == 1
+    assert {r.location for r in rows} == {"Fairview"}
+
+
+def test_a_headline_with_another_figure_stays_apart() -> None:
+    text = "Bomb kills six near Ashford\n\nA roadside bomb killed two soldiers in Fairview on Sunday, officials said."
+    rows = [r for r in rows_for(text) if r.event_type != "mention"]
+    assert len({r.incident_id for r in rows}) == 2
+
+
+def test_a_landmark_after_the_place_is_not_a_place_of_the_event() -> None:
+    text = "A bomb killed four people on Monday in the village of Brook, west of Ashford, police said."
+    rows = rows_for(text)
+    assert only(rows, "Brook").killed_min == 4
+    assert only(rows, "Ashford").event_type == "mention"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from dashboard.geodesy import km_between
 from dashboard import settings
 from dashboard.errors import SettingError
 from dashboard.preprocess.gazetteer import Place
@@ -18,7 +19,6 @@ from dashboard.preprocess.geocode import (
     Geocoder,
     GeocoderConfig,
     GeocoderStats,
-    distance_km,
     fall_back,
     _make_query,
     _Query,
@@ -106,7 +106,7 @@ def test_a_hit_resolves_the_name_and_the_request_follows_the_policy(tmp_path: Pa
     assert row.place is not None and row.place.name == "Tuz Khurmatu"
     assert (row.place.country_code, row.place.admin1, row.place.kind) == ("IQ", "Saladin Governorate", "town")
     assert row.geo_precision == "place"
-    assert distance_km(*point(row), 34.8833, 44.6333) < 1
+    assert km_between(*point(row), 34.8833, 44.6333) < 1
     [request] = server.received
     assert request.path == "/search" and request.user_agent == "incident-map-tests"
     assert request.params["countrycodes"] == "iq" and request.params["addressdetails"] == "1"
@@ -141,7 +141,7 @@ def test_the_first_plausible_candidate_is_kept(tmp_path: Path) -> None:
     with NominatimServer({"Rochester": fixture("rochester")}) as server, make(server.url, tmp_path) as geocoder:
         [row] = geocoder.resolve([unknown("Rochester")], article)
     assert row.place is not None and row.place.admin1 == "Minnesota"
-    assert distance_km(*point(row), MINNEAPOLIS.latitude, MINNEAPOLIS.longitude) < 150
+    assert km_between(*point(row), MINNEAPOLIS.latitude, MINNEAPOLIS.longitude) < 150
 
 
 def test_a_far_place_is_kept_when_the_text_names_its_country_right_after(tmp_path: Path) -> None:
@@ -150,7 +150,7 @@ def test_a_far_place_is_kept_when_the_text_names_its_country_right_after(tmp_pat
     with NominatimServer({"Tal Abyad": fixture("tal_abyad")}) as server, make(server.url, tmp_path) as geocoder:
         [row] = geocoder.resolve([name], [*KIRKUK_ARTICLE, syria_after])
     assert row.place is not None and row.place.country_code == "SY" and row.geo_precision == "place"
-    assert distance_km(*point(row), KIRKUK.latitude, KIRKUK.longitude) > 300
+    assert km_between(*point(row), KIRKUK.latitude, KIRKUK.longitude) > 300
     assert server.received[0].params["countrycodes"] == "sy"
 
 
