@@ -43,6 +43,7 @@ TILES_NONE = "none"
 TILES_OSM = "openstreetmap"
 WORLD_VIEW = ((20.0, 0.0), 2)
 FIT_MAX_ZOOM = 11
+MAX_ZOOM = 18
 
 
 def marker_radius(killed_min: pd.Series, killed_max: pd.Series) -> np.ndarray:
@@ -255,6 +256,7 @@ def build_map(rows: pd.DataFrame, reports: pd.DataFrame | None = None, tiles: st
     (lat, lng), zoom = WORLD_VIEW
     fmap = folium.Map(location=[lat, lng], zoom_start=zoom, tiles=None, control_scale=True,
                       world_copy_jump=True)
+    fmap.options["max_zoom"] = MAX_ZOOM  # clustering needs it; with no tile layer nothing else sets it
     fmap.default_js = [("leaflet", asset_url("leaflet", "dist/leaflet.js"))]
     fmap.default_css = [("leaflet_css", asset_url("leaflet", "dist/leaflet.css"))]
     if layer is not None:

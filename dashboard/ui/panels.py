@@ -39,7 +39,7 @@ def show_summary(rows: pd.DataFrame) -> None:
         st.caption("No dated rows to draw a timeline.")
         return
     chart = alt.Chart(days).mark_bar().encode(
-        x=alt.X(f"{DAY}:T", title="day"),
+        x=alt.X(f"yearmonthdate({DAY}):O", title="day"),
         y=alt.Y(f"sum({COUNT}):Q", title="incidents"),
         color=alt.Color(f"{C.event_type}:N", title="event type",
                         scale=alt.Scale(domain=list(TYPE_COLOURS), range=list(TYPE_COLOURS.values()))),
