@@ -39,7 +39,7 @@ st.caption(f"{dataset.path.name}: {len(rows)} of {len(tables[state.view])} {stat
 show_summary(rows)
 map_column, details_column = st.columns([3, 1])
 with map_column:
-    point = show_map(rows, reports, tiles)
+    point = show_map(rows, reports, tiles, key=f"{dataset.version}|{state!r}")
 with details_column:
     show_details(rows, reports, point)
 show_table(rows)

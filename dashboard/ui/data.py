@@ -32,6 +32,7 @@ class Dataset:
     path: Path
     incidents: pd.DataFrame
     reports: pd.DataFrame | None
+    version: str  # the file and its modification time and size: names this content in caches
 
     @property
     def has_reports(self) -> bool:
@@ -69,4 +70,5 @@ def load_dataset(path: Path) -> Dataset:
     if not path.is_file():
         raise SchemaError([f"{path} is not a file"])
     incidents, reports = _load(str(path.resolve()), status.st_mtime, status.st_size)
-    return Dataset(path=path, incidents=incidents, reports=reports)
+    version = f"{path.resolve()}:{status.st_mtime_ns}:{status.st_size}"
+    return Dataset(path=path, incidents=incidents, reports=reports, version=version)

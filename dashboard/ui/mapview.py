@@ -1,23 +1,28 @@
-"""Rows -> a folium map whose markers are built in the browser from one compact JSON payload.
+"""Rows -> a folium map whose markers the browser builds from one compact JSON payload.
 
 In: a validated table (report or incident rows) and, for incident rows, the reports behind them
-(so each source is listed with its own figure). Out: a ``folium.Map`` ready for ``st_folium``.
+(so each source is listed with its own figure). Out: :func:`map_payload_json` (bytes: the rows
+as column arrays) and :func:`build_map` (a ``folium.Map`` that fetches those bytes from a URL).
 
 Why not one ``folium.Marker`` per row: each is a Python object rendered to its own JS snippet
-(seconds at 10,000 rows). Here the rows become column arrays (every text interned once) inside a
-single :class:`IncidentLayer`; our own JS creates the circle markers, their clusters, popups and
-the legend. Article text reaches the page only as JSON data (``<``, ``>``, ``&`` written as
-``\\u003c`` etc. so nothing can close the ``<script>``) and is put into the DOM with
-``textContent``, never as HTML; links are kept only for http(s) URLs and open in a new tab with
-``rel="noopener noreferrer"``. JS and CSS come from the local copies of :mod:`dashboard.ui.assets`.
+(seconds at 10,000 rows). Here the rows become column arrays, each text column stored as its
+distinct values plus one code per row; our own JS (:class:`IncidentLayer`) fetches them and
+creates the clustered circle markers, their popups and the legend. The payload is a separate
+same-origin JSON file rather than part of the map's script, so neither folium nor
+streamlit-folium pushes megabytes through their template and regex passes on every rerun.
+
+Article text reaches the page only as JSON data and is put into the DOM with ``textContent``,
+never as HTML; links are kept only for http(s) URLs (checked here and again in the browser) and
+open in a new tab with ``rel="noopener noreferrer"``. JS and CSS come from the local copies of
+:mod:`dashboard.ui.assets`.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
-from typing import Any
+import re
+from typing import Any, Callable
 
 import folium
 import numpy as np
@@ -26,9 +31,8 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard.schema import EVENT_TYPES, C
+from dashboard.schema import EVENT_TYPES, SOURCES_COLUMN, C
 from dashboard.ui.assets import asset_url
-from dashboard.ui.summary import toll_text
 
 #: Marker colour of each event type (legend order = EVENT_TYPES order).
 TYPE_COLOURS: dict[str, str] = dict(zip(EVENT_TYPES, (
@@ -39,6 +43,7 @@ UNKNOWN_COLOUR = "#7f7f7f"
 MIN_RADIUS, MAX_RADIUS = 5.0, 18.0
 #: Clicked points are matched back to rows within this many degrees (the payload keeps 5 decimals).
 POINT_TOLERANCE = 1e-5
+COORDINATE_DECIMALS = 5
 TILES_NONE = "none"
 TILES_OSM = "openstreetmap"
 WORLD_VIEW = ((20.0, 0.0), 2)
@@ -48,92 +53,139 @@ MAX_ZOOM = 18
 
 def marker_radius(killed_min: pd.Series, killed_max: pd.Series) -> np.ndarray:
     """Radius per row from its highest known killed figure (the low one when the high is open)."""
-    killed = killed_max.fillna(killed_min).fillna(0).astype("float64").to_numpy()
+    killed = killed_max.astype("Float64").fillna(killed_min.astype("Float64")).fillna(0).to_numpy("float64")
     return np.minimum(MIN_RADIUS + 2.5 * np.log2(1.0 + killed), MAX_RADIUS).round(1)
+
+
+_WEB_URL = re.compile(r"\s*https?://", re.IGNORECASE)
 
 
 def safe_url(url: str) -> str:
     """The URL when it is http(s), else "" (a ``javascript:`` address must never become a link)."""
-    text = url.strip()
-    return text if text.lower().startswith(("http://", "https://")) else ""
+    return url.strip() if _WEB_URL.match(url) else ""
 
 
-def script_json(value: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element: no ``</script>``, comment or entity can form."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
+def _safe_urls(urls: list[str]) -> list[str]:
+    """:func:`safe_url` of many (one call per distinct URL matters at 100,000 rows)."""
+    match = _WEB_URL.match
+    return [u.strip() if match(u) else "" for u in urls]
 
 
-def _sources(rows: pd.DataFrame, reports: pd.DataFrame | None) -> list[list[tuple[str, str, str]]]:
-    """Per row: (source, url, killed figure) of each report behind it."""
+def _sources(rows: pd.DataFrame, reports: pd.DataFrame | None) -> tuple[np.ndarray | None, pd.DataFrame]:
+    """Where each row's sources start in one flat list (None: one each, in row order), and that list.
+
+    With ``reports``: each report of the row's incident, with its own figure. Without: the row
+    itself, except incident-table rows naming several sources ("A; B"), whose per-source figures
+    are not in the table: those list the names and links only.
+    """
+    columns = [C.source, C.source_url, C.killed_min, C.killed_max]
     if reports is not None:
-        by_id: dict[str, list[tuple[str, str, str]]] = {}
-        texts = [toll_text(lo, hi) for lo, hi in zip(reports[C.killed_min], reports[C.killed_max])]
-        for incident, source, url, killed in zip(reports[C.incident_id], reports[C.source],
-                                                  reports[C.source_url], texts):
-            by_id.setdefault(incident, []).append((source, safe_url(url), killed))
-        return [by_id.get(i, []) for i in rows[C.incident_id]]
-    killed = [toll_text(lo, hi) for lo, hi in zip(rows[C.killed_min], rows[C.killed_max])]
-    out = []
-    for source, url, figure in zip(rows[C.source], rows[C.source_url], killed):
-        names = [s.strip() for s in source.split(";")] if source else [""]
-        urls = [u.strip() for u in url.split(";")] if url else []
-        if len(names) == 1:  # one report: its own figure
-            out.append([(names[0], safe_url(url), figure)])
-        else:  # an incident table read alone: names and links, no per-source figures
-            links = urls if len(urls) == len(names) else [""] * len(names)
-            out.append([(n, safe_url(u), "") for n, u in zip(names, links)])
-    return out
+        position = pd.Index(rows[C.incident_id]).get_indexer(reports[C.incident_id])
+        behind = reports.assign(_row=position)
+        behind = behind[behind["_row"] >= 0].sort_values("_row", kind="stable")
+        counts = np.bincount(behind["_row"].to_numpy(), minlength=len(rows))
+        flat = behind[columns]
+    else:
+        # only an incident table's rows join several sources (its `sources` column says how many)
+        several = rows[SOURCES_COLUMN.name] > 1 if SOURCES_COLUMN.name in rows.columns else None
+        if several is None or not several.any():
+            return None, rows[columns]
+        joined = several.to_numpy(dtype=bool)
+        pieces: list[tuple[Any, ...]] = []
+        counts = np.ones(len(rows), dtype="int64")
+        for k, (is_joined, row) in enumerate(zip(joined, rows[columns].itertuples(index=False, name=None))):
+            if not is_joined:
+                pieces.append(row)
+                continue
+            names = [n.strip() for n in row[0].split(";")]
+            urls = [u.strip() for u in row[1].split(";")] if row[1] else []
+            urls = urls if len(urls) == len(names) else [""] * len(names)
+            pieces.extend((n, u, pd.NA, pd.NA) for n, u in zip(names, urls))
+            counts[k] = len(names)
+        flat = pd.DataFrame(pieces, columns=columns).astype({C.killed_min: "Int64", C.killed_max: "Int64"})
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    return starts, flat.reset_index(drop=True)
 
 
-def map_payload(rows: pd.DataFrame, reports: pd.DataFrame | None = None) -> dict[str, Any]:
-    """The rows with a point as column arrays; text fields are indices into ``s`` (every string once)."""
-    located = rows[rows[C.latitude].notna() & rows[C.longitude].notna()]
+def _json_values(values: Any, decimals: int = 10) -> str:
+    """A JSON array of numbers, texts or nulls, written by pandas' C encoder (fast at 100,000 rows)."""
+    return pd.Series(values).to_json(orient="values", double_precision=decimals)
+
+
+def _coded(values: pd.Series, clean: Callable[[list[str]], list[str]] | None = None) -> str:
+    """A text column as {"v": distinct texts, "c": one index into v per row}: repeated texts sent once.
+
+    The schema's text columns hold ``str`` only ('' when empty). ``clean`` maps the distinct texts.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    texts = uniques.tolist()
+    if clean is not None:
+        texts = clean(texts)
+    return '{"v":' + _json_values(pd.Series(texts, dtype=object)) + ',"c":' + _json_values(codes) + "}"
+
+
+def _located(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[rows[C.latitude].notna() & rows[C.longitude].notna()]
+
+
+def map_payload_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None) -> bytes:
+    """The rows that have a point, as the JSON the map's script reads (see :func:`read_payload`).
+
+    Keys: ``lat``, ``lng``; ``t`` (index into ``types``/``colours``); ``r`` (radius); coded texts
+    ``place``, ``as`` (the words as written when they differ), ``date``, ``dp`` (date precision),
+    ``actor``, ``ev`` (evidence), ``sn``/``su`` (source names and http(s) links); tolls as numbers
+    ``kl``/``kh`` (killed low/high; null = none), ``il``/``ih``, ``cl``/``ch``; ``sl``/``sh`` each
+    source's own killed figure; ``so`` where each row's sources start (null: one per row).
+    """
+    located = _located(rows)
     types = list(TYPE_COLOURS)
-    type_index = {name: i for i, name in enumerate(types)}
+    type_codes = pd.Categorical(located[C.event_type], categories=types).codes
     place = located[C.location].where(located[C.location] != "", located[C.mention])
     written = located[C.mention].where(located[C.mention] != place, "")
-    date_text = located[C.date].dt.strftime("%Y-%m-%d").fillna("")
-    imprecise = (located[C.date_precision] != "day") & (date_text != "")
-    date_text = date_text.where(~imprecise, date_text + " (" + located[C.date_precision] + ")")
-    tolls = {kind: [toll_text(lo, hi) for lo, hi in zip(located[f"{kind}_min"], located[f"{kind}_max"])]
-             for kind in ("killed", "injured", "captured")}
-    sources = _sources(located, reports)
-    starts = np.concatenate([[0], np.cumsum([len(s) for s in sources], dtype="int64")]).tolist()
-    flat = [item for group in sources for item in group]
-    text_columns = {
-        "place": place.tolist(), "as": written.tolist(), "date": date_text.tolist(),
-        "k": tolls["killed"], "i": tolls["injured"], "c": tolls["captured"],
-        "actor": located[C.actor].tolist(), "ev": located[C.evidence].tolist(),
-        "sn": [s[0] for s in flat], "su": [s[1] for s in flat], "sf": [s[2] for s in flat],
+    date_codes, days = pd.factorize(located[C.date])
+    day_texts = np.append(days.strftime("%Y-%m-%d").to_numpy(dtype=object), "")  # code -1 (no date) -> ""
+    starts, sources = _sources(located, reports)
+    parts = {
+        "types": json.dumps(types), "colours": json.dumps(list(TYPE_COLOURS.values())),
+        "lat": _json_values(located[C.latitude].round(COORDINATE_DECIMALS), COORDINATE_DECIMALS),
+        "lng": _json_values(located[C.longitude].round(COORDINATE_DECIMALS), COORDINATE_DECIMALS),
+        "t": _json_values(np.where(type_codes < 0, len(types), type_codes)),
+        "r": _json_values(marker_radius(located[C.killed_min], located[C.killed_max]), 1),
+        "place": _coded(place), "as": _coded(written),
+        "date": _coded(pd.Series(day_texts[date_codes], dtype=object)),
+        "dp": _coded(located[C.date_precision]), "actor": _coded(located[C.actor]),
+        "ev": _coded(located[C.evidence]),
+        "sn": _coded(sources[C.source]), "su": _coded(sources[C.source_url], _safe_urls),
+        "kl": _json_values(located[C.killed_min]), "kh": _json_values(located[C.killed_max]),
+        "il": _json_values(located[C.injured_min]), "ih": _json_values(located[C.injured_max]),
+        "cl": _json_values(located[C.captured_min]), "ch": _json_values(located[C.captured_max]),
+        "sl": _json_values(sources[C.killed_min]), "sh": _json_values(sources[C.killed_max]),
+        "so": "null" if starts is None else _json_values(starts),
     }
-    every = pd.Series([""] + [v for values in text_columns.values() for v in values], dtype=object)
-    codes, strings = pd.factorize(every)
-    payload: dict[str, Any] = {"s": strings.tolist(), "types": types, "colours": list(TYPE_COLOURS.values())}
-    position = 1
-    for name, values in text_columns.items():
-        payload[name] = codes[position:position + len(values)].tolist()
-        position += len(values)
-    payload["lat"] = located[C.latitude].round(5).tolist()
-    payload["lng"] = located[C.longitude].round(5).tolist()
-    payload["t"] = [type_index.get(t, len(types)) for t in located[C.event_type]]
-    payload["r"] = marker_radius(located[C.killed_min], located[C.killed_max]).tolist()
-    payload["so"] = starts
+    return ("{" + ",".join(f'"{key}":{value}' for key, value in parts.items()) + "}").encode("utf-8")
+
+
+def read_payload(data: bytes) -> dict[str, Any]:
+    """The payload with every coded text column decoded to one text per row (for tests and tools)."""
+    payload = json.loads(data)
+    for key, value in payload.items():
+        if isinstance(value, dict) and set(value) == {"v", "c"}:
+            payload[key] = [value["v"][code] for code in value["c"]]
     return payload
 
 
 class IncidentLayer(JSCSSMixin, MacroElement):
-    """Clustered circle markers, lazy popups and a legend, all built in the browser from one payload."""
+    """Clustered circle markers, lazy popups and a legend, built in the browser from the payload URL."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function (map) {
-    var d = {{ this.payload }};
-    var S = d.s;
     L.Icon.Default.imagePath = {{ this.image_path }};
+    // The group joins the map now, so streamlit-folium binds its click handler to it;
+    // the markers join the group when the payload arrives.
+    var group = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
+                                      spiderfyOnMaxZoom: true});
+    map.addLayer(group);
     function el(tag, text, className) {
         var node = document.createElement(tag);
         if (text) { node.textContent = text; }
@@ -147,66 +199,78 @@ var {{ this.get_name() }} = (function (map) {
         row.appendChild(document.createTextNode(value));
         box.appendChild(row);
     }
+    // the same text as dashboard.ui.summary.toll_text: "10", "13-19", "40+", "up to 5"
+    function range(low, high) {
+        if (low === null && high === null) { return ""; }
+        if (high === null) { return low + "+"; }
+        if (low === null) { return "up to " + high; }
+        return low === high ? String(low) : low + "-" + high;
+    }
     function isWeb(url) { return /^https?:\\/\\//i.test(url); }
-    function popup(i) {
+    function text(column, i) { return column.v[column.c[i]]; }
+    function legend(d) {
+        var control = L.control({position: "bottomright"});
+        control.onAdd = function () {
+            var box = el("div", "", "incident-legend");
+            box.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;"
+                + "box-shadow:0 1px 4px rgba(0,0,0,.3)";
+            d.types.forEach(function (name, k) {
+                var row = el("div"), dot = el("span");
+                dot.style.cssText = "display:inline-block;width:10px;height:10px;border-radius:5px;"
+                    + "margin-right:5px;border:1px solid #222;background:" + d.colours[k];
+                row.appendChild(dot);
+                row.appendChild(document.createTextNode(name));
+                box.appendChild(row);
+            });
+            return box;
+        };
+        control.addTo(map);
+    }
+    function popup(d, i) {
         var box = el("div", "", "incident-popup");
-        box.appendChild(el("div", S[d.place[i]], "incident-place"));
-        line(box, "as written", S[d.as[i]]);
-        line(box, "date", S[d.date[i]]);
+        var precision = text(d.dp, i), day = text(d.date, i);
+        box.appendChild(el("div", text(d.place, i), "incident-place"));
+        line(box, "as written", text(d.as, i));
+        line(box, "date", day && precision !== "day" ? day + " (" + precision + ")" : day);
         line(box, "type", d.types[d.t[i]] || "");
-        line(box, "killed", S[d.k[i]]);
-        line(box, "injured", S[d.i[i]]);
-        line(box, "captured", S[d.c[i]]);
-        line(box, "actor", S[d.actor[i]]);
+        line(box, "killed", range(d.kl[i], d.kh[i]));
+        line(box, "injured", range(d.il[i], d.ih[i]));
+        line(box, "captured", range(d.cl[i], d.ch[i]));
+        line(box, "actor", text(d.actor, i));
         var list = el("ul", "", "incident-sources");
-        for (var j = d.so[i]; j < d.so[i + 1]; j++) {
-            var item = el("li"), name = S[d.sn[j]] || "source", url = S[d.su[j]];
+        var first = d.so ? d.so[i] : i, last = d.so ? d.so[i + 1] : i + 1;
+        for (var j = first; j < last; j++) {
+            var item = el("li"), name = text(d.sn, j) || "source", url = text(d.su, j);
             if (url && isWeb(url)) {
                 var link = el("a", name);
                 link.href = url; link.target = "_blank"; link.rel = "noopener noreferrer";
                 item.appendChild(link);
             } else { item.appendChild(document.createTextNode(name)); }
-            if (S[d.sf[j]]) { item.appendChild(document.createTextNode(" (killed " + S[d.sf[j]] + ")")); }
+            var figure = range(d.sl[j], d.sh[j]);
+            if (figure) { item.appendChild(document.createTextNode(" (killed " + figure + ")")); }
             list.appendChild(item);
         }
         box.appendChild(list);
-        box.appendChild(el("blockquote", S[d.ev[i]], "incident-evidence"));
+        box.appendChild(el("blockquote", text(d.ev, i), "incident-evidence"));
         return box;
     }
     // Leaflet gives the mouse position for large circle markers: report the marker's own
-    // point instead, so the app can find the clicked row(s) from it.
+    // point instead, so the app finds the clicked row(s) from it.
     function pinPoint(e) { e.latlng = e.target.getLatLng(); }
-    var group = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
-                                      spiderfyOnMaxZoom: true});
-    var markers = new Array(d.lat.length);
-    for (var i = 0; i < d.lat.length; i++) {
-        var marker = L.circleMarker([d.lat[i], d.lng[i]], {
-            radius: d.r[i], color: "#222", weight: 1, fillOpacity: 0.85,
-            fillColor: d.colours[d.t[i]] || {{ this.unknown_colour }}, className: "incident-marker"});
-        marker.bindPopup(popup.bind(null, i), {maxWidth: 380});
-        marker.on("click", pinPoint);
-        markers[i] = marker;
-    }
-    group.addLayers(markers);
-    map.addLayer(group);
-
-    var legend = L.control({position: "bottomright"});
-    legend.onAdd = function () {
-        var box = el("div", "", "incident-legend");
-        box.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;"
-            + "box-shadow:0 1px 4px rgba(0,0,0,.3)";
-        d.types.forEach(function (name, k) {
-            var row = el("div"), dot = el("span");
-            dot.style.cssText = "display:inline-block;width:10px;height:10px;border-radius:5px;"
-                + "margin-right:5px;border:1px solid #222;background:" + d.colours[k];
-            row.appendChild(dot);
-            row.appendChild(document.createTextNode(name));
-            box.appendChild(row);
-        });
-        return box;
-    };
-    legend.addTo(map);
-
+    fetch({{ this.payload_url }}).then(function (r) { return r.json(); }).then(function (d) {
+        var markers = new Array(d.lat.length);
+        for (var i = 0; i < d.lat.length; i++) {
+            var marker = L.circleMarker([d.lat[i], d.lng[i]], {
+                radius: d.r[i], color: "#222", weight: 1, fillOpacity: 0.85,
+                fillColor: d.colours[d.t[i]] || {{ this.unknown_colour }}, className: "incident-marker"});
+            marker.bindPopup(popup.bind(null, d, i), {maxWidth: 380});
+            marker.on("click", pinPoint);
+            markers[i] = marker;
+        }
+        legend(d);
+        group.addLayers(markers);
+        window.incidentLayer = group;
+    });
     {% if this.outline_url %}
     fetch({{ this.outline_url }}).then(function (r) { return r.json(); }).then(function (topo) {
         var countries = topojson.feature(topo, topo.objects.countries);
@@ -215,16 +279,15 @@ var {{ this.get_name() }} = (function (map) {
         map.getContainer().style.background = "#cfe3ef";
     });
     {% endif %}
-    window.incidentLayer = group;
     return group;
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """)
 
-    def __init__(self, payload: dict[str, Any], outline: bool) -> None:
+    def __init__(self, payload_url: str, outline: bool) -> None:
         super().__init__()
         self._name = "IncidentLayer"
-        self.payload = script_json(payload)
+        self.payload_url = json.dumps(payload_url)
         self.image_path = json.dumps(asset_url("leaflet", "dist/images/"))
         self.unknown_colour = json.dumps(UNKNOWN_COLOUR)
         self.outline_url = json.dumps(asset_url("world-atlas", "countries-110m.json")) if outline else ""
@@ -238,19 +301,19 @@ var {{ this.get_name() }} = (function (map) {
 
 
 def _tile_layer(tiles: str) -> folium.TileLayer | None:
-    if tiles.strip().lower() == TILES_NONE:
+    choice = tiles.strip()
+    if choice.lower() == TILES_NONE:
         return None
-    if tiles.strip().lower() == TILES_OSM:
+    if choice.lower() == TILES_OSM:
         return folium.TileLayer("OpenStreetMap")
-    return folium.TileLayer(tiles=tiles, attr=html.escape("local tiles"), name="tiles")
+    return folium.TileLayer(tiles=choice, attr="local tiles", name="tiles")
 
 
-def build_map(rows: pd.DataFrame, reports: pd.DataFrame | None = None, tiles: str = TILES_OSM) -> folium.Map:
-    """A map of the rows that have a point, fitted to them; Leaflet from the local assets only.
+def build_map(rows: pd.DataFrame, payload_url: str, tiles: str = TILES_OSM) -> folium.Map:
+    """A map fitted to the rows' points whose markers come from ``payload_url`` (:func:`map_payload_json`).
 
-    ``reports``: when ``rows`` are incidents made from a report table, the reports (each source's
-    own figure is listed in the popup). ``tiles``: ``openstreetmap``, ``none`` (an offline outline
-    of the countries instead) or a tile URL template.
+    ``tiles``: ``openstreetmap``, ``none`` (an offline outline of the countries instead) or a tile
+    URL template. Leaflet and its plugins load from the local assets only.
     """
     layer = _tile_layer(tiles)
     (lat, lng), zoom = WORLD_VIEW
@@ -261,7 +324,7 @@ def build_map(rows: pd.DataFrame, reports: pd.DataFrame | None = None, tiles: st
     fmap.default_css = [("leaflet_css", asset_url("leaflet", "dist/leaflet.css"))]
     if layer is not None:
         layer.add_to(fmap)
-    IncidentLayer(map_payload(rows, reports), outline=layer is None).add_to(fmap)
+    IncidentLayer(payload_url, outline=layer is None).add_to(fmap)
     bounds = point_bounds(rows)
     if bounds is not None:
         fmap.fit_bounds(bounds, max_zoom=FIT_MAX_ZOOM, padding=(30, 30))
@@ -270,9 +333,10 @@ def build_map(rows: pd.DataFrame, reports: pd.DataFrame | None = None, tiles: st
 
 def point_bounds(rows: pd.DataFrame) -> list[list[float]] | None:
     """[[south, west], [north, east]] of the rows' points, None when no row has one."""
-    lat, lng = rows[C.latitude].dropna(), rows[C.longitude].dropna()
-    if lat.empty or lng.empty:
+    located = _located(rows)
+    if located.empty:
         return None
+    lat, lng = located[C.latitude], located[C.longitude]
     return [[float(lat.min()), float(lng.min())], [float(lat.max()), float(lng.max())]]
 
 

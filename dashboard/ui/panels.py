@@ -16,7 +16,8 @@ from streamlit_folium import st_folium
 
 from dashboard.schema import C
 from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
-from dashboard.ui.mapview import TYPE_COLOURS, build_map, rows_at, safe_url
+from dashboard.ui.mapview import TYPE_COLOURS, build_map, map_payload_json, rows_at, safe_url
+from dashboard.ui.payloads import publish
 from dashboard.ui.summary import COUNT, DAY, summarise, timeline, toll_text
 
 MAP_KEY = "incident_map"
@@ -48,9 +49,19 @@ def show_summary(rows: pd.DataFrame) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def show_map(rows: pd.DataFrame, reports: pd.DataFrame | None, tiles: str) -> tuple[float, float] | None:
-    """The map of the rows; returns the point of the last marker clicked, if any."""
-    fmap = build_map(rows, reports=reports, tiles=tiles)
+@st.cache_data(max_entries=8, show_spinner=False)
+def _payload(key: str, _rows: pd.DataFrame, _reports: pd.DataFrame | None) -> bytes:
+    """The map payload of one view of one file version (``key``); the frames are not hashed."""
+    return map_payload_json(_rows, _reports)
+
+
+def show_map(rows: pd.DataFrame, reports: pd.DataFrame | None, tiles: str, key: str) -> tuple[float, float] | None:
+    """The map of the rows; returns the point of the last marker clicked, if any.
+
+    ``key`` names the rows (file version and filter state): a rerun that keeps them (a marker
+    click) reuses the payload instead of rebuilding it.
+    """
+    fmap = build_map(rows, publish(_payload(key, rows, reports)), tiles=tiles)
     answer = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=MAP_RETURNS)
     clicked = (answer or {}).get("last_object_clicked")

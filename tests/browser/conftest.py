@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.ui.launch import streamlit_command
 from tests.ui.tables import write_reports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,10 +57,7 @@ class Server:
 def start_streamlit(data: Path, environ: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """``python -m streamlit run dashboard/app.py`` on a free port; returns the process and its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
-               "--", "--data", str(data)]
+    command = streamlit_command(data, port)
     env = dict(os.environ, **(environ or {}))
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

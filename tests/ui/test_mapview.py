@@ -1,8 +1,9 @@
-"""Rows -> map: one payload, local assets only, escaped text, clicked point -> rows."""
+"""Rows -> map payload and map: one payload, local assets only, text as data, clicked point -> rows."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -10,76 +11,101 @@ import pytest
 from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import C
 from dashboard.ui.assets import VENDOR_URL
-from dashboard.ui.mapview import build_map, map_payload, rows_at, safe_url, script_json
 from dashboard.ui.filters import FilterState, apply_filters
+from dashboard.ui.mapview import build_map, map_payload_json, read_payload, rows_at, safe_url
+from dashboard.ui.payloads import CACHE_URL, prune, publish
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE, sample_reports
+
+URL = "/app/static/cache/test.json"
 
 
 def rendered(fmap) -> str:
     return fmap.get_root().render()
 
 
+def payload(rows, reports=None) -> dict:
+    return read_payload(map_payload_json(rows, reports))
+
+
 def test_payload_has_one_entry_per_row_with_a_point() -> None:
     rows = sample_reports()
-    payload = map_payload(rows)
-    assert len(payload["lat"]) == len(rows) == len(payload["t"]) == len(payload["ev"])
-    strings = payload["s"]
-    assert [strings[i] for i in payload["ev"]] == list(rows[C.evidence])
-    assert len(set(strings)) == len(strings)  # each text once
+    data = payload(rows)
+    assert len(data["lat"]) == len(rows) == len(data["t"]) == len(data["ev"])
+    assert data["ev"] == list(rows[C.evidence])  # article text travels unchanged, as data
+    assert data["types"][data["t"][0]] == "armed attack"
+    assert data["so"] is None and data["sn"] == list(rows[C.source])
+
+
+def test_rows_without_a_point_are_left_off_the_map() -> None:
+    rows = sample_reports()
+    rows.loc[0, [C.latitude, C.longitude]] = float("nan")
+    assert len(payload(rows)["lat"]) == len(rows) - 1
+
+
+def test_payload_texts_are_stored_once() -> None:
+    raw = json.loads(map_payload_json(sample_reports()))
+    assert sorted(raw["sn"]["v"]) == sorted(set(sample_reports()[C.source]))
+    assert len(raw["sn"]["c"]) == 7
 
 
 def test_incident_popup_lists_each_source_with_its_own_figure() -> None:
     reports = sample_reports()
     incidents = incidents_from_reports(reports)
-    payload = map_payload(incidents, reports)
-    s = payload["s"]
-    first = [(s[payload["sn"][j]], s[payload["su"][j]], s[payload["sf"][j]])
-             for j in range(payload["so"][0], payload["so"][1])]
-    assert first == [("Daily Example", "https://daily.example/a1", "10"),
-                     ("Evening Example", "https://evening.example/b1", "13-19")]
-    assert s[payload["k"][0]] == "10-19"
+    data = payload(incidents, reports)
+    first = [(data["sn"][j], data["su"][j], data["sl"][j], data["sh"][j])
+             for j in range(data["so"][0], data["so"][1])]
+    assert first == [("Daily Example", "https://daily.example/a1", 10, 10),
+                     ("Evening Example", "https://evening.example/b1", 13, 19)]
+    assert (data["kl"][0], data["kh"][0]) == (10, 19)
+    assert data["kl"][1] == 40 and data["kh"][1] is None  # "40+"
+
+
+def test_an_incident_table_alone_lists_its_joined_sources_by_name() -> None:
+    incidents = incidents_from_reports(sample_reports())
+    data = payload(incidents)
+    assert data["sn"][data["so"][0]:data["so"][1]] == ["Daily Example", "Evening Example"]
+    assert data["su"][data["so"][0]:data["so"][1]] == ["https://daily.example/a1", "https://evening.example/b1"]
 
 
 def test_javascript_urls_never_become_links() -> None:
     assert safe_url("javascript:alert(1)") == ""
     assert safe_url(" https://a.example/x ") == "https://a.example/x"
-    payload = map_payload(sample_reports())
-    assert "javascript:alert(1)" not in payload["s"]
+    assert "javascript:alert(1)" not in payload(sample_reports())["su"]
 
 
-def test_script_json_cannot_close_the_script_element() -> None:
-    text = script_json({"e": SCRIPT_EVIDENCE + IMG_EVIDENCE + "&amp;"})
-    assert "<" not in text and ">" not in text and "&" not in text
-    assert json.loads(text)["e"] == SCRIPT_EVIDENCE + IMG_EVIDENCE + "&amp;"
+def test_template_syntax_in_article_text_is_not_evaluated() -> None:
+    rows = sample_reports()
+    rows.loc[0, C.evidence] = "{{ 7 * 7 }} and {% if true %}x{% endif %}"
+    assert payload(rows)["ev"][0] == "{{ 7 * 7 }} and {% if true %}x{% endif %}"
+    assert "49" not in rendered(build_map(rows, URL))
 
 
-def test_map_html_loads_only_local_assets_and_has_no_raw_article_html() -> None:
-    html = rendered(build_map(sample_reports(), tiles="none"))
-    assert "<script>window.__xssScript" not in html and "<img src=x" not in html
-    remote = [u for u in re.findall(r'(?:src|href)="(https?://[^"]+)"', html)]
-    assert remote == []
+def test_map_html_loads_only_local_assets_and_no_article_text() -> None:
+    html = rendered(build_map(sample_reports(), URL, tiles="none"))
+    assert SCRIPT_EVIDENCE not in html and IMG_EVIDENCE[:20] not in html
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
     for asset in ("leaflet/dist/leaflet.js", "leaflet.markercluster/dist/leaflet.markercluster.js",
                   "topojson-client/dist/topojson-client.min.js", "world-atlas/countries-110m.json"):
         assert f"{VENDOR_URL}/{asset}" in html
+    assert f'fetch("{URL}")' in html
     assert "innerHTML" not in html
 
 
 def test_tiles_setting_chooses_the_tile_layer() -> None:
-    assert "tile.openstreetmap.org" in rendered(build_map(sample_reports()))
-    local = rendered(build_map(sample_reports(), tiles="http://127.0.0.1:8080/{z}/{x}/{y}.png"))
+    assert "tile.openstreetmap.org" in rendered(build_map(sample_reports(), URL))
+    local = rendered(build_map(sample_reports(), URL, tiles="http://127.0.0.1:8080/{z}/{x}/{y}.png"))
     assert "127.0.0.1:8080" in local and "openstreetmap" not in local and "countries-110m" not in local
 
 
 def test_map_fits_the_rows() -> None:
     rows = apply_filters(sample_reports(), FilterState(locations=("Harbor City", "Hilltop")))
-    html = rendered(build_map(rows))
-    assert re.search(r"fitBounds\(\s*\[\[10\.0, 20\.0\], \[12\.0, 22\.0\]\]", html)
+    assert re.search(r"fitBounds\(\s*\[\[10\.0, 20\.0\], \[12\.0, 22\.0\]\]", rendered(build_map(rows, URL)))
 
 
 def test_empty_rows_still_make_a_map() -> None:
     rows = sample_reports().iloc[0:0]
-    assert map_payload(rows)["lat"] == []
-    assert "fitBounds" not in rendered(build_map(rows))
+    assert payload(rows)["lat"] == []
+    assert "fitBounds" not in rendered(build_map(rows, URL))
 
 
 @pytest.mark.parametrize(("lat", "lng", "expected"), [
@@ -90,3 +116,14 @@ def test_empty_rows_still_make_a_map() -> None:
 ])
 def test_rows_at_the_clicked_point(lat, lng, expected) -> None:
     assert list(rows_at(sample_reports(), lat, lng)[C.incident_id]) == expected
+
+
+def test_publish_names_payloads_by_content_and_prunes_the_oldest(tmp_path) -> None:
+    first = publish(b'{"a":1}', tmp_path, keep=2)
+    assert first.startswith(CACHE_URL + "/") and publish(b'{"a":1}', tmp_path, keep=2) == first
+    os.utime(tmp_path / first.rsplit("/", 1)[1], (1, 1))  # the least recently used
+    publish(b'{"a":2}', tmp_path, keep=2)
+    publish(b'{"a":3}', tmp_path, keep=2)
+    names = sorted(p.name for p in tmp_path.glob("*.json"))
+    assert len(names) == 2 and first.rsplit("/", 1)[1] not in names
+    assert prune(tmp_path, keep=5) == []
