@@ -35,7 +35,7 @@ from dashboard.ui.mapview import build_map  # noqa: E402
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SEARCH = "clash"  # the filter change: evidence search for one event type's word
-OURS_DRAWN = """() => window.incidentLayer ? window.incidentLayer.getLayers().length : -1"""
+OURS_DRAWN = """() => window.incidentCount === undefined ? -1 : window.incidentCount"""
 PLAIN_DRAWN = """() => document.querySelectorAll('.leaflet-marker-icon').length"""
 
 PLAIN_PAGE = '''

@@ -49,6 +49,8 @@ TILES_OSM = "openstreetmap"
 WORLD_VIEW = ((20.0, 0.0), 2)
 FIT_MAX_ZOOM = 11
 MAX_ZOOM = 18
+#: Above this zoom every point is drawn on its own (points sharing one spot stay a cluster below it).
+CLUSTER_MAX_ZOOM = 16
 
 
 def marker_radius(killed_min: pd.Series, killed_max: pd.Series) -> np.ndarray:
@@ -175,17 +177,16 @@ def read_payload(data: bytes) -> dict[str, Any]:
 
 
 class IncidentLayer(JSCSSMixin, MacroElement):
-    """Clustered circle markers, lazy popups and a legend, built in the browser from the payload URL."""
+    """Clusters (supercluster), circle markers for the points in view, lazy popups and a legend, from the payload URL."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function (map) {
     L.Icon.Default.imagePath = {{ this.image_path }};
-    // The group joins the map now, so streamlit-folium binds its click handler to it;
-    // the markers join the group when the payload arrives.
-    var group = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
-                                      spiderfyOnMaxZoom: true});
-    map.addLayer(group);
+    // Both groups join the map now, so streamlit-folium binds its click handler to them; a
+    // feature group passes its markers' clicks on, the plain layer group of clusters does not.
+    var points = L.featureGroup().addTo(map), clusters = L.layerGroup().addTo(map);
+    var d = null, index = null;
     function el(tag, text, className) {
         var node = document.createElement(tag);
         if (text) { node.textContent = text; }
@@ -208,7 +209,7 @@ var {{ this.get_name() }} = (function (map) {
     }
     function isWeb(url) { return /^https?:\\/\\//i.test(url); }
     function text(column, i) { return column.v[column.c[i]]; }
-    function legend(d) {
+    function legend() {
         var control = L.control({position: "bottomright"});
         control.onAdd = function () {
             var box = el("div", "", "incident-legend");
@@ -226,7 +227,7 @@ var {{ this.get_name() }} = (function (map) {
         };
         control.addTo(map);
     }
-    function popup(d, i) {
+    function popup(i) {
         var box = el("div", "", "incident-popup");
         var precision = text(d.dp, i), day = text(d.date, i);
         box.appendChild(el("div", text(d.place, i), "incident-place"));
@@ -257,19 +258,69 @@ var {{ this.get_name() }} = (function (map) {
     // Leaflet gives the mouse position for large circle markers: report the marker's own
     // point instead, so the app finds the clicked row(s) from it.
     function pinPoint(e) { e.latlng = e.target.getLatLng(); }
-    fetch({{ this.payload_url }}).then(function (r) { return r.json(); }).then(function (d) {
-        var markers = new Array(d.lat.length);
-        for (var i = 0; i < d.lat.length; i++) {
+    function clusterIcon(count) {
+        var size = Math.round(30 + 6 * Math.log10(count));
+        var inner = el("div"), label = el("span", String(count));
+        inner.appendChild(label);
+        inner.style.cssText = "width:" + (size - 8) + "px;height:" + (size - 8) + "px;margin:4px;"
+            + "border-radius:50%;background:rgba(49,130,189,.85);color:#fff;font:bold 12px sans-serif;"
+            + "display:flex;align-items:center;justify-content:center";
+        var outer = el("div");
+        outer.appendChild(inner);
+        outer.style.cssText = "border-radius:50%;background:rgba(49,130,189,.35)";
+        return L.divIcon({html: outer, className: "marker-cluster", iconSize: [size, size]});
+    }
+    function draw() {
+        if (!index) { return; }
+        var b = map.getBounds(), zoom = Math.min(Math.round(map.getZoom()), {{ this.cluster_max_zoom }});
+        var west = b.getWest(), east = b.getEast();
+        if (east - west >= 360) { west = -180; east = 180; }
+        var found = index.getClusters([Math.max(west, -180), Math.max(b.getSouth(), -90),
+                                       Math.min(east, 180), Math.min(b.getNorth(), 90)], zoom);
+        points.clearLayers();
+        clusters.clearLayers();
+        found.forEach(function (f) {
+            var lng = f.geometry.coordinates[0], lat = f.geometry.coordinates[1];
+            if (f.properties.cluster) {
+                var id = f.properties.cluster_id, icon = L.marker([lat, lng], {icon: clusterIcon(f.properties.point_count)});
+                var expansion = index.getClusterExpansionZoom(id);
+                if (expansion <= {{ this.cluster_max_zoom }}) {
+                    icon.on("click", function () { map.setView([lat, lng], expansion); });
+                    clusters.addLayer(icon);
+                    return;
+                }
+                // points at (nearly) one spot never split: one popup lists them all, and the click
+                // reaches the app like a marker's (the details panel lists the rows at the spot)
+                icon.bindPopup(function () {
+                    var box = el("div", "", "incident-stack");
+                    box.style.cssText = "max-height:320px;overflow:auto";
+                    index.getLeaves(id, Infinity).forEach(function (leaf) { box.appendChild(popup(leaf.properties.i)); });
+                    return box;
+                }, {maxWidth: 400});
+                points.addLayer(icon);
+                return;
+            }
+            var i = f.properties.i;
             var marker = L.circleMarker([d.lat[i], d.lng[i]], {
                 radius: d.r[i], color: "#222", weight: 1, fillOpacity: 0.85,
                 fillColor: d.colours[d.t[i]] || {{ this.unknown_colour }}, className: "incident-marker"});
-            marker.bindPopup(popup.bind(null, d, i), {maxWidth: 380});
+            marker.bindPopup(popup.bind(null, i), {maxWidth: 380});
             marker.on("click", pinPoint);
-            markers[i] = marker;
+            points.addLayer(marker);
+        });
+    }
+    fetch({{ this.payload_url }}).then(function (r) { return r.json(); }).then(function (data) {
+        d = data;
+        var features = new Array(d.lat.length);
+        for (var i = 0; i < d.lat.length; i++) {
+            features[i] = {type: "Feature", properties: {i: i},
+                           geometry: {type: "Point", coordinates: [d.lng[i], d.lat[i]]}};
         }
-        legend(d);
-        group.addLayers(markers);
-        window.incidentLayer = group;
+        index = new Supercluster({radius: 60, maxZoom: {{ this.cluster_max_zoom }}}).load(features);
+        legend();
+        draw();
+        map.on("moveend", draw);
+        window.incidentCount = d.lat.length;
     });
     {% if this.outline_url %}
     fetch({{ this.outline_url }}).then(function (r) { return r.json(); }).then(function (topo) {
@@ -279,7 +330,7 @@ var {{ this.get_name() }} = (function (map) {
         map.getContainer().style.background = "#cfe3ef";
     });
     {% endif %}
-    return group;
+    return points;
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """)
@@ -291,13 +342,11 @@ var {{ this.get_name() }} = (function (map) {
         self.image_path = json.dumps(asset_url("leaflet", "dist/images/"))
         self.unknown_colour = json.dumps(UNKNOWN_COLOUR)
         self.outline_url = json.dumps(asset_url("world-atlas", "countries-110m.json")) if outline else ""
-        self.default_js = [("leaflet.markercluster", asset_url("leaflet.markercluster", "dist/leaflet.markercluster.js"))]
+        self.cluster_max_zoom = CLUSTER_MAX_ZOOM
+        self.default_js = [("supercluster", asset_url("supercluster", "dist/supercluster.min.js"))]
         if outline:
             self.default_js.append(("topojson-client", asset_url("topojson-client", "dist/topojson-client.min.js")))
-        self.default_css = [
-            ("markercluster_css", asset_url("leaflet.markercluster", "dist/MarkerCluster.css")),
-            ("markercluster_default_css", asset_url("leaflet.markercluster", "dist/MarkerCluster.Default.css")),
-        ]
+        self.default_css: list[tuple[str, str]] = []
 
 
 def _tile_layer(tiles: str) -> folium.TileLayer | None:

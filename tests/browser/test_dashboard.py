@@ -23,8 +23,8 @@ DRAWN = """() => {
         .reduce((sum, span) => sum + Number(span.textContent), 0);
     return clusters + document.querySelectorAll('path.incident-marker').length;
 }"""
-#: [markers in the layer, markers drawn] (-1 before the layer exists).
-COUNTS = "() => window.incidentLayer ? [window.incidentLayer.getLayers().length, (" + DRAWN + ")()] : [-1, -1]"
+#: [points the map holds, markers drawn] (-1 before the payload has arrived).
+COUNTS = "() => window.incidentCount !== undefined ? [window.incidentCount, (" + DRAWN + ")()] : [-1, -1]"
 XSS_FLAGS = "() => [typeof window.__xssScript, typeof window.__xssImg]"
 
 
