@@ -13,8 +13,8 @@ import streamlit as st
 
 from dashboard import settings
 from dashboard.errors import DashboardError
-from dashboard.ui.data import data_path, load_dataset
-from dashboard.ui.filters import VIEW_INCIDENTS, VIEW_REPORTS, apply_filters, filter_options
+from dashboard.ui.data import data_path, load_dataset, options_for
+from dashboard.ui.filters import VIEW_INCIDENTS, VIEW_REPORTS, apply_filters
 from dashboard.ui.panels import show_details, show_downloads, show_map, show_summary, show_table
 from dashboard.ui.sidebar import filter_sidebar
 
@@ -31,7 +31,7 @@ except DashboardError as err:
 tables = {VIEW_INCIDENTS: dataset.incidents}
 if dataset.reports is not None:
     tables[VIEW_REPORTS] = dataset.reports
-state = filter_sidebar({view: filter_options(rows) for view, rows in tables.items()}, dataset.has_reports)
+state = filter_sidebar({view: options_for(dataset, view, rows) for view, rows in tables.items()}, dataset.has_reports)
 rows = apply_filters(tables[state.view], state)
 reports = dataset.reports if state.view == VIEW_INCIDENTS else None
 

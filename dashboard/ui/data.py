@@ -20,6 +20,7 @@ import streamlit as st
 from dashboard.aggregate import incidents_from_reports
 from dashboard.errors import SchemaError
 from dashboard.schema import is_incident_table, read_table
+from dashboard.ui.filters import FilterOptions, filter_options
 
 DATA_ENV = "DASHBOARD_DATA"
 DEFAULT_DATA = Path("data/incidents.csv")
@@ -58,6 +59,16 @@ def _load(path: str, modified: float, size: int) -> tuple[pd.DataFrame, pd.DataF
     if is_incident_table(table):
         return table, None
     return incidents_from_reports(table), table
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _options(version: str, view: str, _rows: pd.DataFrame) -> FilterOptions:
+    return filter_options(_rows)
+
+
+def options_for(dataset: Dataset, view: str, rows: pd.DataFrame) -> FilterOptions:
+    """The filter choices of one view, computed once per file version."""
+    return _options(dataset.version, view, rows)
 
 
 def load_dataset(path: Path) -> Dataset:

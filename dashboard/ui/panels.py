@@ -24,6 +24,8 @@ MAP_KEY = "incident_map"
 MAP_HEIGHT = 540
 #: The only thing the map sends back: a marker click (pan and zoom do not rerun the script).
 MAP_RETURNS = ["last_object_clicked"]
+#: Rows sent to the browser's table: every rerun ships them all, and 100,000 rows take seconds.
+TABLE_MAX_ROWS = 10_000
 
 
 def show_summary(rows: pd.DataFrame) -> None:
@@ -115,7 +117,11 @@ def _show_sources(row: object, reports: pd.DataFrame | None) -> None:
 
 
 def show_table(rows: pd.DataFrame) -> None:
-    """The filtered rows as a table, the source address as a link."""
+    """The filtered rows as a table, the source address as a link (at most TABLE_MAX_ROWS of them)."""
+    if len(rows) > TABLE_MAX_ROWS:
+        st.caption(f"The table shows the first {TABLE_MAX_ROWS:,} of {len(rows):,} rows; "
+                   "the downloads below hold all of them.")
+        rows = rows.head(TABLE_MAX_ROWS)
     shown = rows.assign(**{C.source_url: rows[C.source_url].map(safe_url)})
     st.dataframe(
         shown,
