@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.schema import EVENT_TYPES, C, INCIDENT_COLUMNS, coerce, write_table  # noqa: E402
 from dashboard.ui.filters import FilterState, apply_filters  # noqa: E402
-from dashboard.ui.launch import app_environment, streamlit_command  # noqa: E402
+from dashboard.ui.launch import start_in_background  # noqa: E402
 from dashboard.ui.mapview import build_map, map_payload_json  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -101,29 +97,6 @@ def timed(function, *args):
     start = time.perf_counter()
     value = function(*args)
     return time.perf_counter() - start, value
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start(app: Path, data: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    environ = app_environment({"tiles": "none"})
-    environ["PYTHONPATH"] = str(ROOT)
-    process = subprocess.Popen(streamlit_command(data, port, app=app), cwd=ROOT, env=environ,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2):
-                return process, base
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("streamlit did not start")
 
 
 def wait_markers(page, drawn_js: str, expected: int, timeout: float) -> float:
@@ -202,7 +175,7 @@ def main() -> int:
                 ("ours", ROOT / "dashboard" / "app.py", ours_data, OURS_DRAWN, len(rows), after_ours),
                 ("plain", plain_app, plain_data, PLAIN_DRAWN, len(plain_rows), after_plain),
             ):
-                process, base = start(app, data)
+                process, base = start_in_background(data, {"tiles": "none"}, app=app)
                 try:
                     results[name] = measure_page(browser, base, drawn, total, after, args.timeout)
                 finally:

@@ -97,8 +97,9 @@ def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool)
     sources = sidebar.multiselect("Source", options.sources, key=_key("sources"))
     dates: tuple[dt.date, ...] = ()
     if options.first_date is not None and options.last_date is not None:
-        dates = tuple(sidebar.date_input("Date range", key=_key("dates"), min_value=options.first_date,
-                                         max_value=options.last_date))
+        chosen = sidebar.date_input("Date range", key=_key("dates"), min_value=options.first_date,
+                                    max_value=options.last_date)
+        dates = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)  # one end picked so far
     event_types = sidebar.multiselect("Event type", options.event_types, key=_key("event_types"))
     min_killed = sidebar.number_input("Minimum killed", min_value=0, step=1, key=_key("min_killed"),
                                       help="rows whose killed range reaches this number ('40+' always does)")

@@ -6,18 +6,14 @@ No browser at /usr/bin/chromium: the tests are skipped, except in CI ($CI set) w
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from dashboard.ui.launch import streamlit_command
+from dashboard.ui.launch import start_in_background
 from tests.ui.tables import write_reports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,45 +24,10 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_healthy(base: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer on {base} within {timeout:.0f} s")
-
-
 @dataclass
 class Server:
     base: str
     data: Path
-
-
-def start_streamlit(data: Path, environ: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """``python -m streamlit run dashboard/app.py`` on a free port; returns the process and its base URL."""
-    port = free_port()
-    command = streamlit_command(data, port)
-    env = dict(os.environ, **(environ or {}))
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, process)
-    except RuntimeError:
-        process.kill()
-        raise
-    return process, base
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +37,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     if missing_assets():
         pytest.fail("the map's offline assets are missing: run 'make assets' (python -m dashboard fetch-assets)")
     data = write_reports(tmp_path_factory.mktemp("browser"))
-    process, base = start_streamlit(data, {"DASHBOARD_TILES": "none"})
+    process, base = start_in_background(data, {"tiles": "none"})
     yield Server(base, data)
     process.terminate()
     try:
