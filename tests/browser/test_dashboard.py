@@ -137,3 +137,15 @@ def test_the_downloaded_csv_is_the_filtered_rows(session, server, tmp_path) -> N
     download.value.save_as(path)
     assert path.read_bytes() == csv_bytes(rows)
     assert len(rows) == 2
+
+
+def test_an_incident_lists_each_source_with_its_own_figure(session, server) -> None:
+    open_page(session, server, place="Harbor City")
+    frame = wait_map(session.page, 2)  # the attack and the old-market bombing share the city's point
+    frame.locator(".marker-cluster").first.click()
+    stack = frame.locator(".incident-stack")
+    stack.wait_for(timeout=10_000)
+    sources = [item.inner_text() for item in stack.locator(".incident-sources li").all()]
+    assert sources[:2] == ["Daily Example (killed 10)", "Evening Example (killed 13-19)"]
+    assert "killed: 10-19" in stack.inner_text()
+    session.page.get_by_text("Evening Example (killed 13-19)").first.wait_for(timeout=15_000)  # details panel
