@@ -44,6 +44,7 @@ def main() -> int:
                 page.goto(base)
                 page.locator(MAP_FRAME).wait_for(state="visible", timeout=60_000)
                 frame = page.locator(MAP_FRAME).element_handle().content_frame()
+                assert frame is not None, "the map's iframe has no document"
                 frame.wait_for_function("() => window.incidentCount !== undefined", timeout=60_000)
                 time.sleep(1.5)  # the country outline and the chart settle
                 args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -40,7 +40,7 @@ class Dataset:
         return self.reports is not None
 
 
-def data_path(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
+def data_path(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> Path:
     """The table to show: ``--data`` among the script arguments, then $DASHBOARD_DATA, then the default."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data", type=Path, default=None)

@@ -25,7 +25,7 @@ MAP_HEIGHT = 540
 #: The only thing the map sends back: a marker click (pan and zoom do not rerun the script).
 MAP_RETURNS = ["last_object_clicked"]
 #: Rows sent to the browser's table: every rerun ships them all, and 100,000 rows take seconds.
-TABLE_MAX_ROWS = 10_000
+TABLE_MAX_ROWS = 2_000
 
 
 def show_summary(rows: pd.DataFrame) -> None:

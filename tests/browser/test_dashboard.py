@@ -149,3 +149,19 @@ def test_an_incident_lists_each_source_with_its_own_figure(session, server) -> N
     assert sources[:2] == ["Daily Example (killed 10)", "Evening Example (killed 13-19)"]
     assert "killed: 10-19" in stack.inner_text()
     session.page.get_by_text("Evening Example (killed 13-19)").first.wait_for(timeout=15_000)  # details panel
+
+
+def test_zooming_does_not_rerun_the_app_but_a_marker_click_does(session, server) -> None:
+    received: list[int] = []  # messages from the server: a rerun sends the page's new elements
+    session.page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: received.append(1)))
+    open_page(session, server, place="Hilltop")
+    frame = wait_map(session.page, 1)
+    time.sleep(1.0)
+    before = len(received)
+    frame.locator(".leaflet-control-zoom-out").click()
+    frame.locator(".leaflet-control-zoom-out").click()
+    time.sleep(1.5)
+    assert len(received) == before  # the server heard nothing: no rerun
+    frame.locator("path.incident-marker").first.click(force=True)
+    session.page.get_by_text("Jets struck a depot on the hill.").first.wait_for(timeout=15_000)
+    assert len(received) > before
