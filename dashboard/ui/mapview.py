@@ -177,7 +177,10 @@ def read_payload(data: bytes) -> dict[str, Any]:
 
 
 class IncidentLayer(JSCSSMixin, MacroElement):
-    """Clusters (supercluster), circle markers for the points in view, lazy popups and a legend, from the payload URL."""
+    """Clusters (supercluster), circle markers for the points in view, lazy popups, a legend; rows come later.
+
+    Its script is the same for every filter state, so streamlit-folium keeps the map when filters change.
+    """
 
     _template = Template("""
 {% macro script(this, kwargs) %}
@@ -309,19 +312,28 @@ var {{ this.get_name() }} = (function (map) {
             points.addLayer(marker);
         });
     }
-    fetch({{ this.payload_url }}).then(function (r) { return r.json(); }).then(function (data) {
-        d = data;
-        var features = new Array(d.lat.length);
-        for (var i = 0; i < d.lat.length; i++) {
-            features[i] = {type: "Feature", properties: {i: i},
-                           geometry: {type: "Point", coordinates: [d.lng[i], d.lat[i]]}};
-        }
-        index = new Supercluster({radius: 60, maxZoom: {{ this.cluster_max_zoom }}}).load(features);
-        legend();
-        draw();
-        map.on("moveend", draw);
-        window.incidentCount = d.lat.length;
-    });
+    // The rows arrive through loadIncidents (called by IncidentRows): a filter change calls it
+    // again in the same map, so the map is not rebuilt and keeps its place.
+    var wanted = null, legendShown = false;
+    window.loadIncidents = function (url, bounds) {
+        wanted = url;
+        if (bounds) { map.fitBounds(bounds, {maxZoom: {{ this.fit_max_zoom }}, padding: [30, 30]}); }
+        fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+            if (url !== wanted) { return; }  // a newer filter answered first
+            d = data;
+            var features = new Array(d.lat.length);
+            for (var i = 0; i < d.lat.length; i++) {
+                features[i] = {type: "Feature", properties: {i: i},
+                               geometry: {type: "Point", coordinates: [d.lng[i], d.lat[i]]}};
+            }
+            index = new Supercluster({radius: 60, maxZoom: {{ this.cluster_max_zoom }}}).load(features);
+            if (!legendShown) { legend(); legendShown = true; }
+            map.closePopup();
+            draw();
+            window.incidentCount = d.lat.length;
+        });
+    };
+    map.on("moveend", draw);
     {% if this.outline_url %}
     fetch({{ this.outline_url }}).then(function (r) { return r.json(); }).then(function (topo) {
         var countries = topojson.feature(topo, topo.objects.countries);
@@ -335,10 +347,10 @@ var {{ this.get_name() }} = (function (map) {
 {% endmacro %}
 """)
 
-    def __init__(self, payload_url: str, outline: bool) -> None:
+    def __init__(self, outline: bool) -> None:
         super().__init__()
         self._name = "IncidentLayer"
-        self.payload_url = json.dumps(payload_url)
+        self.fit_max_zoom = FIT_MAX_ZOOM
         self.image_path = json.dumps(asset_url("leaflet", "dist/images/"))
         self.unknown_colour = json.dumps(UNKNOWN_COLOUR)
         self.outline_url = json.dumps(asset_url("world-atlas", "countries-110m.json")) if outline else ""
@@ -358,25 +370,52 @@ def _tile_layer(tiles: str) -> folium.TileLayer | None:
     return folium.TileLayer(tiles=choice, attr="local tiles", name="tiles")
 
 
-def build_map(rows: pd.DataFrame, payload_url: str, tiles: str = TILES_OSM) -> folium.Map:
-    """A map fitted to the rows' points whose markers come from ``payload_url`` (:func:`map_payload_json`).
+class IncidentRows(MacroElement):
+    """Hands one filtered view (its payload URL and bounds) to the map's ``loadIncidents``."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+window.loadIncidents({{ this.payload_url }}, {{ this.bounds }});
+{% endmacro %}
+""")
+
+    def __init__(self, payload_url: str, bounds: list[list[float]] | None) -> None:
+        super().__init__()
+        self._name = "IncidentRows"
+        self.payload_url = json.dumps(payload_url)
+        self.bounds = json.dumps(bounds)
+
+
+def base_map(tiles: str = TILES_OSM) -> folium.Map:
+    """The map without rows: tiles (or the country outline) and the incident layer, from local assets.
 
     ``tiles``: ``openstreetmap``, ``none`` (an offline outline of the countries instead) or a tile
-    URL template. Leaflet and its plugins load from the local assets only.
+    URL template. The same ``tiles`` give the same script, whatever rows are shown later.
     """
     layer = _tile_layer(tiles)
     (lat, lng), zoom = WORLD_VIEW
     fmap = folium.Map(location=[lat, lng], zoom_start=zoom, tiles=None, control_scale=True,
                       world_copy_jump=True)
-    fmap.options["max_zoom"] = MAX_ZOOM  # clustering needs it; with no tile layer nothing else sets it
+    fmap.options["max_zoom"] = MAX_ZOOM
     fmap.default_js = [("leaflet", asset_url("leaflet", "dist/leaflet.js"))]
     fmap.default_css = [("leaflet_css", asset_url("leaflet", "dist/leaflet.css"))]
     if layer is not None:
         layer.add_to(fmap)
-    IncidentLayer(payload_url, outline=layer is None).add_to(fmap)
-    bounds = point_bounds(rows)
-    if bounds is not None:
-        fmap.fit_bounds(bounds, max_zoom=FIT_MAX_ZOOM, padding=(30, 30))
+    IncidentLayer(outline=layer is None).add_to(fmap)
+    return fmap
+
+
+def incident_rows(rows: pd.DataFrame, payload_url: str) -> folium.FeatureGroup:
+    """The rows' part of the map: their payload URL and the bounds to fit (for ``feature_group_to_add``)."""
+    group = folium.FeatureGroup(name="incidents", control=False)
+    IncidentRows(payload_url, point_bounds(rows)).add_to(group)
+    return group
+
+
+def build_map(rows: pd.DataFrame, payload_url: str, tiles: str = TILES_OSM) -> folium.Map:
+    """A whole map of the rows (fitted to them), markers from ``payload_url`` (:func:`map_payload_json`)."""
+    fmap = base_map(tiles)
+    incident_rows(rows, payload_url).add_to(fmap)
     return fmap
 
 

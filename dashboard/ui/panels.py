@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from dashboard.schema import C
 from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
-from dashboard.ui.mapview import TYPE_COLOURS, build_map, map_payload_json, rows_at, safe_url
+from dashboard.ui.mapview import TYPE_COLOURS, base_map, incident_rows, map_payload_json, rows_at, safe_url
 from dashboard.ui.payloads import publish
 from dashboard.ui.summary import COUNT, DAY, summarise, timeline, toll_text
 
@@ -63,9 +63,11 @@ def show_map(rows: pd.DataFrame, reports: pd.DataFrame | None, tiles: str, key: 
     ``key`` names the rows (file version and filter state): a rerun that keeps them (a marker
     click) reuses the payload instead of rebuilding it.
     """
-    fmap = build_map(rows, publish(_payload(key, rows, reports)), tiles=tiles)
-    answer = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-                       returned_objects=MAP_RETURNS)
+    # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
+    # across filter changes and only hands it the new rows.
+    rows_layer = incident_rows(rows, publish(_payload(key, rows, reports)))
+    answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                       returned_objects=MAP_RETURNS, feature_group_to_add=rows_layer)
     clicked = (answer or {}).get("last_object_clicked")
     if not clicked:
         return None

@@ -87,7 +87,7 @@ def test_map_html_loads_only_local_assets_and_no_article_text() -> None:
     for asset in ("leaflet/dist/leaflet.js", "supercluster/dist/supercluster.min.js",
                   "topojson-client/dist/topojson-client.min.js", "world-atlas/countries-110m.json"):
         assert f"{VENDOR_URL}/{asset}" in html
-    assert f'fetch("{URL}")' in html
+    assert f'window.loadIncidents("{URL}", ' in html
     assert "innerHTML" not in html
 
 
@@ -99,13 +99,13 @@ def test_tiles_setting_chooses_the_tile_layer() -> None:
 
 def test_map_fits_the_rows() -> None:
     rows = apply_filters(sample_reports(), FilterState(locations=("Harbor City", "Hilltop")))
-    assert re.search(r"fitBounds\(\s*\[\[10\.0, 20\.0\], \[12\.0, 22\.0\]\]", rendered(build_map(rows, URL)))
+    assert f'window.loadIncidents("{URL}", [[10.0, 20.0], [12.0, 22.0]]);' in rendered(build_map(rows, URL))
 
 
 def test_empty_rows_still_make_a_map() -> None:
     rows = sample_reports().iloc[0:0]
     assert payload(rows)["lat"] == []
-    assert "fitBounds" not in rendered(build_map(rows, URL))
+    assert f'window.loadIncidents("{URL}", null);' in rendered(build_map(rows, URL))
 
 
 @pytest.mark.parametrize(("lat", "lng", "expected"), [
