@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from typing import Callable
 
@@ -70,6 +71,9 @@ def test_opens_on_incidents_with_mentions_hidden(monkeypatch, reports_file) -> N
     assert metrics(app) == {"Incidents": "5", "Places": "5", "Sources": "3",
                             "Killed (min-max)": "53+", "Injured (min-max)": "5"}
     assert not app.error
+    [chart] = app.get("vega_lite_chart")  # the timeline: incidents per day, coloured by type
+    spec = json.loads(chart.proto.spec)
+    assert spec["encoding"]["color"]["field"] == C.event_type and spec["mark"]["type"] == "bar"
 
 
 def test_switch_to_reports(monkeypatch, reports_file) -> None:
