@@ -2,7 +2,10 @@
 
 In: a validated table (report or incident rows) and, for incident rows, the reports behind them
 (so each source is listed with its own figure). Out: :func:`map_payload_json` (bytes: the rows
-as column arrays) and :func:`build_map` (a ``folium.Map`` that fetches those bytes from a URL).
+as column arrays); :func:`base_map` (a ``folium.Map`` whose script depends on the tiles only) and
+:func:`incident_rows` (the part naming one filtered view: its payload URL and bounds), which the
+app hands to ``st_folium`` separately so a filter change updates the map instead of rebuilding
+it; :func:`build_map` puts both in one map.
 
 Why not one ``folium.Marker`` per row: each is a Python object rendered to its own JS snippet
 (seconds at 10,000 rows). Here the rows become column arrays, each text column stored as its
