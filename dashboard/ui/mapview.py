@@ -120,13 +120,18 @@ def _json_values(values: Any, decimals: int = 10) -> str:
 def _coded(values: pd.Series, clean: Callable[[list[str]], list[str]] | None = None) -> str:
     """A text column as {"v": distinct texts, "c": one index into v per row}: repeated texts sent once.
 
+    When no text repeats, "c" is left out and "v" holds one text per row.
+
     The schema's text columns hold ``str`` only ('' when empty). ``clean`` maps the distinct texts.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     texts = uniques.tolist()
     if clean is not None:
         texts = clean(texts)
-    return '{"v":' + _json_values(pd.Series(texts, dtype=object)) + ',"c":' + _json_values(codes) + "}"
+    head = '{"v":' + _json_values(pd.Series(texts, dtype=object))
+    if len(texts) == len(codes):  # every text distinct: factorize numbered them in row order
+        return head + "}"
+    return head + ',"c":' + _json_values(codes) + "}"
 
 
 def _located(rows: pd.DataFrame) -> pd.DataFrame:
@@ -174,8 +179,8 @@ def read_payload(data: bytes) -> dict[str, Any]:
     """The payload with every coded text column decoded to one text per row (for tests and tools)."""
     payload = json.loads(data)
     for key, value in payload.items():
-        if isinstance(value, dict) and set(value) == {"v", "c"}:
-            payload[key] = [value["v"][code] for code in value["c"]]
+        if isinstance(value, dict) and "v" in value:
+            payload[key] = [value["v"][code] for code in value["c"]] if "c" in value else value["v"]
     return payload
 
 
@@ -214,7 +219,7 @@ var {{ this.get_name() }} = (function (map) {
         return low === high ? String(low) : low + "-" + high;
     }
     function isWeb(url) { return /^https?:\\/\\//i.test(url); }
-    function text(column, i) { return column.v[column.c[i]]; }
+    function text(column, i) { return column.c ? column.v[column.c[i]] : column.v[i]; }
     function legend() {
         var control = L.control({position: "bottomright"});
         control.onAdd = function () {
