@@ -1,0 +1,46 @@
+"""The dashboard page: layout only. Run ``python -m dashboard serve`` or ``streamlit run dashboard/app.py``.
+
+In: the table named by ``--data FILE`` (after ``--``), ``$DASHBOARD_DATA`` or data/incidents.csv;
+the ``tiles`` setting (``$DASHBOARD_TILES``). Out: the page. Loading, filtering, the map and the
+exports live in :mod:`dashboard.ui`; errors are shown here, once, with ``st.error``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import streamlit as st
+
+from dashboard import settings
+from dashboard.errors import DashboardError
+from dashboard.ui.data import data_path, load_dataset, options_for
+from dashboard.ui.filters import VIEW_INCIDENTS, VIEW_REPORTS, apply_filters
+from dashboard.ui.panels import show_details, show_downloads, show_map, show_summary, show_table
+from dashboard.ui.sidebar import filter_sidebar
+
+st.set_page_config(page_title="Incident map", layout="wide")
+st.title("Incident map")
+
+try:
+    dataset = load_dataset(data_path(sys.argv[1:]))
+    tiles = settings.resolve()["tiles"]
+except DashboardError as err:
+    st.error(str(err))
+    st.stop()
+
+tables = {VIEW_INCIDENTS: dataset.incidents}
+if dataset.reports is not None:
+    tables[VIEW_REPORTS] = dataset.reports
+state = filter_sidebar({view: options_for(dataset, view, rows) for view, rows in tables.items()}, dataset.has_reports)
+rows = apply_filters(tables[state.view], state)
+reports = dataset.reports if state.view == VIEW_INCIDENTS else None
+
+st.caption(f"{dataset.path.name}: {len(rows)} of {len(tables[state.view])} {state.view} shown")
+show_summary(rows)
+map_column, details_column = st.columns([3, 1])
+with map_column:
+    point = show_map(rows, reports, tiles, key=f"{dataset.version}|{state!r}")
+with details_column:
+    show_details(rows, reports, point)
+show_table(rows)
+show_downloads(rows, f"{dataset.path.stem}-{state.view}-filtered")

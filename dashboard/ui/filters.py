@@ -1,0 +1,196 @@
+"""The filter state, the pure function that applies it, and its round trip through the URL query.
+
+In: a validated table and a :class:`FilterState`. Out: the rows that pass (same columns, same
+order). :func:`to_query` / :func:`from_query` turn a state into ``st.query_params`` values and
+back, so a filtered view can be bookmarked; unusable query values are ignored, never fatal.
+
+Locations: "a city also selects its neighbourhoods". A neighbourhood, street or site without
+coordinates of its own is written with ``geo_precision == "town"`` and the point of the town that
+contains it, under its own name. So selecting a place also selects every ``town``-precision row
+whose point lies within :data:`TOWN_RADIUS_KM` of one of that place's own ``place``-precision
+points. Selecting a neighbourhood selects only it (its rows are ``town``, not ``place``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, replace
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dashboard.schema import EVENT_TYPES, C
+from dashboard.ui.summary import source_names
+
+VIEW_INCIDENTS, VIEW_REPORTS = "incidents", "reports"
+#: How near (km) a ``town``-precision row's point must be to a selected place's point to belong to it.
+TOWN_RADIUS_KM = 3.0
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True, slots=True)
+class FilterState:
+    """What the sidebar asks for; the defaults show everything except ``mention`` rows."""
+
+    locations: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    event_types: tuple[str, ...] = ()
+    min_killed: int = 0
+    text: str = ""
+    show_mentions: bool = False
+    view: str = VIEW_INCIDENTS
+
+
+#: Query parameter names (short, stable: they are in bookmarks).
+QUERY_KEYS: dict[str, str] = {
+    "locations": "place", "sources": "source", "date_from": "from", "date_to": "to",
+    "event_types": "type", "min_killed": "killed", "text": "q", "show_mentions": "mentions", "view": "view",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FilterOptions:
+    """The choices the widgets offer, read from the table."""
+
+    locations: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    event_types: list[str] = field(default_factory=list)
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+
+
+def filter_options(rows: pd.DataFrame) -> FilterOptions:
+    """Sorted places, sources and event types present, and the date span."""
+    dates = rows[C.date].dropna()
+    return FilterOptions(
+        locations=sorted({v for v in rows[C.location] if v}),
+        sources=sorted(source_names(rows)),
+        event_types=[t for t in EVENT_TYPES if t in set(rows[C.event_type])],
+        first_date=dates.min().date() if not dates.empty else None,
+        last_date=dates.max().date() if not dates.empty else None,
+    )
+
+
+def _distance_km(lat: np.ndarray, lng: np.ndarray, lat0: float, lng0: float) -> np.ndarray:
+    """Great-circle (haversine) distance of each point from one point."""
+    p1, p2 = np.radians(lat), np.radians(lat0)
+    dlat, dlng = p2 - p1, np.radians(lng0) - np.radians(lng)
+    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlng / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def location_mask(rows: pd.DataFrame, locations: Sequence[str], radius_km: float = TOWN_RADIUS_KM) -> pd.Series:
+    """Rows at one of the places, plus the ``town``-precision rows (neighbourhoods) lying at one of them."""
+    chosen = rows[C.location].isin(list(locations))
+    anchors = rows[chosen & (rows[C.geo_precision] == "place") & rows[C.latitude].notna()]
+    anchors = anchors[[C.latitude, C.longitude]].drop_duplicates()
+    candidates = (rows[C.geo_precision] == "town") & rows[C.latitude].notna() & ~chosen
+    if anchors.empty or not candidates.any():
+        return chosen
+    lat = rows.loc[candidates, C.latitude].to_numpy(dtype="float64")
+    lng = rows.loc[candidates, C.longitude].to_numpy(dtype="float64")
+    inside = np.zeros(len(lat), dtype=bool)
+    for lat0, lng0 in anchors.itertuples(index=False, name=None):
+        inside |= _distance_km(lat, lng, float(lat0), float(lng0)) <= radius_km
+    near = pd.Series(False, index=rows.index)
+    near.loc[candidates[candidates].index] = inside
+    return chosen | near
+
+
+def _sources_mask(rows: pd.DataFrame, sources: Sequence[str]) -> pd.Series:
+    wanted = set(sources)
+    return rows[C.source].map(lambda value: any(p.strip() in wanted for p in str(value).split(";")))
+
+
+def apply_filters(rows: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The rows that pass every filter of ``state`` (an empty choice means "no restriction")."""
+    keep = pd.Series(True, index=rows.index)
+    if not state.show_mentions:
+        keep &= rows[C.event_type] != "mention"
+    if state.locations:
+        keep &= location_mask(rows, state.locations)
+    if state.sources:
+        keep &= _sources_mask(rows, state.sources)
+    if state.event_types:
+        keep &= rows[C.event_type].isin(list(state.event_types))
+    if state.date_from is not None:
+        keep &= (rows[C.date] >= pd.Timestamp(state.date_from)).fillna(False)
+    if state.date_to is not None:
+        keep &= (rows[C.date] < pd.Timestamp(state.date_to) + pd.Timedelta(days=1)).fillna(False)
+    if state.min_killed > 0:
+        # a row passes when the highest figure it allows reaches the minimum ("40+" always does)
+        highest = rows[C.killed_max].astype("float64")
+        highest = highest.where(highest.notna() | rows[C.killed_min].isna(), np.inf)  # open high
+        keep &= (highest >= state.min_killed).fillna(False)  # no figure at all: fails
+    if state.text.strip():
+        keep &= rows[C.evidence].str.contains(state.text.strip(), case=False, regex=False)
+    return rows[keep.astype(bool)]
+
+
+def to_query(state: FilterState) -> dict[str, str | list[str]]:
+    """The state as query parameters; values equal to the default are left out (short URLs)."""
+    default = FilterState()
+    out: dict[str, str | list[str]] = {}
+    for f in fields(FilterState):
+        value = getattr(state, f.name)
+        if value == getattr(default, f.name):
+            continue
+        key = QUERY_KEYS[f.name]
+        if isinstance(value, tuple):
+            out[key] = list(value)
+        elif isinstance(value, bool):
+            out[key] = "1" if value else "0"
+        elif isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        else:
+            out[key] = str(value)
+    return out
+
+
+def from_query(params: Mapping[str, str | Sequence[str]]) -> FilterState:
+    """A state from query parameters (a value may be one string or a list); bad values are dropped."""
+
+    def values(name: str) -> list[str]:
+        raw = params.get(QUERY_KEYS[name])
+        if raw is None:
+            return []
+        return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+
+    def one(name: str) -> str | None:
+        found = values(name)
+        return found[-1] if found else None
+
+    def date(name: str) -> dt.date | None:
+        text = one(name)
+        try:
+            return dt.date.fromisoformat(text) if text else None
+        except ValueError:
+            return None
+
+    killed_text = one("min_killed") or "0"
+    min_killed = int(killed_text) if killed_text.isdigit() else 0
+    view = one("view")
+    return FilterState(
+        locations=tuple(values("locations")),
+        sources=tuple(values("sources")),
+        date_from=date("date_from"),
+        date_to=date("date_to"),
+        event_types=tuple(t for t in values("event_types") if t in EVENT_TYPES),
+        min_killed=min_killed,
+        text=one("text") or "",
+        show_mentions=one("show_mentions") == "1",
+        view=view if view in (VIEW_INCIDENTS, VIEW_REPORTS) else VIEW_INCIDENTS,
+    )
+
+
+def restrict_to(state: FilterState, options: FilterOptions) -> FilterState:
+    """Drop choices the table does not offer (a bookmark from another data set must not break widgets)."""
+    return replace(
+        state,
+        locations=tuple(v for v in state.locations if v in options.locations),
+        sources=tuple(v for v in state.sources if v in options.sources),
+        event_types=tuple(v for v in state.event_types if v in options.event_types or v == "mention"),
+    )

@@ -1,0 +1,88 @@
+"""``python -m dashboard serve``: fetch the offline map assets when missing, then run Streamlit on loopback.
+
+In: the table to show, a port and the resolved settings. Out: Streamlit's exit code. The table
+reaches the app as ``--data FILE`` after ``--`` (see :func:`dashboard.ui.data.data_path`), the
+``tiles`` setting through its environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Mapping
+
+from dashboard.errors import DashboardError
+from dashboard.settings import SETTINGS
+from dashboard.ui.assets import ensure_assets, missing_assets
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+HOST = "127.0.0.1"
+
+
+def streamlit_command(data: Path, port: int, app: Path = APP) -> list[str]:
+    """The ``streamlit run`` command line; every option is given so it works from any folder."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", HOST, "--server.port", str(port), "--server.headless", "true",
+        "--server.enableStaticServing", "true", "--server.runOnSave", "false",
+        "--browser.gatherUsageStats", "false",
+        "--", "--data", str(data),
+    ]
+
+
+def app_environment(settings: Mapping[str, Any], base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for the app: ``base`` plus the dashboard's settings, so the app resolves the same values."""
+    environ = dict(os.environ if base is None else base)
+    for setting in SETTINGS:
+        if setting.name in settings:
+            environ[setting.env] = str(settings[setting.name])
+    return environ
+
+
+def serve(data: Path, port: int, settings: dict) -> int:
+    """Open the dashboard on ``data`` at http://127.0.0.1:PORT; returns when Streamlit stops."""
+    if missing_assets():
+        print("fetching the map's offline assets from the npm registry (once)...", file=sys.stderr)
+        ensure_assets()
+    print(f"dashboard on http://{HOST}:{port} showing {data}", file=sys.stderr)
+    return subprocess.call(streamlit_command(Path(data).resolve(), port), env=app_environment(settings))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_in_background(data: Path, settings: Mapping[str, Any], app: Path = APP,
+                        timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """Streamlit on a free loopback port, for tests, benchmarks and screenshots; returns it and its URL.
+
+    Waits for ``/_stcore/health``; the caller stops the process. Raises DashboardError when it
+    does not come up.
+    """
+    port = free_port()
+    environ = app_environment(settings)
+    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(APP.parents[1]), environ.get("PYTHONPATH", "")]))
+    process = subprocess.Popen(streamlit_command(Path(data).resolve(), port, app=app), cwd=APP.parents[1],
+                               env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://{HOST}:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise DashboardError(f"streamlit exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return process, base
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    process.kill()
+    raise DashboardError(f"streamlit did not answer on {base} within {timeout:.0f} s")

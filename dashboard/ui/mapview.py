@@ -1,0 +1,444 @@
+"""Rows -> a folium map whose markers the browser builds from one compact JSON payload.
+
+In: a validated table (report or incident rows) and, for incident rows, the reports behind them
+(so each source is listed with its own figure). Out: :func:`map_payload_json` (bytes: the rows
+as column arrays); :func:`base_map` (a ``folium.Map`` whose script depends on the tiles only) and
+:func:`incident_rows` (the part naming one filtered view: its payload URL and bounds), which the
+app hands to ``st_folium`` separately so a filter change updates the map instead of rebuilding
+it; :func:`build_map` puts both in one map.
+
+Why not one ``folium.Marker`` per row: each is a Python object rendered to its own JS snippet
+(seconds at 10,000 rows). Here the rows become column arrays, each text column stored as its
+distinct values plus one code per row; our own JS (:class:`IncidentLayer`) fetches them and
+creates the clustered circle markers, their popups and the legend. The payload is a separate
+same-origin JSON file rather than part of the map's script, so neither folium nor
+streamlit-folium pushes megabytes through their template and regex passes on every rerun.
+
+Article text reaches the page only as JSON data and is put into the DOM with ``textContent``,
+never as HTML; links are kept only for http(s) URLs (checked here and again in the browser) and
+open in a new tab with ``rel="noopener noreferrer"``. JS and CSS come from the local copies of
+:mod:`dashboard.ui.assets`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any, Callable
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from dashboard.schema import EVENT_TYPES, SOURCES_COLUMN, C
+from dashboard.ui.assets import asset_url
+
+#: Marker colour of each event type (legend order = EVENT_TYPES order).
+TYPE_COLOURS: dict[str, str] = dict(zip(EVENT_TYPES, (
+    "#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#1f77b4", "#e377c2", "#7f7f7f", "#bcbd22",
+)))
+UNKNOWN_COLOUR = "#7f7f7f"
+#: Marker radius in pixels: MIN for no toll, growing with log2(1 + killed), at most MAX.
+MIN_RADIUS, MAX_RADIUS = 5.0, 18.0
+#: Clicked points are matched back to rows within this many degrees (the payload keeps 5 decimals).
+POINT_TOLERANCE = 1e-5
+COORDINATE_DECIMALS = 5
+TILES_NONE = "none"
+TILES_OSM = "openstreetmap"
+WORLD_VIEW = ((20.0, 0.0), 2)
+FIT_MAX_ZOOM = 11
+MAX_ZOOM = 18
+#: Above this zoom every point is drawn on its own (points sharing one spot stay a cluster below it).
+CLUSTER_MAX_ZOOM = 16
+
+
+def marker_radius(killed_min: pd.Series, killed_max: pd.Series) -> np.ndarray:
+    """Radius per row from its highest known killed figure (the low one when the high is open)."""
+    killed = killed_max.astype("Float64").fillna(killed_min.astype("Float64")).fillna(0).to_numpy("float64")
+    return np.minimum(MIN_RADIUS + 2.5 * np.log2(1.0 + killed), MAX_RADIUS).round(1)
+
+
+_WEB_URL = re.compile(r"\s*https?://", re.IGNORECASE)
+
+
+def safe_url(url: str) -> str:
+    """The URL when it is http(s), else "" (a ``javascript:`` address must never become a link)."""
+    return url.strip() if _WEB_URL.match(url) else ""
+
+
+def _safe_urls(urls: list[str]) -> list[str]:
+    """:func:`safe_url` of many (one call per distinct URL matters at 100,000 rows)."""
+    match = _WEB_URL.match
+    return [u.strip() if match(u) else "" for u in urls]
+
+
+def _sources(rows: pd.DataFrame, reports: pd.DataFrame | None) -> tuple[np.ndarray | None, pd.DataFrame]:
+    """Where each row's sources start in one flat list (None: one each, in row order), and that list.
+
+    With ``reports``: each report of the row's incident, with its own figure. Without: the row
+    itself, except incident-table rows naming several sources ("A; B"), whose per-source figures
+    are not in the table: those list the names and links only.
+    """
+    columns = [C.source, C.source_url, C.killed_min, C.killed_max]
+    if reports is not None:
+        position = pd.Index(rows[C.incident_id]).get_indexer(reports[C.incident_id])
+        behind = reports.assign(_row=position)
+        behind = behind[behind["_row"] >= 0].sort_values("_row", kind="stable")
+        counts = np.bincount(behind["_row"].to_numpy(), minlength=len(rows))
+        flat = behind[columns]
+    else:
+        # only an incident table's rows join several sources (its `sources` column says how many)
+        several = rows[SOURCES_COLUMN.name] > 1 if SOURCES_COLUMN.name in rows.columns else None
+        if several is None or not several.any():
+            return None, rows[columns]
+        joined = several.to_numpy(dtype=bool)
+        pieces: list[tuple[Any, ...]] = []
+        counts = np.ones(len(rows), dtype="int64")
+        for k, (is_joined, row) in enumerate(zip(joined, rows[columns].itertuples(index=False, name=None))):
+            if not is_joined:
+                pieces.append(row)
+                continue
+            names = [n.strip() for n in row[0].split(";")]
+            urls = [u.strip() for u in row[1].split(";")] if row[1] else []
+            urls = urls if len(urls) == len(names) else [""] * len(names)
+            pieces.extend((n, u, pd.NA, pd.NA) for n, u in zip(names, urls))
+            counts[k] = len(names)
+        flat = pd.DataFrame(pieces, columns=columns).astype({C.killed_min: "Int64", C.killed_max: "Int64"})
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    return starts, flat.reset_index(drop=True)
+
+
+def _json_values(values: Any, decimals: int = 10) -> str:
+    """A JSON array of numbers, texts or nulls, written by pandas' C encoder (fast at 100,000 rows)."""
+    return pd.Series(values).to_json(orient="values", double_precision=decimals)
+
+
+def _coded(values: pd.Series, clean: Callable[[list[str]], list[str]] | None = None) -> str:
+    """A text column as {"v": distinct texts, "c": one index into v per row}: repeated texts sent once.
+
+    When no text repeats, "c" is left out and "v" holds one text per row.
+
+    The schema's text columns hold ``str`` only ('' when empty). ``clean`` maps the distinct texts.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    texts = uniques.tolist()
+    if clean is not None:
+        texts = clean(texts)
+    head = '{"v":' + _json_values(pd.Series(texts, dtype=object))
+    if len(texts) == len(codes):  # every text distinct: factorize numbered them in row order
+        return head + "}"
+    return head + ',"c":' + _json_values(codes) + "}"
+
+
+def _located(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[rows[C.latitude].notna() & rows[C.longitude].notna()]
+
+
+def map_payload_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None) -> bytes:
+    """The rows that have a point, as the JSON the map's script reads (see :func:`read_payload`).
+
+    Keys: ``lat``, ``lng``; ``t`` (index into ``types``/``colours``); ``r`` (radius); coded texts
+    ``place``, ``as`` (the words as written when they differ), ``date``, ``dp`` (date precision),
+    ``actor``, ``ev`` (evidence), ``sn``/``su`` (source names and http(s) links); tolls as numbers
+    ``kl``/``kh`` (killed low/high; null = none), ``il``/``ih``, ``cl``/``ch``; ``sl``/``sh`` each
+    source's own killed figure; ``so`` where each row's sources start (null: one per row).
+    """
+    located = _located(rows)
+    types = list(TYPE_COLOURS)
+    type_codes = pd.Categorical(located[C.event_type], categories=types).codes
+    place = located[C.location].where(located[C.location] != "", located[C.mention])
+    written = located[C.mention].where(located[C.mention] != place, "")
+    date_codes, days = pd.factorize(located[C.date])
+    day_texts = np.append(days.strftime("%Y-%m-%d").to_numpy(dtype=object), "")  # code -1 (no date) -> ""
+    starts, sources = _sources(located, reports)
+    parts = {
+        "types": json.dumps(types), "colours": json.dumps(list(TYPE_COLOURS.values())),
+        "lat": _json_values(located[C.latitude].round(COORDINATE_DECIMALS), COORDINATE_DECIMALS),
+        "lng": _json_values(located[C.longitude].round(COORDINATE_DECIMALS), COORDINATE_DECIMALS),
+        "t": _json_values(np.where(type_codes < 0, len(types), type_codes)),
+        "r": _json_values(marker_radius(located[C.killed_min], located[C.killed_max]), 1),
+        "place": _coded(place), "as": _coded(written),
+        "date": _coded(pd.Series(day_texts[date_codes], dtype=object)),
+        "dp": _coded(located[C.date_precision]), "actor": _coded(located[C.actor]),
+        "ev": _coded(located[C.evidence]),
+        "sn": _coded(sources[C.source]), "su": _coded(sources[C.source_url], _safe_urls),
+        "kl": _json_values(located[C.killed_min]), "kh": _json_values(located[C.killed_max]),
+        "il": _json_values(located[C.injured_min]), "ih": _json_values(located[C.injured_max]),
+        "cl": _json_values(located[C.captured_min]), "ch": _json_values(located[C.captured_max]),
+        "sl": _json_values(sources[C.killed_min]), "sh": _json_values(sources[C.killed_max]),
+        "so": "null" if starts is None else _json_values(starts),
+    }
+    return ("{" + ",".join(f'"{key}":{value}' for key, value in parts.items()) + "}").encode("utf-8")
+
+
+def read_payload(data: bytes) -> dict[str, Any]:
+    """The payload with every coded text column decoded to one text per row (for tests and tools)."""
+    payload = json.loads(data)
+    for key, value in payload.items():
+        if isinstance(value, dict) and "v" in value:
+            payload[key] = [value["v"][code] for code in value["c"]] if "c" in value else value["v"]
+    return payload
+
+
+class IncidentLayer(JSCSSMixin, MacroElement):
+    """Clusters (supercluster), circle markers for the points in view, lazy popups, a legend; rows come later.
+
+    Its script is the same for every filter state, so streamlit-folium keeps the map when filters change.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function (map) {
+    L.Icon.Default.imagePath = {{ this.image_path }};
+    // Both groups join the map now, so streamlit-folium binds its click handler to them; a
+    // feature group passes its markers' clicks on, the plain layer group of clusters does not.
+    var points = L.featureGroup().addTo(map), clusters = L.layerGroup().addTo(map);
+    var d = null, index = null;
+    function el(tag, text, className) {
+        var node = document.createElement(tag);
+        if (text) { node.textContent = text; }
+        if (className) { node.className = className; }
+        return node;
+    }
+    function line(box, label, value) {
+        if (!value) { return; }
+        var row = el("div");
+        row.appendChild(el("b", label + ": "));
+        row.appendChild(document.createTextNode(value));
+        box.appendChild(row);
+    }
+    // the same text as dashboard.ui.summary.toll_text: "10", "13-19", "40+", "up to 5"
+    function range(low, high) {
+        if (low === null && high === null) { return ""; }
+        if (high === null) { return low + "+"; }
+        if (low === null) { return "up to " + high; }
+        return low === high ? String(low) : low + "-" + high;
+    }
+    function isWeb(url) { return /^https?:\\/\\//i.test(url); }
+    function text(column, i) { return column.c ? column.v[column.c[i]] : column.v[i]; }
+    function legend() {
+        var control = L.control({position: "bottomright"});
+        control.onAdd = function () {
+            var box = el("div", "", "incident-legend");
+            box.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;"
+                + "box-shadow:0 1px 4px rgba(0,0,0,.3)";
+            d.types.forEach(function (name, k) {
+                var row = el("div"), dot = el("span");
+                dot.style.cssText = "display:inline-block;width:10px;height:10px;border-radius:5px;"
+                    + "margin-right:5px;border:1px solid #222;background:" + d.colours[k];
+                row.appendChild(dot);
+                row.appendChild(document.createTextNode(name));
+                box.appendChild(row);
+            });
+            return box;
+        };
+        control.addTo(map);
+    }
+    function popup(i) {
+        var box = el("div", "", "incident-popup");
+        var precision = text(d.dp, i), day = text(d.date, i);
+        box.appendChild(el("div", text(d.place, i), "incident-place"));
+        line(box, "as written", text(d.as, i));
+        line(box, "date", day && precision !== "day" ? day + " (" + precision + ")" : day);
+        line(box, "type", d.types[d.t[i]] || "");
+        line(box, "killed", range(d.kl[i], d.kh[i]));
+        line(box, "injured", range(d.il[i], d.ih[i]));
+        line(box, "captured", range(d.cl[i], d.ch[i]));
+        line(box, "actor", text(d.actor, i));
+        var list = el("ul", "", "incident-sources");
+        var first = d.so ? d.so[i] : i, last = d.so ? d.so[i + 1] : i + 1;
+        for (var j = first; j < last; j++) {
+            var item = el("li"), name = text(d.sn, j) || "source", url = text(d.su, j);
+            if (url && isWeb(url)) {
+                var link = el("a", name);
+                link.href = url; link.target = "_blank"; link.rel = "noopener noreferrer";
+                item.appendChild(link);
+            } else { item.appendChild(document.createTextNode(name)); }
+            var figure = range(d.sl[j], d.sh[j]);
+            if (figure) { item.appendChild(document.createTextNode(" (killed " + figure + ")")); }
+            list.appendChild(item);
+        }
+        box.appendChild(list);
+        box.appendChild(el("blockquote", text(d.ev, i), "incident-evidence"));
+        return box;
+    }
+    // Leaflet gives the mouse position for large circle markers: report the marker's own
+    // point instead, so the app finds the clicked row(s) from it.
+    function pinPoint(e) { e.latlng = e.target.getLatLng(); }
+    function clusterIcon(count) {
+        var size = Math.round(30 + 6 * Math.log10(count));
+        var inner = el("div"), label = el("span", String(count));
+        inner.appendChild(label);
+        inner.style.cssText = "width:" + (size - 8) + "px;height:" + (size - 8) + "px;margin:4px;"
+            + "border-radius:50%;background:rgba(49,130,189,.85);color:#fff;font:bold 12px sans-serif;"
+            + "display:flex;align-items:center;justify-content:center";
+        var outer = el("div");
+        outer.appendChild(inner);
+        outer.style.cssText = "border-radius:50%;background:rgba(49,130,189,.35)";
+        return L.divIcon({html: outer, className: "marker-cluster", iconSize: [size, size]});
+    }
+    function draw() {
+        if (!index) { return; }
+        var b = map.getBounds(), zoom = Math.min(Math.round(map.getZoom()), {{ this.cluster_max_zoom }});
+        var west = b.getWest(), east = b.getEast();
+        if (east - west >= 360) { west = -180; east = 180; }
+        var found = index.getClusters([Math.max(west, -180), Math.max(b.getSouth(), -90),
+                                       Math.min(east, 180), Math.min(b.getNorth(), 90)], zoom);
+        points.clearLayers();
+        clusters.clearLayers();
+        found.forEach(function (f) {
+            var lng = f.geometry.coordinates[0], lat = f.geometry.coordinates[1];
+            if (f.properties.cluster) {
+                var id = f.properties.cluster_id, icon = L.marker([lat, lng], {icon: clusterIcon(f.properties.point_count)});
+                var expansion = index.getClusterExpansionZoom(id);
+                if (expansion <= {{ this.cluster_max_zoom }}) {
+                    icon.on("click", function () { map.setView([lat, lng], expansion); });
+                    clusters.addLayer(icon);
+                    return;
+                }
+                // points at (nearly) one spot never split: one popup lists them all, and the click
+                // reaches the app like a marker's (the details panel lists the rows at the spot)
+                icon.bindPopup(function () {
+                    var box = el("div", "", "incident-stack");
+                    box.style.cssText = "max-height:320px;overflow:auto";
+                    index.getLeaves(id, Infinity).forEach(function (leaf) { box.appendChild(popup(leaf.properties.i)); });
+                    return box;
+                }, {maxWidth: 400});
+                points.addLayer(icon);
+                return;
+            }
+            var i = f.properties.i;
+            var marker = L.circleMarker([d.lat[i], d.lng[i]], {
+                radius: d.r[i], color: "#222", weight: 1, fillOpacity: 0.85,
+                fillColor: d.colours[d.t[i]] || {{ this.unknown_colour }}, className: "incident-marker"});
+            marker.bindPopup(popup.bind(null, i), {maxWidth: 380});
+            marker.on("click", pinPoint);
+            points.addLayer(marker);
+        });
+    }
+    // The rows arrive through loadIncidents (called by IncidentRows): a filter change calls it
+    // again in the same map, so the map is not rebuilt and keeps its place.
+    var wanted = null, legendShown = false;
+    window.loadIncidents = function (url, bounds) {
+        wanted = url;
+        if (bounds) { map.fitBounds(bounds, {maxZoom: {{ this.fit_max_zoom }}, padding: [30, 30]}); }
+        fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+            if (url !== wanted) { return; }  // a newer filter answered first
+            d = data;
+            var features = new Array(d.lat.length);
+            for (var i = 0; i < d.lat.length; i++) {
+                features[i] = {type: "Feature", properties: {i: i},
+                               geometry: {type: "Point", coordinates: [d.lng[i], d.lat[i]]}};
+            }
+            index = new Supercluster({radius: 60, maxZoom: {{ this.cluster_max_zoom }}}).load(features);
+            if (!legendShown) { legend(); legendShown = true; }
+            map.closePopup();
+            draw();
+            window.incidentCount = d.lat.length;
+        });
+    };
+    map.on("moveend", draw);
+    {% if this.outline_url %}
+    fetch({{ this.outline_url }}).then(function (r) { return r.json(); }).then(function (topo) {
+        var countries = topojson.feature(topo, topo.objects.countries);
+        L.geoJSON(countries, {interactive: false, style: {color: "#8a8a8a", weight: 1,
+            fillColor: "#f2efe9", fillOpacity: 1}}).addTo(map).bringToBack();
+        map.getContainer().style.background = "#cfe3ef";
+    });
+    {% endif %}
+    return points;
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, outline: bool) -> None:
+        super().__init__()
+        self._name = "IncidentLayer"
+        self.fit_max_zoom = FIT_MAX_ZOOM
+        self.image_path = json.dumps(asset_url("leaflet", "dist/images/"))
+        self.unknown_colour = json.dumps(UNKNOWN_COLOUR)
+        self.outline_url = json.dumps(asset_url("world-atlas", "countries-110m.json")) if outline else ""
+        self.cluster_max_zoom = CLUSTER_MAX_ZOOM
+        self.default_js = [("supercluster", asset_url("supercluster", "dist/supercluster.min.js"))]
+        if outline:
+            self.default_js.append(("topojson-client", asset_url("topojson-client", "dist/topojson-client.min.js")))
+        self.default_css: list[tuple[str, str]] = []
+
+
+def _tile_layer(tiles: str) -> folium.TileLayer | None:
+    choice = tiles.strip()
+    if choice.lower() == TILES_NONE:
+        return None
+    if choice.lower() == TILES_OSM:
+        return folium.TileLayer("OpenStreetMap")
+    return folium.TileLayer(tiles=choice, attr="local tiles", name="tiles")
+
+
+class IncidentRows(MacroElement):
+    """Hands one filtered view (its payload URL and bounds) to the map's ``loadIncidents``."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+window.loadIncidents({{ this.payload_url }}, {{ this.bounds }});
+{% endmacro %}
+""")
+
+    def __init__(self, payload_url: str, bounds: list[list[float]] | None) -> None:
+        super().__init__()
+        self._name = "IncidentRows"
+        self.payload_url = json.dumps(payload_url)
+        self.bounds = json.dumps(bounds)
+
+
+def base_map(tiles: str = TILES_OSM) -> folium.Map:
+    """The map without rows: tiles (or the country outline) and the incident layer, from local assets.
+
+    ``tiles``: ``openstreetmap``, ``none`` (an offline outline of the countries instead) or a tile
+    URL template. The same ``tiles`` give the same script, whatever rows are shown later.
+    """
+    layer = _tile_layer(tiles)
+    (lat, lng), zoom = WORLD_VIEW
+    fmap = folium.Map(location=[lat, lng], zoom_start=zoom, tiles=None, control_scale=True,
+                      world_copy_jump=True)
+    fmap.options["max_zoom"] = MAX_ZOOM
+    fmap.default_js = [("leaflet", asset_url("leaflet", "dist/leaflet.js"))]
+    fmap.default_css = [("leaflet_css", asset_url("leaflet", "dist/leaflet.css"))]
+    if layer is not None:
+        layer.add_to(fmap)
+    IncidentLayer(outline=layer is None).add_to(fmap)
+    return fmap
+
+
+def incident_rows(rows: pd.DataFrame, payload_url: str) -> folium.FeatureGroup:
+    """The rows' part of the map: their payload URL and the bounds to fit (for ``feature_group_to_add``)."""
+    group = folium.FeatureGroup(name="incidents", control=False)
+    IncidentRows(payload_url, point_bounds(rows)).add_to(group)
+    return group
+
+
+def build_map(rows: pd.DataFrame, payload_url: str, tiles: str = TILES_OSM) -> folium.Map:
+    """A whole map of the rows (fitted to them), markers from ``payload_url`` (:func:`map_payload_json`)."""
+    fmap = base_map(tiles)
+    incident_rows(rows, payload_url).add_to(fmap)
+    return fmap
+
+
+def point_bounds(rows: pd.DataFrame) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the rows' points, None when no row has one."""
+    located = _located(rows)
+    if located.empty:
+        return None
+    lat, lng = located[C.latitude], located[C.longitude]
+    return [[float(lat.min()), float(lng.min())], [float(lat.max()), float(lng.max())]]
+
+
+def rows_at(rows: pd.DataFrame, lat: float, lng: float) -> pd.DataFrame:
+    """The rows whose point is the clicked point (several incidents may share a town's point)."""
+    if not (math.isfinite(lat) and math.isfinite(lng)):
+        return rows.iloc[0:0]
+    near = ((rows[C.latitude] - lat).abs() <= POINT_TOLERANCE) & ((rows[C.longitude] - lng).abs() <= POINT_TOLERANCE)
+    return rows[near.fillna(False)]

@@ -1,0 +1,149 @@
+"""The page's panels: summary, map, details of the clicked place, table and downloads.
+
+In: the filtered rows (and the reports behind incident rows). Out: Streamlit elements. Every
+computation is in a pure module (summary, mapview, export); these functions only draw. Article
+text is drawn with ``st.text`` / table cells (plain text), never as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard.schema import C
+from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
+from dashboard.ui.mapview import TYPE_COLOURS, base_map, incident_rows, map_payload_json, rows_at, safe_url
+from dashboard.ui.payloads import publish
+from dashboard.ui.summary import COUNT, DAY, summarise, timeline, toll_text
+
+MAP_KEY = "incident_map"
+MAP_HEIGHT = 540
+#: The only thing the map sends back: a marker click (pan and zoom do not rerun the script).
+MAP_RETURNS = ["last_object_clicked"]
+#: Rows sent to the browser's table: every rerun ships them all, and 100,000 rows take seconds.
+TABLE_MAX_ROWS = 2_000
+
+
+def show_summary(rows: pd.DataFrame) -> None:
+    """Counts, toll totals as min-max and the per-day timeline."""
+    summary = summarise(rows)
+    columns = st.columns(5)
+    columns[0].metric("Incidents", summary.incidents)
+    columns[1].metric("Places", summary.places)
+    columns[2].metric("Sources", summary.sources)
+    columns[3].metric("Killed (min-max)", summary.killed_text)
+    columns[4].metric("Injured (min-max)", summary.injured_text)
+    days = timeline(rows)
+    if days.empty:
+        st.caption("No dated rows to draw a timeline.")
+        return
+    chart = alt.Chart(days).mark_bar().encode(
+        x=alt.X(f"yearmonthdate({DAY}):O", title="day"),
+        y=alt.Y(f"sum({COUNT}):Q", title="incidents"),
+        color=alt.Color(f"{C.event_type}:N", title="event type",
+                        scale=alt.Scale(domain=list(TYPE_COLOURS), range=list(TYPE_COLOURS.values()))),
+        tooltip=[alt.Tooltip(f"{DAY}:T"), alt.Tooltip(f"{C.event_type}:N"), alt.Tooltip(f"{COUNT}:Q")],
+    ).properties(height=160)
+    st.altair_chart(chart, width="stretch")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _payload(key: str, _rows: pd.DataFrame, _reports: pd.DataFrame | None) -> bytes:
+    """The map payload of one view of one file version (``key``); the frames are not hashed."""
+    return map_payload_json(_rows, _reports)
+
+
+def show_map(rows: pd.DataFrame, reports: pd.DataFrame | None, tiles: str, key: str) -> tuple[float, float] | None:
+    """The map of the rows; returns the point of the last marker clicked, if any.
+
+    ``key`` names the rows (file version and filter state): a rerun that keeps them (a marker
+    click) reuses the payload instead of rebuilding it.
+    """
+    # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
+    # across filter changes and only hands it the new rows.
+    rows_layer = incident_rows(rows, publish(_payload(key, rows, reports)))
+    answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                       returned_objects=MAP_RETURNS, feature_group_to_add=rows_layer)
+    clicked = (answer or {}).get("last_object_clicked")
+    if not clicked:
+        return None
+    return float(clicked["lat"]), float(clicked["lng"])
+
+
+def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[float, float] | None) -> None:
+    """What was reported at the clicked point: each row, each source with its own figure and link."""
+    st.subheader("Details")
+    if point is None:
+        st.caption("Click a marker on the map to see its incident here.")
+        return
+    found = rows_at(rows, *point)
+    if found.empty:
+        st.caption("No incident at the clicked point under the current filters.")
+        return
+    for row in found.itertuples(index=False):
+        with st.container(border=True):
+            place = getattr(row, C.location) or getattr(row, C.mention)
+            st.text(place)
+            if getattr(row, C.mention) and getattr(row, C.mention) != place:
+                st.caption(f"as written: {getattr(row, C.mention)}")
+            date = getattr(row, C.date)
+            facts = [
+                ("date", "" if pd.isna(date) else date.strftime("%Y-%m-%d")),
+                ("type", getattr(row, C.event_type)),
+                ("killed", toll_text(getattr(row, C.killed_min), getattr(row, C.killed_max))),
+                ("injured", toll_text(getattr(row, C.injured_min), getattr(row, C.injured_max))),
+                ("captured", toll_text(getattr(row, C.captured_min), getattr(row, C.captured_max))),
+                ("actor", getattr(row, C.actor)),
+            ]
+            st.text("\n".join(f"{label}: {value}" for label, value in facts if value))
+            _show_sources(row, reports)
+
+
+def _show_sources(row: object, reports: pd.DataFrame | None) -> None:
+    if reports is not None:
+        behind = reports[reports[C.incident_id] == getattr(row, C.incident_id)]
+    else:
+        behind = pd.DataFrame([row._asdict()])  # type: ignore[attr-defined]
+    for report in behind.itertuples(index=False):
+        figure = toll_text(getattr(report, C.killed_min), getattr(report, C.killed_max))
+        name = getattr(report, C.source) or "source"
+        st.text(f"{name}" + (f" (killed {figure})" if figure else ""))
+        url = safe_url(getattr(report, C.source_url).split(";")[0])
+        if url:
+            st.link_button("open the article", url)
+        st.text(getattr(report, C.evidence))
+
+
+def show_table(rows: pd.DataFrame) -> None:
+    """The filtered rows as a table, the source address as a link (at most TABLE_MAX_ROWS of them)."""
+    if len(rows) > TABLE_MAX_ROWS:
+        st.caption(f"The table shows the first {TABLE_MAX_ROWS:,} of {len(rows):,} rows; "
+                   "the downloads below hold all of them.")
+        rows = rows.head(TABLE_MAX_ROWS)
+    shown = rows.assign(**{C.source_url: rows[C.source_url].map(safe_url)})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            C.source_url: st.column_config.LinkColumn("source link"),
+            C.date: st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+            C.published: st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+            C.latitude: st.column_config.NumberColumn("latitude", format="%.4f"),
+            C.longitude: st.column_config.NumberColumn("longitude", format="%.4f"),
+            C.evidence: st.column_config.TextColumn("evidence", width="large"),
+        },
+    )
+
+
+def show_downloads(rows: pd.DataFrame, stem: str) -> None:
+    """Exactly the filtered rows as CSV and GeoJSON (made when clicked, so big tables do not slow a rerun)."""
+    left, right = st.columns(2)
+    left.download_button("Download CSV", data=partial(csv_bytes, rows), file_name=f"{stem}.csv",
+                         mime=CSV_MIME, on_click="ignore", key="download_csv")
+    right.download_button("Download GeoJSON", data=partial(geojson_bytes, rows), file_name=f"{stem}.geojson",
+                          mime=GEOJSON_MIME, on_click="ignore", key="download_geojson")

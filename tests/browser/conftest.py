@@ -1,0 +1,92 @@
+"""Real headless Chromium against ``streamlit run`` on a free loopback port, every other host blocked.
+
+No browser at /usr/bin/chromium: the tests are skipped, except in CI ($CI set) where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from dashboard.ui.launch import start_in_background
+from tests.ui.tables import write_reports
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+ARTIFACTS = ROOT / "test-artifacts"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")
+
+
+@dataclass
+class Server:
+    base: str
+    data: Path
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    from dashboard.ui.assets import missing_assets
+
+    if missing_assets():
+        pytest.fail("the map's offline assets are missing: run 'make assets' (python -m dashboard fetch-assets)")
+    data = write_reports(tmp_path_factory.mktemp("browser"))
+    process, base = start_in_background(data, {"tiles": "none"})
+    yield Server(base, data)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"no browser at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Session:
+    """A page whose requests to anything but 127.0.0.1 are blocked and recorded, with its errors."""
+
+    page: object
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+
+@pytest.fixture()
+def session(browser) -> Iterator[Session]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    page = context.new_page()
+    recorded = Session(page)
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(LOOPBACK):
+            request_route.continue_()
+        else:
+            recorded.blocked.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page.on("pageerror", lambda error: recorded.errors.append(str(error)))
+    page.on("console", lambda message: recorded.console.append(f"{message.type}: {message.text}"))
+    yield recorded
+    context.close()

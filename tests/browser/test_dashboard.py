@@ -1,0 +1,168 @@
+"""The dashboard in real headless Chromium, offline: markers, filters, popups, downloads, escaping, URL."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from dashboard.aggregate import incidents_from_reports
+from dashboard.schema import read_table
+from dashboard.ui.export import csv_bytes
+from dashboard.ui.filters import FilterState, apply_filters
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME
+from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE
+
+pytestmark = pytest.mark.browser
+
+#: Markers drawn: the counts on the cluster icons plus the single circle markers.
+DRAWN = """() => {
+    const clusters = Array.from(document.querySelectorAll('.marker-cluster span'))
+        .reduce((sum, span) => sum + Number(span.textContent), 0);
+    return clusters + document.querySelectorAll('path.incident-marker').length;
+}"""
+#: [points the map holds, markers drawn] (-1 before the payload has arrived).
+COUNTS = "() => window.incidentCount !== undefined ? [window.incidentCount, (" + DRAWN + ")()] : [-1, -1]"
+XSS_FLAGS = "() => [typeof window.__xssScript, typeof window.__xssImg]"
+
+
+def open_page(session, server, **query: str) -> None:
+    url = server.base + "/" + ("?" + urlencode(query) if query else "")
+    session.page.goto(url)
+
+
+def wait_map(page, expected: int, timeout: float = 30.0):
+    """The map's iframe once it is the only one and its clusters and markers add up to ``expected``.
+
+    During a rerun Streamlit shows the old iframe beside the new one, and cluster animations take
+    a moment, so this polls.
+    """
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        frames = page.locator(MAP_FRAME).all()
+        if len(frames) == 1:
+            frame = frames[0].element_handle().content_frame()
+            if frame is not None:
+                try:
+                    seen = frame.evaluate(COUNTS)
+                except PlaywrightError:  # the frame went away mid-rerun
+                    seen = None
+                if seen == [expected, expected]:
+                    return frame
+        time.sleep(0.2)
+    raise AssertionError(f"expected {expected} markers (layer, drawn); last seen {seen}")
+
+
+def expected_incidents(server, state: FilterState):
+    return apply_filters(incidents_from_reports(read_table(server.data)), state)
+
+
+def test_markers_match_the_rows_offline_and_a_screenshot_is_saved(session, server) -> None:
+    open_page(session, server)
+    rows = expected_incidents(server, FilterState())
+    assert len(rows) == 5
+    frame = wait_map(session.page, len(rows))
+    frame.wait_for_function("() => document.querySelectorAll('path:not(.incident-marker)').length > 20")
+    assert not any(url.endswith((".js", ".css", ".json")) for url in session.blocked), session.blocked
+    assert session.errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    session.page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_changing_a_filter_changes_the_markers(session, server) -> None:
+    open_page(session, server)
+    wait_map(session.page, 5).evaluate("() => { window.sameMap = true; }")
+    box = session.page.get_by_label("Search the evidence")
+    box.fill("arrested")
+    box.press("Enter")
+    session.page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'arrested'")
+    frame = wait_map(session.page, 1)
+    assert frame.evaluate("() => window.sameMap") is True  # the map got new rows, it was not rebuilt
+    assert len(expected_incidents(server, FilterState(text="arrested"))) == 1
+
+
+def test_the_url_query_restores_a_filter(session, server) -> None:
+    open_page(session, server, type="capture/arrest")
+    wait_map(session.page, 1)
+    assert session.page.locator("[data-testid=stSidebar]").get_by_text("capture/arrest").count() >= 1
+
+
+def test_a_popup_and_the_details_show_the_evidence(session, server) -> None:
+    open_page(session, server, place="Hilltop")
+    frame = wait_map(session.page, 1)
+    frame.locator("path.incident-marker").first.click(force=True)
+    popup = frame.locator(".incident-popup")
+    popup.wait_for(timeout=10_000)
+    assert "Jets struck a depot on the hill." in popup.locator(".incident-evidence").inner_text()
+    link = popup.locator("a")
+    assert link.get_attribute("href") == "https://wire.example/c1"
+    assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+    details = session.page.get_by_text("Jets struck a depot on the hill.", exact=False)
+    details.first.wait_for(timeout=15_000)  # the click reran the app and filled the details panel
+
+
+@pytest.mark.parametrize(("place", "evidence", "tag"), [
+    ("Old Market", SCRIPT_EVIDENCE, "script"),
+    ("Riverbend", IMG_EVIDENCE, "img"),
+])
+def test_article_html_is_shown_as_text_and_never_runs(session, server, place, evidence, tag) -> None:
+    open_page(session, server, place=place)
+    frame = wait_map(session.page, 1)
+    frame.locator("path.incident-marker").first.click(force=True)
+    shown = frame.locator(".incident-popup .incident-evidence")
+    shown.wait_for(timeout=10_000)
+    assert shown.inner_text() == evidence
+    assert shown.locator(tag).count() == 0
+    assert frame.locator('img[src="x"]').count() == 0
+    session.page.get_by_text(evidence[:40], exact=False).first.wait_for(timeout=15_000)  # details panel
+    assert session.page.locator('img[src="x"]').count() == 0
+    assert frame.evaluate(XSS_FLAGS) == ["undefined", "undefined"]
+    assert session.page.evaluate(XSS_FLAGS) == ["undefined", "undefined"]
+    assert session.errors == []
+    assert not [line for line in session.console if "__xss" in line]
+    if tag == "img":  # a javascript: source address must not become a link
+        assert frame.locator(".incident-popup a").count() == 0
+
+
+def test_the_downloaded_csv_is_the_filtered_rows(session, server, tmp_path) -> None:
+    open_page(session, server, place="Harbor City")
+    rows = expected_incidents(server, FilterState(locations=("Harbor City",)))
+    wait_map(session.page, len(rows))
+    with session.page.expect_download(timeout=20_000) as download:
+        session.page.get_by_role("button", name="Download CSV").click()
+    path = tmp_path / "download.csv"
+    download.value.save_as(path)
+    assert path.read_bytes() == csv_bytes(rows)
+    assert len(rows) == 2
+
+
+def test_an_incident_lists_each_source_with_its_own_figure(session, server) -> None:
+    open_page(session, server, place="Harbor City")
+    frame = wait_map(session.page, 2)  # the attack and the old-market bombing share the city's point
+    frame.locator(".marker-cluster").first.click()
+    stack = frame.locator(".incident-stack")
+    stack.wait_for(timeout=10_000)
+    sources = [item.inner_text() for item in stack.locator(".incident-sources li").all()]
+    assert sources[:2] == ["Daily Example (killed 10)", "Evening Example (killed 13-19)"]
+    assert "killed: 10-19" in stack.inner_text()
+    session.page.get_by_text("Evening Example (killed 13-19)").first.wait_for(timeout=15_000)  # details panel
+
+
+def test_zooming_does_not_rerun_the_app_but_a_marker_click_does(session, server) -> None:
+    received: list[int] = []  # messages from the server: a rerun sends the page's new elements
+    session.page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: received.append(1)))
+    open_page(session, server, place="Hilltop")
+    frame = wait_map(session.page, 1)
+    time.sleep(1.0)
+    before = len(received)
+    frame.locator(".leaflet-control-zoom-out").click()
+    frame.locator(".leaflet-control-zoom-out").click()
+    time.sleep(1.5)
+    assert len(received) == before  # the server heard nothing: no rerun
+    frame.locator("path.incident-marker").first.click(force=True)
+    session.page.get_by_text("Jets struck a depot on the hill.").first.wait_for(timeout=15_000)
+    assert len(received) > before

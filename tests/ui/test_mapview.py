@@ -1,0 +1,129 @@
+"""Rows -> map payload and map: one payload, local assets only, text as data, clicked point -> rows."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+from dashboard.aggregate import incidents_from_reports
+from dashboard.schema import C
+from dashboard.ui.assets import VENDOR_URL
+from dashboard.ui.filters import FilterState, apply_filters
+from dashboard.ui.mapview import build_map, map_payload_json, read_payload, rows_at, safe_url
+from dashboard.ui.payloads import CACHE_URL, prune, publish
+from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE, sample_reports
+
+URL = "/app/static/cache/test.json"
+
+
+def rendered(fmap) -> str:
+    return fmap.get_root().render()
+
+
+def payload(rows, reports=None) -> dict:
+    return read_payload(map_payload_json(rows, reports))
+
+
+def test_payload_has_one_entry_per_row_with_a_point() -> None:
+    rows = sample_reports()
+    data = payload(rows)
+    assert len(data["lat"]) == len(rows) == len(data["t"]) == len(data["ev"])
+    assert data["ev"] == list(rows[C.evidence])  # article text travels unchanged, as data
+    assert data["types"][data["t"][0]] == "armed attack"
+    assert data["so"] is None and data["sn"] == list(rows[C.source])
+
+
+def test_rows_without_a_point_are_left_off_the_map() -> None:
+    rows = sample_reports()
+    rows.loc[0, [C.latitude, C.longitude]] = float("nan")
+    assert len(payload(rows)["lat"]) == len(rows) - 1
+
+
+def test_payload_texts_are_stored_once() -> None:
+    raw = json.loads(map_payload_json(sample_reports()))
+    assert sorted(raw["sn"]["v"]) == sorted(set(sample_reports()[C.source]))
+    assert len(raw["sn"]["c"]) == 7
+
+
+def test_incident_popup_lists_each_source_with_its_own_figure() -> None:
+    reports = sample_reports()
+    incidents = incidents_from_reports(reports)
+    data = payload(incidents, reports)
+    first = [(data["sn"][j], data["su"][j], data["sl"][j], data["sh"][j])
+             for j in range(data["so"][0], data["so"][1])]
+    assert first == [("Daily Example", "https://daily.example/a1", 10, 10),
+                     ("Evening Example", "https://evening.example/b1", 13, 19)]
+    assert (data["kl"][0], data["kh"][0]) == (10, 19)
+    assert data["kl"][1] == 40 and data["kh"][1] is None  # "40+"
+
+
+def test_an_incident_table_alone_lists_its_joined_sources_by_name() -> None:
+    incidents = incidents_from_reports(sample_reports())
+    data = payload(incidents)
+    assert data["sn"][data["so"][0]:data["so"][1]] == ["Daily Example", "Evening Example"]
+    assert data["su"][data["so"][0]:data["so"][1]] == ["https://daily.example/a1", "https://evening.example/b1"]
+
+
+def test_javascript_urls_never_become_links() -> None:
+    assert safe_url("javascript:alert(1)") == ""
+    assert safe_url(" https://a.example/x ") == "https://a.example/x"
+    assert "javascript:alert(1)" not in payload(sample_reports())["su"]
+
+
+def test_template_syntax_in_article_text_is_not_evaluated() -> None:
+    rows = sample_reports()
+    rows.loc[0, C.evidence] = "{{ 7 * 7 }} and {% if true %}x{% endif %}"
+    assert payload(rows)["ev"][0] == "{{ 7 * 7 }} and {% if true %}x{% endif %}"
+    assert "7 * 7" not in rendered(build_map(rows, URL))  # the text never passes through a template
+
+
+def test_map_html_loads_only_local_assets_and_no_article_text() -> None:
+    html = rendered(build_map(sample_reports(), URL, tiles="none"))
+    assert SCRIPT_EVIDENCE not in html and IMG_EVIDENCE[:20] not in html
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
+    for asset in ("leaflet/dist/leaflet.js", "supercluster/dist/supercluster.min.js",
+                  "topojson-client/dist/topojson-client.min.js", "world-atlas/countries-110m.json"):
+        assert f"{VENDOR_URL}/{asset}" in html
+    assert f'window.loadIncidents("{URL}", ' in html
+    assert "innerHTML" not in html
+
+
+def test_tiles_setting_chooses_the_tile_layer() -> None:
+    assert "tile.openstreetmap.org" in rendered(build_map(sample_reports(), URL))
+    local = rendered(build_map(sample_reports(), URL, tiles="http://127.0.0.1:8080/{z}/{x}/{y}.png"))
+    assert "127.0.0.1:8080" in local and "openstreetmap" not in local and "countries-110m" not in local
+
+
+def test_map_fits_the_rows() -> None:
+    rows = apply_filters(sample_reports(), FilterState(locations=("Harbor City", "Hilltop")))
+    assert f'window.loadIncidents("{URL}", [[10.0, 20.0], [12.0, 22.0]]);' in rendered(build_map(rows, URL))
+
+
+def test_empty_rows_still_make_a_map() -> None:
+    rows = sample_reports().iloc[0:0]
+    assert payload(rows)["lat"] == []
+    assert f'window.loadIncidents("{URL}", null);' in rendered(build_map(rows, URL))
+
+
+@pytest.mark.parametrize(("lat", "lng", "expected"), [
+    (10.0, 20.0, ["inc-harbor", "inc-harbor", "inc-market"]),
+    (12.000001, 22.0, ["inc-hill"]),
+    (12.1, 22.0, []),
+    (float("nan"), 0.0, []),
+])
+def test_rows_at_the_clicked_point(lat, lng, expected) -> None:
+    assert list(rows_at(sample_reports(), lat, lng)[C.incident_id]) == expected
+
+
+def test_publish_names_payloads_by_content_and_prunes_the_oldest(tmp_path) -> None:
+    first = publish(b'{"a":1}', tmp_path, keep=2)
+    assert first.startswith(CACHE_URL + "/") and publish(b'{"a":1}', tmp_path, keep=2) == first
+    os.utime(tmp_path / first.rsplit("/", 1)[1], (1, 1))  # the least recently used
+    publish(b'{"a":2}', tmp_path, keep=2)
+    publish(b'{"a":3}', tmp_path, keep=2)
+    names = sorted(p.name for p in tmp_path.glob("*.json"))
+    assert len(names) == 2 and first.rsplit("/", 1)[1] not in names
+    assert prune(tmp_path, keep=5) == []
