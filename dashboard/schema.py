@@ -152,7 +152,7 @@ def is_incident_table(frame: pd.DataFrame) -> bool:
 
 def to_frame(records: Iterable[Incident]) -> pd.DataFrame:
     """Records -> a table with the schema's column order and dtypes."""
-    rows = [dataclasses.astuple(r) for r in records]
+    rows = [tuple(getattr(r, name) for name in COLUMNS) for r in records]  # shallow: astuple deep-copies
     frame = pd.DataFrame(rows, columns=list(COLUMNS)) if rows else pd.DataFrame(columns=list(COLUMNS))
     return coerce(frame)
 

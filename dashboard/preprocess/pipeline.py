@@ -21,7 +21,7 @@ from dashboard.preprocess.geocode import Geocoder, add_unknown_places, make_geoc
 from dashboard.preprocess.geoparse import ResolvedMention, geoparse
 from dashboard.preprocess.ingest import Article, Skipped, find_article_files, read_article, read_manifest
 from dashboard.preprocess.reconcile import reconcile
-from dashboard.schema import Incident, to_frame, validate, write_table
+from dashboard.schema import C, Incident, to_frame, validate, write_table
 from dashboard.settings import SETTINGS
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -96,13 +96,12 @@ def run_build(options: BuildOptions) -> BuildSummary:
             geocoder.close()
 
     reports = reconcile(reports, float(settings["merge_km"]), int(settings["merge_days"]))
-    table = validate(to_frame(reports))
+    table = to_frame(reports)
     summary.outputs.append(write_table(table, options.out))
     summary.rows = len(table)
-    incidents = incidents_from_reports(table)
-    summary.incidents = len(incidents)
+    summary.incidents = table[C.incident_id].nunique()
     if options.incidents_out:
-        summary.outputs.append(write_table(incidents, options.incidents_out))
+        summary.outputs.append(write_table(incidents_from_reports(validate(table)), options.incidents_out))
     if geocoder is not None:
         summary.geocoding = geocoder.stats.render()
     summary.seconds = time.perf_counter() - started
