@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from dashboard.geodesy import km_between
 from dashboard.preprocess.gazetteer import load_gazetteer  # noqa: E402
 from dashboard.preprocess.ingest import Article  # noqa: E402
 from dashboard.preprocess.pipeline import locate_places  # noqa: E402
@@ -26,9 +26,7 @@ DEFAULT = ROOT.parent / "shared" / "devset" / "ucdp_iraq_dev.csv"
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 12742 * math.asin(math.sqrt(h))
+    return km_between(*a, *b)
 
 
 def main(path: Path) -> None:

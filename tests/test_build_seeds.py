@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from dashboard.geodesy import km_between
 from dashboard import schema
 from dashboard.preprocess.pipeline import BuildOptions, run_build
 from dashboard.schema import C
@@ -22,9 +22,7 @@ KIRKUK_CITY_KM = 8.0
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    return km_between(*a, *b)
 
 
 @pytest.fixture(scope="module")

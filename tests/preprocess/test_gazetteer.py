@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
 
+from dashboard.geodesy import km_between
 from dashboard.errors import GazetteerError
 from dashboard.preprocess.gazetteer import CURATED, CURATED_COLUMNS, Gazetteer, Place, load_gazetteer
 from dashboard.preprocess.placenames import fold_name, plain_name
@@ -16,9 +16,7 @@ KIRKUK = (35.468, 44.392)
 
 
 def km(place: Place, point: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (place.latitude, place.longitude, *point))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 12742 * math.asin(math.sqrt(h))
+    return km_between(place.latitude, place.longitude, *point)
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ Short texts written for these tests; the seed articles are read from ../shared/s
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
 
+from dashboard.geodesy import km_between
 from dashboard.errors import GazetteerError
 from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary, unknown_place_names
@@ -21,9 +21,7 @@ HAWIJA = (35.327, 43.772)
 
 
 def km(mention: ResolvedMention, point: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (mention.latitude, mention.longitude, *point))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 12742 * math.asin(math.sqrt(h))
+    return km_between(mention.latitude, mention.longitude, *point)
 
 
 @pytest.fixture(scope="module")
