@@ -25,6 +25,11 @@ test-fast: install  ## unit tests only (no browser)
 data: install       ## regenerate the default dataset from the seed articles
 	$(PYTHON) -m dashboard build $(SEEDS) --manifest $(SEEDS)/manifest.csv --out data/incidents.csv
 
-bench: assets browser  ## benchmarks (print figures; never part of the tests)
+bench: assets browser  ## benchmarks and dev-set checks (print figures; never part of the tests)
 	$(PYTHON) bench/build_speed.py
+	$(PYTHON) bench/gazetteer_load.py
+	$(PYTHON) bench/events_speed.py
+	$(PYTHON) bench/reconcile_speed.py
+	$(PYTHON) bench/devset_tolls.py
+	$(PYTHON) bench/devset_places.py
 	$(PYTHON) bench/map_scale.py

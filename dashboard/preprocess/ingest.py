@@ -197,6 +197,9 @@ def split_front_matter(text: str) -> tuple[Metadata, str]:
 # --- what the text states ----------------------------------------------------------------------
 
 _SOURCE_LINE = re.compile(r"(?:^|\|)\s*Source\s*:\s*([^|\n]{2,80}?)\s*(?:\||$)", re.MULTILINE | re.IGNORECASE)
+#: A wire dateline naming the agency: "BAGHDAD (Reuters) -", "KABUL, Oct 3 (AFP) —".
+_DATELINE_AGENCY = re.compile(r"^[A-Z][A-Za-z .'-]{1,40}(?:,[^()\n]{1,30})?\s+\(([A-Z][A-Za-z .&-]{1,30})\)\s*[-–—:]",
+                              re.MULTILINE)
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december"], start=1)}
@@ -239,11 +242,12 @@ def _month_number(word: str) -> int:
 
 
 def metadata_from_text(text: str) -> Metadata:
-    """Title (a short first line), source ('Source: X' line) and a dated byline near the top."""
+    """Title (a short first line), source (a 'Source: X' line, else a wire dateline's agency) and a dated byline."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     title = lines[0] if lines and len(lines[0]) <= 200 and not lines[0].endswith((".", ":")) else ""
     sources = _SOURCE_LINE.findall(text)
-    source = sources[-1].strip() if sources else ""
+    dateline = _DATELINE_AGENCY.search("\n".join(lines[:8]))
+    source = sources[-1].strip() if sources else (dateline.group(1).strip() if dateline else "")
     published = None
     for line in lines[:12]:
         match = _BYLINE_DATE.match(line)

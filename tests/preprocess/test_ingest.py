@@ -110,3 +110,13 @@ def test_manifest_reading_and_its_errors(tmp_path: Path) -> None:
     bad_date.write_text("file,published\na.txt,last week\n")
     with pytest.raises(ManifestError, match="line 2"):
         read_manifest(bad_date)
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [("Blast in capital\n\nKABUL (Reuters) - A bomb killed three people on Monday.", "Reuters"),
+     ("Attack\n\nMAIDUGURI, Nigeria, May 2 (AFP) — Gunmen killed five villagers.", "AFP"),
+     ("Attack\n\nGunmen (about 20 of them) - witnesses said - killed five.", "")],
+)
+def test_a_wire_dateline_names_the_source(text: str, source: str) -> None:
+    assert metadata_from_text(text).source == source
