@@ -533,6 +533,8 @@ def _merge_restatements(drafts: list[_Draft], lead: DateReading, article: Articl
         host = None
         if not draft.tolls.any():
             host = next((other for other in hosts if _restates(draft, other, lead)), None)
+        elif draft.event_type == OTHER:  # figures with no event of their own: "Another 150 were injured."
+            host = next((other for other in reversed(kept) if _completes(draft, other, lead)), None)
         if host is None and _is_headline(draft.sentence, article):
             host = next((other for other in drafts if other is not draft and _summarises(draft, other, lead)), None)
         if host is None:
@@ -556,6 +558,17 @@ def _kinds(tolls: Tolls) -> tuple[Range, Range, Range]:
     return tolls.killed, tolls.injured, tolls.captured
 
 
+def _completes(draft: _Draft, other: _Draft, lead: DateReading) -> bool:
+    """True when ``draft`` only adds figures of kinds ``other`` lacks, at its places, on its day, after it."""
+    if other.sentence.start > draft.sentence.start or not draft.places:
+        return False
+    if {_place_key(p) for p in draft.places} - {_place_key(p) for p in other.places}:
+        return False
+    if any(mine != Range() and theirs != Range() for mine, theirs in zip(_kinds(draft.tolls), _kinds(other.tolls))):
+        return False
+    return _date_of(draft.date, lead) == _date_of(other.date, lead)
+
+
 def _is_headline(sentence: Sentence, article: Article) -> bool:
     """The article's first line when it is a title (the known title, or a line with no full stop)."""
     if sentence.start != 0:
@@ -571,16 +584,34 @@ def _restates(draft: _Draft, other: _Draft, lead: DateReading) -> bool:
 
 
 def _summarises(headline: _Draft, body: _Draft, lead: DateReading) -> bool:
-    points = [(p.latitude, p.longitude) for p in body.places if p.latitude is not None and p.longitude is not None]
-    for place in headline.places:
-        if place.latitude is None or place.longitude is None:
-            return False
-        if not any(km_between(place.latitude, place.longitude, lat, lon) <= HEADLINE_KM for lat, lon in points):
-            return False
-    if not headline.places or any(mine != Range() and theirs != Range() and mine != theirs
-                                  for mine, theirs in zip(_kinds(headline.tolls), _kinds(body.tolls))):
+    """True when ``body`` tells the incident ``headline`` announces (see :func:`_merge_restatements`)."""
+    if not headline.places or not all(_covers(place, body.places) for place in headline.places):
         return False
+    pairs = list(zip(_kinds(headline.tolls), _kinds(body.tolls)))
+    if any(mine != Range() and theirs != Range() and not _overlap(mine, theirs) for mine, theirs in pairs):
+        return False
+    if not any(mine != Range() and theirs != Range() for mine, theirs in pairs) and body.tolls.any():
+        return False  # the body gives other kinds of figures: another incident
     return _same_incident(headline, body, lead)
+
+
+def _covers(place: ResolvedMention, body_places: list[ResolvedMention]) -> bool:
+    """A headline place names where the body's incident is: the same country or province, or a point nearby."""
+    if place.place is not None and place.place.kind in BROAD_KINDS:
+        code, admin1 = place.place.country_code, place.place.admin1
+        return any(p.place is not None and p.place.country_code == code
+                   and (place.place.kind == "country" or p.place.admin1 == admin1) for p in body_places)
+    if place.latitude is None or place.longitude is None:
+        return False
+    return any(p.latitude is not None and p.longitude is not None
+               and km_between(place.latitude, place.longitude, p.latitude, p.longitude) <= HEADLINE_KM
+               for p in body_places)
+
+
+def _overlap(first: Range, second: Range) -> bool:
+    low = max(first.low or 0, second.low or 0)
+    highs = [h for h in (first.high, second.high) if h is not None]
+    return not highs or low <= min(highs)
 
 
 def _same_incident(draft: _Draft, other: _Draft, lead: DateReading) -> bool:

@@ -440,6 +440,7 @@ def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
     for key, places in candidates.items():
         others = [keys for k, keys in named_keys.items() if k != key]
         focus = _focus(votes, key)
+        strongest = max(focus.values(), default=0.0)
         kept = []
         for c in places:
             place = c.place
@@ -451,6 +452,8 @@ def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
             near_others = neighbours(place, key)
             if not (backed or near_others):
                 continue  # neither well known nor backed by the article: not this place
+            if share == 0.0 and strongest >= 0.5 and not (c.well_known or near_others or parent_named):
+                continue  # a small place abroad, while the article is clearly about another country
             value = c.prior + 2.0 * share + (3.0 if parent_named else 0.0) + (0.5 if near_others else 0.0)
             if kinds[key] and place.kind in kinds[key]:
                 value += 0.5

@@ -339,3 +339,11 @@ def test_a_landmark_after_the_place_is_not_a_place_of_the_event() -> None:
     rows = rows_for(text)
     assert only(rows, "Brook").killed_min == 4
     assert only(rows, "Ashford").event_type == "mention"
+
+
+def test_figures_with_no_event_of_their_own_complete_the_incident_before_them() -> None:
+    text = ("Car bomb hits Brook\n\nA car bomb exploded in Brook on Sunday, killing 9 people, officials said.\n\n"
+            "Another 30 people were injured, the health ministry said.")
+    rows = [r for r in rows_for(text) if r.event_type != "mention"]
+    assert len(rows) == 1
+    assert (rows[0].killed_min, rows[0].injured_min, rows[0].event_type) == (9, 30, "bombing/explosion")

@@ -206,3 +206,10 @@ def test_seed_articles(seeds_dir: Path, gazetteer: Gazetteer) -> None:
                 end = start + len(organisation)
                 assert not any(m.mention.start < end and m.mention.end > start
                                for m in geoparse(text, gazetteer)), organisation
+
+
+def test_a_small_namesake_abroad_is_not_taken_when_the_article_is_about_another_country(gazetteer: Gazetteer) -> None:
+    text = ("Nigeria: gunmen attacked Maiduguri and Konduga in northeast Nigeria on Monday. "
+            "Officials in Borno State said the army had been sent.")
+    countries = {r.place.country_code for r in geoparse(text, gazetteer) if r.place is not None}
+    assert countries == {"NG"}
