@@ -112,7 +112,9 @@ def incidents_from_reports(reports: pd.DataFrame) -> pd.DataFrame:
     if reports.empty:
         return coerce(pd.DataFrame(columns=list(INCIDENT_COLUMNS)))
     groups: dict[str, list[dict[str, Any]]] = {}
-    for record in reports[list(COLUMNS)].to_dict("records"):
+    # Rows as dicts built from whole columns: DataFrame.to_dict("records") boxes every cell one by one.
+    columns = [reports[name].tolist() for name in COLUMNS]
+    for record in (dict(zip(COLUMNS, values)) for values in zip(*columns)):
         groups.setdefault(record[C.incident_id], []).append(record)
     rows = [_summarise(group) for group in groups.values()]
     return coerce(pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS)))

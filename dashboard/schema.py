@@ -19,6 +19,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from dashboard.errors import SchemaError
@@ -211,7 +212,7 @@ def _conversion_problems(frame: pd.DataFrame) -> list[str]:
         if column.kind == "date" and pd.api.types.is_datetime64_any_dtype(raw):
             continue
         if column.kind != "date" and pd.api.types.is_numeric_dtype(raw):
-            bad = raw.notna() & ~pd.Series(raw.apply(lambda v: _finite(v) if v is not pd.NA else True), index=raw.index)
+            bad = raw.notna() & np.isinf(raw.astype("float64"))  # one vector test, not a call per value
         else:
             text = raw.astype("string").fillna("").str.strip()
             if column.kind == "date":
@@ -226,13 +227,6 @@ def _conversion_problems(frame: pd.DataFrame) -> list[str]:
             first = raw[bad].iloc[0]
             problems.append(f"column {name}: {int(bad.sum())} value(s) are not {column.kind} (e.g. {first!r})")
     return problems
-
-
-def _finite(value: Any) -> bool:
-    try:
-        return math.isfinite(float(value)) or math.isnan(float(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def validate(frame: pd.DataFrame) -> pd.DataFrame:

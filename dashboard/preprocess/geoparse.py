@@ -102,8 +102,13 @@ _PARTICLE_PREFIX = re.compile(rf"^(?:{_PARTICLE_RE})-(?=[A-Z])")
 # A capitalised word (Latin capitals), and runs of them joined by one or two spaces, with
 # lower-case particles inside ("Bab al-Sheikh"); "al-Hawija" yields "Hawija". One regex finds the
 # runs, so the words in between are never looked at (this is what keeps geoparsing fast).
-_CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ\u0100-\u017F]" + _WORD_TAIL
-_RUN = re.compile(rf"(?<![\w'’]){_CAPITAL_WORD}(?:[ \t]{{1,2}}(?:(?:{_PARTICLE_RE})[ \t\-]{{1,2}})?{_CAPITAL_WORD})*")
+_CAPITAL = r"[A-ZÀ-ÖØ-Þ\u0100-\u017F]"
+_CAPITAL_WORD = _CAPITAL + _WORD_TAIL
+# A run starts at a capital with no word character or apostrophe just before it. The capital comes
+# first in the pattern and the look-behind after it (over the capital and the character before): the
+# regex engine then skips straight to capitals, twice as fast as testing the look-behind everywhere.
+_RUN = re.compile(rf"{_CAPITAL}(?<![\w'’].){_WORD_TAIL}"
+                  rf"(?:[ \t]{{1,2}}(?:(?:{_PARTICLE_RE})[ \t\-]{{1,2}})?{_CAPITAL_WORD})*")
 _AFTER = re.compile(r"[ \t]*([^\W_]+)")
 
 
