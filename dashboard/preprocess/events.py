@@ -193,7 +193,7 @@ class _ArticleReader:
     def _is_context(self, place: ResolvedMention) -> bool:
         """A place named as a backdrop: "the X offensive", "a reporter in X", a dateline "X –"."""
         start, end = place.mention.start, place.mention.end
-        if _CONTEXT_AFTER.match(self.text, end, end + 30) or _context_before(self.text[max(0, start - 60):start]):
+        if _CONTEXT_AFTER.match(self.text[end:end + 30]) or _context_before(self.text[max(0, start - 60):start]):
             return True
         line_start = self.text.rfind("\n", 0, start) + 1
         return not self.text[line_start:start].strip() and bool(_DATELINE_AFTER.match(self.text[end:end + 50]))

@@ -347,3 +347,10 @@ def test_figures_with_no_event_of_their_own_complete_the_incident_before_them() 
     rows = [r for r in rows_for(text) if r.event_type != "mention"]
     assert len(rows) == 1
     assert (rows[0].killed_min, rows[0].injured_min, rows[0].event_type) == (9, 30, "bombing/explosion")
+
+
+def test_a_place_named_before_an_operation_word_is_context() -> None:
+    text = "Militants attacked a checkpoint near Brook and the Ashford offensive stalled, killing 5 soldiers."
+    rows = rows_for(text)
+    assert only(rows, "Ashford").event_type == "mention"
+    assert only(rows, "Brook").killed_min == 5
