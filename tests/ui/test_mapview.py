@@ -84,6 +84,12 @@ def test_javascript_urls_never_become_links() -> None:
     assert "javascript:alert(1)" not in payload(sample_reports())["su"]
 
 
+def test_payload_links_are_the_http_ones_trimmed() -> None:
+    rows = sample_reports().head(4).copy()
+    rows[C.source_url] = [" https://a.example/x ", "javascript:alert(1)", "HTTP://b.example/y", "data:text/html,x"]
+    assert payload(rows)["su"] == ["https://a.example/x", "", "HTTP://b.example/y", ""]
+
+
 def test_template_syntax_in_article_text_is_not_evaluated() -> None:
     rows = sample_reports()
     rows.loc[0, C.evidence] = "{{ 7 * 7 }} and {% if true %}x{% endif %}"
