@@ -127,7 +127,8 @@ def apply_filters(rows: pd.DataFrame, state: FilterState) -> pd.DataFrame:
         keep &= (highest >= state.min_killed).fillna(False)  # no figure at all: fails
     if state.text.strip():
         keep &= rows[C.evidence].str.contains(state.text.strip(), case=False, regex=False)
-    return rows[keep.astype(bool)]
+    keep = keep.astype(bool)
+    return rows if keep.all() else rows[keep]  # nothing filtered out: no copy of a large table
 
 
 def to_query(state: FilterState) -> dict[str, str | list[str]]:

@@ -1,18 +1,20 @@
-"""Rows -> a folium map whose markers the browser builds from one compact JSON payload.
+"""Rows -> a folium map whose markers the browser builds from two compact JSON payloads.
 
 In: a validated table (report or incident rows) and, for incident rows, the reports behind them
-(so each source is listed with its own figure). Out: :func:`map_payload_json` (bytes: the rows
-as column arrays); :func:`base_map` (a ``folium.Map`` whose script depends on the tiles only) and
-:func:`incident_rows` (the part naming one filtered view: its payload URL and bounds), which the
+(so each source is listed with its own figure). Out: :func:`map_points_json` (bytes: what is
+drawn and clustered, as column arrays) and :func:`map_details_json` (bytes: the popups' texts,
+in the same row order); :func:`base_map` (a ``folium.Map`` whose script depends on the tiles only) and
+:func:`incident_rows` (the part naming one filtered view: its two payload URLs and bounds), which the
 app hands to ``st_folium`` separately so a filter change updates the map instead of rebuilding
 it; :func:`build_map` puts both in one map.
 
 Why not one ``folium.Marker`` per row: each is a Python object rendered to its own JS snippet
 (seconds at 10,000 rows). Here the rows become column arrays, each text column stored as its
 distinct values plus one code per row; our own JS (:class:`IncidentLayer`) fetches them and
-creates the clustered circle markers, their popups and the legend. The payload is a separate
-same-origin JSON file rather than part of the map's script, so neither folium nor
-streamlit-folium pushes megabytes through their template and regex passes on every rerun.
+creates the clustered circle markers, their popups and the legend. It fetches and draws the
+points first (about a seventh of the bytes) and the popups' texts right after, so the first
+paint does not wait for every evidence sentence. The payloads are separate same-origin JSON
+files rather than part of the map's script, so neither folium nor streamlit-folium pushes megabytes through their template and regex passes on every rerun.
 
 Article text reaches the page only as JSON data and is put into the DOM with ``textContent``,
 never as HTML; links are kept only for http(s) URLs (checked here and again in the browser) and
@@ -25,11 +27,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import folium
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
@@ -70,10 +74,11 @@ def safe_url(url: str) -> str:
     return url.strip() if _WEB_URL.match(url) else ""
 
 
-def _safe_urls(urls: list[str]) -> list[str]:
-    """:func:`safe_url` of many (one call per distinct URL matters at 100,000 rows)."""
-    match = _WEB_URL.match
-    return [u.strip() if match(u) else "" for u in urls]
+def _safe_urls(urls: Sequence[str] | np.ndarray) -> pd.Series:
+    """:func:`safe_url` of many, in Arrow's compute kernels (a Python call per URL takes long at 100,000)."""
+    trimmed = pc.utf8_trim_whitespace(pa.array(urls, type=pa.string()))
+    web = pc.match_substring_regex(trimmed, "^https?://", ignore_case=True)
+    return pd.Series(pc.if_else(web, trimmed, "").to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _sources(rows: pd.DataFrame, reports: pd.DataFrame | None) -> tuple[np.ndarray | None, pd.DataFrame]:
@@ -117,7 +122,7 @@ def _json_values(values: Any, decimals: int = 10) -> str:
     return pd.Series(values).to_json(orient="values", double_precision=decimals)
 
 
-def _coded(values: pd.Series, clean: Callable[[list[str]], list[str]] | None = None) -> str:
+def _coded(values: pd.Series, clean: Callable[[np.ndarray], pd.Series] | None = None) -> str:
     """A text column as {"v": distinct texts, "c": one index into v per row}: repeated texts sent once.
 
     When no text repeats, "c" is left out and "v" holds one text per row.
@@ -125,42 +130,60 @@ def _coded(values: pd.Series, clean: Callable[[list[str]], list[str]] | None = N
     The schema's text columns hold ``str`` only ('' when empty). ``clean`` maps the distinct texts.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    texts = uniques.tolist()
-    if clean is not None:
-        texts = clean(texts)
-    head = '{"v":' + _json_values(pd.Series(texts, dtype=object))
+    texts = pd.Series(uniques, dtype=object) if clean is None else clean(uniques)
+    head = '{"v":' + _json_values(texts)
     if len(texts) == len(codes):  # every text distinct: factorize numbered them in row order
         return head + "}"
     return head + ',"c":' + _json_values(codes) + "}"
 
 
+def _has_point(rows: pd.DataFrame) -> np.ndarray:
+    return (rows[C.latitude].notna() & rows[C.longitude].notna()).to_numpy(dtype=bool)
+
+
 def _located(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows[rows[C.latitude].notna() & rows[C.longitude].notna()]
+    has_point = _has_point(rows)
+    return rows if has_point.all() else rows[has_point]  # no copy when every row has a point
 
 
-def map_payload_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None) -> bytes:
-    """The rows that have a point, as the JSON the map's script reads (see :func:`read_payload`).
+def map_points_json(rows: pd.DataFrame) -> bytes:
+    """What the map draws and clusters first, for the rows that have a point (see :func:`read_payload`).
 
-    Keys: ``lat``, ``lng``; ``t`` (index into ``types``/``colours``); ``r`` (radius); coded texts
-    ``place``, ``as`` (the words as written when they differ), ``date``, ``dp`` (date precision),
-    ``actor``, ``ev`` (evidence), ``sn``/``su`` (source names and http(s) links); tolls as numbers
-    ``kl``/``kh`` (killed low/high; null = none), ``il``/``ih``, ``cl``/``ch``; ``sl``/``sh`` each
-    source's own killed figure; ``so`` where each row's sources start (null: one per row).
+    Keys: ``lat``, ``lng``; ``t`` (index into ``types``/``colours``); ``r`` (radius in pixels).
+    The n-th point is the n-th entry of every array of :func:`map_details_json` of the same rows.
+    Only the few columns needed are sliced, so a large table is not copied.
+    """
+    has_point = _has_point(rows)
+    types = list(TYPE_COLOURS)
+    type_codes = pd.Categorical(rows[C.event_type].to_numpy()[has_point], categories=types).codes
+    parts = {
+        "types": json.dumps(types), "colours": json.dumps(list(TYPE_COLOURS.values())),
+        "lat": _json_values(rows[C.latitude].to_numpy("float64")[has_point].round(COORDINATE_DECIMALS),
+                            COORDINATE_DECIMALS),
+        "lng": _json_values(rows[C.longitude].to_numpy("float64")[has_point].round(COORDINATE_DECIMALS),
+                            COORDINATE_DECIMALS),
+        "t": _json_values(np.where(type_codes < 0, len(types), type_codes)),
+        "r": _json_values(marker_radius(rows[C.killed_min][has_point], rows[C.killed_max][has_point]), 1),
+    }
+    return _json_object(parts)
+
+
+def map_details_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None) -> bytes:
+    """The popups' texts and figures of the rows that have a point, in :func:`map_points_json`'s order.
+
+    Keys: coded texts ``place``, ``as`` (the words as written when they differ), ``date``, ``dp``
+    (date precision), ``actor``, ``ev`` (evidence), ``sn``/``su`` (source names and http(s) links);
+    tolls as numbers ``kl``/``kh`` (killed low/high; null = none), ``il``/``ih``, ``cl``/``ch``;
+    ``sl``/``sh`` each source's own killed figure; ``so`` where each row's sources start (null:
+    one per row).
     """
     located = _located(rows)
-    types = list(TYPE_COLOURS)
-    type_codes = pd.Categorical(located[C.event_type], categories=types).codes
     place = located[C.location].where(located[C.location] != "", located[C.mention])
     written = located[C.mention].where(located[C.mention] != place, "")
     date_codes, days = pd.factorize(located[C.date])
     day_texts = np.append(days.strftime("%Y-%m-%d").to_numpy(dtype=object), "")  # code -1 (no date) -> ""
     starts, sources = _sources(located, reports)
     parts = {
-        "types": json.dumps(types), "colours": json.dumps(list(TYPE_COLOURS.values())),
-        "lat": _json_values(located[C.latitude].round(COORDINATE_DECIMALS), COORDINATE_DECIMALS),
-        "lng": _json_values(located[C.longitude].round(COORDINATE_DECIMALS), COORDINATE_DECIMALS),
-        "t": _json_values(np.where(type_codes < 0, len(types), type_codes)),
-        "r": _json_values(marker_radius(located[C.killed_min], located[C.killed_max]), 1),
         "place": _coded(place), "as": _coded(written),
         "date": _coded(pd.Series(day_texts[date_codes], dtype=object)),
         "dp": _coded(located[C.date_precision]), "actor": _coded(located[C.actor]),
@@ -172,12 +195,18 @@ def map_payload_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None) ->
         "sl": _json_values(sources[C.killed_min]), "sh": _json_values(sources[C.killed_max]),
         "so": "null" if starts is None else _json_values(starts),
     }
+    return _json_object(parts)
+
+
+def _json_object(parts: dict[str, str]) -> bytes:
     return ("{" + ",".join(f'"{key}":{value}' for key, value in parts.items()) + "}").encode("utf-8")
 
 
-def read_payload(data: bytes) -> dict[str, Any]:
-    """The payload with every coded text column decoded to one text per row (for tests and tools)."""
-    payload = json.loads(data)
+def read_payload(points: bytes, details: bytes | None = None) -> dict[str, Any]:
+    """Points and details as one dict, every coded text column decoded to one text per row (for tests and tools)."""
+    payload = json.loads(points)
+    if details is not None:
+        payload.update(json.loads(details))
     for key, value in payload.items():
         if isinstance(value, dict) and "v" in value:
             payload[key] = [value["v"][code] for code in value["c"]] if "c" in value else value["v"]
@@ -197,7 +226,8 @@ var {{ this.get_name() }} = (function (map) {
     // Both groups join the map now, so streamlit-folium binds its click handler to them; a
     // feature group passes its markers' clicks on, the plain layer group of clusters does not.
     var points = L.featureGroup().addTo(map), clusters = L.layerGroup().addTo(map);
-    var d = null, index = null;
+    // d: the points (drawn first); x: the popups' texts, fetched after the first draw (null until then)
+    var d = null, x = null, index = null, waiting = [], openPopup = null;
     function el(tag, text, className) {
         var node = document.createElement(tag);
         if (text) { node.textContent = text; }
@@ -238,33 +268,39 @@ var {{ this.get_name() }} = (function (map) {
         };
         control.addTo(map);
     }
+    // A popup opened before the texts arrive says so and is filled in when they do.
     function popup(i) {
         var box = el("div", "", "incident-popup");
-        var precision = text(d.dp, i), day = text(d.date, i);
-        box.appendChild(el("div", text(d.place, i), "incident-place"));
-        line(box, "as written", text(d.as, i));
+        if (x) { fill(box, i); return box; }
+        box.appendChild(el("div", "Loading the details...", "incident-loading"));
+        waiting.push(function () { box.textContent = ""; fill(box, i); });
+        return box;
+    }
+    function fill(box, i) {
+        var precision = text(x.dp, i), day = text(x.date, i);
+        box.appendChild(el("div", text(x.place, i), "incident-place"));
+        line(box, "as written", text(x.as, i));
         line(box, "date", day && precision !== "day" ? day + " (" + precision + ")" : day);
         line(box, "type", d.types[d.t[i]] || "");
-        line(box, "killed", range(d.kl[i], d.kh[i]));
-        line(box, "injured", range(d.il[i], d.ih[i]));
-        line(box, "captured", range(d.cl[i], d.ch[i]));
-        line(box, "actor", text(d.actor, i));
+        line(box, "killed", range(x.kl[i], x.kh[i]));
+        line(box, "injured", range(x.il[i], x.ih[i]));
+        line(box, "captured", range(x.cl[i], x.ch[i]));
+        line(box, "actor", text(x.actor, i));
         var list = el("ul", "", "incident-sources");
-        var first = d.so ? d.so[i] : i, last = d.so ? d.so[i + 1] : i + 1;
+        var first = x.so ? x.so[i] : i, last = x.so ? x.so[i + 1] : i + 1;
         for (var j = first; j < last; j++) {
-            var item = el("li"), name = text(d.sn, j) || "source", url = text(d.su, j);
+            var item = el("li"), name = text(x.sn, j) || "source", url = text(x.su, j);
             if (url && isWeb(url)) {
                 var link = el("a", name);
                 link.href = url; link.target = "_blank"; link.rel = "noopener noreferrer";
                 item.appendChild(link);
             } else { item.appendChild(document.createTextNode(name)); }
-            var figure = range(d.sl[j], d.sh[j]);
+            var figure = range(x.sl[j], x.sh[j]);
             if (figure) { item.appendChild(document.createTextNode(" (killed " + figure + ")")); }
             list.appendChild(item);
         }
         box.appendChild(list);
-        box.appendChild(el("blockquote", text(d.ev, i), "incident-evidence"));
-        return box;
+        box.appendChild(el("blockquote", text(x.ev, i), "incident-evidence"));
     }
     // Leaflet gives the mouse position for large circle markers: report the marker's own
     // point instead, so the app finds the clicked row(s) from it.
@@ -321,14 +357,16 @@ var {{ this.get_name() }} = (function (map) {
         });
     }
     // The rows arrive through loadIncidents (called by IncidentRows): a filter change calls it
-    // again in the same map, so the map is not rebuilt and keeps its place.
+    // again in the same map, so the map is not rebuilt and keeps its place. The small points file
+    // is drawn first; the popups' texts (most of the bytes) are fetched after that.
     var wanted = null, legendShown = false;
-    window.loadIncidents = function (url, bounds) {
+    function json(url) { return fetch(url).then(function (r) { return r.json(); }); }
+    window.loadIncidents = function (url, detailsUrl, bounds) {
         wanted = url;
         if (bounds) { map.fitBounds(bounds, {maxZoom: {{ this.fit_max_zoom }}, padding: [30, 30]}); }
-        fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+        json(url).then(function (data) {
             if (url !== wanted) { return; }  // a newer filter answered first
-            d = data;
+            d = data; x = null; waiting = [];
             var features = new Array(d.lat.length);
             for (var i = 0; i < d.lat.length; i++) {
                 features[i] = {type: "Feature", properties: {i: i},
@@ -339,9 +377,18 @@ var {{ this.get_name() }} = (function (map) {
             map.closePopup();
             draw();
             window.incidentCount = d.lat.length;
+            return json(detailsUrl);
+        }).then(function (details) {
+            if (!details || url !== wanted) { return; }
+            x = details;
+            waiting.forEach(function (fillIn) { fillIn(); });
+            waiting = [];
+            if (openPopup && openPopup.isOpen()) { openPopup.update(); }  // its size follows the new text
+            window.incidentDetails = true;
         });
     };
     map.on("moveend", draw);
+    map.on("popupopen", function (e) { openPopup = e.popup; });
     {% if this.outline_url %}
     fetch({{ this.outline_url }}).then(function (r) { return r.json(); }).then(function (topo) {
         var countries = topojson.feature(topo, topo.objects.countries);
@@ -379,18 +426,19 @@ def _tile_layer(tiles: str) -> folium.TileLayer | None:
 
 
 class IncidentRows(MacroElement):
-    """Hands one filtered view (its payload URL and bounds) to the map's ``loadIncidents``."""
+    """Hands one filtered view (its points and details URLs and bounds) to the map's ``loadIncidents``."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-window.loadIncidents({{ this.payload_url }}, {{ this.bounds }});
+window.loadIncidents({{ this.points_url }}, {{ this.details_url }}, {{ this.bounds }});
 {% endmacro %}
 """)
 
-    def __init__(self, payload_url: str, bounds: list[list[float]] | None) -> None:
+    def __init__(self, points_url: str, details_url: str, bounds: list[list[float]] | None) -> None:
         super().__init__()
         self._name = "IncidentRows"
-        self.payload_url = json.dumps(payload_url)
+        self.points_url = json.dumps(points_url)
+        self.details_url = json.dumps(details_url)
         self.bounds = json.dumps(bounds)
 
 
@@ -413,17 +461,18 @@ def base_map(tiles: str = TILES_OSM) -> folium.Map:
     return fmap
 
 
-def incident_rows(rows: pd.DataFrame, payload_url: str) -> folium.FeatureGroup:
-    """The rows' part of the map: their payload URL and the bounds to fit (for ``feature_group_to_add``)."""
+def incident_rows(rows: pd.DataFrame, points_url: str, details_url: str) -> folium.FeatureGroup:
+    """The rows' part of the map: their points and details URLs and the bounds to fit (for ``feature_group_to_add``)."""
     group = folium.FeatureGroup(name="incidents", control=False)
-    IncidentRows(payload_url, point_bounds(rows)).add_to(group)
+    IncidentRows(points_url, details_url, point_bounds(rows)).add_to(group)
     return group
 
 
-def build_map(rows: pd.DataFrame, payload_url: str, tiles: str = TILES_OSM) -> folium.Map:
-    """A whole map of the rows (fitted to them), markers from ``payload_url`` (:func:`map_payload_json`)."""
+def build_map(rows: pd.DataFrame, points_url: str, details_url: str, tiles: str = TILES_OSM) -> folium.Map:
+    """A whole map of the rows (fitted to them): markers from ``points_url`` (:func:`map_points_json`),
+    popups from ``details_url`` (:func:`map_details_json`)."""
     fmap = base_map(tiles)
-    incident_rows(rows, payload_url).add_to(fmap)
+    incident_rows(rows, points_url, details_url).add_to(fmap)
     return fmap
 
 

@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from dashboard.schema import C
 from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
-from dashboard.ui.mapview import TYPE_COLOURS, base_map, incident_rows, map_payload_json, rows_at, safe_url
+from dashboard.ui.mapview import TYPE_COLOURS, base_map, incident_rows, map_details_json, map_points_json, rows_at, safe_url
 from dashboard.ui.payloads import publish
 from dashboard.ui.summary import COUNT, DAY, summarise, timeline, toll_text
 
@@ -52,9 +52,9 @@ def show_summary(rows: pd.DataFrame) -> None:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _payload(key: str, _rows: pd.DataFrame, _reports: pd.DataFrame | None) -> bytes:
-    """The map payload of one view of one file version (``key``); the frames are not hashed."""
-    return map_payload_json(_rows, _reports)
+def _payloads(key: str, _rows: pd.DataFrame, _reports: pd.DataFrame | None) -> tuple[bytes, bytes]:
+    """The map's points and details of one view of one file version (``key``); the frames are not hashed."""
+    return map_points_json(_rows), map_details_json(_rows, _reports)
 
 
 def show_map(rows: pd.DataFrame, reports: pd.DataFrame | None, tiles: str, key: str) -> tuple[float, float] | None:
@@ -65,7 +65,8 @@ def show_map(rows: pd.DataFrame, reports: pd.DataFrame | None, tiles: str, key: 
     """
     # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
     # across filter changes and only hands it the new rows.
-    rows_layer = incident_rows(rows, publish(_payload(key, rows, reports)))
+    points, details = _payloads(key, rows, reports)
+    rows_layer = incident_rows(rows, publish(points), publish(details))
     answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=MAP_RETURNS, feature_group_to_add=rows_layer)
     clicked = (answer or {}).get("last_object_clicked")

@@ -1,6 +1,6 @@
 """Map payloads published as static files, so the browser fetches them beside the map, not inside it.
 
-In: the bytes of :func:`dashboard.ui.mapview.map_payload_json`. Out: their URL under
+In: the bytes of :func:`dashboard.ui.mapview.map_points_json` or ``map_details_json``. Out: their URL under
 ``/app/static/cache/`` (Streamlit's static serving). Files are named by their content's hash, so
 sessions share them and a name never points at other data; the least recently used are removed
 beyond :data:`KEEP` files. The folder is git-ignored run-time state.

@@ -12,11 +12,12 @@ from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import C
 from dashboard.ui.assets import VENDOR_URL
 from dashboard.ui.filters import FilterState, apply_filters
-from dashboard.ui.mapview import build_map, map_payload_json, read_payload, rows_at, safe_url
+from dashboard.ui.mapview import build_map, map_details_json, map_points_json, read_payload, rows_at, safe_url
 from dashboard.ui.payloads import CACHE_URL, prune, publish
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE, sample_reports
 
-URL = "/app/static/cache/test.json"
+URL = "/app/static/cache/points.json"
+DETAILS_URL = "/app/static/cache/details.json"
 
 
 def rendered(fmap) -> str:
@@ -24,7 +25,7 @@ def rendered(fmap) -> str:
 
 
 def payload(rows, reports=None) -> dict:
-    return read_payload(map_payload_json(rows, reports))
+    return read_payload(map_points_json(rows), map_details_json(rows, reports))
 
 
 def test_payload_has_one_entry_per_row_with_a_point() -> None:
@@ -39,11 +40,21 @@ def test_payload_has_one_entry_per_row_with_a_point() -> None:
 def test_rows_without_a_point_are_left_off_the_map() -> None:
     rows = sample_reports()
     rows.loc[0, [C.latitude, C.longitude]] = float("nan")
-    assert len(payload(rows)["lat"]) == len(rows) - 1
+    data = payload(rows)
+    assert len(data["lat"]) == len(data["ev"]) == len(rows) - 1
+    assert data["ev"] == list(rows[C.evidence])[1:]  # the n-th point's details are the n-th entries
+
+
+def test_the_points_file_carries_no_text_of_the_articles() -> None:
+    rows = sample_reports()
+    points = json.loads(map_points_json(rows))
+    assert set(points) == {"types", "colours", "lat", "lng", "t", "r"}
+    assert len(points["r"]) == len(rows) and min(points["r"]) >= 5.0
+    assert not set(json.loads(map_details_json(rows))) & set(points)
 
 
 def test_payload_texts_are_stored_once() -> None:
-    raw = json.loads(map_payload_json(sample_reports()))
+    raw = json.loads(map_details_json(sample_reports()))
     assert sorted(raw["sn"]["v"]) == sorted(set(sample_reports()[C.source]))
     assert len(raw["sn"]["c"]) == 7
 
@@ -73,39 +84,45 @@ def test_javascript_urls_never_become_links() -> None:
     assert "javascript:alert(1)" not in payload(sample_reports())["su"]
 
 
+def test_payload_links_are_the_http_ones_trimmed() -> None:
+    rows = sample_reports().head(4).copy()
+    rows[C.source_url] = [" https://a.example/x ", "javascript:alert(1)", "HTTP://b.example/y", "data:text/html,x"]
+    assert payload(rows)["su"] == ["https://a.example/x", "", "HTTP://b.example/y", ""]
+
+
 def test_template_syntax_in_article_text_is_not_evaluated() -> None:
     rows = sample_reports()
     rows.loc[0, C.evidence] = "{{ 7 * 7 }} and {% if true %}x{% endif %}"
     assert payload(rows)["ev"][0] == "{{ 7 * 7 }} and {% if true %}x{% endif %}"
-    assert "7 * 7" not in rendered(build_map(rows, URL))  # the text never passes through a template
+    assert "7 * 7" not in rendered(build_map(rows, URL, DETAILS_URL))  # the text never passes through a template
 
 
 def test_map_html_loads_only_local_assets_and_no_article_text() -> None:
-    html = rendered(build_map(sample_reports(), URL, tiles="none"))
+    html = rendered(build_map(sample_reports(), URL, DETAILS_URL, tiles="none"))
     assert SCRIPT_EVIDENCE not in html and IMG_EVIDENCE[:20] not in html
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
     for asset in ("leaflet/dist/leaflet.js", "supercluster/dist/supercluster.min.js",
                   "topojson-client/dist/topojson-client.min.js", "world-atlas/countries-110m.json"):
         assert f"{VENDOR_URL}/{asset}" in html
-    assert f'window.loadIncidents("{URL}", ' in html
+    assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", ' in html
     assert "innerHTML" not in html
 
 
 def test_tiles_setting_chooses_the_tile_layer() -> None:
-    assert "tile.openstreetmap.org" in rendered(build_map(sample_reports(), URL))
-    local = rendered(build_map(sample_reports(), URL, tiles="http://127.0.0.1:8080/{z}/{x}/{y}.png"))
+    assert "tile.openstreetmap.org" in rendered(build_map(sample_reports(), URL, DETAILS_URL))
+    local = rendered(build_map(sample_reports(), URL, DETAILS_URL, tiles="http://127.0.0.1:8080/{z}/{x}/{y}.png"))
     assert "127.0.0.1:8080" in local and "openstreetmap" not in local and "countries-110m" not in local
 
 
 def test_map_fits_the_rows() -> None:
     rows = apply_filters(sample_reports(), FilterState(locations=("Harbor City", "Hilltop")))
-    assert f'window.loadIncidents("{URL}", [[10.0, 20.0], [12.0, 22.0]]);' in rendered(build_map(rows, URL))
+    assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", [[10.0, 20.0], [12.0, 22.0]]);' in rendered(build_map(rows, URL, DETAILS_URL))
 
 
 def test_empty_rows_still_make_a_map() -> None:
     rows = sample_reports().iloc[0:0]
     assert payload(rows)["lat"] == []
-    assert f'window.loadIncidents("{URL}", null);' in rendered(build_map(rows, URL))
+    assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", null);' in rendered(build_map(rows, URL, DETAILS_URL))
 
 
 @pytest.mark.parametrize(("lat", "lng", "expected"), [
