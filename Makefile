@@ -13,7 +13,8 @@ assets: install     ## Leaflet and plugins from the npm registry, into a git-ign
 browser:            ## Debian's Chromium for the browser tests
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-run: assets         ## the dashboard on data/incidents.csv, at http://127.0.0.1:8501
+run: assets         ## the dashboard on data/incidents.csv (built from the seeds first if missing), at http://127.0.0.1:8501
+	@test -f data/incidents.csv || $(MAKE) --no-print-directory data
 	$(PYTHON) -m dashboard serve
 
 test: assets browser  ## every test, browser tests included
@@ -22,7 +23,7 @@ test: assets browser  ## every test, browser tests included
 test-fast: install  ## unit tests only (no browser)
 	$(PYTHON) -m pytest -m "not browser"
 
-data: install       ## regenerate the default dataset from the seed articles
+data: install       ## (re)build the default dataset from the seed articles
 	$(PYTHON) -m dashboard build $(SEEDS) --manifest $(SEEDS)/manifest.csv --out data/incidents.csv
 
 bench: assets browser  ## benchmarks and dev-set checks (print figures; never part of the tests)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from dashboard import __version__, settings
-from dashboard.errors import DashboardError
+from dashboard.errors import DashboardError, SettingError
 
 DEFAULT_DATA = Path("data/incidents.csv")
 
@@ -60,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args, values)
         if args.command == "serve":
             from dashboard.ui.launch import serve
+
+            if not args.data.is_file():
+                hint = " (build it from the seed articles with 'make data')" if args.data == DEFAULT_DATA else ""
+                raise SettingError(f"{args.data} does not exist{hint}")
 
             return serve(args.data, args.port, values)
         if args.command == "fetch-assets":

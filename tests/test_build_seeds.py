@@ -12,7 +12,6 @@ from dashboard import schema
 from dashboard.preprocess.pipeline import BuildOptions, run_build
 from dashboard.schema import C
 
-ROOT = Path(__file__).resolve().parents[1]
 # Real positions (GeoNames / OpenStreetMap), to check the build against, not used by it.
 KIRKUK = (35.4681, 44.3922)
 DAQUQ = (35.1375, 44.4503)
@@ -113,8 +112,3 @@ def test_combined_and_non_toll_numbers_give_no_toll(built) -> None:
     tolls = reports[list(schema.TOLL_COLUMNS)]
     assert not tolls.isin([100, 37, 7, 3_000_000]).any().any()
 
-
-def test_the_committed_default_dataset_is_this_build(built) -> None:
-    reports, _ = built
-    committed = schema.read_table(ROOT / "data" / "incidents.csv")
-    pd.testing.assert_frame_equal(committed, reports)
