@@ -191,9 +191,11 @@ class _ArticleReader:
         return None if index is None else self.sentences[index]
 
     def _is_context(self, place: ResolvedMention) -> bool:
-        """A place named as a backdrop: "the X offensive", "a reporter in X", a dateline "X –"."""
+        """A place named as a backdrop: "the X offensive", "a reporter in X", "taken to a hospital in X",
+        a dateline "X –"."""
         start, end = place.mention.start, place.mention.end
-        if _CONTEXT_AFTER.match(self.text[end:end + 30]) or _context_before(self.text[max(0, start - 60):start]):
+        before = self.text[max(0, start - 60):start]
+        if _CONTEXT_AFTER.match(self.text[end:end + 30]) or _context_before(before) or _treated_in(before):
             return True
         line_start = self.text.rfind("\n", 0, start) + 1
         return not self.text[line_start:start].strip() and bool(_DATELINE_AFTER.match(self.text[end:end + 50]))
@@ -245,8 +247,8 @@ class _ArticleReader:
                 draft = _Draft(sentence, attached, reading.tolls, event_type, actor, date, [sentence.text])
             elif has_toll:
                 earlier, told = self._antecedent(index, by_sentence)
-                if earlier is not None and told and not earlier.tolls.any():
-                    earlier.tolls = reading.tolls
+                if earlier is not None and told and not _same_kinds(earlier.tolls, reading.tolls):
+                    earlier.tolls = _filled(earlier.tolls, reading.tolls)
                     if event_type != OTHER and not (event_type == CAPTURE and earlier.event_type != OTHER):
                         earlier.event_type = event_type
                     earlier.actor = earlier.actor or actor
@@ -389,6 +391,14 @@ def _context_before(before: str) -> bool:
     if words and words[-1] in V.CONTEXT_BEFORE:
         return True
     return bool(words) and words[-1] in V.CONTEXT_LINKS and any(w in V.CONTEXT_BEFORE for w in words[-5:-1])
+
+
+def _treated_in(before: str) -> bool:
+    """True for "taken to a hospital in X", "treated at clinics in X": where the wounded went, not the scene."""
+    words = _last_words(before, 7)
+    if len(words) < 3 or words[-1] not in ("in", "at"):
+        return False
+    return any(w in V.TREATMENT_PLACES for w in words[-4:-1]) and any(w in V.TREATMENT_VERBS for w in words[:-1])
 
 
 def _told_before(before: str) -> bool:
@@ -544,8 +554,7 @@ def _merge_restatements(drafts: list[_Draft], lead: DateReading, article: Articl
         host.evidence.append(draft.sentence.text)
         host.evidence.sort(key=lambda text: text != host.sentence.text)  # the host's own sentence first
         host.actor = host.actor or draft.actor
-        host.tolls = Tolls(*(mine if mine != Range() else theirs for mine, theirs in
-                             zip(_kinds(host.tolls), _kinds(draft.tolls))))
+        host.tolls = _filled(host.tolls, draft.tolls)
         if host.event_type == OTHER:
             host.event_type = draft.event_type
     return kept
@@ -559,13 +568,23 @@ def _kinds(tolls: Tolls) -> tuple[Range, Range, Range]:
     return tolls.killed, tolls.injured, tolls.captured
 
 
+def _same_kinds(first: Tolls, second: Tolls) -> bool:
+    """True when both give a figure of one kind (killed, injured or captured)."""
+    return any(mine != Range() and theirs != Range() for mine, theirs in zip(_kinds(first), _kinds(second)))
+
+
+def _filled(host: Tolls, extra: Tolls) -> Tolls:
+    """``host``'s figures, with the kinds it lacks taken from ``extra``."""
+    return Tolls(*(mine if mine != Range() else theirs for mine, theirs in zip(_kinds(host), _kinds(extra))))
+
+
 def _completes(draft: _Draft, other: _Draft, lead: DateReading) -> bool:
     """True when ``draft`` only adds figures of kinds ``other`` lacks, at its places, on its day, after it."""
     if other.sentence.start > draft.sentence.start or not draft.places:
         return False
     if {_place_key(p) for p in draft.places} - {_place_key(p) for p in other.places}:
         return False
-    if any(mine != Range() and theirs != Range() for mine, theirs in zip(_kinds(draft.tolls), _kinds(other.tolls))):
+    if _same_kinds(draft.tolls, other.tolls):
         return False
     return _date_of(draft.date, lead) == _date_of(other.date, lead)
 

@@ -240,6 +240,14 @@ CONTEXT_BEFORE: frozenset[str] = frozenset({
     "exile", "battle", "war", "liberation", "recapture", "push", "march", "advance", "offensive", "campaign",
     "operation", "drive", "distract", "distracting", "delay", "delaying", "divert", "diverting", "draw", "drawing",
 })
+#: Where the wounded were taken is not where they were wounded: "(taken|rushed) to a hospital in X".
+TREATMENT_VERBS: frozenset[str] = frozenset({
+    "taken", "rushed", "evacuated", "transferred", "transported", "brought", "flown", "airlifted", "admitted",
+    "treated", "hospitalised", "hospitalized",
+})
+TREATMENT_PLACES: frozenset[str] = frozenset({
+    "hospital", "hospitals", "clinic", "clinics", "medical", "centre", "center", "centres", "centers", "infirmary",
+})
 #: The linking words of CONTEXT_BEFORE.
 CONTEXT_LINKS: frozenset[str] = frozenset({"in", "at", "from", "for", "of", "on", "against", "toward", "towards",
                                            "into", "to"})

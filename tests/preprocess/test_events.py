@@ -354,3 +354,17 @@ def test_a_place_named_before_an_operation_word_is_context() -> None:
     rows = rows_for(text)
     assert only(rows, "Ashford").event_type == "mention"
     assert only(rows, "Brook").killed_min == 5
+
+
+def test_the_town_where_the_wounded_were_treated_is_not_the_scene() -> None:
+    text = ("Gunmen killed 4 farmers in Brook on Sunday. Nine people were wounded and taken to a hospital "
+            "in Ashford, officials said.")
+    rows = rows_for(text)
+    assert only(rows, "Ashford").event_type == "mention"
+    brook = [r for r in at(rows, "Brook") if r.event_type != "mention"]
+    assert [(r.killed_min, r.injured_min) for r in brook] == [(4, 9)]
+
+
+def test_a_hospital_that_was_hit_is_still_the_scene() -> None:
+    rows = rows_for("A rocket hit a hospital in Brook on Sunday, killing 3 patients.")
+    assert only(rows, "Brook").killed_min == 3
