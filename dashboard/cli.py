@@ -14,7 +14,6 @@ from typing import Sequence
 from dashboard import __version__, settings
 from dashboard.errors import DashboardError, SettingError
 
-DEFAULT_DATA = Path("data/incidents.csv")
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
@@ -43,7 +42,7 @@ def make_parser() -> argparse.ArgumentParser:
                                "geocoder_timeout", "geocoder_budget", "geocoder_max_km", "merge_km", "merge_days"))
 
     serve = commands.add_parser("serve", help="open the dashboard in a browser")
-    serve.add_argument("--data", type=Path, default=DEFAULT_DATA, help="table written by 'build' (CSV or Parquet)")
+    serve.add_argument("--data", type=Path, default=settings.DEFAULT_DATA, help="table written by 'build' (CSV or Parquet)")
     serve.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
     _add_setting_flags(serve, ("tiles",))
 
@@ -62,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from dashboard.ui.launch import serve
 
             if not args.data.is_file():
-                hint = " (build it from the seed articles with 'make data')" if args.data == DEFAULT_DATA else ""
+                hint = " (build it from the seed articles with 'make data')" if args.data == settings.DEFAULT_DATA else ""
                 raise SettingError(f"{args.data} does not exist{hint}")
 
             return serve(args.data, args.port, values)

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from dashboard.errors import SettingError
+
+
+#: The table the dashboard opens when none is named (built from the seed articles by `make data`).
+DEFAULT_DATA = Path("data/incidents.csv")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,10 @@ import streamlit as st
 from dashboard.aggregate import incidents_from_reports
 from dashboard.errors import SchemaError
 from dashboard.schema import is_incident_table, read_table
+from dashboard.settings import DEFAULT_DATA
 from dashboard.ui.filters import FilterOptions, filter_options
 
 DATA_ENV = "DASHBOARD_DATA"
-DEFAULT_DATA = Path("data/incidents.csv")
 
 
 @dataclass(frozen=True, slots=True)
