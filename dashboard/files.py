@@ -33,7 +33,3 @@ def _mode_for(path: Path) -> int:
         os.umask(umask)
         return 0o666 & ~umask
 
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """:func:`atomic_write_bytes` for UTF-8 text."""
-    atomic_write_bytes(path, text.encode("utf-8"))

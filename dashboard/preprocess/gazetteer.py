@@ -114,9 +114,6 @@ class Gazetteer:
         row = self._rows_by_key.get(key)
         return None if row is None else self._place(row)
 
-    def country_name(self, country_code: str) -> str:
-        return self._world.country_names.get(country_code, "")
-
     def __len__(self) -> int:
         return len(self._world.name) + len(self._curated)
 

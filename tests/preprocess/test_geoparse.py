@@ -12,7 +12,8 @@ import pytest
 from dashboard.geodesy import km_between
 from dashboard.errors import GazetteerError
 from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary, unknown_place_names
+from dashboard.preprocess.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary
+from dashboard.preprocess.unknown_names import find_unknown_names
 from dashboard.schema import GEO_PRECISIONS
 
 KIRKUK = (35.468, 44.392)
@@ -171,12 +172,13 @@ def test_a_broken_word_list_raises_a_clear_error(tmp_path: Path, content: str) -
         load_vocabulary(path)
 
 
-def test_unknown_place_names_are_offered_to_a_geocoder(gazetteer: Gazetteer) -> None:
+def test_names_the_gazetteer_lacks_are_left_to_the_unknown_name_finder(gazetteer: Gazetteer) -> None:
     text = ("Gunmen struck in Zqxville and the Qorbat district of Kirkuk. Zqxton said the Zqx "
             "Institute in Mosul was shut, and aid reached the village of Umm Zqx.")
-    found = unknown_place_names(text, gazetteer)
-    assert [m.text for m in found] == ["Zqxville", "Qorbat", "Umm Zqx"]
-    assert all(text[m.start:m.end] == m.text for m in found)
+    found = geoparse(text, gazetteer)
+    unknown = find_unknown_names(text, gazetteer.is_known, [(r.mention.start, r.mention.end) for r in found])
+    assert [m.text for m in unknown] == ["Zqxville", "Qorbat", "Umm Zqx"]
+    assert all(text[m.start:m.end] == m.text for m in unknown)
 
 
 def test_nothing_to_find(gazetteer: Gazetteer) -> None:
