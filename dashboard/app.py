@@ -36,11 +36,13 @@ rows = apply_filters(tables[state.view], state)
 reports = dataset.reports if state.view == VIEW_INCIDENTS else None
 
 st.caption(f"{dataset.path.name}: {len(rows)} of {len(tables[state.view])} {state.view} shown")
-show_summary(rows)
+summary_slot = st.container()  # drawn above the map, filled after it: the map's frame starts loading first
 map_column, details_column = st.columns([3, 1])
 with map_column:
-    point = show_map(rows, reports, tiles, key=f"{dataset.version}|{state!r}")
+    point = show_map(rows, tables[state.view], reports, tiles, f"{dataset.version}|{state.view}", repr(state))
+with summary_slot:
+    show_summary(rows)
 with details_column:
     show_details(rows, reports, point)
-show_table(rows)
+show_table(rows, len(dataset.incidents))
 show_downloads(rows, f"{dataset.path.stem}-{state.view}-filtered")

@@ -45,8 +45,6 @@ PACKAGES: tuple[Package, ...] = (
         "dist/images/marker-icon.png", "dist/images/marker-icon-2x.png", "dist/images/marker-shadow.png",
         "LICENSE",
     )),
-    # Clusters the points in the browser (a k-d tree: 100,000 points in well under a second).
-    Package("supercluster", "8.0.1", ("dist/supercluster.min.js", "LICENSE")),
     # world-atlas is TopoJSON; topojson-client turns it into GeoJSON in the browser.
     Package("topojson-client", "3.1.0", ("dist/topojson-client.min.js", "LICENSE")),
     Package("world-atlas", "2.0.2", ("countries-110m.json", "LICENSE")),

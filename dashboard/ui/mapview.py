@@ -56,8 +56,12 @@ TILES_OSM = "openstreetmap"
 WORLD_VIEW = ((20.0, 0.0), 2)
 FIT_MAX_ZOOM = 11
 MAX_ZOOM = 18
-#: Above this zoom every point is drawn on its own (points sharing one spot stay a cluster below it).
+#: Above this zoom every point is drawn on its own, except points at one spot, which stay one stack.
 CLUSTER_MAX_ZOOM = 16
+#: Side of a clustering cell in screen pixels: the points of one cell in view are one cluster.
+CELL_PX = 60
+#: Rows listed in the popup of a stack (points at one spot); the Details panel lists every one.
+STACK_MAX = 100
 
 
 def marker_radius(killed_min: pd.Series, killed_max: pd.Series) -> np.ndarray:
@@ -146,12 +150,13 @@ def _located(rows: pd.DataFrame) -> pd.DataFrame:
     return rows if has_point.all() else rows[has_point]  # no copy when every row has a point
 
 
-def map_points_json(rows: pd.DataFrame) -> bytes:
+def map_points_json(rows: pd.DataFrame, positions: np.ndarray | None = None) -> bytes:
     """What the map draws and clusters first, for the rows that have a point (see :func:`read_payload`).
 
-    Keys: ``lat``, ``lng``; ``t`` (index into ``types``/``colours``); ``r`` (radius in pixels).
-    The n-th point is the n-th entry of every array of :func:`map_details_json` of the same rows.
-    Only the few columns needed are sliced, so a large table is not copied.
+    Keys: ``lat``, ``lng``; ``t`` (index into ``types``/``colours``); ``r`` (radius in pixels);
+    ``k``: each point's row in :func:`map_details_json` of the whole table, left out when the n-th
+    point is its n-th row. ``positions`` are the rows' places in that table (:func:`row_positions`;
+    default: the rows are the table). Only the few columns needed are sliced, so a large table is not copied.
     """
     has_point = _has_point(rows)
     types = list(TYPE_COLOURS)
@@ -165,11 +170,22 @@ def map_points_json(rows: pd.DataFrame) -> bytes:
         "t": _json_values(np.where(type_codes < 0, len(types), type_codes)),
         "r": _json_values(marker_radius(rows[C.killed_min][has_point], rows[C.killed_max][has_point]), 1),
     }
+    rows_of_points = (np.arange(len(rows)) if positions is None else np.asarray(positions))[has_point]
+    if not np.array_equal(rows_of_points, np.arange(len(rows_of_points))):
+        parts["k"] = _json_values(rows_of_points)
     return _json_object(parts)
 
 
+def row_positions(table: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Where each of ``rows`` (a filtered view of ``table``, same index labels) is in ``table``."""
+    positions = table.index.get_indexer(rows.index)
+    if (positions < 0).any():
+        raise ValueError("the rows are not a view of the table (an index label is not in it)")
+    return positions
+
+
 def map_details_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None) -> bytes:
-    """The popups' texts and figures of the rows that have a point, in :func:`map_points_json`'s order.
+    """The popups' texts and figures of every row, in row order: made once per table, for every filter.
 
     Keys: coded texts ``place``, ``as`` (the words as written when they differ), ``date``, ``dp``
     (date precision), ``actor``, ``ev`` (evidence), ``sn``/``su`` (source names and http(s) links);
@@ -177,21 +193,20 @@ def map_details_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None) ->
     ``sl``/``sh`` each source's own killed figure; ``so`` where each row's sources start (null:
     one per row).
     """
-    located = _located(rows)
-    place = located[C.location].where(located[C.location] != "", located[C.mention])
-    written = located[C.mention].where(located[C.mention] != place, "")
-    date_codes, days = pd.factorize(located[C.date])
+    place = rows[C.location].where(rows[C.location] != "", rows[C.mention])
+    written = rows[C.mention].where(rows[C.mention] != place, "")
+    date_codes, days = pd.factorize(rows[C.date])
     day_texts = np.append(days.strftime("%Y-%m-%d").to_numpy(dtype=object), "")  # code -1 (no date) -> ""
-    starts, sources = _sources(located, reports)
+    starts, sources = _sources(rows, reports)
     parts = {
         "place": _coded(place), "as": _coded(written),
         "date": _coded(pd.Series(day_texts[date_codes], dtype=object)),
-        "dp": _coded(located[C.date_precision]), "actor": _coded(located[C.actor]),
-        "ev": _coded(located[C.evidence]),
+        "dp": _coded(rows[C.date_precision]), "actor": _coded(rows[C.actor]),
+        "ev": _coded(rows[C.evidence]),
         "sn": _coded(sources[C.source]), "su": _coded(sources[C.source_url], _safe_urls),
-        "kl": _json_values(located[C.killed_min]), "kh": _json_values(located[C.killed_max]),
-        "il": _json_values(located[C.injured_min]), "ih": _json_values(located[C.injured_max]),
-        "cl": _json_values(located[C.captured_min]), "ch": _json_values(located[C.captured_max]),
+        "kl": _json_values(rows[C.killed_min]), "kh": _json_values(rows[C.killed_max]),
+        "il": _json_values(rows[C.injured_min]), "ih": _json_values(rows[C.injured_max]),
+        "cl": _json_values(rows[C.captured_min]), "ch": _json_values(rows[C.captured_max]),
         "sl": _json_values(sources[C.killed_min]), "sh": _json_values(sources[C.killed_max]),
         "so": "null" if starts is None else _json_values(starts),
     }
@@ -202,19 +217,42 @@ def _json_object(parts: dict[str, str]) -> bytes:
     return ("{" + ",".join(f'"{key}":{value}' for key, value in parts.items()) + "}").encode("utf-8")
 
 
+#: Details keys holding one entry per source (``so`` says which are a row's), not one per row.
+_SOURCE_KEYS = ("sn", "su", "sl", "sh")
+
+
 def read_payload(points: bytes, details: bytes | None = None) -> dict[str, Any]:
-    """Points and details as one dict, every coded text column decoded to one text per row (for tests and tools)."""
+    """Points and details as one dict whose n-th entries are the n-th point's (for tests and tools).
+
+    Coded text columns are decoded to one text per entry; the details are picked by ``k``, and
+    the source lists rebuilt in point order (``so`` stays null when each row has one source).
+    """
     payload = json.loads(points)
+    rows = payload.pop("k", None)
     if details is not None:
-        payload.update(json.loads(details))
+        extra = json.loads(details)
+        if rows is None:
+            rows = list(range(len(payload["lat"])))
+        starts = extra.pop("so")
+        sources = [list(range(starts[r], starts[r + 1])) if starts is not None else [r] for r in rows]
+        picked = [j for of_row in sources for j in of_row]
+        for key, value in extra.items():
+            value = _decoded(value)
+            payload[key] = [value[j] for j in (picked if key in _SOURCE_KEYS else rows)]
+        payload["so"] = None if starts is None else [0, *np.cumsum([len(s) for s in sources]).tolist()]
     for key, value in payload.items():
-        if isinstance(value, dict) and "v" in value:
-            payload[key] = [value["v"][code] for code in value["c"]] if "c" in value else value["v"]
+        payload[key] = _decoded(value)
     return payload
 
 
+def _decoded(value: Any) -> Any:
+    if isinstance(value, dict) and "v" in value:
+        return [value["v"][code] for code in value["c"]] if "c" in value else value["v"]
+    return value
+
+
 class IncidentLayer(JSCSSMixin, MacroElement):
-    """Clusters (supercluster), circle markers for the points in view, lazy popups, a legend; rows come later.
+    """Grid clusters and circle markers for the points in view, lazy popups, a legend; rows come later.
 
     Its script is the same for every filter state, so streamlit-folium keeps the map when filters change.
     """
@@ -227,7 +265,7 @@ var {{ this.get_name() }} = (function (map) {
     // feature group passes its markers' clicks on, the plain layer group of clusters does not.
     var points = L.featureGroup().addTo(map), clusters = L.layerGroup().addTo(map);
     // d: the points (drawn first); x: the popups' texts, fetched after the first draw (null until then)
-    var d = null, x = null, index = null, waiting = [], openPopup = null;
+    var d = null, x = null, waiting = [], openPopup = null;
     function el(tag, text, className) {
         var node = document.createElement(tag);
         if (text) { node.textContent = text; }
@@ -277,17 +315,18 @@ var {{ this.get_name() }} = (function (map) {
         return box;
     }
     function fill(box, i) {
-        var precision = text(x.dp, i), day = text(x.date, i);
-        box.appendChild(el("div", text(x.place, i), "incident-place"));
-        line(box, "as written", text(x.as, i));
+        var row = d.k ? d.k[i] : i;  // the point's row in the details, which hold every row of the table
+        var precision = text(x.dp, row), day = text(x.date, row);
+        box.appendChild(el("div", text(x.place, row), "incident-place"));
+        line(box, "as written", text(x.as, row));
         line(box, "date", day && precision !== "day" ? day + " (" + precision + ")" : day);
         line(box, "type", d.types[d.t[i]] || "");
-        line(box, "killed", range(x.kl[i], x.kh[i]));
-        line(box, "injured", range(x.il[i], x.ih[i]));
-        line(box, "captured", range(x.cl[i], x.ch[i]));
-        line(box, "actor", text(x.actor, i));
+        line(box, "killed", range(x.kl[row], x.kh[row]));
+        line(box, "injured", range(x.il[row], x.ih[row]));
+        line(box, "captured", range(x.cl[row], x.ch[row]));
+        line(box, "actor", text(x.actor, row));
         var list = el("ul", "", "incident-sources");
-        var first = x.so ? x.so[i] : i, last = x.so ? x.so[i + 1] : i + 1;
+        var first = x.so ? x.so[row] : row, last = x.so ? x.so[row + 1] : row + 1;
         for (var j = first; j < last; j++) {
             var item = el("li"), name = text(x.sn, j) || "source", url = text(x.su, j);
             if (url && isWeb(url)) {
@@ -300,7 +339,7 @@ var {{ this.get_name() }} = (function (map) {
             list.appendChild(item);
         }
         box.appendChild(list);
-        box.appendChild(el("blockquote", text(x.ev, i), "incident-evidence"));
+        box.appendChild(el("blockquote", text(x.ev, row), "incident-evidence"));
     }
     // Leaflet gives the mouse position for large circle markers: report the marker's own
     // point instead, so the app finds the clicked row(s) from it.
@@ -317,38 +356,98 @@ var {{ this.get_name() }} = (function (map) {
         outer.style.cssText = "border-radius:50%;background:rgba(49,130,189,.35)";
         return L.divIcon({html: outer, className: "marker-cluster", iconSize: [size, size]});
     }
+    // Web Mercator: the world is [0, 1) x [0, 1), x eastwards from 180 W, y southwards from 85 N.
+    var px = null, py = null;
+    function project() {
+        var n = d.lat.length;
+        px = new Float64Array(n); py = new Float64Array(n);
+        for (var i = 0; i < n; i++) {
+            var s = Math.sin(d.lat[i] * Math.PI / 180);
+            var y = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+            px[i] = d.lng[i] / 360 + 0.5;
+            py[i] = y < 0 ? 0 : (y > 1 ? 1 : y);
+        }
+    }
+    function toLatLng(x, y) {
+        return [Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180 / Math.PI, x * 360 - 180];
+    }
+    // The points of one spot (a stack): every row at exactly this point, for its popup.
+    function rowsAt(lat, lng) {
+        var found = [];
+        for (var i = 0; i < d.lat.length; i++) {
+            if (d.lat[i] === lat && d.lng[i] === lng) { found.push(i); }
+        }
+        return found;
+    }
+    function stackPopup(lat, lng) {
+        var box = el("div", "", "incident-stack"), rows = rowsAt(lat, lng);
+        box.style.cssText = "max-height:320px;overflow:auto";
+        rows.slice(0, {{ this.stack_max }}).forEach(function (i) { box.appendChild(popup(i)); });
+        if (rows.length > {{ this.stack_max }}) {
+            box.appendChild(el("div", (rows.length - {{ this.stack_max }}) + " more here: the Details panel lists all of them",
+                               "incident-more"));
+        }
+        return box;
+    }
+    // Grid clustering of the points in view, computed anew for each view in one pass over the
+    // points (no index to build, so 100,000 points draw at once). The view, widened by one cell and
+    // cut at cell edges, holds every point of every cell drawn, so each count is exact. A cell of one
+    // point is its marker; a cell whose points share one spot is a stack (a popup lists them, as
+    // zooming cannot split it); above the clustering zoom only points at one spot are grouped.
     function draw() {
-        if (!index) { return; }
-        var b = map.getBounds(), zoom = Math.min(Math.round(map.getZoom()), {{ this.cluster_max_zoom }});
-        var west = b.getWest(), east = b.getEast();
-        if (east - west >= 360) { west = -180; east = 180; }
-        var found = index.getClusters([Math.max(west, -180), Math.max(b.getSouth(), -90),
-                                       Math.min(east, 180), Math.min(b.getNorth(), 90)], zoom);
+        if (!d) { return; }
+        var zoom = Math.round(map.getZoom()), b = map.getBounds();
+        var cell = zoom > {{ this.cluster_max_zoom }} ? 0 : {{ this.cell_px }} / (256 * Math.pow(2, zoom));
+        var x0 = (b.getWest() + 180) / 360, x1 = (b.getEast() + 180) / 360, whole = x1 - x0 >= 1;
+        var s = Math.sin(Math.max(Math.min(b.getNorth(), 85.06), -85.06) * Math.PI / 180);
+        var y0 = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+        s = Math.sin(Math.max(Math.min(b.getSouth(), 85.06), -85.06) * Math.PI / 180);
+        var y1 = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+        if (cell) {
+            x0 = (Math.floor(x0 / cell) - 1) * cell; x1 = (Math.floor(x1 / cell) + 2) * cell;
+            y0 = (Math.floor(y0 / cell) - 1) * cell; y1 = (Math.floor(y1 / cell) + 2) * cell;
+        }
+        var groups = new Map(), n = d.lat.length;
+        for (var i = 0; i < n; i++) {
+            var x = px[i], y = py[i], shift = 0;
+            if (y < y0 || y >= y1) { continue; }
+            if (!whole) {
+                if (x < x0) { shift = 1; } else if (x >= x1) { shift = -1; }  // the copy of the world in view
+                x += shift;
+                if (x < x0 || x >= x1) { continue; }
+            }
+            var key = cell ? Math.floor(x / cell) * 8388608 + Math.floor(y / cell) : d.lat[i] + "," + d.lng[i] + "," + shift;
+            var g = groups.get(key);
+            if (g === undefined) {
+                groups.set(key, {first: i, shift: shift, n: 1, sumX: x, sumY: y, oneSpot: true,
+                                 minX: x, maxX: x, minY: y, maxY: y});
+                continue;
+            }
+            g.n += 1; g.sumX += x; g.sumY += y;
+            if (g.oneSpot && (d.lat[i] !== d.lat[g.first] || d.lng[i] !== d.lng[g.first])) { g.oneSpot = false; }
+            if (x < g.minX) { g.minX = x; } else if (x > g.maxX) { g.maxX = x; }
+            if (y < g.minY) { g.minY = y; } else if (y > g.maxY) { g.maxY = y; }
+        }
         points.clearLayers();
         clusters.clearLayers();
-        found.forEach(function (f) {
-            var lng = f.geometry.coordinates[0], lat = f.geometry.coordinates[1];
-            if (f.properties.cluster) {
-                var id = f.properties.cluster_id, icon = L.marker([lat, lng], {icon: clusterIcon(f.properties.point_count)});
-                var expansion = index.getClusterExpansionZoom(id);
-                if (expansion <= {{ this.cluster_max_zoom }}) {
-                    icon.on("click", function () { map.setView([lat, lng], expansion); });
-                    clusters.addLayer(icon);
-                    return;
-                }
-                // points at (nearly) one spot never split: one popup lists them all, and the click
-                // reaches the app like a marker's (the details panel lists the rows at the spot)
-                icon.bindPopup(function () {
-                    var box = el("div", "", "incident-stack");
-                    box.style.cssText = "max-height:320px;overflow:auto";
-                    index.getLeaves(id, Infinity).forEach(function (leaf) { box.appendChild(popup(leaf.properties.i)); });
-                    return box;
-                }, {maxWidth: 400});
-                points.addLayer(icon);
+        groups.forEach(function (g) {
+            var i = g.first, lat = d.lat[i], lng = d.lng[i] + 360 * g.shift;
+            if (g.n > 1 && g.oneSpot) {
+                var stack = L.marker([lat, lng], {icon: clusterIcon(g.n)});
+                stack.bindPopup(stackPopup.bind(null, d.lat[i], d.lng[i]), {maxWidth: 400});
+                points.addLayer(stack);  // its click reaches the app like a marker's
                 return;
             }
-            var i = f.properties.i;
-            var marker = L.circleMarker([d.lat[i], d.lng[i]], {
+            if (g.n > 1) {
+                var icon = L.marker(toLatLng(g.sumX / g.n, g.sumY / g.n), {icon: clusterIcon(g.n)});
+                var box = L.latLngBounds([toLatLng(g.minX, g.maxY), toLatLng(g.maxX, g.minY)]);
+                icon.on("click", function () {
+                    map.fitBounds(box, {maxZoom: {{ this.cluster_max_zoom }} + 1, padding: [40, 40]});
+                });
+                clusters.addLayer(icon);
+                return;
+            }
+            var marker = L.circleMarker([lat, lng], {
                 radius: d.r[i], color: "#222", weight: 1, fillOpacity: 0.85,
                 fillColor: d.colours[d.t[i]] || {{ this.unknown_colour }}, className: "incident-marker"});
             marker.bindPopup(popup.bind(null, i), {maxWidth: 380});
@@ -358,33 +457,37 @@ var {{ this.get_name() }} = (function (map) {
     }
     // The rows arrive through loadIncidents (called by IncidentRows): a filter change calls it
     // again in the same map, so the map is not rebuilt and keeps its place. The small points file
-    // is drawn first; the popups' texts (most of the bytes) are fetched after that.
-    var wanted = null, legendShown = false;
-    function json(url) { return fetch(url).then(function (r) { return r.json(); }); }
+    // is drawn first; the popups' texts (every row of the table, the same file for every filter)
+    // are fetched once, after that.
+    var wanted = null, legendShown = false, detailsWanted = null;
+    // payloads are gzip files (dashboard.ui.payloads): unpacked here, off the main thread
+    function json(url) {
+        return fetch(url).then(function (r) {
+            if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
+            return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
+        });
+    }
     window.loadIncidents = function (url, detailsUrl, bounds) {
         wanted = url;
         if (bounds) { map.fitBounds(bounds, {maxZoom: {{ this.fit_max_zoom }}, padding: [30, 30]}); }
         json(url).then(function (data) {
             if (url !== wanted) { return; }  // a newer filter answered first
-            d = data; x = null; waiting = [];
-            var features = new Array(d.lat.length);
-            for (var i = 0; i < d.lat.length; i++) {
-                features[i] = {type: "Feature", properties: {i: i},
-                               geometry: {type: "Point", coordinates: [d.lng[i], d.lat[i]]}};
-            }
-            index = new Supercluster({radius: 60, maxZoom: {{ this.cluster_max_zoom }}}).load(features);
+            d = data;
+            project();
             if (!legendShown) { legend(); legendShown = true; }
             map.closePopup();
             draw();
             window.incidentCount = d.lat.length;
-            return json(detailsUrl);
-        }).then(function (details) {
-            if (!details || url !== wanted) { return; }
-            x = details;
-            waiting.forEach(function (fillIn) { fillIn(); });
-            waiting = [];
-            if (openPopup && openPopup.isOpen()) { openPopup.update(); }  // its size follows the new text
-            window.incidentDetails = true;
+            if (detailsUrl === detailsWanted) { return; }
+            detailsWanted = detailsUrl; x = null; waiting = [];
+            return json(detailsUrl).then(function (details) {
+                if (detailsUrl !== detailsWanted) { return; }
+                x = details;
+                waiting.forEach(function (fillIn) { fillIn(); });
+                waiting = [];
+                if (openPopup && openPopup.isOpen()) { openPopup.update(); }  // its size follows the new text
+                window.incidentDetails = true;
+            });
         });
     };
     map.on("moveend", draw);
@@ -410,7 +513,9 @@ var {{ this.get_name() }} = (function (map) {
         self.unknown_colour = json.dumps(UNKNOWN_COLOUR)
         self.outline_url = json.dumps(asset_url("world-atlas", "countries-110m.json")) if outline else ""
         self.cluster_max_zoom = CLUSTER_MAX_ZOOM
-        self.default_js = [("supercluster", asset_url("supercluster", "dist/supercluster.min.js"))]
+        self.cell_px = CELL_PX
+        self.stack_max = STACK_MAX
+        self.default_js: list[tuple[str, str]] = []
         if outline:
             self.default_js.append(("topojson-client", asset_url("topojson-client", "dist/topojson-client.min.js")))
         self.default_css: list[tuple[str, str]] = []

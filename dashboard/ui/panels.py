@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from functools import partial
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.schema import C
 from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
-from dashboard.ui.mapview import TYPE_COLOURS, base_map, incident_rows, map_details_json, map_points_json, rows_at, safe_url
+from dashboard.ui.mapview import (
+    TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json, row_positions, rows_at, safe_url,
+)
 from dashboard.ui.payloads import publish
-from dashboard.ui.summary import COUNT, DAY, summarise, timeline, toll_text
+from dashboard.ui.summary import summarise, timeline, toll_text
+from dashboard.ui.timeline_chart import timeline_html
 
 MAP_KEY = "incident_map"
 MAP_HEIGHT = 540
@@ -26,6 +28,10 @@ MAP_HEIGHT = 540
 MAP_RETURNS = ["last_object_clicked"]
 #: Rows sent to the browser's table: every rerun ships them all, and 100,000 rows take seconds.
 TABLE_MAX_ROWS = 2_000
+#: The table starts open when the file holds at most this many incidents, else it is drawn when
+#: opened: its code and data were the heaviest part of a page start (0.4 s of 4 at 100,000 rows).
+TABLE_OPEN_ROWS = 5_000
+TABLE_KEY = "table_open"
 
 
 def show_summary(rows: pd.DataFrame) -> None:
@@ -37,35 +43,36 @@ def show_summary(rows: pd.DataFrame) -> None:
     columns[2].metric("Sources", summary.sources)
     columns[3].metric("Killed (min-max)", summary.killed_text)
     columns[4].metric("Injured (min-max)", summary.injured_text)
-    days = timeline(rows)
-    if days.empty:
+    chart = timeline_html(timeline(rows), TYPE_COLOURS, UNKNOWN_COLOUR)
+    if not chart:
         st.caption("No dated rows to draw a timeline.")
         return
-    chart = alt.Chart(days).mark_bar().encode(
-        x=alt.X(f"yearmonthdate({DAY}):O", title="day"),
-        y=alt.Y(f"sum({COUNT}):Q", title="incidents"),
-        color=alt.Color(f"{C.event_type}:N", title="event type",
-                        scale=alt.Scale(domain=list(TYPE_COLOURS), range=list(TYPE_COLOURS.values()))),
-        tooltip=[alt.Tooltip(f"{DAY}:T"), alt.Tooltip(f"{C.event_type}:N"), alt.Tooltip(f"{COUNT}:Q")],
-    ).properties(height=160)
-    st.altair_chart(chart, width="stretch")
+    st.html(chart)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _payloads(key: str, _rows: pd.DataFrame, _reports: pd.DataFrame | None) -> tuple[bytes, bytes]:
-    """The map's points and details of one view of one file version (``key``); the frames are not hashed."""
-    return map_points_json(_rows), map_details_json(_rows, _reports)
+def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame) -> bytes:
+    """The map's points of one filtered view (``key``: file version and filter state); frames are not hashed."""
+    return map_points_json(_rows, row_positions(_table, _rows))
 
 
-def show_map(rows: pd.DataFrame, reports: pd.DataFrame | None, tiles: str, key: str) -> tuple[float, float] | None:
-    """The map of the rows; returns the point of the last marker clicked, if any.
+@st.cache_data(max_entries=4, show_spinner=False)
+def _details(key: str, _table: pd.DataFrame, _reports: pd.DataFrame | None) -> bytes:
+    """The popups' texts of every row of one table (``key``: file version and view), shared by every filter."""
+    return map_details_json(_table, _reports)
 
-    ``key`` names the rows (file version and filter state): a rerun that keeps them (a marker
-    click) reuses the payload instead of rebuilding it.
+
+def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | None, tiles: str,
+             version: str, state_key: str) -> tuple[float, float] | None:
+    """The map of ``rows`` (filtered from ``table``); returns the point of the last marker clicked, if any.
+
+    ``version`` names the table (file version and view), ``state_key`` the filters: a rerun that
+    keeps them (a marker click) reuses the points, and a filter change reuses the details file.
     """
     # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
     # across filter changes and only hands it the new rows.
-    points, details = _payloads(key, rows, reports)
+    points = _points(f"{version}|{state_key}", rows, table)
+    details = _details(version, table, reports)
     rows_layer = incident_rows(rows, publish(points), publish(details))
     answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=MAP_RETURNS, feature_group_to_add=rows_layer)
@@ -119,8 +126,19 @@ def _show_sources(row: object, reports: pd.DataFrame | None) -> None:
         st.text(getattr(report, C.evidence))
 
 
-def show_table(rows: pd.DataFrame) -> None:
-    """The filtered rows as a table, the source address as a link (at most TABLE_MAX_ROWS of them)."""
+def show_table(rows: pd.DataFrame, file_rows: int) -> None:
+    """The filtered rows as a table, the source address as a link (at most TABLE_MAX_ROWS of them).
+
+    In an expander, open at first when the file has at most TABLE_OPEN_ROWS incidents
+    (``file_rows``); its state outlives filter changes. A closed table sends nothing to the browser.
+    """
+    with st.expander("Table of the filtered rows", key=TABLE_KEY, on_change="rerun",
+                     expanded=file_rows <= TABLE_OPEN_ROWS) as box:
+        if box.open:
+            _table(rows)
+
+
+def _table(rows: pd.DataFrame) -> None:
     if len(rows) > TABLE_MAX_ROWS:
         st.caption(f"The table shows the first {TABLE_MAX_ROWS:,} of {len(rows):,} rows; "
                    "the downloads below hold all of them.")

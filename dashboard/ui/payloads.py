@@ -1,13 +1,19 @@
 """Map payloads published as static files, so the browser fetches them beside the map, not inside it.
 
-In: the bytes of :func:`dashboard.ui.mapview.map_points_json` or ``map_details_json``. Out: their URL under
-``/app/static/cache/`` (Streamlit's static serving). Files are named by their content's hash, so
+In: the bytes of :func:`dashboard.ui.mapview.map_points_json` or ``map_details_json``. Out: the URL,
+under ``/app/static/cache/``, of their gzip file (Streamlit's static serving). Files are named by their content's hash, so
 sessions share them and a name never points at other data; the least recently used are removed
 beyond :data:`KEEP` files. The folder is git-ignored run-time state.
+
+Why gzip files: Streamlit's server compresses what it sends from ``/app/static`` anew on every
+request (0.2 s for the points of 100,000 rows, 0.4 s for their texts) but passes
+``application/gzip`` through untouched. So each payload is compressed once, here, with a fast
+level, and the map unpacks it in the browser (``DecompressionStream``).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 from pathlib import Path
@@ -19,23 +25,26 @@ CACHE_DIR = STATIC_DIR / "cache"
 CACHE_URL = "/app/static/cache"
 #: Payload files kept; a page showing an older one keeps its markers until it changes its filters.
 KEEP = 64
+SUFFIX = ".json.gz"
+#: gzip level: 1 packs 2.4 MB of points into a third of it in about 20 ms; higher levels cost far more time.
+GZIP_LEVEL = 1
 
 
 def publish(data: bytes, cache_dir: Path = CACHE_DIR, keep: int = KEEP) -> str:
-    """Write ``data`` (once per content) and return the URL the browser loads it from."""
-    name = hashlib.blake2b(data, digest_size=16).hexdigest() + ".json"
+    """Write ``data`` gzipped (once per content) and return the URL the browser loads it from."""
+    name = hashlib.blake2b(data, digest_size=16).hexdigest() + SUFFIX
     path = cache_dir / name
     if path.exists():
         os.utime(path)  # recently used: pruned last
     else:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
         prune(cache_dir, keep)
     return f"{CACHE_URL}/{name}"
 
 
 def prune(cache_dir: Path = CACHE_DIR, keep: int = KEEP) -> list[Path]:
     """Remove all but the ``keep`` most recently used payloads; return what was removed."""
-    files = sorted(cache_dir.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    files = sorted(cache_dir.glob("*" + SUFFIX), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[keep:]:
         old.unlink(missing_ok=True)
     return files[keep:]

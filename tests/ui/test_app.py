@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 from pathlib import Path
 from typing import Callable
 
@@ -15,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import C, read_table, write_table
+from dashboard.ui import panels
 from dashboard.ui.data import DATA_ENV
 from dashboard.ui.export import csv_bytes
 from tests.ui.tables import sample_reports, write_reports
@@ -71,9 +71,9 @@ def test_opens_on_incidents_with_mentions_hidden(monkeypatch, reports_file) -> N
     assert metrics(app) == {"Incidents": "5", "Places": "5", "Sources": "3",
                             "Killed (min-max)": "53+", "Injured (min-max)": "5"}
     assert not app.error
-    [chart] = app.get("vega_lite_chart")  # the timeline: incidents per day, coloured by type
-    spec = json.loads(chart.proto.spec)
-    assert spec["encoding"]["color"]["field"] == C.event_type and spec["mark"]["type"] == "bar"
+    [chart] = app.get("html")  # the timeline: incidents per day, coloured by type
+    assert "Incidents per day by type" in chart.proto.body
+    assert chart.proto.body.count("<title>") == 5  # one bar per day with an incident (mentions hidden)
 
 
 def test_switch_to_reports(monkeypatch, reports_file) -> None:
@@ -144,6 +144,24 @@ def test_url_query_restores_filters_and_reset_clears_them(monkeypatch, reports_f
     app.sidebar.button(key="filter_reset").click().run()
     assert len(shown(app)) == 5
     assert dict(app.query_params) == {}
+
+
+def test_a_large_file_opens_with_the_table_closed_and_it_stays_open_once_opened(monkeypatch, reports_file) -> None:
+    monkeypatch.setattr(panels, "TABLE_OPEN_ROWS", 4)  # the sample file has 5 incidents: "large"
+    app = start(monkeypatch, reports_file)
+    assert len(app.dataframe) == 0 and app.expander[0].label == "Table of the filtered rows"
+    app.session_state[panels.TABLE_KEY] = True  # what a click on the expander does
+    app.run()
+    assert len(shown(app)) == 5
+    app.sidebar.text_input(key="filter_text").input("arrested").run()  # a filter change keeps it open
+    assert list(shown(app)[C.incident_id]) == ["inc-east"]
+
+
+def test_the_table_shows_at_most_its_limit_and_says_so(monkeypatch, reports_file) -> None:
+    monkeypatch.setattr(panels, "TABLE_MAX_ROWS", 2)
+    app = start(monkeypatch, reports_file)
+    assert len(shown(app)) == 2
+    assert any("first 2 of 5 rows" in caption.value for caption in app.caption)
 
 
 def test_downloads_are_exactly_the_filtered_rows(monkeypatch, reports_file, downloads) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -12,7 +13,9 @@ from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import C
 from dashboard.ui.assets import VENDOR_URL
 from dashboard.ui.filters import FilterState, apply_filters
-from dashboard.ui.mapview import build_map, map_details_json, map_points_json, read_payload, rows_at, safe_url
+from dashboard.ui.mapview import (
+    build_map, map_details_json, map_points_json, read_payload, row_positions, rows_at, safe_url,
+)
 from dashboard.ui.payloads import CACHE_URL, prune, publish
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE, sample_reports
 
@@ -43,6 +46,23 @@ def test_rows_without_a_point_are_left_off_the_map() -> None:
     data = payload(rows)
     assert len(data["lat"]) == len(data["ev"]) == len(rows) - 1
     assert data["ev"] == list(rows[C.evidence])[1:]  # the n-th point's details are the n-th entries
+
+
+def test_a_filtered_view_points_into_the_details_of_the_whole_table() -> None:
+    table = sample_reports()
+    rows = apply_filters(table, FilterState(locations=("Hilltop", "Old Market")))
+    positions = row_positions(table, rows)
+    points = map_points_json(rows, positions)
+    assert json.loads(points)["k"] == list(positions) and list(positions) != list(range(len(rows)))
+    data = read_payload(points, map_details_json(table))  # the one details file serves every filter
+    assert data["ev"] == list(rows[C.evidence]) and data["sn"] == list(rows[C.source])
+    assert data["place"] == list(rows[C.location])
+
+
+def test_row_positions_refuse_rows_of_another_table() -> None:
+    table = sample_reports()
+    with pytest.raises(ValueError):
+        row_positions(table.head(2), table)
 
 
 def test_the_points_file_carries_no_text_of_the_articles() -> None:
@@ -101,8 +121,8 @@ def test_map_html_loads_only_local_assets_and_no_article_text() -> None:
     html = rendered(build_map(sample_reports(), URL, DETAILS_URL, tiles="none"))
     assert SCRIPT_EVIDENCE not in html and IMG_EVIDENCE[:20] not in html
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
-    for asset in ("leaflet/dist/leaflet.js", "supercluster/dist/supercluster.min.js",
-                  "topojson-client/dist/topojson-client.min.js", "world-atlas/countries-110m.json"):
+    for asset in ("leaflet/dist/leaflet.js", "topojson-client/dist/topojson-client.min.js",
+                  "world-atlas/countries-110m.json"):
         assert f"{VENDOR_URL}/{asset}" in html
     assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", ' in html
     assert "innerHTML" not in html
@@ -135,12 +155,19 @@ def test_rows_at_the_clicked_point(lat, lng, expected) -> None:
     assert list(rows_at(sample_reports(), lat, lng)[C.incident_id]) == expected
 
 
+def test_published_payloads_are_gzip_files_of_the_bytes(tmp_path) -> None:
+    data = map_points_json(sample_reports())
+    url = publish(data, tmp_path)
+    assert url.endswith(".json.gz")
+    assert gzip.decompress((tmp_path / url.rsplit("/", 1)[1]).read_bytes()) == data
+
+
 def test_publish_names_payloads_by_content_and_prunes_the_oldest(tmp_path) -> None:
     first = publish(b'{"a":1}', tmp_path, keep=2)
     assert first.startswith(CACHE_URL + "/") and publish(b'{"a":1}', tmp_path, keep=2) == first
     os.utime(tmp_path / first.rsplit("/", 1)[1], (1, 1))  # the least recently used
     publish(b'{"a":2}', tmp_path, keep=2)
     publish(b'{"a":3}', tmp_path, keep=2)
-    names = sorted(p.name for p in tmp_path.glob("*.json"))
+    names = sorted(p.name for p in tmp_path.glob("*.json.gz"))
     assert len(names) == 2 and first.rsplit("/", 1)[1] not in names
     assert prune(tmp_path, keep=5) == []

@@ -1,0 +1,77 @@
+"""The timeline's SVG: bins that keep the bar count small, exact stacked counts, escaped text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from dashboard.schema import C
+from dashboard.ui.summary import COUNT, DAY, timeline
+from dashboard.ui.timeline_chart import MAX_BARS, bin_counts, bin_unit, timeline_html
+from tests.ui.tables import sample_reports
+
+COLOURS = {"armed attack": "#d62728", "bombing/explosion": "#ff7f0e"}
+
+
+def days(*entries: tuple[str, str, int]) -> pd.DataFrame:
+    return pd.DataFrame({DAY: pd.to_datetime([e[0] for e in entries]), C.event_type: [e[1] for e in entries],
+                         COUNT: [e[2] for e in entries]})
+
+
+@pytest.mark.parametrize(("span_days", "unit"), [
+    (1, "day"), (MAX_BARS, "day"), (MAX_BARS + 1, "week"), (7 * MAX_BARS, "week"), (7 * MAX_BARS + 1, "month"),
+])
+def test_a_long_span_is_counted_per_week_then_per_month(span_days, unit) -> None:
+    first = dt.date(2020, 1, 1)
+    assert bin_unit(first, first + dt.timedelta(days=span_days - 1)) == unit
+
+
+def test_bins_have_no_gaps_and_keep_every_count() -> None:
+    frame = days(("2024-01-01", "armed attack", 2), ("2024-01-04", "bombing/explosion", 1),
+                 ("2024-01-04", "armed attack", 3))
+    bins = bin_counts(frame, list(COLOURS))
+    assert bins.unit == "day" and len(bins.starts) == 4 and bins.starts[-1] == dt.date(2024, 1, 4)
+    assert bins.counts.loc[3].to_dict() == {"armed attack": 3, "bombing/explosion": 1}
+    assert int(bins.counts.to_numpy().sum()) == 6 and bins.counts.loc[1].sum() == 0
+
+
+def test_weeks_start_on_monday_and_months_on_the_first() -> None:
+    frame = days(("2024-01-03", "armed attack", 1), ("2025-06-30", "armed attack", 1))  # a Wednesday, a Monday
+    weekly = bin_counts(frame, list(COLOURS), max_bars=100)
+    assert weekly.unit == "week" and weekly.starts[0] == dt.date(2024, 1, 1)
+    assert int(weekly.counts.to_numpy().sum()) == 2
+    monthly = bin_counts(frame, list(COLOURS), max_bars=10)
+    assert monthly.unit == "month" and monthly.starts[0] == dt.date(2024, 1, 1) and len(monthly.starts) == 18
+
+
+def bars(html: str) -> dict[str, list[tuple[float, float, float]]]:
+    """(left edge, bottom, top) of each bar by colour, in counts (the drawing's y grows downwards from the highest total)."""
+    top = float(re.search(r'viewBox="0 0 [0-9]+ ([0-9]+)"', html).group(1))
+    found: dict[str, list[tuple[float, float, float]]] = {}
+    for colour, path in re.findall(r'<path fill="([^"]+)" d="([^"]*)"', html):
+        for x, y_top, y_bottom in re.findall(r"M([0-9.]+),([0-9.]+)h[0-9.]+V([0-9.]+)h", path):
+            found.setdefault(colour, []).append((float(x), top - float(y_bottom), top - float(y_top)))
+    return found
+
+
+def test_each_bar_says_its_date_and_counts_and_is_stacked_by_type() -> None:
+    html = timeline_html(days(("2024-01-01", "armed attack", 2), ("2024-01-01", "bombing/explosion", 1),
+                              ("2024-01-02", "armed attack", 1)), COLOURS)
+    assert re.findall(r"<title>([^<]*)</title>", html) == ["2024-01-01: 2 armed attack, 1 bombing/explosion",
+                                                           "2024-01-02: 1 armed attack"]
+    assert bars(html) == {"#d62728": [(0.075, 0, 2), (1.075, 0, 1)], "#ff7f0e": [(0.075, 2, 3)]}
+    assert "Incidents per day by type" in html
+
+
+def test_type_names_are_escaped_and_unknown_types_get_the_default_colour() -> None:
+    html = timeline_html(days(("2024-01-01", "<b>odd</b>", 1)), COLOURS, unknown_colour="#123456")
+    assert "<b>" not in html and "&lt;b&gt;odd&lt;/b&gt;" in html and 'fill="#123456"' in html
+
+
+def test_no_dated_rows_draw_nothing() -> None:
+    rows = sample_reports()
+    rows[C.date] = pd.NaT
+    assert timeline_html(timeline(rows), COLOURS) == ""
