@@ -478,6 +478,8 @@ var {{ this.get_name() }} = (function (map) {
             map.closePopup();
             draw();
             window.incidentCount = d.lat.length;
+            // when these markers reached the screen (for benchmarks: the frame after the draw)
+            requestAnimationFrame(function () { window.incidentDrawnAt = Date.now(); });
             if (detailsUrl === detailsWanted) { return; }
             detailsWanted = detailsUrl; x = null; waiting = [];
             return json(detailsUrl).then(function (details) {
@@ -493,12 +495,18 @@ var {{ this.get_name() }} = (function (map) {
     map.on("moveend", draw);
     map.on("popupopen", function (e) { openPopup = e.popup; });
     {% if this.outline_url %}
-    fetch({{ this.outline_url }}).then(function (r) { return r.json(); }).then(function (topo) {
-        var countries = topojson.feature(topo, topo.objects.countries);
-        L.geoJSON(countries, {interactive: false, style: {color: "#8a8a8a", weight: 1,
-            fillColor: "#f2efe9", fillOpacity: 1}}).addTo(map).bringToBack();
-        map.getContainer().style.background = "#cfe3ef";
-    });
+    // The outline's script is loaded here, beside the points, not before the map's own script.
+    var outlineScript = document.createElement("script");
+    outlineScript.src = {{ this.topojson_url }};
+    outlineScript.onload = function () {
+        fetch({{ this.outline_url }}).then(function (r) { return r.json(); }).then(function (topo) {
+            var countries = topojson.feature(topo, topo.objects.countries);
+            L.geoJSON(countries, {interactive: false, style: {color: "#8a8a8a", weight: 1,
+                fillColor: "#f2efe9", fillOpacity: 1}}).addTo(map).bringToBack();
+            map.getContainer().style.background = "#cfe3ef";
+        });
+    };
+    document.head.appendChild(outlineScript);
     {% endif %}
     return points;
 })({{ this._parent.get_name() }});
@@ -515,9 +523,8 @@ var {{ this.get_name() }} = (function (map) {
         self.cluster_max_zoom = CLUSTER_MAX_ZOOM
         self.cell_px = CELL_PX
         self.stack_max = STACK_MAX
+        self.topojson_url = json.dumps(asset_url("topojson-client", "dist/topojson-client.min.js"))
         self.default_js: list[tuple[str, str]] = []
-        if outline:
-            self.default_js.append(("topojson-client", asset_url("topojson-client", "dist/topojson-client.min.js")))
         self.default_css: list[tuple[str, str]] = []
 
 

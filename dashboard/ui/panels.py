@@ -20,7 +20,7 @@ from dashboard.ui.mapview import (
 )
 from dashboard.ui.payloads import publish
 from dashboard.ui.summary import summarise, timeline, toll_text
-from dashboard.ui.timeline_chart import timeline_html
+from dashboard.ui.summary_html import figures_html, timeline_html
 
 MAP_KEY = "incident_map"
 MAP_HEIGHT = 540
@@ -35,19 +35,10 @@ TABLE_KEY = "table_open"
 
 
 def show_summary(rows: pd.DataFrame) -> None:
-    """Counts, toll totals as min-max and the per-day timeline."""
-    summary = summarise(rows)
-    columns = st.columns(5)
-    columns[0].metric("Incidents", summary.incidents)
-    columns[1].metric("Places", summary.places)
-    columns[2].metric("Sources", summary.sources)
-    columns[3].metric("Killed (min-max)", summary.killed_text)
-    columns[4].metric("Injured (min-max)", summary.injured_text)
-    chart = timeline_html(timeline(rows), TYPE_COLOURS, UNKNOWN_COLOUR)
-    if not chart:
-        st.caption("No dated rows to draw a timeline.")
-        return
-    st.html(chart)
+    """Counts, toll totals as min-max and the timeline, as one HTML block (see :mod:`dashboard.ui.summary_html`)."""
+    chart = timeline_html(timeline(rows), TYPE_COLOURS, UNKNOWN_COLOUR) or (
+        '<div style="font-size:14px;color:#555">No dated rows to draw a timeline.</div>')
+    st.html(figures_html(summarise(rows)) + chart)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -62,7 +63,9 @@ def query(app: AppTest, key: str) -> list[str]:
 
 
 def metrics(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+    """The summary's figures by label (they are drawn as HTML, see dashboard.ui.summary_html)."""
+    [block] = app.get("html")
+    return dict(re.findall(r'data-label="([^"]+)".*?class="incident-figure-value"[^>]*>([^<]*)<', block.proto.body))
 
 
 def test_opens_on_incidents_with_mentions_hidden(monkeypatch, reports_file) -> None:
@@ -71,9 +74,9 @@ def test_opens_on_incidents_with_mentions_hidden(monkeypatch, reports_file) -> N
     assert metrics(app) == {"Incidents": "5", "Places": "5", "Sources": "3",
                             "Killed (min-max)": "53+", "Injured (min-max)": "5"}
     assert not app.error
-    [chart] = app.get("html")  # the timeline: incidents per day, coloured by type
-    assert "Incidents per day by type" in chart.proto.body
-    assert chart.proto.body.count("<title>") == 5  # one bar per day with an incident (mentions hidden)
+    [summary] = app.get("html")  # with the timeline: incidents per day, coloured by type
+    assert "Incidents per day by type" in summary.proto.body
+    assert summary.proto.body.count("<title>") == 5  # one bar per day with an incident (mentions hidden)
 
 
 def test_switch_to_reports(monkeypatch, reports_file) -> None:

@@ -1,4 +1,4 @@
-"""The timeline's SVG: bins that keep the bar count small, exact stacked counts, escaped text."""
+"""The summary's HTML: the figures, the timeline's bins that keep the bar count small, exact stacked counts, escaped text."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 
 from dashboard.schema import C
 from dashboard.ui.summary import COUNT, DAY, timeline
-from dashboard.ui.timeline_chart import MAX_BARS, bin_counts, bin_unit, timeline_html
+from dashboard.ui.summary import summarise
+from dashboard.ui.summary_html import MAX_BARS, bin_counts, bin_unit, figures_html, timeline_html
 from tests.ui.tables import sample_reports
 
 COLOURS = {"armed attack": "#d62728", "bombing/explosion": "#ff7f0e"}
@@ -75,3 +76,12 @@ def test_no_dated_rows_draw_nothing() -> None:
     rows = sample_reports()
     rows[C.date] = pd.NaT
     assert timeline_html(timeline(rows), COLOURS) == ""
+
+
+def figures(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-label="([^"]+)".*?class="incident-figure-value"[^>]*>([^<]*)<', html))
+
+
+def test_the_figures_are_labelled_and_the_totals_are_ranges() -> None:
+    assert figures(figures_html(summarise(sample_reports()))) == {
+        "Incidents": "6", "Places": "6", "Sources": "3", "Killed (min-max)": "66+", "Injured (min-max)": "5"}

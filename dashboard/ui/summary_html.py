@@ -1,9 +1,12 @@
-"""The timeline as a small SVG: incidents per day (per week or month over long spans), stacked by type.
+"""The summary as one block of HTML: the figures, and the timeline as a small SVG (incidents per day,
+per week or month over long spans, stacked by type).
 
-In: :func:`dashboard.ui.summary.timeline`'s frame (``day``, ``event_type``, ``count``) and the
-colour of each event type. Out: an HTML string (legend and SVG) for ``st.html``, which puts it in
-the page itself. No chart library: Vega-Lite spent most of a second of the browser's only main
-thread at page start, while the map was loading beside it. Pure; every text is escaped.
+In: a :class:`~dashboard.ui.summary.Summary`, :func:`dashboard.ui.summary.timeline`'s frame
+(``day``, ``event_type``, ``count``) and the colour of each event type. Out: HTML strings for
+``st.html``, which puts them in the page itself. Why not ``st.metric`` and a chart library: at page
+start the browser loads the code of every kind of element before it shows any, on its one main
+thread, while the map loads beside it; Vega-Lite took most of a second there, the metrics' code
+a fifth. Pure; every text is escaped.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.schema import C
-from dashboard.ui.summary import COUNT, DAY
+from dashboard.ui.summary import COUNT, DAY, Summary
 
 #: Most bars drawn: a longer span is counted per week, then per month.
 MAX_BARS = 370
@@ -139,3 +142,16 @@ def timeline_html(days: pd.DataFrame, colours: Mapping[str, str], unknown_colour
             f"<div>Incidents per {bins.unit} by type &nbsp; {legend}</div>"
             f'<svg width="100%" height="{HEIGHT}" role="img" aria-label="incidents per {bins.unit}">'
             f"{axis}{plot}</svg></div>")
+
+
+def figures_html(summary: Summary) -> str:
+    """The counts and toll totals, each a label over its value (``data-label`` names it for tools and tests)."""
+    figures = (("Incidents", f"{summary.incidents:,}"), ("Places", f"{summary.places:,}"),
+               ("Sources", f"{summary.sources:,}"), ("Killed (min-max)", summary.killed_text),
+               ("Injured (min-max)", summary.injured_text))
+    cells = "".join(
+        f'<div class="incident-figure" data-label="{escape(label)}" style="flex:1;min-width:110px">'
+        f'<div style="font-size:14px;color:#555">{escape(label)}</div>'
+        f'<div class="incident-figure-value" style="font-size:2rem;line-height:1.3">{escape(value)}</div></div>'
+        for label, value in figures)
+    return f'<div class="incident-figures" style="display:flex;flex-wrap:wrap;gap:8px">{cells}</div>'
