@@ -166,3 +166,25 @@ def test_zooming_does_not_rerun_the_app_but_a_marker_click_does(session, server)
     frame.locator("path.incident-marker").first.click(force=True)
     session.page.get_by_text("Jets struck a depot on the hill.").first.wait_for(timeout=15_000)
     assert len(received) > before
+
+
+#: The folium map object of the frame (folium names it map_<id>).
+LEAFLET_MAP = "Object.keys(window).filter((k) => k.startsWith('map_')).map((k) => window[k])[0]"
+
+
+def drawn_after(frame, view_js: str) -> int:
+    """Markers drawn (cluster counts plus single circles) once the map has moved to a view."""
+    frame.evaluate("() => { window.moved = false; const m = " + LEAFLET_MAP
+                   + "; m.once('moveend', () => { setTimeout(() => { window.moved = true; }, 50); }); " + view_js + "; }")
+    frame.wait_for_function("() => window.moved === true", timeout=10_000)
+    return frame.evaluate(DRAWN)
+
+
+def test_cluster_counts_add_up_to_the_rows_at_every_zoom(session, server) -> None:
+    open_page(session, server)
+    frame = wait_map(session.page, 5)
+    for zoom in (1, 3, 6):
+        assert drawn_after(frame, f"m.setView([11, 21], {zoom}, {{animate: false}})") == 5, zoom
+    # at the last zoom the town's two incidents still share one spot: one group of 2, never split
+    assert drawn_after(frame, "m.setView([10, 20], 18, {animate: false})") == 2
+    assert frame.locator(".marker-cluster span").all_inner_texts() == ["2"]
