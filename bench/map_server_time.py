@@ -57,7 +57,7 @@ def main() -> int:
         "map: build + render": lambda: mapview.build_map(rows, "/p.json.gz", "/d.json.gz", "none").get_root().render(),
         "map: rows' bounds": lambda: mapview.point_bounds(rows),
         "summary figures": lambda: figures_html(summarise(rows)),
-        "timeline: counts + SVG": lambda: timeline_html(timeline(rows), mapview.TYPE_COLOURS),
+        "timeline: counts + bars": lambda: timeline_html(timeline(rows), mapview.TYPE_COLOURS),
     }
     for name, function in steps.items():
         print(f"{name:32}{best(function, args.repeat):8.3f} s")

@@ -1,5 +1,5 @@
-"""The summary as one block of HTML: the figures, and the timeline as a small SVG (incidents per day,
-per week or month over long spans, stacked by type).
+"""The summary as one block of HTML: the figures, and the timeline as small stacked bars (incidents
+per day, per week or month over long spans, stacked by type).
 
 In: a :class:`~dashboard.ui.summary.Summary`, :func:`dashboard.ui.summary.timeline`'s frame
 (``day``, ``event_type``, ``count``) and the colour of each event type. Out: HTML strings for
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from html import escape
 from typing import Mapping
 
-import numpy as np
 import pandas as pd
 
 from dashboard.schema import C
@@ -24,10 +23,8 @@ from dashboard.ui.summary import COUNT, DAY, Summary
 
 #: Most bars drawn: a longer span is counted per week, then per month.
 MAX_BARS = 370
-HEIGHT = 150  # pixels of the whole chart; the bars use the rows between PLOT_TOP and PLOT_BOTTOM
-PLOT_TOP, PLOT_BOTTOM = 12, 124
-LEFT, RIGHT = 5.0, 99.0  # percent of the width the bars span (the count labels sit left of them)
-BAR_GAP = 0.15  # part of a bin left blank between two bars
+PLOT_HEIGHT = 110  # pixels of the tallest bar
+BARS_WITH_GAPS = 120  # up to this many bars, a pixel of white on each side sets them apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,52 +93,54 @@ def _label(start: dt.date, unit: str) -> str:
     return start.strftime("%Y-%m")
 
 
-def _bars_path(low: np.ndarray, high: np.ndarray, top: int) -> str:
-    """One SVG path of the bars of one type: bar n spans [n, n + 1) wide, ``low``..``high`` tall."""
-    drawn = np.flatnonzero(high > low)
-    return "".join(f"M{n + BAR_GAP / 2:g},{top - high[n]:g}h{1 - BAR_GAP:g}V{top - low[n]:g}h{BAR_GAP - 1:g}z"
-                   for n in drawn.tolist())
+def _bar(total: int, top: int, stops: str, tip: str, gap: bool) -> str:
+    margin = "margin:0 1px;" if gap else ""
+    return (f'<div class="incident-bar" title="{escape(tip)}" style="flex:1;{margin}height:{100 * total / top:.2f}%;'
+            f'background:linear-gradient(to top,{stops})"></div>')
 
 
 def timeline_html(days: pd.DataFrame, colours: Mapping[str, str], unknown_colour: str = "#7f7f7f") -> str:
     """Legend and stacked bars of the timeline frame; each bar's tooltip gives its date and counts.
 
-    The bars are one path per type in a drawing of one unit per bin (stretched to the width), so
-    the page gets a few elements, not one per bar and type; a transparent strip per bin carries its tooltip.
+    Plain HTML (``st.html`` removes SVG): one box per bin, as tall as its total, its types stacked
+    as hard stops of one background gradient, so the page gets one element per bar, not one per
+    bar and type; a bin without incidents is an empty box, so the bars keep their places in time.
     """
     bins = bin_counts(days, list(colours))
     if bins is None:
         return ""
     counts = bins.counts.to_numpy()
     names = [str(name) for name in bins.counts.columns]
-    size, top = len(counts), max(int(counts.sum(axis=1).max()), 1)
-    stacked = np.cumsum(counts, axis=1)
-    paths = "".join(
-        f'<path fill="{escape(colours.get(name, unknown_colour))}" d="'
-        f'{_bars_path(stacked[:, k] - counts[:, k], stacked[:, k], top)}"></path>'
-        for k, name in enumerate(names))
-    tips = "".join(
-        f'<rect x="{n}" y="0" width="1" height="{top}"><title>' + escape(_label(bins.starts[n], bins.unit) + ": " + ", ".join(
-            f"{count} {name}" for name, count in zip(names, counts[n].tolist()) if count)) + "</title></rect>"
-        for n in np.flatnonzero(counts.sum(axis=1)).tolist())
+    paint = [escape(colours.get(name, unknown_colour)) for name in names]
+    totals = counts.sum(axis=1)
+    top, gap = max(int(totals.max()), 1), len(counts) <= BARS_WITH_GAPS
+    bars = []
+    for n, row in enumerate(counts.tolist()):
+        total = int(totals[n])
+        if not total:
+            bars.append('<div style="flex:1"></div>')
+            continue
+        stops, low = [], 0
+        for colour, count in zip(paint, row):
+            if count:
+                stops.append(f"{colour} {100 * low / total:.2f}% {100 * (low + count) / total:.2f}%")
+                low += count
+        tip = _label(bins.starts[n], bins.unit) + ": " + ", ".join(
+            f"{count} {name}" for name, count in zip(names, row) if count)
+        bars.append(_bar(total, top, ",".join(stops), tip, gap))
     legend = "".join(
         f'<span style="margin-right:12px;white-space:nowrap"><span style="display:inline-block;width:10px;'
-        f'height:10px;margin-right:4px;background:{escape(colours.get(name, unknown_colour))}"></span>'
-        f"{escape(name)}</span>" for name in names)
-    text = 'font-size="11" fill="#555"'
-    axis = (f'<line x1="{LEFT}%" x2="{RIGHT}%" y1="{PLOT_BOTTOM}" y2="{PLOT_BOTTOM}" stroke="#999"></line>'
-            f'<line x1="{LEFT}%" x2="{RIGHT}%" y1="{PLOT_TOP}" y2="{PLOT_TOP}" stroke="#ddd"></line>'
-            f'<text x="{LEFT - 0.5}%" y="{PLOT_TOP + 4}" text-anchor="end" {text}>{top}</text>'
-            f'<text x="{LEFT - 0.5}%" y="{PLOT_BOTTOM}" text-anchor="end" {text}>0</text>'
-            f'<text x="{LEFT}%" y="{PLOT_BOTTOM + 16}" {text}>{escape(_label(bins.starts[0], bins.unit))}</text>'
-            f'<text x="{RIGHT}%" y="{PLOT_BOTTOM + 16}" text-anchor="end" {text}>'
-            f"{escape(_label(bins.starts[-1], bins.unit))}</text>")
-    plot = (f'<svg x="{LEFT}%" y="{PLOT_TOP}" width="{RIGHT - LEFT}%" height="{PLOT_BOTTOM - PLOT_TOP}" '
-            f'viewBox="0 0 {size} {top}" preserveAspectRatio="none">{paths}<g fill="transparent">{tips}</g></svg>')
+        f'height:10px;margin-right:4px;background:{colour}"></span>{escape(name)}</span>'
+        for name, colour in zip(names, paint))
+    axis = 'style="font-size:11px;color:#555"'
     return (f'<div class="incident-timeline" style="font-size:12px;color:#444">'
             f"<div>Incidents per {bins.unit} by type &nbsp; {legend}</div>"
-            f'<svg width="100%" height="{HEIGHT}" role="img" aria-label="incidents per {bins.unit}">'
-            f"{axis}{plot}</svg></div>")
+            f'<div style="display:flex;gap:6px;margin-top:4px">'
+            f'<div {axis} title="most incidents in one {bins.unit}">{top}</div>'
+            f'<div style="flex:1"><div style="display:flex;align-items:flex-end;height:{PLOT_HEIGHT}px;'
+            f'border-top:1px solid #ddd;border-bottom:1px solid #999">{"".join(bars)}</div>'
+            f'<div {axis}><span>{escape(_label(bins.starts[0], bins.unit))}</span>'
+            f'<span style="float:right">{escape(_label(bins.starts[-1], bins.unit))}</span></div></div></div></div>')
 
 
 def figures_html(summary: Summary) -> str:

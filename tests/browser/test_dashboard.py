@@ -188,3 +188,14 @@ def test_cluster_counts_add_up_to_the_rows_at_every_zoom(session, server) -> Non
     # at the last zoom the town's two incidents still share one spot: one group of 2, never split
     assert drawn_after(frame, "m.setView([10, 20], 18, {animate: false})") == 2
     assert frame.locator(".marker-cluster span").all_inner_texts() == ["2"]
+
+
+def test_the_timeline_shows_a_bar_per_day_with_incidents(session, server) -> None:
+    open_page(session, server)
+    wait_map(session.page, 5)
+    bars = session.page.locator(".incident-timeline .incident-bar")
+    days = {row.date() for row in expected_incidents(server, FilterState())["date"]}
+    assert bars.count() == len(days) > 1
+    heights = [bars.nth(k).bounding_box()["height"] for k in range(bars.count())]
+    assert min(heights) > 10  # drawn, not removed or flattened by the page's HTML cleaning
+    assert bars.first.get_attribute("title").startswith(min(days).isoformat() + ": ")

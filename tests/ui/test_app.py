@@ -76,7 +76,7 @@ def test_opens_on_incidents_with_mentions_hidden(monkeypatch, reports_file) -> N
     assert not app.error
     [summary] = app.get("html")  # with the timeline: incidents per day, coloured by type
     assert "Incidents per day by type" in summary.proto.body
-    assert summary.proto.body.count("<title>") == 5  # one bar per day with an incident (mentions hidden)
+    assert summary.proto.body.count('class="incident-bar"') == 5  # one bar per day with an incident (mentions hidden)
 
 
 def test_switch_to_reports(monkeypatch, reports_file) -> None:

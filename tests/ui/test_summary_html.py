@@ -48,28 +48,31 @@ def test_weeks_start_on_monday_and_months_on_the_first() -> None:
     assert monthly.unit == "month" and monthly.starts[0] == dt.date(2024, 1, 1) and len(monthly.starts) == 18
 
 
-def bars(html: str) -> dict[str, list[tuple[float, float, float]]]:
-    """(left edge, bottom, top) of each bar by colour, in counts (the drawing's y grows downwards from the highest total)."""
-    top = float(re.search(r'viewBox="0 0 [0-9]+ ([0-9]+)"', html).group(1))
-    found: dict[str, list[tuple[float, float, float]]] = {}
-    for colour, path in re.findall(r'<path fill="([^"]+)" d="([^"]*)"', html):
-        for x, y_top, y_bottom in re.findall(r"M([0-9.]+),([0-9.]+)h[0-9.]+V([0-9.]+)h", path):
-            found.setdefault(colour, []).append((float(x), top - float(y_bottom), top - float(y_top)))
+def bars(html: str) -> list[tuple[str, float, list[tuple[str, float, float]]]]:
+    """(tooltip, height in % of the tallest, [(colour, from %, to %) bottom up]) of each bar."""
+    found = []
+    for tip, height, stops in re.findall(
+            r'class="incident-bar" title="([^"]*)" style="[^"]*height:([0-9.]+)%;background:linear-gradient\(to top,([^)]*)\)', html):
+        parts = [stop.split(" ") for stop in stops.split(",")]
+        found.append((tip, float(height), [(c, float(a.rstrip("%")), float(b.rstrip("%"))) for c, a, b in parts]))
     return found
 
 
 def test_each_bar_says_its_date_and_counts_and_is_stacked_by_type() -> None:
     html = timeline_html(days(("2024-01-01", "armed attack", 2), ("2024-01-01", "bombing/explosion", 1),
-                              ("2024-01-02", "armed attack", 1)), COLOURS)
-    assert re.findall(r"<title>([^<]*)</title>", html) == ["2024-01-01: 2 armed attack, 1 bombing/explosion",
-                                                           "2024-01-02: 1 armed attack"]
-    assert bars(html) == {"#d62728": [(0.075, 0, 2), (1.075, 0, 1)], "#ff7f0e": [(0.075, 2, 3)]}
+                              ("2024-01-03", "armed attack", 1)), COLOURS)
+    first, second = bars(html)
+    assert first[0] == "2024-01-01: 2 armed attack, 1 bombing/explosion" and first[1] == 100
+    assert first[2] == [("#d62728", 0, pytest.approx(66.67)), ("#ff7f0e", pytest.approx(66.67), 100)]
+    assert second[0] == "2024-01-03: 1 armed attack" and second[1] == pytest.approx(33.33)
+    assert html.count('<div style="flex:1"></div>') == 1  # the empty day between keeps its place
     assert "Incidents per day by type" in html
 
 
 def test_type_names_are_escaped_and_unknown_types_get_the_default_colour() -> None:
     html = timeline_html(days(("2024-01-01", "<b>odd</b>", 1)), COLOURS, unknown_colour="#123456")
-    assert "<b>" not in html and "&lt;b&gt;odd&lt;/b&gt;" in html and 'fill="#123456"' in html
+    assert "<b>" not in html and "&lt;b&gt;odd&lt;/b&gt;" in html
+    assert bars(html)[0][2] == [("#123456", 0, 100)]
 
 
 def test_no_dated_rows_draw_nothing() -> None:
