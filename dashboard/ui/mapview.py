@@ -474,7 +474,7 @@ var {{ this.get_name() }} = (function (map) {
             if (url !== wanted) { return; }  // a newer filter answered first
             d = data;
             project();
-            if (!legendShown) { legend(); legendShown = true; }
+            if (!legendShown) { legend(); legendShown = true; setTimeout(drawOutline, 0); }
             map.closePopup();
             draw();
             window.incidentCount = d.lat.length;
@@ -494,20 +494,22 @@ var {{ this.get_name() }} = (function (map) {
     };
     map.on("moveend", draw);
     map.on("popupopen", function (e) { openPopup = e.popup; });
-    {% if this.outline_url %}
-    // The outline's script is loaded here, beside the points, not before the map's own script.
-    var outlineScript = document.createElement("script");
-    outlineScript.src = {{ this.topojson_url }};
-    outlineScript.onload = function () {
-        fetch({{ this.outline_url }}).then(function (r) { return r.json(); }).then(function (topo) {
-            var countries = topojson.feature(topo, topo.objects.countries);
-            L.geoJSON(countries, {interactive: false, style: {color: "#8a8a8a", weight: 1,
-                fillColor: "#f2efe9", fillOpacity: 1}}).addTo(map).bringToBack();
-            map.getContainer().style.background = "#cfe3ef";
-        });
-    };
-    document.head.appendChild(outlineScript);
-    {% endif %}
+    // The country outline (no tiles) is loaded once the first markers are drawn, not before them.
+    function drawOutline() {
+        {% if this.outline_url %}
+        var script = document.createElement("script");
+        script.src = {{ this.topojson_url }};
+        script.onload = function () {
+            fetch({{ this.outline_url }}).then(function (r) { return r.json(); }).then(function (topo) {
+                var countries = topojson.feature(topo, topo.objects.countries);
+                L.geoJSON(countries, {interactive: false, style: {color: "#8a8a8a", weight: 1,
+                    fillColor: "#f2efe9", fillOpacity: 1}}).addTo(map).bringToBack();
+                map.getContainer().style.background = "#cfe3ef";
+            });
+        };
+        document.head.appendChild(script);
+        {% endif %}
+    }
     return points;
 })({{ this._parent.get_name() }});
 {% endmacro %}
