@@ -41,7 +41,7 @@ map_column, details_column = st.columns([3, 1])
 with map_column:
     point = show_map(rows, tables[state.view], reports, tiles, f"{dataset.version}|{state.view}", repr(state))
 with summary_slot:
-    show_summary(rows)
+    show_summary(rows, f"{dataset.version}|{state!r}")
 with details_column:
     show_details(rows, reports, point)
 show_table(rows, len(dataset.incidents))

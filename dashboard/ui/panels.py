@@ -18,7 +18,7 @@ from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
 from dashboard.ui.mapview import (
     TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json, row_positions, rows_at, safe_url,
 )
-from dashboard.ui.payloads import publish
+from dashboard.ui.payloads import payload_name, publish
 from dashboard.ui.summary import summarise, timeline, toll_text
 from dashboard.ui.summary_html import figures_html, timeline_html
 
@@ -34,23 +34,35 @@ TABLE_OPEN_ROWS = 5_000
 TABLE_KEY = "table_open"
 
 
-def show_summary(rows: pd.DataFrame) -> None:
-    """Counts, toll totals as min-max and the timeline, as one HTML block (see :mod:`dashboard.ui.summary_html`)."""
-    chart = timeline_html(timeline(rows), TYPE_COLOURS, UNKNOWN_COLOUR) or (
+def show_summary(rows: pd.DataFrame, key: str) -> None:
+    """Counts, toll totals as min-max and the timeline, as one HTML block (see :mod:`dashboard.ui.summary_html`).
+
+    ``key`` names the rows (file version and filter state): a rerun that keeps them reuses the block.
+    """
+    st.html(_summary_html(key, rows))
+
+
+# The cached values below are immutable (str, bytes), so one copy is shared by every rerun and
+# session (a resource cache), keyed by what names the rows; the frames themselves are not hashed.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _summary_html(key: str, _rows: pd.DataFrame) -> str:
+    chart = timeline_html(timeline(_rows), TYPE_COLOURS, UNKNOWN_COLOUR) or (
         '<div style="font-size:14px;color:#555">No dated rows to draw a timeline.</div>')
-    st.html(figures_html(summarise(rows)) + chart)
+    return figures_html(summarise(_rows)) + chart
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame) -> bytes:
-    """The map's points of one filtered view (``key``: file version and filter state); frames are not hashed."""
-    return map_points_json(_rows, row_positions(_table, _rows))
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame) -> tuple[str, bytes]:
+    """The map's points of one filtered view (``key``: file version and filter state), and their file name."""
+    data = map_points_json(_rows, row_positions(_table, _rows))
+    return payload_name(data), data
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _details(key: str, _table: pd.DataFrame, _reports: pd.DataFrame | None) -> bytes:
-    """The popups' texts of every row of one table (``key``: file version and view), shared by every filter."""
-    return map_details_json(_table, _reports)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _details(key: str, _table: pd.DataFrame, _reports: pd.DataFrame | None) -> tuple[str, bytes]:
+    """The popups' texts of every row of one table (``key``: file version and view), and their file name."""
+    data = map_details_json(_table, _reports)
+    return payload_name(data), data
 
 
 def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | None, tiles: str,
@@ -62,9 +74,9 @@ def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | No
     """
     # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
     # across filter changes and only hands it the new rows.
-    points = _points(f"{version}|{state_key}", rows, table)
-    details = _details(version, table, reports)
-    rows_layer = incident_rows(rows, publish(points), publish(details))
+    points_name, points = _points(f"{version}|{state_key}", rows, table)
+    details_name, details = _details(version, table, reports)
+    rows_layer = incident_rows(rows, publish(points, name=points_name), publish(details, name=details_name))
     answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=MAP_RETURNS, feature_group_to_add=rows_layer)
     clicked = (answer or {}).get("last_object_clicked")

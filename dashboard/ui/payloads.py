@@ -30,9 +30,18 @@ SUFFIX = ".json.gz"
 GZIP_LEVEL = 1
 
 
-def publish(data: bytes, cache_dir: Path = CACHE_DIR, keep: int = KEEP) -> str:
-    """Write ``data`` gzipped (once per content) and return the URL the browser loads it from."""
-    name = hashlib.blake2b(data, digest_size=16).hexdigest() + SUFFIX
+def payload_name(data: bytes) -> str:
+    """The file name of ``data``: its content's hash."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest() + SUFFIX
+
+
+def publish(data: bytes, cache_dir: Path = CACHE_DIR, keep: int = KEEP, name: str | None = None) -> str:
+    """Write ``data`` gzipped (once per content) and return the URL the browser loads it from.
+
+    ``name``: :func:`payload_name` of ``data`` when the caller kept it (hashing 17 MB takes a
+    noticeable part of a rerun).
+    """
+    name = name or payload_name(data)
     path = cache_dir / name
     if path.exists():
         os.utime(path)  # recently used: pruned last

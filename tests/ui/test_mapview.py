@@ -162,6 +162,13 @@ def test_published_payloads_are_gzip_files_of_the_bytes(tmp_path) -> None:
     assert gzip.decompress((tmp_path / url.rsplit("/", 1)[1]).read_bytes()) == data
 
 
+def test_a_kept_name_publishes_the_same_file_without_hashing_again(tmp_path, monkeypatch) -> None:
+    data = map_points_json(sample_reports())
+    url = publish(data, tmp_path)
+    monkeypatch.setattr("dashboard.ui.payloads.payload_name", lambda _: pytest.fail("hashed again"))
+    assert publish(data, tmp_path, name=url.rsplit("/", 1)[1]) == url
+
+
 def test_publish_names_payloads_by_content_and_prunes_the_oldest(tmp_path) -> None:
     first = publish(b'{"a":1}', tmp_path, keep=2)
     assert first.startswith(CACHE_URL + "/") and publish(b'{"a":1}', tmp_path, keep=2) == first
