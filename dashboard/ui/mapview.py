@@ -2,19 +2,22 @@
 
 In: a validated table (report or incident rows) and, for incident rows, the reports behind them
 (so each source is listed with its own figure). Out: :func:`map_points_json` (bytes: what is
-drawn and clustered, as column arrays) and :func:`map_details_json` (bytes: the popups' texts,
-in the same row order); :func:`base_map` (a ``folium.Map`` whose script depends on the tiles only) and
-:func:`incident_rows` (the part naming one filtered view: its two payload URLs and bounds), which the
-app hands to ``st_folium`` separately so a filter change updates the map instead of rebuilding
-it; :func:`build_map` puts both in one map.
+drawn and clustered for one filtered view, as column arrays, with each point's row in the table)
+and :func:`map_details_json` (bytes: the popups' texts of every row of the table, in row order,
+the same for every filter); :func:`base_map` (a ``folium.Map`` whose script depends on the tiles
+only) and :func:`incident_rows` (the part naming one filtered view: its two payload URLs and
+bounds), which the app hands to ``st_folium`` separately so a filter change updates the map
+instead of rebuilding it; :func:`build_map` puts both in one map.
 
 Why not one ``folium.Marker`` per row: each is a Python object rendered to its own JS snippet
 (seconds at 10,000 rows). Here the rows become column arrays, each text column stored as its
-distinct values plus one code per row; our own JS (:class:`IncidentLayer`) fetches them and
-creates the clustered circle markers, their popups and the legend. It fetches and draws the
-points first (about a seventh of the bytes) and the popups' texts right after, so the first
-paint does not wait for every evidence sentence. The payloads are separate same-origin JSON
-files rather than part of the map's script, so neither folium nor streamlit-folium pushes megabytes through their template and regex passes on every rerun.
+distinct values plus one code per row; our own JS (:class:`IncidentLayer`) fetches them, clusters
+the points in view on a grid of screen squares (one pass over the points per view: nothing to
+build first, exact counts) and creates the markers, their popups and the legend. It draws the
+points first (a sixth of the bytes) and fetches the popups' texts once, after that, so the first
+paint does not wait for every evidence sentence and a filter change sends only new points. The
+payloads are separate same-origin files rather than part of the map's script, so neither folium
+nor streamlit-folium pushes megabytes through their template and regex passes on every rerun.
 
 Article text reaches the page only as JSON data and is put into the DOM with ``textContent``,
 never as HTML; links are kept only for http(s) URLs (checked here and again in the browser) and

@@ -1,8 +1,8 @@
 """The page's panels: summary, map, details of the clicked place, table and downloads.
 
 In: the filtered rows (and the reports behind incident rows). Out: Streamlit elements. Every
-computation is in a pure module (summary, mapview, export); these functions only draw. Article
-text is drawn with ``st.text`` / table cells (plain text), never as Markdown or HTML.
+computation is in a pure module (summary, summary_html, mapview, export); these functions only draw
+and cache. Article text is drawn with ``st.text`` / table cells (plain text), never as Markdown or HTML.
 """
 
 from __future__ import annotations
