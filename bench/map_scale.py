@@ -240,7 +240,7 @@ def main() -> int:
     print(f"{'':36}{'ours':>22}{'plain folium.Marker':>24}")
     print(f"{'rows on the map':36}{len(rows):>22,}{len(plain_rows):>24,}")
     print(f"{'server: points of a view + file (s)':36}{points_ours:>22.2f}")
-    print(f"{'server: details + file, per table (s)':36}{details_ours:>22.2f}")
+    print(f"{'server: texts + file, once, background':36}{details_ours:>22.2f}")
     print(f"{'server: build the map (s)':36}{build_ours:>22.2f}{build_plain:>24.2f}")
     print(f"{'server: build + render HTML (s)':36}{build_ours + render_ours:>22.2f}{build_plain + render_plain:>24.2f}")
     print(f"{'browser: page shell (s)':36}{column('ours', 0):>22}{column('plain', 0):>24}")

@@ -27,9 +27,11 @@ open in a new tab with ``rel="noopener noreferrer"``. JS and CSS come from the l
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import folium
@@ -65,6 +67,10 @@ CLUSTER_MAX_ZOOM = 16
 CELL_PX = 60
 #: Rows listed in the popup of a stack (points at one spot); the Details panel lists every one.
 STACK_MAX = 100
+#: Names the code that writes the payloads: a file named after a table's version must change with it.
+MAP_CODE_VERSION = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+#: How long the map keeps asking for a payload file that is still being made, and how often.
+WAIT_SECONDS, RETRY_SECONDS = 120, 0.3
 
 
 def marker_radius(killed_min: pd.Series, killed_max: pd.Series) -> np.ndarray:
@@ -463,9 +469,15 @@ var {{ this.get_name() }} = (function (map) {
     // is drawn first; the popups' texts (every row of the table, the same file for every filter)
     // are fetched once, after that.
     var wanted = null, legendShown = false, detailsWanted = null;
-    // payloads are gzip files (dashboard.ui.payloads): unpacked here, off the main thread
-    function json(url) {
+    // payloads are gzip files (dashboard.ui.payloads): unpacked here, off the main thread. A file
+    // still being made (404) is asked for again, for a while.
+    function json(url, tries) {
+        tries = tries === undefined ? {{ this.retries }} : tries;
         return fetch(url).then(function (r) {
+            if (r.status === 404 && tries > 0) {
+                return new Promise(function (wait) { setTimeout(wait, {{ this.retry_ms }}); })
+                    .then(function () { return json(url, tries - 1); });
+            }
             if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
             return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
         });
@@ -528,6 +540,8 @@ var {{ this.get_name() }} = (function (map) {
         self.cluster_max_zoom = CLUSTER_MAX_ZOOM
         self.cell_px = CELL_PX
         self.stack_max = STACK_MAX
+        self.retry_ms = int(RETRY_SECONDS * 1000)
+        self.retries = int(WAIT_SECONDS / RETRY_SECONDS)
         self.topojson_url = json.dumps(asset_url("topojson-client", "dist/topojson-client.min.js"))
         self.default_js: list[tuple[str, str]] = []
         self.default_css: list[tuple[str, str]] = []

@@ -16,9 +16,9 @@ from streamlit_folium import st_folium
 from dashboard.schema import C
 from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
 from dashboard.ui.mapview import (
-    TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json, row_positions, rows_at, safe_url,
+    MAP_CODE_VERSION, TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json, row_positions, rows_at, safe_url,
 )
-from dashboard.ui.payloads import payload_name, publish
+from dashboard.ui.payloads import payload_name, publish, publish_later
 from dashboard.ui.summary import summarise, timeline, toll_text
 from dashboard.ui.summary_html import figures_html, timeline_html
 
@@ -44,6 +44,7 @@ def show_summary(rows: pd.DataFrame, key: str) -> None:
 
 # The cached values below are immutable (str, bytes), so one copy is shared by every rerun and
 # session (a resource cache), keyed by what names the rows; the frames themselves are not hashed.
+# The popup texts are cached as their file (see show_map).
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _summary_html(key: str, _rows: pd.DataFrame) -> str:
     chart = timeline_html(timeline(_rows), TYPE_COLOURS, UNKNOWN_COLOUR) or (
@@ -58,25 +59,20 @@ def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame) -> tuple[str, b
     return payload_name(data), data
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _details(key: str, _table: pd.DataFrame, _reports: pd.DataFrame | None) -> tuple[str, bytes]:
-    """The popups' texts of every row of one table (``key``: file version and view), and their file name."""
-    data = map_details_json(_table, _reports)
-    return payload_name(data), data
-
-
 def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | None, tiles: str,
              version: str, state_key: str) -> tuple[float, float] | None:
     """The map of ``rows`` (filtered from ``table``); returns the point of the last marker clicked, if any.
 
     ``version`` names the table (file version and view), ``state_key`` the filters: a rerun that
-    keeps them (a marker click) reuses the points, and a filter change reuses the details file.
+    keeps them (a marker click) reuses the points, and every filter shares the details file.
     """
     # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
     # across filter changes and only hands it the new rows.
     points_name, points = _points(f"{version}|{state_key}", rows, table)
-    details_name, details = _details(version, table, reports)
-    rows_layer = incident_rows(rows, publish(points, name=points_name), publish(details, name=details_name))
+    # the popup texts of the whole table take a third of a second at 100,000 rows: made in the
+    # background, the map draws its points meanwhile and asks for the texts until they are there
+    details_url = publish_later(f"{version}|details|{MAP_CODE_VERSION}", partial(map_details_json, table, reports))
+    rows_layer = incident_rows(rows, publish(points, name=points_name), details_url)
     answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=MAP_RETURNS, feature_group_to_add=rows_layer)
     clicked = (answer or {}).get("last_object_clicked")

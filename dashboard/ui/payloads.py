@@ -5,6 +5,10 @@ under ``/app/static/cache/``, of their gzip file (Streamlit's static serving). F
 sessions share them and a name never points at other data; the least recently used are removed
 beyond :data:`KEEP` files. The folder is git-ignored run-time state.
 
+A payload that takes long to make (the popup texts of a whole table) is published *later*:
+:func:`publish_later` names its file after what it is made from, returns that URL at once and
+makes the file in a background thread; the map asks for it until it is there.
+
 Why gzip files: Streamlit's server compresses what it sends from ``/app/static`` anew on every
 request (0.2 s for the points of 100,000 rows, 0.4 s for their texts) but passes
 ``application/gzip`` through untouched. So each payload is compressed once, here, with a fast
@@ -15,8 +19,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from dashboard.files import atomic_write_bytes
 from dashboard.ui.assets import STATIC_DIR
@@ -57,3 +65,50 @@ def prune(cache_dir: Path = CACHE_DIR, keep: int = KEEP) -> list[Path]:
     for old in files[keep:]:
         old.unlink(missing_ok=True)
     return files[keep:]
+
+
+_LOG = logging.getLogger(__name__)
+_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-payloads")
+_PENDING: dict[str, Future] = {}
+_PENDING_LOCK = threading.Lock()
+
+
+def later_name(source: str) -> str:
+    """The file name of a payload made from ``source`` (a text naming its inputs and its format)."""
+    return hashlib.blake2b(source.encode("utf-8"), digest_size=16).hexdigest() + SUFFIX
+
+
+def publish_later(source: str, make: Callable[[], bytes], cache_dir: Path = CACHE_DIR, keep: int = KEEP) -> str:
+    """The URL of the payload ``make()`` returns, named after ``source``; made in the background if missing.
+
+    ``source`` must change whenever the bytes would (the file version, the view, the code that
+    writes them). Returns at once; the file appears when ``make`` is done (a failure is logged and
+    tried again on the next call). While it is being made, asking again does not start it twice.
+    """
+    name = later_name(source)
+    path = cache_dir / name
+    if path.exists():
+        os.utime(path)
+        return f"{CACHE_URL}/{name}"
+    with _PENDING_LOCK:
+        if name not in _PENDING:
+            _PENDING[name] = _WORKER.submit(_make_and_publish, name, make, cache_dir, keep)
+    return f"{CACHE_URL}/{name}"
+
+
+def _make_and_publish(name: str, make: Callable[[], bytes], cache_dir: Path, keep: int) -> None:
+    try:
+        publish(make(), cache_dir, keep, name=name)
+    except Exception:  # noqa: BLE001 - logged; the next rerun tries again
+        _LOG.exception("map payload %s could not be made", name)
+    finally:
+        with _PENDING_LOCK:
+            _PENDING.pop(name, None)
+
+
+def wait_for_pending(timeout: float = 60.0) -> None:
+    """Block until the payloads being made are written (for tests and tools)."""
+    with _PENDING_LOCK:
+        pending = list(_PENDING.values())
+    for future in pending:
+        future.result(timeout=timeout)

@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import re
+import threading
 
 import pytest
 
@@ -16,7 +17,7 @@ from dashboard.ui.filters import FilterState, apply_filters
 from dashboard.ui.mapview import (
     build_map, map_details_json, map_points_json, read_payload, row_positions, rows_at, safe_url,
 )
-from dashboard.ui.payloads import CACHE_URL, prune, publish
+from dashboard.ui.payloads import CACHE_URL, prune, publish, publish_later, wait_for_pending
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE, sample_reports
 
 URL = "/app/static/cache/points.json"
@@ -178,3 +179,38 @@ def test_publish_names_payloads_by_content_and_prunes_the_oldest(tmp_path) -> No
     names = sorted(p.name for p in tmp_path.glob("*.json.gz"))
     assert len(names) == 2 and first.rsplit("/", 1)[1] not in names
     assert prune(tmp_path, keep=5) == []
+
+
+def test_a_payload_published_later_is_named_at_once_and_made_once(tmp_path) -> None:
+    calls: list[int] = []
+    started, release = threading.Event(), threading.Event()
+
+    def make() -> bytes:
+        calls.append(1)
+        started.set()
+        release.wait(10)
+        return b'{"ev": ["x"]}'
+
+    url = publish_later("table-v1|details", make, tmp_path)
+    started.wait(10)
+    assert publish_later("table-v1|details", make, tmp_path) == url  # asked again while being made
+    assert not (tmp_path / url.rsplit("/", 1)[1]).exists()
+    release.set()
+    wait_for_pending()
+    assert gzip.decompress((tmp_path / url.rsplit("/", 1)[1]).read_bytes()) == b'{"ev": ["x"]}'
+    assert calls == [1]
+    assert publish_later("table-v1|details", make, tmp_path) == url and calls == [1]  # there: not made again
+    assert publish_later("table-v2|details", make, tmp_path) != url  # another version, another file
+    wait_for_pending()
+
+
+def test_a_payload_that_fails_is_logged_and_tried_again(tmp_path, caplog) -> None:
+    def broken() -> bytes:
+        raise ValueError("no")
+
+    url = publish_later("broken|details", broken, tmp_path)
+    wait_for_pending()
+    assert "could not be made" in caplog.text and not (tmp_path / url.rsplit("/", 1)[1]).exists()
+    assert publish_later("broken|details", lambda: b"{}", tmp_path) == url
+    wait_for_pending()
+    assert (tmp_path / url.rsplit("/", 1)[1]).exists()
