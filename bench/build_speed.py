@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.preprocess.gazetteer import load_gazetteer  # noqa: E402
+from dashboard.preprocess.places.gazetteer import load_gazetteer  # noqa: E402
 from dashboard.preprocess.pipeline import BuildOptions, run_build  # noqa: E402
 
 OWN_REPORTS = (

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.geodesy import km_between
-from dashboard.preprocess.gazetteer import load_gazetteer  # noqa: E402
+from dashboard.preprocess.places.gazetteer import load_gazetteer  # noqa: E402
 from dashboard.preprocess.ingest import Article  # noqa: E402
 from dashboard.preprocess.pipeline import locate_places  # noqa: E402
 

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.preprocess.casualties import parse_tolls  # noqa: E402
+from dashboard.preprocess.incidents.casualties import parse_tolls  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "devset" / "ucdp_iraq_dev.csv"
 

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.preprocess.events import extract_incidents  # noqa: E402
-from dashboard.preprocess.gazetteer import load_gazetteer  # noqa: E402
-from dashboard.preprocess.geoparse import geoparse  # noqa: E402
+from dashboard.preprocess.incidents.events import extract_incidents  # noqa: E402
+from dashboard.preprocess.places.gazetteer import load_gazetteer  # noqa: E402
+from dashboard.preprocess.places.geoparse import geoparse  # noqa: E402
 from dashboard.preprocess.ingest import read_article, read_manifest  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -27,7 +27,7 @@ sys.path.insert(0, {root!r})
 if {trace!r}:
     tracemalloc.start()  # slows allocation down several times: timed runs go without it
 started = time.perf_counter()
-from dashboard.preprocess import gazetteer
+from dashboard.preprocess.places import gazetteer
 if {cache!r}:
     gazetteer.CACHE_DIR = Path({cache!r})
 places = gazetteer.load_gazetteer()
@@ -90,8 +90,8 @@ def main() -> None:
           f"max RSS {warm['max_rss_mb']:.0f} MB, tracemalloc peak {traced['tracemalloc_peak_mb']:.0f} MB")
 
     sys.path.insert(0, str(ROOT))
-    from dashboard.preprocess.gazetteer import load_gazetteer
-    from dashboard.preprocess.geoparse import geoparse
+    from dashboard.preprocess.places.gazetteer import load_gazetteer
+    from dashboard.preprocess.places.geoparse import geoparse
 
     places = load_gazetteer()
     for label, filler in (("typical", 3), ("dense", 0)):

@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from dashboard.same_incident import toll_range
 from dashboard.schema import (
     COLUMNS,
     DATE_PRECISIONS,
@@ -29,26 +30,6 @@ EVIDENCE_JOIN = " | "
 _PLACE_FIELDS = (C.location, C.mention, C.admin1, C.country, C.country_code, C.latitude, C.longitude, C.geo_precision)
 _DATE_RANK = {name: rank for rank, name in enumerate(DATE_PRECISIONS)}  # day first
 _GEO_RANK = {name: rank for rank, name in enumerate(GEO_PRECISIONS)}  # place first
-
-
-def toll_range(lows: Iterable[Any], highs: Iterable[Any]) -> tuple[int | None, int | None]:
-    """The range covering several reports' ranges: lowest low, highest high (an open high stays open).
-
-    A report with no figure at all takes no part; a report with a low but no high ("more than 40")
-    makes the incident's high open too.
-    """
-    pairs = [(_int(lo), _int(hi)) for lo, hi in zip(lows, highs)]
-    pairs = [(lo, hi) for lo, hi in pairs if lo is not None or hi is not None]
-    if not pairs:
-        return None, None
-    known_lows = [lo for lo, _ in pairs if lo is not None]
-    low = min(known_lows) if len(known_lows) == len(pairs) else None
-    high = None if any(hi is None for _, hi in pairs) else max(hi for _, hi in pairs)
-    return low, high
-
-
-def _int(value: Any) -> int | None:
-    return None if _missing(value) else int(value)
 
 
 def _missing(value: Any) -> bool:

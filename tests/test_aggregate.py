@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.aggregate import incidents_from_reports, toll_range
+from dashboard.aggregate import incidents_from_reports
+from dashboard.same_incident import toll_range
 from dashboard.schema import INCIDENT_COLUMNS, Incident, is_incident_table, read_table, to_frame, validate, write_table
 
 DAY = dt.date(2022, 6, 5)

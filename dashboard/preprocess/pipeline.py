@@ -15,10 +15,10 @@ from typing import Any, Iterator, Sequence
 
 from dashboard.aggregate import incidents_from_reports
 from dashboard.errors import ArticleError, SettingError
-from dashboard.preprocess.events import extract_incidents
-from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.geocode import Geocoder, add_unknown_places, make_geocoder
-from dashboard.preprocess.geoparse import ResolvedMention, geoparse
+from dashboard.preprocess.incidents.events import extract_incidents
+from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
+from dashboard.preprocess.places.locate import locate_places
+from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.ingest import Article, Skipped, find_article_files, read_article, read_manifest
 from dashboard.preprocess.reconcile import reconcile
 from dashboard.schema import C, Incident, to_frame, validate, write_table
@@ -57,14 +57,9 @@ class BuildSummary:
         return "\n".join(lines)
 
 
-def locate_places(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None) -> list[ResolvedMention]:
-    """Every place the article names: gazetteer first, then the geocoder, else the nearest known place."""
-    return add_unknown_places(article.text, geoparse(article.text, gazetteer), gazetteer.is_known, geocoder)
-
-
 def process_article(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None) -> list[Incident]:
     """One article -> its report rows (before reconciliation across articles)."""
-    return extract_incidents(article, locate_places(article, gazetteer, geocoder))
+    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder))
 
 
 def run_build(options: BuildOptions) -> BuildSummary:

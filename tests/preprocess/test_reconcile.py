@@ -18,16 +18,14 @@ import pandas as pd
 import pytest
 
 from dashboard.aggregate import incidents_from_reports
-from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
+from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.ingest import Article, find_article_files, read_article, read_manifest
 from dashboard.preprocess.pipeline import process_article
-from dashboard.preprocess.reconcile import (
+from dashboard.preprocess.reconcile import incident_id, reconcile, report_key
+from dashboard.same_incident import (
     COMPATIBLE_TYPE_PAIRS,
     COMPATIBLE_TYPES,
     TARGETS,
-    incident_id,
-    reconcile,
-    report_key,
     targets_in,
     tolls_conflict,
     types_compatible,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.preprocess.casualties import Range, Tolls, parse_tolls, read_tolls
+from dashboard.preprocess.incidents.casualties import Range, Tolls, parse_tolls, read_tolls
 
 N = Range()
 

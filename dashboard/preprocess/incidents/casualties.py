@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dashboard.preprocess import vocabulary as V
+from dashboard.preprocess.incidents import vocabulary as V
 
 
 @dataclass(frozen=True, slots=True)

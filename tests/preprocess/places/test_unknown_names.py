@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.preprocess.geoparse import Mention
-from dashboard.preprocess.unknown_names import find_unknown_names
+from dashboard.preprocess.places.geoparse import Mention
+from dashboard.preprocess.places.unknown_names import find_unknown_names
 
 KNOWN = {"kirkuk", "iraq", "mosul", "aleppo", "maiduguri", "kurdistan", "baghdad", "syria"}
 

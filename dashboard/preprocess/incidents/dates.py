@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dashboard.preprocess.vocabulary import MONTHS, WEEKDAYS
+from dashboard.preprocess.incidents.vocabulary import MONTHS, WEEKDAYS
 
 DAY, WEEK, MONTH, UNKNOWN = "day", "week", "month", "unknown"
 

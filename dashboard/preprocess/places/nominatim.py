@@ -1,23 +1,15 @@
-"""Geocoding the place names the embedded gazetteer lacks, through geopy's Nominatim client.
+"""A Nominatim client through geopy: it asks and answers, nothing else.
 
-In: the article's unknown place mentions (from :mod:`dashboard.preprocess.unknown_names`) and the
-places geoparsing already resolved in the same article (the context). Out: one
-:class:`ResolvedMention` per unknown mention, in the same order, never an exception.
-:func:`add_unknown_places` does both steps for the pipeline: geoparse's rows in, all rows out.
+In: a :class:`Query` (a name, the countries to search, a box to prefer). Out: the places the
+service knows by that name, as gazetteer :class:`Place` records ([] for none), or None when the
+service did not answer. Which names to ask about, and whether an answer is plausible, is the
+places stage's business (:mod:`dashboard.preprocess.places.locate`).
 
-The chain: the gazetteer has already been asked (by geoparse). When the build enables it, geopy's
-real :class:`geopy.geocoders.Nominatim` is asked next, behind geopy's
+geopy's real :class:`geopy.geocoders.Nominatim` is asked behind geopy's
 :class:`~geopy.extra.rate_limiter.RateLimiter` (one request a second, Nominatim's usage policy).
-Each query is restricted to the countries the article's places lie in and biased to a viewbox
-around them; an answer is kept only when plausible (within ``geocoder_max_km`` of the article's
-other places, or inside the country the text names right after the mention, as in "X, Syria").
-Every answer, hits and misses, is kept in a persistent cache, so a re-run asks nothing.
-
-A name that is not resolved (no geocoder, a failure, a miss, an implausible answer) falls back to
-the town it belongs to (the one named right after it, else the article's focus town) with
-``geo_precision`` "town", else to the focus region ("region"); the row keeps the words as written. Failures never abort a build: they are counted in
-:class:`GeocoderStats` and, after a few in a row or when the time budget is spent, the geocoder
-stops asking for the rest of the build.
+Every answer, hits and misses, is kept in a persistent SQLite cache, so a re-run asks nothing.
+Failures never abort a build: they are counted in :class:`GeocoderStats` and, after a few in a
+row or when the time budget is spent, the client stops asking for the rest of the build.
 """
 
 from __future__ import annotations
@@ -28,7 +20,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
@@ -45,10 +37,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from dashboard.errors import GeocoderError, SettingError
-from dashboard.geodesy import km_between
-from dashboard.preprocess.gazetteer import Place
-from dashboard.preprocess.geoparse import Mention, ResolvedMention
-from dashboard.preprocess.unknown_names import find_unknown_names
+from dashboard.preprocess.places.gazetteer import Place
 
 #: Nominatim's usage policy: at most one request per second.
 MIN_DELAY_SECONDS = 1.0
@@ -62,17 +51,6 @@ MAX_CONSECUTIVE_FAILURES = 3
 MAX_RATE_LIMIT_RETRIES = 2
 #: Wait after a 429 that gives no Retry-After.
 DEFAULT_RETRY_AFTER = 5.0
-#: Degrees added around the article's places for the viewbox that biases a query (~110 km).
-VIEWBOX_MARGIN_DEGREES = 1.0
-#: A country or province named at most this many characters after the mention qualifies it
-#: ("Tal Abyad, Syria", "X in Syria"): the text says where it is, however far.
-QUALIFIER_GAP = 4
-#: A city or town named at most this many characters after an unknown name is the town it belongs
-#: to in the fallback (" neighbourhood of ", ", a village south of ").
-OWNER_GAP = 30
-#: Place kinds that stand for a town in the fallback, and for a region.
-TOWN_KINDS = frozenset({"city", "town"})
-REGION_KINDS = frozenset({"admin1", "region", "country"})
 #: Nominatim's place types -> the gazetteer's kinds.
 _KINDS: Mapping[str, str] = {
     "city": "city", "town": "town", "village": "village", "hamlet": "village",
@@ -205,11 +183,12 @@ class AnswerCache:
 
 
 @dataclass(frozen=True, slots=True)
-class _Query:
+class Query:
+    """One name to look up, restricted to these countries (the first is the focus) and biased to a box."""
+
     text: str
     country_codes: tuple[str, ...]
     viewbox: tuple[tuple[float, float], tuple[float, float]] | None
-    qualifier: Place | None  # a country/province the text names right after the mention
 
 
 class _Failure(Exception):
@@ -251,18 +230,11 @@ class Geocoder:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def resolve(self, unknown: list[Mention], context: list[ResolvedMention]) -> list[ResolvedMention]:
-        """One resolved mention per unknown one (same order): the geocoder's answer or the fallback."""
-        self.stats.names += len(unknown)
-        hits = [self._resolve_one(mention, context) for mention in unknown]
-        fallbacks = iter(fall_back([m for m, hit in zip(unknown, hits) if hit is None], context))
-        return [hit if hit is not None else next(fallbacks) for hit in hits]
+    def lookup(self, query: Query) -> list[Place] | None:
+        """The service's places for ``query`` (cached, or asked), [] for a miss; None when it failed.
 
-    def _resolve_one(self, mention: Mention, context: list[ResolvedMention]) -> ResolvedMention | None:
-        query = _make_query(mention, context)
-        if query is None:
-            self.stats.failed["no context"] += 1
-            return None
+        Every outcome is counted in :attr:`stats`; a failure never raises.
+        """
         key = self._key(query)
         answer = self._cached(key)
         if answer is not None:
@@ -276,14 +248,7 @@ class Geocoder:
             self._store(key, answer)
         if not answer:
             self.stats.not_found += 1
-            return None
-        for raw in answer:
-            place = _place(raw)
-            if _plausible(place, query, context, self.config.max_km):
-                self.stats.found += 1
-                return ResolvedMention(mention, place, place.latitude, place.longitude, "place")
-        self.stats.implausible += 1
-        return None
+        return [_place(raw) for raw in answer]
 
     def _cached(self, key: str) -> list[dict[str, Any]] | None:
         if self.stats.cache_error:
@@ -302,12 +267,12 @@ class Geocoder:
         except GeocoderError as err:
             self.stats.cache_error = str(err)
 
-    def _key(self, query: _Query) -> str:
+    def _key(self, query: Query) -> str:
         return json.dumps({"url": self.config.url, "q": " ".join(query.text.casefold().split()),
                            "countrycodes": query.country_codes, "viewbox": query.viewbox,
                            "limit": CANDIDATES, "language": LANGUAGE}, sort_keys=True)
 
-    def _ask(self, key: str, query: _Query) -> list[dict[str, Any]]:
+    def _ask(self, key: str, query: Query) -> list[dict[str, Any]]:
         """The service's answer (raw places, [] for none), or _Failure; stops asking when it must."""
         if key in self._failed_queries:
             raise _Failure(self._failed_queries[key])
@@ -327,7 +292,7 @@ class Geocoder:
         self._consecutive_failures = 0
         return answer
 
-    def _ask_with_retries(self, query: _Query) -> list[dict[str, Any]]:
+    def _ask_with_retries(self, query: Query) -> list[dict[str, Any]]:
         for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
             remaining = self.config.budget - self._spent
             if remaining <= 0:
@@ -349,7 +314,7 @@ class Geocoder:
                 self._spent += time.monotonic() - started
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    def _request(self, query: _Query, timeout: float) -> list[dict[str, Any]]:
+    def _request(self, query: Query, timeout: float) -> list[dict[str, Any]]:
         """One HTTP request through the rate limiter; geopy's errors become _Failure reasons."""
         self.stats.requests += 1
         try:
@@ -394,117 +359,6 @@ def make_geocoder(settings: Mapping[str, Any]) -> Geocoder | None:
         return Geocoder(config)
     except ConfigurationError as err:  # e.g. geopy's own sample user agent on the public server
         raise SettingError(f"--user-agent: {err}".splitlines()[0]) from err
-
-
-def add_unknown_places(text: str, found: list[ResolvedMention], is_known: Callable[[str], bool],
-                       geocoder: Geocoder | None) -> list[ResolvedMention]:
-    """Geoparse's places plus the ones it lacks, in text order: the pipeline's one call here.
-
-    ``found`` is geoparse's output for ``text``; its unresolved mentions and the names that
-    :func:`find_unknown_names` notices around them go to the geocoder (or straight to the
-    fallback when there is none); its resolved places are their context and stay as they are.
-    """
-    context = [r for r in found if r.place is not None]
-    unknown = [r.mention for r in found if r.place is None]
-    unknown += find_unknown_names(text, is_known, [(r.mention.start, r.mention.end) for r in found])
-    unknown.sort(key=lambda mention: mention.start)
-    added = geocoder.resolve(unknown, context) if geocoder is not None else fall_back(unknown, context)
-    return sorted([*context, *added], key=lambda r: (r.mention.start, r.mention.end))
-
-
-def fall_back(unknown: list[Mention], context: list[ResolvedMention]) -> list[ResolvedMention]:
-    """Each unknown mention placed at the town it belongs to, with the mention's own words kept.
-
-    That town is the city or town named right after it ("the village of X, south of Y", "the X
-    neighbourhood of Y"), else the article's focus town (the one it names most often), both with
-    ``geo_precision`` "town"; else the focus province or country ("region"); else no point.
-    """
-    town = _focus(context, TOWN_KINDS)
-    region = None if town is not None else _focus(context, REGION_KINDS)
-    rows = []
-    for mention in unknown:
-        place, precision = _owner(mention, context) or town, "town"
-        if place is None:
-            place, precision = region, "region"
-        if place is None:
-            rows.append(ResolvedMention(mention, None, None, None, ""))
-        else:
-            rows.append(ResolvedMention(mention, place, place.latitude, place.longitude, precision))
-    return rows
-
-
-def _owner(mention: Mention, context: Iterable[ResolvedMention]) -> Place | None:
-    """The city or town named next after ``mention``, at most OWNER_GAP characters on."""
-    after = [r for r in context if r.place is not None and r.mention.start >= mention.end]
-    if not after:
-        return None
-    nearest = min(after, key=lambda r: r.mention.start)
-    place = nearest.place
-    if place is None or place.kind not in TOWN_KINDS or nearest.mention.start - mention.end > OWNER_GAP:
-        return None
-    return place
-
-
-def _focus(context: Iterable[ResolvedMention], kinds: frozenset[str]) -> Place | None:
-    """The most mentioned resolved place of these kinds (the first mentioned on a tie)."""
-    counts: Counter[str] = Counter()
-    first: dict[str, tuple[int, Place]] = {}
-    for resolved in context:
-        place = resolved.place
-        if place is None or place.kind not in kinds:
-            continue
-        counts[place.key] += 1
-        if place.key not in first or resolved.mention.start < first[place.key][0]:
-            first[place.key] = (resolved.mention.start, place)
-    if not counts:
-        return None
-    best = min(counts, key=lambda key: (-counts[key], first[key][0]))
-    return first[best][1]
-
-
-def _points(context: Iterable[ResolvedMention]) -> list[tuple[float, float]]:
-    """The article's places as points; a country's centroid says nothing about where things are."""
-    return [(r.latitude, r.longitude) for r in context
-            if r.place is not None and r.latitude is not None and r.longitude is not None
-            and r.place.kind != "country"]
-
-
-def _make_query(mention: Mention, context: Sequence[ResolvedMention]) -> _Query | None:
-    """The query for one name, restricted and biased by the article's places; None without any."""
-    qualifier = next((r.place for r in context if r.place is not None and r.place.kind in ("country", "admin1")
-                      and 0 <= r.mention.start - mention.end <= QUALIFIER_GAP), None)
-    text = " ".join(mention.text.split())
-    if qualifier is not None:
-        box = _viewbox([(qualifier.latitude, qualifier.longitude)]) if qualifier.kind == "admin1" else None
-        return _Query(text, (qualifier.country_code.lower(),), box, qualifier)
-    codes = Counter(r.place.country_code.lower() for r in context if r.place is not None and r.place.country_code)
-    if not codes:
-        return None
-    points = _points(context)
-    # The focus country first; Nominatim takes the list as a filter.
-    ordered = tuple(code for code, _ in sorted(codes.items(), key=lambda item: (-item[1], item[0])))
-    return _Query(text, ordered, _viewbox(points) if points else None, None)
-
-
-def _viewbox(points: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The box around ``points`` with a margin, rounded so that the cache key stays stable."""
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    return ((round(max(min(lats) - VIEWBOX_MARGIN_DEGREES, -90.0), 1),
-             round(max(min(lons) - VIEWBOX_MARGIN_DEGREES, -180.0), 1)),
-            (round(min(max(lats) + VIEWBOX_MARGIN_DEGREES, 90.0), 1),
-             round(min(max(lons) + VIEWBOX_MARGIN_DEGREES, 180.0), 1)))
-
-
-def _plausible(place: Place, query: _Query, context: Sequence[ResolvedMention], max_km: float) -> bool:
-    qualifier = query.qualifier
-    if qualifier is not None:  # "X, Syria": in Syria; "X, Nineveh": in Iraq, near Nineveh
-        in_country = place.country_code == qualifier.country_code.upper()
-        return in_country and (qualifier.kind == "country" or km_between(
-            place.latitude, place.longitude, qualifier.latitude, qualifier.longitude) <= max_km)
-    points = _points(context)
-    if points:
-        return min(km_between(place.latitude, place.longitude, lat, lon) for lat, lon in points) <= max_km
-    return place.country_code.lower() in query.country_codes
 
 
 def _valid_raw(raw: Any) -> bool:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from dashboard.preprocess.geoparse import Mention
+from dashboard.preprocess.places.geoparse import Mention
 
 # --- vocabularies (lower case) ---------------------------------------------------------------------
 

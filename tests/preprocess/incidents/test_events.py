@@ -12,9 +12,9 @@ import re
 import pytest
 
 from dashboard import schema
-from dashboard.preprocess.events import extract_incidents
-from dashboard.preprocess.gazetteer import Place
-from dashboard.preprocess.geoparse import Mention, ResolvedMention
+from dashboard.preprocess.incidents.events import extract_incidents
+from dashboard.preprocess.places.gazetteer import Place
+from dashboard.preprocess.places.geoparse import Mention, ResolvedMention
 from dashboard.preprocess.ingest import Article
 from dashboard.schema import Incident
 

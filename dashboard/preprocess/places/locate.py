@@ -1,0 +1,187 @@
+"""The places stage: article text -> every place it names, resolved to a point where possible.
+
+In: an article's text and the gazetteer (and, when the build enables one, a Nominatim client).
+Out: one :class:`ResolvedMention` per place mention, in text order. The order of the stage lives
+here and nowhere else:
+
+1. the gazetteer (:func:`dashboard.preprocess.places.geoparse.geoparse`): the names it knows,
+   resolved from the article's context;
+2. the names it lacks (its unresolved mentions, and the names
+   :func:`~dashboard.preprocess.places.unknown_names.find_unknown_names` notices by their cues)
+   go to the geocoder, asked with a query restricted to the countries of the article's places
+   and biased to a box around them; an answer is kept only when plausible (within
+   ``geocoder_max_km`` of the article's other places, or inside the country or province the text
+   names right after the mention, as in "X, Syria");
+3. a name still unresolved falls back to the town it belongs to (the one named right after it,
+   else the article's focus town) with ``geo_precision`` "town", else to the focus region
+   ("region"), else no point; the row keeps the words as written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable, Iterable, Sequence
+
+from dashboard.geodesy import km_between
+from dashboard.preprocess.places.gazetteer import Gazetteer, Place
+from dashboard.preprocess.places.geoparse import Mention, ResolvedMention, geoparse
+from dashboard.preprocess.places.nominatim import Geocoder, Query
+from dashboard.preprocess.places.unknown_names import find_unknown_names
+
+#: Degrees added around the article's places for the viewbox that biases a query (~110 km).
+VIEWBOX_MARGIN_DEGREES = 1.0
+#: A country or province named at most this many characters after the mention qualifies it
+#: ("Tal Abyad, Syria", "X in Syria"): the text says where it is, however far.
+QUALIFIER_GAP = 4
+#: A city or town named at most this many characters after an unknown name is the town it belongs
+#: to in the fallback (" neighbourhood of ", ", a village south of ").
+OWNER_GAP = 30
+#: Place kinds that stand for a town in the fallback, and for a region.
+TOWN_KINDS = frozenset({"city", "town"})
+REGION_KINDS = frozenset({"admin1", "region", "country"})
+
+
+def add_unknown_places(text: str, found: list[ResolvedMention], is_known: Callable[[str], bool],
+                       geocoder: Geocoder | None) -> list[ResolvedMention]:
+    """Geoparse's places plus the ones it lacks, in text order: the pipeline's one call here.
+
+    ``found`` is geoparse's output for ``text``; its unresolved mentions and the names that
+    :func:`find_unknown_names` notices around them go to the geocoder (or straight to the
+    fallback when there is none); its resolved places are their context and stay as they are.
+    """
+    context = [r for r in found if r.place is not None]
+    unknown = [r.mention for r in found if r.place is None]
+    unknown += find_unknown_names(text, is_known, [(r.mention.start, r.mention.end) for r in found])
+    unknown.sort(key=lambda mention: mention.start)
+    added = resolve_unknown(unknown, context, geocoder)
+    return sorted([*context, *added], key=lambda r: (r.mention.start, r.mention.end))
+
+
+def fall_back(unknown: list[Mention], context: list[ResolvedMention]) -> list[ResolvedMention]:
+    """Each unknown mention placed at the town it belongs to, with the mention's own words kept.
+
+    That town is the city or town named right after it ("the village of X, south of Y", "the X
+    neighbourhood of Y"), else the article's focus town (the one it names most often), both with
+    ``geo_precision`` "town"; else the focus province or country ("region"); else no point.
+    """
+    town = _focus(context, TOWN_KINDS)
+    region = None if town is not None else _focus(context, REGION_KINDS)
+    rows = []
+    for mention in unknown:
+        place, precision = _owner(mention, context) or town, "town"
+        if place is None:
+            place, precision = region, "region"
+        if place is None:
+            rows.append(ResolvedMention(mention, None, None, None, ""))
+        else:
+            rows.append(ResolvedMention(mention, place, place.latitude, place.longitude, precision))
+    return rows
+
+
+def _owner(mention: Mention, context: Iterable[ResolvedMention]) -> Place | None:
+    """The city or town named next after ``mention``, at most OWNER_GAP characters on."""
+    after = [r for r in context if r.place is not None and r.mention.start >= mention.end]
+    if not after:
+        return None
+    nearest = min(after, key=lambda r: r.mention.start)
+    place = nearest.place
+    if place is None or place.kind not in TOWN_KINDS or nearest.mention.start - mention.end > OWNER_GAP:
+        return None
+    return place
+
+
+def _focus(context: Iterable[ResolvedMention], kinds: frozenset[str]) -> Place | None:
+    """The most mentioned resolved place of these kinds (the first mentioned on a tie)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[int, Place]] = {}
+    for resolved in context:
+        place = resolved.place
+        if place is None or place.kind not in kinds:
+            continue
+        counts[place.key] += 1
+        if place.key not in first or resolved.mention.start < first[place.key][0]:
+            first[place.key] = (resolved.mention.start, place)
+    if not counts:
+        return None
+    best = min(counts, key=lambda key: (-counts[key], first[key][0]))
+    return first[best][1]
+
+
+def _points(context: Iterable[ResolvedMention]) -> list[tuple[float, float]]:
+    """The article's places as points; a country's centroid says nothing about where things are."""
+    return [(r.latitude, r.longitude) for r in context
+            if r.place is not None and r.latitude is not None and r.longitude is not None
+            and r.place.kind != "country"]
+
+
+def make_query(mention: Mention, context: Sequence[ResolvedMention]) -> tuple[Query, Place | None] | None:
+    """The query for one name, restricted and biased by the article's places, and the country or
+    province the text names right after it (its qualifier); None without any place to go by."""
+    qualifier = next((r.place for r in context if r.place is not None and r.place.kind in ("country", "admin1")
+                      and 0 <= r.mention.start - mention.end <= QUALIFIER_GAP), None)
+    text = " ".join(mention.text.split())
+    if qualifier is not None:
+        box = _viewbox([(qualifier.latitude, qualifier.longitude)]) if qualifier.kind == "admin1" else None
+        return Query(text, (qualifier.country_code.lower(),), box), qualifier
+    codes = Counter(r.place.country_code.lower() for r in context if r.place is not None and r.place.country_code)
+    if not codes:
+        return None
+    points = _points(context)
+    # The focus country first; Nominatim takes the list as a filter.
+    ordered = tuple(code for code, _ in sorted(codes.items(), key=lambda item: (-item[1], item[0])))
+    return Query(text, ordered, _viewbox(points) if points else None), None
+
+
+def _viewbox(points: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The box around ``points`` with a margin, rounded so that the cache key stays stable."""
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return ((round(max(min(lats) - VIEWBOX_MARGIN_DEGREES, -90.0), 1),
+             round(max(min(lons) - VIEWBOX_MARGIN_DEGREES, -180.0), 1)),
+            (round(min(max(lats) + VIEWBOX_MARGIN_DEGREES, 90.0), 1),
+             round(min(max(lons) + VIEWBOX_MARGIN_DEGREES, 180.0), 1)))
+
+
+def _plausible(place: Place, query: Query, qualifier: Place | None, context: Sequence[ResolvedMention],
+               max_km: float) -> bool:
+    if qualifier is not None:  # "X, Syria": in Syria; "X, Nineveh": in Iraq, near Nineveh
+        in_country = place.country_code == qualifier.country_code.upper()
+        return in_country and (qualifier.kind == "country" or km_between(
+            place.latitude, place.longitude, qualifier.latitude, qualifier.longitude) <= max_km)
+    points = _points(context)
+    if points:
+        return min(km_between(place.latitude, place.longitude, lat, lon) for lat, lon in points) <= max_km
+    return place.country_code.lower() in query.country_codes
+
+
+def locate_places(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None) -> list[ResolvedMention]:
+    """Every place the text names: gazetteer first, then the geocoder, else the fallback."""
+    return add_unknown_places(text, geoparse(text, gazetteer), gazetteer.is_known, geocoder)
+
+
+def resolve_unknown(unknown: list[Mention], context: list[ResolvedMention],
+                    geocoder: Geocoder | None) -> list[ResolvedMention]:
+    """One resolved mention per unknown one (same order): the geocoder's answer or the fallback."""
+    if geocoder is None:
+        return fall_back(unknown, context)
+    geocoder.stats.names += len(unknown)
+    hits = [_geocode(mention, context, geocoder) for mention in unknown]
+    fallbacks = iter(fall_back([m for m, hit in zip(unknown, hits) if hit is None], context))
+    return [hit if hit is not None else next(fallbacks) for hit in hits]
+
+
+def _geocode(mention: Mention, context: list[ResolvedMention], geocoder: Geocoder) -> ResolvedMention | None:
+    """The first plausible answer of the geocoder for ``mention``; None when there is none."""
+    asked = make_query(mention, context)
+    if asked is None:
+        geocoder.stats.failed["no context"] += 1
+        return None
+    query, qualifier = asked
+    places = geocoder.lookup(query)
+    if not places:
+        return None
+    for place in places:
+        if _plausible(place, query, qualifier, context, geocoder.config.max_km):
+            geocoder.stats.found += 1
+            return ResolvedMention(mention, place, place.latitude, place.longitude, "place")
+    geocoder.stats.implausible += 1
+    return None
