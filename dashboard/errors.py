@@ -47,3 +47,7 @@ class GeocoderError(DashboardError, RuntimeError):
 
 class AssetError(DashboardError, RuntimeError):
     """The offline map assets could not be fetched or are incomplete."""
+
+
+class WordListError(DashboardError, ValueError):
+    """A word list under data/words cannot be used (unreadable, no `about` line, not strings)."""

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from dashboard import wordlists
 from dashboard.schema import EVENT_TYPES
 
 MENTION = "mention"
@@ -39,43 +40,7 @@ COMPATIBLE_TYPES: frozenset[frozenset[str]] = frozenset(
 
 #: What an attack hit, as the evidence sentence names it: one target -> the words for it
 #: (singular; plurals are matched too). Two reports naming only different targets are two incidents.
-TARGETS: dict[str, tuple[str, ...]] = {
-    "mosque": ("mosque", "masjid", "husseiniya", "husseiniyah", "hussainiya", "imambargah"),
-    "church": ("church", "cathedral", "chapel"),
-    "synagogue": ("synagogue",),
-    "temple": ("temple", "gurdwara", "pagoda", "monastery"),
-    "shrine": ("shrine", "mausoleum", "tomb"),
-    "market": ("market", "marketplace", "bazaar", "souk", "souq", "shopping centre", "shopping center",
-               "shopping mall", "mall"),
-    "power plant": ("power plant", "power station", "electricity station", "power generating station",
-                    "substation"),
-    "oil facility": ("refinery", "oil field", "oilfield", "oil well", "pipeline", "gas plant", "gas station",
-                     "petrol station", "fuel station"),
-    "checkpoint": ("checkpoint", "check point", "roadblock"),
-    "police station": ("police station", "police headquarters", "police post", "police building"),
-    "security building": ("security building", "security headquarters", "intelligence headquarters",
-                          "security compound"),
-    "military base": ("military base", "army base", "air base", "airbase", "barracks", "garrison",
-                      "military camp", "army camp", "outpost"),
-    "convoy": ("convoy", "patrol"),
-    "prison": ("prison", "jail", "detention centre", "detention center"),
-    "government building": ("government building", "ministry", "governor's office", "provincial council",
-                            "council building", "city hall", "town hall", "parliament", "courthouse",
-                            "municipality building"),
-    "embassy": ("embassy", "consulate"),
-    "hotel": ("hotel", "guesthouse", "guest house"),
-    "school": ("school", "madrasa", "madrassa", "kindergarten"),
-    "university": ("university", "college", "campus"),
-    "hospital": ("hospital", "clinic", "health centre", "health center", "medical centre", "medical center"),
-    "bank": ("bank",),
-    "restaurant": ("restaurant", "cafe", "café", "coffee shop", "teahouse", "tea house"),
-    "bus": ("bus", "minibus", "bus station", "bus stop", "bus terminal"),
-    "airport": ("airport",),
-    "funeral": ("funeral", "mourning tent", "mourners"),
-    "wedding": ("wedding",),
-    "stadium": ("stadium", "football pitch", "football field"),
-    "displacement camp": ("refugee camp", "displacement camp", "idp camp", "displaced persons camp"),
-}
+TARGETS: dict[str, tuple[str, ...]] = wordlists.groups("targets", "targets")
 
 #: Killed figures of two reports are wildly apart, so two incidents, when the larger report's
 #: lowest figure exceeds the smaller's highest figure times this, plus the slack below.
