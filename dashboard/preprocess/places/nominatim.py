@@ -20,16 +20,19 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
 from geopy.exc import (
     ConfigurationError,
+    GeocoderAuthenticationFailure,
+    GeocoderInsufficientPrivileges,
+    GeocoderQuotaExceeded,
+    GeopyError,
     GeocoderParseError,
     GeocoderQueryError,
     GeocoderRateLimited,
-    GeocoderServiceError,
     GeocoderTimedOut,
     GeocoderUnavailable,
 )
@@ -64,8 +67,11 @@ _KINDS: Mapping[str, str] = {
 
 REASON_BUDGET = "budget spent"
 REASON_GAVE_UP = "service down"
-#: Answers that mean "stop asking" (the public server's answer to a policy breach is 403).
-REASONS_REFUSED = frozenset({"HTTP 401", "HTTP 403"})
+REASON_RATE_LIMITED = "rate limited"
+#: geopy's errors that mean "stop asking" (401, 402, 403, 407: the public server's answer to a
+#: policy breach is 403): asking more would make it worse.
+REFUSALS: tuple[type[GeopyError], ...] = (GeocoderAuthenticationFailure, GeocoderInsufficientPrivileges,
+                                          GeocoderQuotaExceeded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,19 +197,44 @@ class Query:
     viewbox: tuple[tuple[float, float], tuple[float, float]] | None
 
 
-class _Failure(Exception):
-    """One name the service did not answer; ``reason`` is counted in the stats."""
+class LookupFailed(GeocoderError):
+    """The service did not answer one query. ``reason`` is what the stats count ("timeout",
+    "HTTP 503" ...); ``refused`` is True when the service refuses us (stop asking at once). The
+    geopy error it comes from, when there is one, is its ``__cause__``."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, refused: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.refused = refused
+
+    @classmethod
+    def from_geopy(cls, err: GeopyError) -> LookupFailed:
+        """The failure one of geopy's typed errors stands for."""
+        status = _status(err)
+        if isinstance(err, GeocoderParseError):
+            reason = "malformed answer"
+        elif isinstance(err, GeocoderTimedOut):  # geopy also raises it for 503 and 504
+            reason = "timeout" if status in (None, 408) else f"HTTP {status}"
+        elif isinstance(err, GeocoderUnavailable):
+            reason = "unavailable"
+        elif isinstance(err, GeocoderRateLimited):  # before its parent class, GeocoderQueryError
+            reason = REASON_RATE_LIMITED
+        elif isinstance(err, GeocoderQueryError):
+            reason = "rejected"
+        else:
+            reason = "service error" if status is None else f"HTTP {status}"
+        return cls(reason, refused=isinstance(err, REFUSALS))
 
 
 class Geocoder:
     """Nominatim through geopy, rate limited, cached, with a time budget per build (one per build)."""
 
-    def __init__(self, config: GeocoderConfig) -> None:
+    def __init__(self, config: GeocoderConfig, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        """``clock`` and ``sleep`` are the seams for time (the rate limit, Retry-After, the budget):
+        tests hand in a fake clock so that waits cost no real seconds."""
         self.config = config
+        self._clock, self._sleep = clock, sleep
         self.stats = GeocoderStats()
         self.cache = AnswerCache(config.cache_dir)
         parts = urlsplit(config.url)
@@ -214,8 +245,9 @@ class Geocoder:
                                     adapter_factory=_adapter_without_retries,
                                     **({"proxies": {}} if loopback else {}))
         # Retries are ours (Retry-After, budget), so the limiter only spaces the requests.
-        self._limited = RateLimiter(self._nominatim.geocode, min_delay_seconds=MIN_DELAY_SECONDS,
-                                    max_retries=0, swallow_exceptions=False)
+        self._limited = _RateLimiter(self._nominatim.geocode, min_delay_seconds=MIN_DELAY_SECONDS,
+                                     max_retries=0, swallow_exceptions=False)
+        self._limited.clock, self._limited.sleep = clock, sleep
         self._spent = 0.0
         self._consecutive_failures = 0
         self._stopped = ""  # why the geocoder stopped asking ("" while it still asks)
@@ -242,7 +274,7 @@ class Geocoder:
         else:
             try:
                 answer = self._ask(key, query)
-            except _Failure as failure:
+            except LookupFailed as failure:
                 self.stats.failed[failure.reason] += 1
                 return None
             self._store(key, answer)
@@ -273,16 +305,16 @@ class Geocoder:
                            "limit": CANDIDATES, "language": LANGUAGE}, sort_keys=True)
 
     def _ask(self, key: str, query: Query) -> list[dict[str, Any]]:
-        """The service's answer (raw places, [] for none), or _Failure; stops asking when it must."""
+        """The service's answer (raw places, [] for none), or LookupFailed; stops asking when it must."""
         if key in self._failed_queries:
-            raise _Failure(self._failed_queries[key])
+            raise LookupFailed(self._failed_queries[key])
         if self._stopped:
-            raise _Failure(self._stopped)
+            raise LookupFailed(self._stopped)
         try:
             answer = self._ask_with_retries(query)
-        except _Failure as failure:
+        except LookupFailed as failure:
             self._failed_queries[key] = failure.reason
-            if failure.reason in REASONS_REFUSED:  # the server refuses us: asking more makes it worse
+            if failure.refused:
                 self._stopped = failure.reason
             elif failure.reason not in (REASON_BUDGET, REASON_GAVE_UP):
                 self._consecutive_failures += 1
@@ -297,25 +329,25 @@ class Geocoder:
             remaining = self.config.budget - self._spent
             if remaining <= 0:
                 self._stopped = REASON_BUDGET
-                raise _Failure(REASON_BUDGET)
-            started = time.monotonic()
+                raise LookupFailed(REASON_BUDGET)
+            started = self._clock()
             try:
                 return self._request(query, timeout=min(self.config.timeout, remaining))
             except GeocoderRateLimited as err:
                 wait = DEFAULT_RETRY_AFTER if err.retry_after is None else float(err.retry_after)
                 if attempt == MAX_RATE_LIMIT_RETRIES:
-                    raise _Failure("rate limited") from err
-                if wait > self.config.budget - self._spent - (time.monotonic() - started):
+                    raise LookupFailed(REASON_RATE_LIMITED) from err
+                if wait > self.config.budget - self._spent - (self._clock() - started):
                     # Waiting as asked would spend the budget: stop asking, as the server wants.
-                    self._stopped = "rate limited"
-                    raise _Failure("rate limited") from err
-                time.sleep(wait)
+                    self._stopped = REASON_RATE_LIMITED
+                    raise LookupFailed(REASON_RATE_LIMITED) from err
+                self._sleep(wait)
             finally:
-                self._spent += time.monotonic() - started
+                self._spent += self._clock() - started
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _request(self, query: Query, timeout: float) -> list[dict[str, Any]]:
-        """One HTTP request through the rate limiter; geopy's errors become _Failure reasons."""
+        """One HTTP request through the rate limiter; geopy's errors become LookupFailed reasons."""
         self.stats.requests += 1
         try:
             locations = self._limited(query.text, exactly_one=False, limit=CANDIDATES, addressdetails=True,
@@ -323,25 +355,28 @@ class Geocoder:
                                       language=LANGUAGE, timeout=timeout)
         except GeocoderRateLimited:
             raise
-        except GeocoderParseError as err:
-            raise _Failure("malformed answer") from err
-        except GeocoderTimedOut as err:
-            status = _status(err)
-            raise _Failure("timeout" if status in (None, 408) else f"HTTP {status}") from err
-        except GeocoderUnavailable as err:
-            raise _Failure("unavailable") from err
-        except GeocoderQueryError as err:
-            raise _Failure("rejected") from err
-        except GeocoderServiceError as err:
-            status = _status(err)
-            raise _Failure("service error" if status is None else f"HTTP {status}") from err
+        except GeopyError as err:
+            raise LookupFailed.from_geopy(err) from err
         except (ValueError, TypeError, AttributeError, KeyError) as err:
             # geopy parsed JSON of the wrong shape (not a list of places).
-            raise _Failure("malformed answer") from err
+            raise LookupFailed("malformed answer") from err
         raw = [location.raw for location in locations or []]
         if not all(_valid_raw(place) for place in raw):
-            raise _Failure("malformed answer")
+            raise LookupFailed("malformed answer")
         return raw
+
+
+class _RateLimiter(RateLimiter):
+    """geopy's RateLimiter reading the geocoder's clock and sleeping through its sleep (its own seams)."""
+
+    clock: Callable[[], float] = staticmethod(time.monotonic)  # type: ignore[assignment]
+    sleep: Callable[[float], None] = staticmethod(time.sleep)  # type: ignore[assignment]
+
+    def _clock(self) -> float:
+        return self.clock()
+
+    def _sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
 
 
 def _adapter_without_retries(*, proxies: Any, ssl_context: Any) -> RequestsAdapter:

@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import geopy.exc as geopy_exc
 import pytest
 
-from dashboard.geodesy import km_between
 from dashboard import settings
-from dashboard.errors import SettingError
+from dashboard.geodesy import km_between
+from dashboard.errors import GeocoderError, SettingError
 from dashboard.preprocess.places.gazetteer import Place
 from dashboard.preprocess.places.locate import add_unknown_places, fall_back, make_query, resolve_unknown
 from dashboard.preprocess.places.nominatim import (
@@ -20,6 +21,7 @@ from dashboard.preprocess.places.nominatim import (
     Geocoder,
     GeocoderConfig,
     GeocoderStats,
+    LookupFailed,
     Query,
     make_geocoder,
 )
@@ -60,6 +62,27 @@ def make(url: str, cache: Path, **overrides: Any) -> Geocoder:
 
 
 KIRKUK_ARTICLE = [at(KIRKUK, 10), at(HAWIJA, 60), at(KIRKUK, 200), at(IRAQ, 300)]
+
+
+class FakeClock:
+    """A clock that moves only when slept on: the geocoder's waits cost no real seconds."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += max(seconds, 0.0)
+
+
+def make_with_clock(url: str, cache: Path, clock: FakeClock, **overrides: Any) -> Geocoder:
+    values = settings.resolve({"geocoder": "nominatim", "nominatim_url": url, "user_agent": "incident-map-tests",
+                               "cache": str(cache), **{k: str(v) for k, v in overrides.items()}}, environ={})
+    return Geocoder(GeocoderConfig.from_settings(values), clock=clock, sleep=clock.sleep)
 
 
 # --- settings -----------------------------------------------------------------------------------
@@ -228,11 +251,23 @@ def test_unreachable_server_gives_the_same_rows_as_no_geocoder(tmp_path: Path) -
 def test_429_retry_after_is_honoured(tmp_path: Path) -> None:
     replies = {"Tuz Khurmatu": [Reply(status=429, body=b"", headers={"Retry-After": "2"}),
                                 fixture("tuz_khurmatu")]}
-    with NominatimServer(replies) as server, make(server.url, tmp_path) as geocoder:
+    clock = FakeClock()
+    with NominatimServer(replies) as server, make_with_clock(server.url, tmp_path, clock) as geocoder:
         [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
-    assert row.geo_precision == "place" and geocoder.stats.requests == 2
-    first, second = server.received
-    assert second.at - first.at >= 1.9
+    assert row.geo_precision == "place" and geocoder.stats.requests == 2 and len(server.received) == 2
+    assert 2.0 in clock.slept  # waited as the server asked, on the geocoder's clock
+
+
+def test_waiting_for_retry_after_counts_against_the_budget(tmp_path: Path) -> None:
+    busy = Reply(status=429, body=b"", headers={"Retry-After": "3"})
+    clock = FakeClock()
+    with NominatimServer({"Tuz Khurmatu": [busy, busy, busy]}) as server, \
+            make_with_clock(server.url, tmp_path, clock, geocoder_budget=5) as geocoder:
+        rows = resolve_unknown([unknown("Tuz Khurmatu", 100), unknown("Konduga", 150)], KIRKUK_ARTICLE, geocoder)
+    # 3 s waited after the first 429; the second asks for 3 more with 2 left: stop asking for the build.
+    assert clock.slept.count(3.0) == 1 and len(server.received) == 2
+    assert geocoder.stats.failed == {"rate limited": 2}
+    assert [r.geo_precision for r in rows] == ["town", "town"]
 
 
 def test_429_asking_to_wait_beyond_the_budget_stops_asking(tmp_path: Path) -> None:
@@ -435,3 +470,18 @@ def test_fall_back_prefers_the_town_named_right_after_the_name() -> None:
     assert fall_back([name], far)[0].place == KIRKUK
     behind = [at(KIRKUK, 0), at(KIRKUK, 90), at(IRAQ, name.end + 2), at(HAWIJA, name.end + 9)]
     assert fall_back([name], behind)[0].place == KIRKUK
+
+
+@pytest.mark.parametrize("error, reason, refused", [
+    (geopy_exc.GeocoderInsufficientPrivileges("403"), "service error", True),
+    (geopy_exc.GeocoderAuthenticationFailure("401"), "service error", True),
+    (geopy_exc.GeocoderUnavailable("refused"), "unavailable", False),
+    (geopy_exc.GeocoderTimedOut("slow"), "timeout", False),
+    (geopy_exc.GeocoderParseError("not json"), "malformed answer", False),
+    (geopy_exc.GeocoderQueryError("bad query"), "rejected", False),
+    (geopy_exc.GeocoderRateLimited("429"), "rate limited", False),
+])
+def test_geopy_errors_become_typed_failures(error: Exception, reason: str, refused: bool) -> None:
+    failure = LookupFailed.from_geopy(error)
+    assert (failure.reason, failure.refused) == (reason, refused)
+    assert isinstance(failure, GeocoderError)
