@@ -217,13 +217,14 @@ class LookupFailed(GeocoderError):
             reason = "timeout" if status in (None, 408) else f"HTTP {status}"
         elif isinstance(err, GeocoderUnavailable):
             reason = "unavailable"
-        elif isinstance(err, GeocoderRateLimited):  # before its parent class, GeocoderQueryError
+        elif isinstance(err, GeocoderRateLimited):
             reason = REASON_RATE_LIMITED
         elif isinstance(err, GeocoderQueryError):
             reason = "rejected"
         else:
             reason = "service error" if status is None else f"HTTP {status}"
-        return cls(reason, refused=isinstance(err, REFUSALS))
+        # A 429 is a GeocoderQuotaExceeded too, but it asks us to wait, not to stop.
+        return cls(reason, refused=isinstance(err, REFUSALS) and not isinstance(err, GeocoderRateLimited))
 
 
 class Geocoder:
