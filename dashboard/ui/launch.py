@@ -24,16 +24,24 @@ from dashboard.ui.assets import ensure_assets, missing_assets
 APP = Path(__file__).resolve().parents[1] / "app.py"
 HOST = "127.0.0.1"
 
+#: Every Streamlit option the dashboard runs with, in one place (there is no .streamlit/config.toml:
+#: flags work from any folder). Loopback only; static serving for the map's JS and payloads.
+STREAMLIT_OPTIONS: dict[str, str] = {
+    "server.address": HOST,
+    "server.headless": "true",
+    "server.enableStaticServing": "true",
+    "server.runOnSave": "false",
+    "browser.gatherUsageStats": "false",
+    "client.toolbarMode": "minimal",
+    "theme.base": "light",
+}
+
 
 def streamlit_command(data: Path, port: int, app: Path = APP) -> list[str]:
     """The ``streamlit run`` command line; every option is given so it works from any folder."""
-    return [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.address", HOST, "--server.port", str(port), "--server.headless", "true",
-        "--server.enableStaticServing", "true", "--server.runOnSave", "false",
-        "--browser.gatherUsageStats", "false",
-        "--", "--data", str(data),
-    ]
+    options = [part for name, value in {**STREAMLIT_OPTIONS, "server.port": str(port)}.items()
+               for part in (f"--{name}", value)]
+    return [sys.executable, "-m", "streamlit", "run", str(app), *options, "--", "--data", str(data)]
 
 
 def app_environment(settings: Mapping[str, Any], base: Mapping[str, str] | None = None) -> dict[str, str]:
