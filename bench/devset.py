@@ -111,12 +111,18 @@ class Built:
     def rows_of(self, item: Item) -> list[dict]:
         return self.rows.get(item.id, [])
 
+    incidents: dict[str, list[dict]] = field(default_factory=dict)  # item id -> its incidents
+
     def incidents_of(self, item: Item) -> list[dict]:
         """The item's incidents: its reports summarised per incident_id as the incident table does."""
-        if self.frame is None or item.id not in self.rows:
-            return []
-        mine = self.frame[self.frame["_item"] == item.id].drop(columns="_item")
-        return pipeline.incidents_from_reports(mine).to_dict("records")
+        if not self.incidents and self.frame is not None and len(self.frame):
+            # One incident table for the set, each item's reports apart (its id in front of incident_id).
+            frame = self.frame.copy()
+            frame[C.incident_id] = frame["_item"] + "|" + frame[C.incident_id]
+            table = pipeline.incidents_from_reports(frame.drop(columns="_item"))
+            for record in table.to_dict("records"):
+                self.incidents.setdefault(record[C.incident_id].split("|", 1)[0], []).append(record)
+        return self.incidents.get(item.id, [])
 
 
 # --- reading the coded sets ---------------------------------------------------------------------
