@@ -12,8 +12,9 @@ The texts of an item:
 - ACLED: the coder's ``notes``, published on ``event_date`` (``YYYYMMDD``, ``DD Month YYYY`` or
   ``YYYY-MM-DD``).
 - GTD: the ``summary``, published on ``iyear``-``imonth``-``iday`` (a 0 month or day taken as 1).
-- UCDP: each distinct headline of ``source_headline`` (several reports joined by ';') is its own
-  article published on ``source_date``; the reports of one item are reconciled like any others.
+- UCDP: each distinct headline of ``source_headline`` (several reports joined by ';'; a part in lower
+  case continues the one before) is its own article published on ``source_date``; the reports of
+  one item are reconciled like any others.
 
 Scoring is per item, over the item's own rows: reconciliation may join reports of two items (the
 same place and day), but no other item's rows ever count for an item (:meth:`Built.incidents_of`
@@ -188,7 +189,7 @@ def read_gtd(devset: Path) -> list[Item]:
 def read_ucdp(devset: Path) -> list[Item]:
     items = []
     for number, row in enumerate(_rows(devset / "ucdp_iraq_dev.csv"), start=1):
-        headlines = tuple(dict.fromkeys(h.strip() for h in row["source_headline"].split(";") if h.strip()))
+        headlines = tuple(dict.fromkeys(ucdp_headlines(row["source_headline"])))
         published = row["source_date"][:10] or row["date_start"][:10]
         items.append(Item(
             id=f"ucdp-{number:04d}", set="ucdp", country="Iraq", texts=headlines,
@@ -200,6 +201,19 @@ def read_ucdp(devset: Path) -> list[Item]:
             place_names=tuple(v for v in (row["where_coordinates"], row["adm_2"]) if v),
         ))
     return items
+
+
+def ucdp_headlines(text: str) -> list[str]:
+    """UCDP joins its sources' headlines with ';'; a part that starts in lower case continues the one before."""
+    out: list[str] = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        if out and part[0].islower():
+            out[-1] += "; " + part
+        else:
+            out.append(part)
+    return out
 
 
 READERS = {"acled": read_acled, "gtd": read_gtd, "ucdp": read_ucdp}

@@ -39,7 +39,7 @@ from devset import C, Built, Item, arguments, build_all, number, share, write_cs
 NAMES = {"acled": "ACLED notes", "gtd": "GTD summaries", "ucdp": "UCDP headlines"}
 #: A note that says how its toll was coded (README of the dev set): a convention, not a reading.
 CONVENTION = re.compile(
-    r"fatalit\w*[^.;]{0,60}?\b(coded|split)\b"  # "Unknown fatalities coded as 3", "Fatalities split between"
+    r"fatalit\w*[^.;]{0,60}?\b(coded|split|divided)\b"  # "Unknown fatalities coded as 3", "Fatalities split between"
     r"|\b(coded|split)\b[^.;]{0,40}?\bfatalit"  # "coded as 3 fatalities"
     r"|\bcoded (as|to) \d+\b"  # "(Coded as 0)", "coded to 1"
     r"|\bcoded separately\b"  # the other places of the attack carry their share
