@@ -315,6 +315,12 @@ def arguments(description: str) -> argparse.Namespace:
     return args
 
 
+def misses_path(args: argparse.Namespace, stem: str) -> Path:
+    """bench/out/<stem>_misses_<mode>.csv; a subset of the sets is named in the file name."""
+    subset = "" if list(args.sets) == list(SETS) else "_" + "-".join(args.sets)
+    return args.out / f"{stem}_misses_{args.mode}{subset}.csv"
+
+
 def build_all(args: argparse.Namespace) -> dict[str, Built] | None:
     """Every chosen set built in ``args.mode``; None when the mode is unavailable."""
     with tempfile.TemporaryDirectory(prefix="devset-cache-") as cache:

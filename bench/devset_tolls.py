@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from devset import C, Built, Item, arguments, build_all, number, share, write_csv  # noqa: E402
+from devset import C, Built, Item, arguments, build_all, misses_path, number, share, write_csv  # noqa: E402
 
 NAMES = {"acled": "ACLED notes", "gtd": "GTD summaries", "ucdp": "UCDP headlines"}
 #: A note that says how its toll was coded (README of the dev set): a convention, not a reading.
@@ -157,7 +157,7 @@ def main() -> None:
         if result.skipped:
             print(f"  skipped by the build: {len(result.skipped)} ({'; '.join(result.skipped[:3])})")
         all_misses += misses(scored)
-    path = write_csv(args.out / f"devset_tolls_misses_{args.mode}.csv",
+    path = write_csv(misses_path(args, "devset_tolls"),
                      ["item", "set", "country", "by_convention", "problem", "coder_killed", "our_killed",
                       "coder_injured", "our_injured", "our_incidents", "text"], all_misses)
     print(f"misses: {len(all_misses)} items -> {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")

@@ -49,6 +49,7 @@ from devset import (  # noqa: E402
     has_point,
     km,
     share,
+    misses_path,
     write_csv,
 )
 
@@ -209,7 +210,7 @@ def main() -> None:
         if result.skipped:
             print(f"  skipped by the build: {len(result.skipped)} ({'; '.join(result.skipped[:3])})")
         all_misses += misses(scores)
-    path = write_csv(args.out / f"devset_truth_misses_{args.mode}.csv",
+    path = write_csv(misses_path(args, "devset_truth"),
                      ["item", "set", "country", "coder_place", "coder_latitude", "coder_longitude", "coder_precision",
                       "radius_km", "problem", "ucdp_variant", "our_rows", "text"], all_misses)
     print(f"misses: {len(all_misses)} items -> {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
