@@ -262,7 +262,7 @@ def build_set(items: list[Item], settings: dict | None = None) -> Built:
 def has_gazetteer_add() -> bool:
     """Whether this checkout's CLI has ``gazetteer add`` (argparse exits 2 on an unknown command)."""
     probe = subprocess.run([sys.executable, "-m", "dashboard", "gazetteer", "add", "--help"], cwd=ROOT,
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120, check=False)
     return probe.returncode == 0
 
 
@@ -288,7 +288,7 @@ def prepare_mode(mode: str, cache_dir: Path, gazetteer_dir: Path = GAZETTEER_FIL
         shutil.copytree(current, cache_dir, dirs_exist_ok=True)
     env = dict(os.environ, DASHBOARD_CACHE=str(cache_dir))
     done = subprocess.run([sys.executable, "-m", "dashboard", "gazetteer", "add", *map(str, files)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()
         raise SystemExit(f"mode files: gazetteer add failed: {message[-1] if message else done.returncode}")
