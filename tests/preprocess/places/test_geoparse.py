@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.geodesy import km_between
-from dashboard.errors import GazetteerError
+from dashboard.errors import WordListError
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary
 from dashboard.preprocess.places.unknown_names import find_unknown_names
@@ -164,11 +164,15 @@ def test_find_mentions_gives_text_order(gazetteer: Gazetteer) -> None:
     assert [m.text for m in find_mentions(text, gazetteer)] == ["Erbil", "Mosul", "Erbil"]
 
 
-@pytest.mark.parametrize("content", ["common_words = [", "common_words = []\n"])
-def test_a_broken_word_list_raises_a_clear_error(tmp_path: Path, content: str) -> None:
+@pytest.mark.parametrize("content, message", [
+    ("[common_words", "cannot read the word lists"),
+    ("[common_words]\nwords = []\n", "about"),
+    ('[common_words]\nabout = "x"\nwords = ["a"]\n', "no list"),
+])
+def test_a_broken_word_list_raises_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "words.toml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(GazetteerError, match="word lists"):
+    with pytest.raises(WordListError, match=message):
         load_vocabulary(path)
 
 
