@@ -254,7 +254,22 @@ def _find(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> _Context:
         following = context.found[i + 1]
         if text[found.mention.end:following.mention.start].strip(" ") == ",":
             found.comma_next = i + 1
+            _admin_in_a_chain(text, found, following, gazetteer)
     return context
+
+
+_CHAIN_BEFORE = re.compile(rf"{_CAPITAL}[^\W_]*[ \t]*,[ \t]*$")
+
+
+def _admin_in_a_chain(text: str, found: _Found, following: _Found, gazetteer: Gazetteer) -> None:
+    """ "X, Mopti, Mali": a name between another name and its country is the province or
+    district the first lies in, even when a town of that name is known (so its point stands
+    for that area: region precision)."""
+    if found.kinds or not _CHAIN_BEFORE.search(text, max(0, found.mention.start - 40), found.mention.start):
+        return
+    if any(p.kind == "country" for p in gazetteer.lookup_key(following.key)):
+        found.kinds = ("admin1", "admin2", "region")
+        found.located = True
 
 
 def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabulary,

@@ -47,9 +47,9 @@ TOWN_KINDS = frozenset({"city", "town"})
 REGION_KINDS = frozenset({"admin1", "region", "country"})
 #: The words between a name and the town after it that say the name is a part of that town
 #: ("the Aruba neighbourhood of Kirkuk", "Shorja market in Kirkuk"); anything else ("a village
-#: south of", "countryside of", "LGA,") says only that it lies in that town's area.
+#: south of", "countryside of", "LGA,", a comma as in GTD's "X, Mopti, Mali") says only that it lies in that town's area.
 _PART_OF = re.compile(r"(?:\s+(?:neighbou?rhoods?|quarters?|districts?|suburbs?|areas?|streets?|roads?|markets?|"
-                      r"squares?|of|in|the|city|town))*\s*,?\s*", re.IGNORECASE)
+                      r"squares?|of|in|the|city|town))*\s*", re.IGNORECASE)
 
 __all__ = ["add_unknown_places", "corpus_focus", "fall_back", "locate_places", "make_query", "resolve_unknown"]
 
