@@ -86,7 +86,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
         except ArticleError as err:
             summary.skipped.append(Skipped(err.name, err.reason))
     # The build's focus (countries of the sure places of all articles) is a prior for each one.
-    focus = corpus_focus((a.text for a in articles), gazetteer, settings["country"])
+    focus = corpus_focus((a.text for a in articles), gazetteer, str(settings["country"]).split(",") if settings["country"] else ())
     try:
         for article in articles:
             reports.extend(process_article(article, gazetteer, geocoder, focus))
