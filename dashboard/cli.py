@@ -39,7 +39,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="CSV with columns file, source, published, url, title")
     build.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     _add_setting_flags(build, ("max_article_bytes", "geocoder", "nominatim_url", "user_agent", "cache",
-                               "geocoder_timeout", "geocoder_budget", "geocoder_max_km", "merge_km", "merge_days"))
+                               "geocoder_timeout", "geocoder_budget", "geocoder_max_km", "country", "merge_km",
+                               "merge_days"))
 
     serve = commands.add_parser("serve", help="open the dashboard in a browser")
     serve.add_argument("--data", type=Path, default=settings.DEFAULT_DATA, help="table written by 'build' (CSV or Parquet)")

@@ -53,6 +53,15 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _country_codes(text: str) -> str:
+    """ "iq, ne" -> "IQ,NE" (kept as text so that it travels through the environment unchanged)."""
+    codes = [code.strip().upper() for code in text.split(",") if code.strip()]
+    bad = [code for code in codes if len(code) != 2 or not code.isalpha()]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a two-letter ISO country code")
+    return ",".join(codes)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_bytes", 5_000_000, "Articles larger than this many bytes are skipped as oversized.",
             _positive_int),
@@ -66,6 +75,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("geocoder_budget", 120.0, "Most seconds of network time one build may spend geocoding.", _positive_float),
     Setting("geocoder_max_km", 300.0, "A geocoder answer farther than this many km from the article's other "
             "places is rejected (unless the text names its country right after it).", _positive_float),
+    Setting("country", "", "Countries the articles are about (ISO codes, e.g. IQ or NG,NE): a hint that "
+            "weighs like a country each article names; empty: the build's own focus only.", _country_codes),
     Setting("merge_km", 25.0, "Reports of one incident: their places are at most this many km apart.",
             _positive_float),
     Setting("merge_days", 1, "Reports of one incident: their dates are at most this many days apart.",

@@ -24,3 +24,9 @@ def test_bad_values_stop_with_one_line_naming_where_they_came_from(overrides: di
         settings.resolve(overrides, environ=environ)
     assert fragment in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_the_country_hint_is_a_list_of_iso_codes() -> None:
+    assert settings.resolve({"country": "iq, ne"}, environ={})["country"] == "IQ,NE"
+    with pytest.raises(SettingError, match="two-letter"):
+        settings.resolve({"country": "Iraq"}, environ={})

@@ -17,7 +17,7 @@ from dashboard.aggregate import incidents_from_reports
 from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.incidents.events import extract_incidents
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.locate import locate_places
+from dashboard.preprocess.places.locate import corpus_focus, locate_places
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.ingest import Article, Skipped, find_article_files, read_article, read_manifest
 from dashboard.preprocess.reconcile import reconcile
@@ -57,9 +57,11 @@ class BuildSummary:
         return "\n".join(lines)
 
 
-def process_article(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None) -> list[Incident]:
-    """One article -> its report rows (before reconciliation across articles)."""
-    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder))
+def process_article(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
+                    focus: dict[str, float] | None = None) -> list[Incident]:
+    """One article -> its report rows (before reconciliation across articles); ``focus`` is the
+    build's prior over countries (:func:`corpus_focus`)."""
+    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus))
 
 
 def run_build(options: BuildOptions) -> BuildSummary:
@@ -77,14 +79,17 @@ def run_build(options: BuildOptions) -> BuildSummary:
     max_bytes = int(settings["max_article_bytes"])
 
     reports: list[Incident] = []
+    articles: list[Article] = []
+    for path in _progress(files, options.progress):
+        try:
+            articles.append(read_article(path, manifest.get(path.name), max_bytes=max_bytes))
+        except ArticleError as err:
+            summary.skipped.append(Skipped(err.name, err.reason))
+    # The build's focus (countries of the sure places of all articles) is a prior for each one.
+    focus = corpus_focus((a.text for a in articles), gazetteer, str(settings["country"]).split(",") if settings["country"] else ())
     try:
-        for path in _progress(files, options.progress):
-            try:
-                article = read_article(path, manifest.get(path.name), max_bytes=max_bytes)
-            except ArticleError as err:
-                summary.skipped.append(Skipped(err.name, err.reason))
-                continue
-            reports.extend(process_article(article, gazetteer, geocoder))
+        for article in articles:
+            reports.extend(process_article(article, gazetteer, geocoder, focus))
             summary.articles_read += 1
     finally:
         if geocoder is not None:

@@ -26,19 +26,29 @@ from __future__ import annotations
 import functools
 import math
 import re
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
-from dashboard.errors import GazetteerError
-from dashboard.preprocess.places.gazetteer import REGION_KINDS, ROOT, Gazetteer, Place
+from dashboard import wordlists
+from dashboard.errors import WordListError
+from dashboard.geodesy import km_between
+from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.placenames import fold_name, plain_name
+from dashboard.wordlists import WORDS_DIR
 
-WORDS_FILE = ROOT / "data" / "place_words.toml"
+WORDS_FILE = WORDS_DIR / "places.toml"
 MAX_NAME_WORDS = 6
 WELL_KNOWN_POPULATION = 100_000  # a city this large may stand on its own name, without context
+#: A country with less than this share of the article's focus (corpus prior included) is abroad:
+#: a place there needs its own evidence (its country, its province or a neighbour named).
+ABROAD_SHARE = 0.05
+#: How many votes the corpus prior weighs in an article's focus: less than one place the article
+#: names itself (a sure name votes 1, a country named 2), so the article's own evidence wins.
+PRIOR_WEIGHT = 0.75
+#: A known country named in the build's ``country`` hint weighs as much as a country the article names.
+HINT_WEIGHT = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,25 +77,34 @@ class Vocabulary:
     place_nouns: dict[str, tuple[str, ...]]
     place_acronyms: frozenset[str]
     locative_prepositions: frozenset[str]
+    directions: frozenset[str]
+    feature_nouns: frozenset[str]
+    road_nouns: frozenset[str]
+    brands: frozenset[str]
 
     @functools.cached_property
     def neutral(self) -> frozenset[str]:
         return self.common_words | self.demonyms
 
 
+_LISTS = ("common_words", "demonyms", "organisation_nouns", "person_titles", "speech_verbs",
+          "locative_prepositions", "directions", "feature_nouns", "road_nouns", "brands")
+
+
 @functools.lru_cache(maxsize=4)
 def load_vocabulary(path: Path = WORDS_FILE) -> Vocabulary:
-    """The geoparser's word lists; an unreadable or incomplete file raises GazetteerError."""
-    try:
-        with path.open("rb") as stream:
-            data = tomllib.load(stream)
-        words = {name: frozenset(w.lower() for w in data[name]) for name in
-                 ("common_words", "demonyms", "organisation_nouns", "person_titles", "speech_verbs",
-                  "locative_prepositions")}
-        return Vocabulary(**words, place_nouns={k.lower(): tuple(v) for k, v in data["place_nouns"].items()},
-                          place_acronyms=frozenset(data["place_acronyms"]))
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as err:
-        raise GazetteerError(f"cannot use the geoparser's word lists {path}: {err!r}") from err
+    """The geoparser's word lists (data/words/places.toml); a bad file raises WordListError."""
+    lists = wordlists.load_topic(path)
+    missing = [name for name in (*_LISTS, "place_acronyms", "place_nouns") if name not in lists]
+    if missing:
+        raise WordListError(f"{path}: no list [{missing[0]}] in the geoparser's word lists")
+    words = {name: frozenset(w.lower() for w in lists[name].words) for name in _LISTS}
+    return Vocabulary(**words, place_nouns={k.lower(): v for k, v in lists["place_nouns"].groups},
+                      place_acronyms=frozenset(lists["place_acronyms"].words))
+
+
+#: Lower-case particles inside names ("Bab al-Sheikh", "Deir ez-Zor"): the one set of the stage.
+PARTICLES = frozenset(w.lower() for w in wordlists.words("places", "particles"))
 
 
 # -- 1. finding -------------------------------------------------------------------------------
@@ -94,10 +113,7 @@ def load_vocabulary(path: Path = WORDS_FILE) -> Vocabulary:
 _WORD_TAIL = r"(?:\w|['’\-](?=[^\W_]))*"
 _WORD_RE = r"[^\W_]" + _WORD_TAIL
 _WORD = re.compile(_WORD_RE)
-# Lower-case particles inside names (English words such as "at", "as", "an" are left out).
-_PARTICLES = frozenset({"al", "el", "ad", "ar", "ash", "az", "de", "del", "der", "des", "di", "da", "du",
-                        "la", "le", "los", "las", "van", "von", "bin", "ibn", "bani", "ul"})
-_PARTICLE_RE = "|".join(sorted(_PARTICLES, key=len, reverse=True))
+_PARTICLE_RE = "|".join(sorted(PARTICLES, key=len, reverse=True))
 _PARTICLE_PREFIX = re.compile(rf"^(?:{_PARTICLE_RE})-(?=[A-Z])")
 # A capitalised word (Latin capitals), and runs of them joined by one or two spaces, with
 # lower-case particles inside ("Bab al-Sheikh"); "al-Hawija" yields "Hawija". One regex finds the
@@ -110,6 +126,9 @@ _CAPITAL_WORD = _CAPITAL + _WORD_TAIL
 _RUN = re.compile(rf"{_CAPITAL}(?<![\w'’].){_WORD_TAIL}"
                   rf"(?:[ \t]{{1,2}}(?:(?:{_PARTICLE_RE})[ \t\-]{{1,2}})?{_CAPITAL_WORD})*")
 _AFTER = re.compile(r"[ \t]*([^\W_]+)")
+_AFTER_TWO = re.compile(r"[ \t]+([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?")
+# "the Kirkuk-Tikrit road": two capitalised names joined by a hyphen or dash, then a road noun.
+_ROAD = re.compile(rf"(?<![\w\-])({_CAPITAL}[^\W_]+)[\-–]({_CAPITAL}[^\W_]+)[ \t]+([A-Za-z]+)")
 
 
 @dataclass(slots=True)
@@ -129,14 +148,16 @@ class _Found:
     mention: Mention
     key: str
     kinds: tuple[str, ...] = ()  # kinds favoured by a place noun next to it
-    located: bool = False  # after a locative preposition ("in", "near" ...)
+    located: bool = False  # a place cue: "in X", "north of X", "X air base", "(X, Y)"
     comma_next: int | None = None  # index of the mention that follows it after ", "
+    road: Mention | None = None  # "the X-Y road": the whole phrase (X and Y are two founds)
 
 
 @dataclass(slots=True)
 class _Context:
     found: list[_Found] = field(default_factory=list)
     people: set[str] = field(default_factory=set)  # folded surnames of people and organisations
+    between_end: int = -1  # end of a name written after "between" ("between X and Y")
 
 
 def _token(word: str, start: int) -> _Token:
@@ -164,7 +185,7 @@ def _word_before(text: str, end: int, skip: str = " \t") -> _Token | None:
 
 def _before(text: str, start: int) -> tuple[_Token | None, _Token | None]:
     """The word just before ``start`` (a title may end in a period: "Col."), and the word before
-    an "of" there ("the city of", "the village of")."""
+    an "of" there ("the city of", "north of")."""
     before = _word_before(text, start, " \t.")
     before_of = None
     if before is not None and before.lower == "of":
@@ -225,27 +246,47 @@ def _find(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> _Context:
     context = _Context()
     for words, first, last in _runs(text, vocab.place_acronyms, gazetteer.knows):
         _read_run(text, words, first, last, gazetteer, vocab, context)
+    _find_roads(text, gazetteer, vocab, context)
     # A surname met in a person's or organisation's full name is that person later on.
     context.found = [f for f in context.found if f.key not in context.people or f.located or " " in f.mention.text]
+    context.found.sort(key=lambda f: f.mention.start)
     for i, found in enumerate(context.found[:-1]):
         following = context.found[i + 1]
         if text[found.mention.end:following.mention.start].strip(" ") == ",":
             found.comma_next = i + 1
+            _admin_in_a_chain(text, found, following, gazetteer)
     return context
 
 
-def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabulary) -> tuple[list[tuple[int, int, str]], bool, bool]:
+_CHAIN_BEFORE = re.compile(rf"{_CAPITAL}[^\W_]*[ \t]*,[ \t]*$")
+
+
+def _admin_in_a_chain(text: str, found: _Found, following: _Found, gazetteer: Gazetteer) -> None:
+    """ "X, Mopti, Mali": a name between another name and its country is the province or
+    district the first lies in, even when a town of that name is known (so its point stands
+    for that area: region precision)."""
+    if found.kinds or not _CHAIN_BEFORE.search(text, max(0, found.mention.start - 40), found.mention.start):
+        return
+    if any(p.kind == "country" for p in gazetteer.lookup_key(following.key)):
+        found.kinds = ("admin1", "admin2", "region")
+        found.located = True
+
+
+def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabulary,
+           cued: bool) -> tuple[list[tuple[int, int, str]], bool, bool]:
     """The run split into the longest known names, left to right: (first word, end word, key),
-    and whether it also holds unknown words (foreign) or organisation nouns and titles."""
+    and whether it also holds unknown words (foreign) or organisation nouns and titles. A lone
+    common word ("Most", "Hit") or brand ("Toyota") is a name only when ``cued`` as a place."""
     names: list[tuple[int, int, str]] = []
     neutral = vocab.neutral
     foreign = organisation = False
     i = 0
     while i < len(words):
         for j in range(min(len(words), i + MAX_NAME_WORDS), i, -1):
+            lower = words[i].lower
             if not words[i].capital or (j - i == 1 and (
-                    words[i].lower in neutral or words[i].lower in vocab.organisation_nouns
-                    or words[i].lower in vocab.person_titles)):
+                    lower in vocab.organisation_nouns or lower in vocab.person_titles
+                    or ((lower in neutral or lower in vocab.brands) and not (cued and len(words) == 1)))):
                 continue
             key = fold_name(text[words[i].start:words[j - 1].end])
             if key and gazetteer.knows(key):
@@ -256,23 +297,49 @@ def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabula
             lower = words[i].lower
             if lower in vocab.organisation_nouns or lower in vocab.person_titles:
                 organisation = True
-            elif lower not in neutral and lower not in _PARTICLES and lower not in vocab.place_nouns:
+            elif (lower not in neutral and lower not in PARTICLES and lower not in vocab.place_nouns
+                  and lower not in vocab.feature_nouns):
                 foreign = True
             i += 1
     return names, foreign, organisation
 
 
+def _cue_before(text: str, start: int, before: _Token | None, before_of: _Token | None, vocab: Vocabulary,
+                context: _Context) -> bool:
+    """A place cue before a name: "in X", "north of X", "the outskirts of X", "(X", "between A and X"."""
+    if before is None:
+        return text[max(0, start - 1):start] == "("
+    if before.lower in vocab.locative_prepositions:
+        return True
+    if before_of is not None and (before_of.lower in vocab.directions or before_of.lower in vocab.locative_prepositions):
+        return True
+    if text[before.end:start].strip(" \t") == "(":
+        return True  # ACLED's admin parentheses: "Gwoza (Gwoza LGA, Borno)"
+    return before.lower == "and" and 0 <= before.start - context.between_end <= 2
+
+
+def _cue_after(text: str, end: int, vocab: Vocabulary) -> bool:
+    """A place cue after a name: "X air base", "X border crossing", "X valley", "(..., X)"."""
+    if text[end:end + 1] == ")" and text[max(0, end - 40):end].rfind("(") > text[max(0, end - 40):end].rfind(")"):
+        return True
+    nouns = vocab.feature_nouns
+    following = _AFTER_TWO.match(text, end)
+    return following is not None and any(w is not None and w.lower() in nouns for w in following.groups())
+
+
 def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gazetteer: Gazetteer,
               vocab: Vocabulary, context: _Context) -> None:
-    names, foreign, organisation = _names(text, words, gazetteer, vocab)
-    if not names:
-        return  # nothing here is a known place name (the common case: leave fast)
     before, before_of = _before(text, words[0].start) if at_start else (None, None)
     after = _after(text, words[-1].end) if at_end else None
     title_before = (before is not None and before.lower in vocab.person_titles
                     and text[before.end:words[0].start].strip(" .") == "")
-    # "in Kirkuk", "near Tripoli": a locative preposition says place, whatever follows.
-    located = before is not None and before.lower in vocab.locative_prepositions and not title_before
+    located = not title_before and at_start and (
+        _cue_before(text, words[0].start, before, before_of, vocab, context)
+        or (at_end and _cue_after(text, words[-1].end, vocab)))
+    noun_after = after is not None and after.lower in vocab.place_nouns  # "X district", "X LGA"
+    names, foreign, organisation = _names(text, words, gazetteer, vocab, located or noun_after)
+    if not names:
+        return  # nothing here is a known place name (the common case: leave fast)
     said_after = (after is not None and not after.capital and after.lower in vocab.speech_verbs
                   and not words[-1].possessive and not located and len(names) == 1
                   and not any(p.kind == "country" for p in gazetteer.lookup_key(names[0][2])))
@@ -281,9 +348,11 @@ def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gaze
         if len(words) > 1 or said_after or title_before:
             context.people.add(fold_name(words[-1].word))
         return
+    if before is not None and before.lower == "between":
+        context.between_end = words[-1].end
     for first, last, key in names:
         start, end = words[first].start, words[last - 1].end
-        following = words[last] if last < len(words) else (after if after and not after.capital else None)
+        following = words[last] if last < len(words) else (after if noun_after or (after and not after.capital) else None)
         kinds: tuple[str, ...] = ()
         if following is not None and following.lower in vocab.place_nouns and _joined(text, words[last - 1], following):
             kinds = vocab.place_nouns[following.lower]  # "Aruba district", "Kirkuk city"
@@ -294,13 +363,31 @@ def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gaze
         context.found.append(_Found(Mention(text[start:end], start, end), key, kinds, located=located and first == 0))
 
 
+def _find_roads(text: str, gazetteer: Gazetteer, vocab: Vocabulary, context: _Context) -> None:
+    """ "the X-Y road", "the X–Y highway": X and Y as two cued names, with the road's words."""
+    if "-" not in text and "–" not in text:
+        return
+    taken = {f.mention.start for f in context.found}
+    for match in _ROAD.finditer(text):
+        if match.group(3).lower() not in vocab.road_nouns:
+            continue
+        keys = [fold_name(match.group(n)) for n in (1, 2)]
+        if not all(gazetteer.knows(key) for key in keys) or match.start(1) in taken:
+            continue
+        road = Mention(match.group(), match.start(), match.end())
+        for n, key in zip((1, 2), keys):
+            mention = Mention(match.group(n), match.start(n), match.end(n))
+            context.found.append(_Found(mention, key, ("city", "town", "village"), located=True, road=road))
+
+
 # -- 2. resolving -----------------------------------------------------------------------------
 
-def _distance_km(a: Place, b: Place) -> float:
-    """Equirectangular approximation: exact enough below the 300 km that nearness counts for."""
-    dlon = abs(a.longitude - b.longitude)
-    dlon = min(dlon, 360.0 - dlon) * math.cos(math.radians((a.latitude + b.latitude) / 2))
-    return 111.195 * math.hypot(a.latitude - b.latitude, dlon)
+#: Kinds a cue names when it says "town" rather than "country" or "province" ("Benin city", "X town").
+_TOWN_CUES = frozenset({"city", "town", "village", "neighbourhood", "street", "camp"})
+
+
+def _km(a: Place, b: Place) -> float:
+    return km_between(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def _cell(place: Place) -> tuple[int, int]:
@@ -323,7 +410,8 @@ class _Candidate:
             base = 0.8
         else:
             base = (0.1 if place.curated else 0.0) + 0.8 * min(1.0, math.log10(place.population + 1) / 7)
-        self.prior = base + (0.3 if self.own_name else 0.0) + (0.3 if self.exact else 0.0)
+        # An exact spelling beats a folded one ("Zabul" is not "Zabol").
+        self.prior = base + (0.3 if self.own_name else 0.0) + (0.6 if self.exact else 0.0)
 
     @property
     def well_known(self) -> bool:
@@ -360,121 +448,218 @@ def _votes(candidates: dict[str, list[_Candidate]]) -> dict[str, tuple[str, floa
     return votes
 
 
-def _focus(votes: dict[str, tuple[str, float]], key: str) -> dict[str, float]:
-    """Share of the article's weight each country has, as the names other than ``key`` tell it
-    (a name may not back itself)."""
+def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str] = ()) -> dict[str, float]:
+    """The build's focus as votes added to every article: the countries of the sure names of all
+    ``texts`` (a country named, a province, a large city), PRIOR_WEIGHT votes in all, plus
+    HINT_WEIGHT for each country of the user's ``hint`` (ISO codes)."""
+    vocab = load_vocabulary()
     totals: Counter[str] = Counter()
-    for other, (cc, weight) in votes.items():
+    for text in texts:
+        for cc, weight in _votes(_candidates(_find(text, gazetteer, vocab).found, gazetteer)).values():
+            if weight >= 1.0:
+                totals[cc] += weight
+    whole = sum(totals.values())
+    focus = {cc: PRIOR_WEIGHT * n / whole for cc, n in totals.items()} if whole else {}
+    for cc in hint:
+        focus[cc.upper()] = focus.get(cc.upper(), 0.0) + HINT_WEIGHT
+    return focus
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """What the article says about its names, gathered once before any is resolved."""
+
+    candidates: dict[str, list[_Candidate]]
+    votes: dict[str, tuple[str, float]]
+    prior: dict[str, float]  # the build's focus, as votes (corpus_focus)
+    kinds: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    comma: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    cued: set[str] = field(default_factory=set)  # names written as places: "in Hawija", "Aruba district"
+    # Which names have a candidate in each grid cell, and inside each country and province.
+    cells: dict[tuple[int, int], set[str]] = field(default_factory=lambda: defaultdict(set))
+    inside: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    @property
+    def countries_named(self) -> set[str]:
+        return {cc for cc, weight in self.votes.values() if weight >= 2.0}
+
+
+def _gather(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float]) -> _Evidence:
+    candidates = _candidates(found, gazetteer)
+    evidence = _Evidence(candidates, _votes(candidates), prior)
+    for f in found:
+        evidence.kinds[f.key].update(f.kinds)
+        if f.located or f.kinds:
+            evidence.cued.add(f.key)
+        if f.comma_next is not None and found[f.comma_next].key != f.key:
+            evidence.comma[f.key].add(found[f.comma_next].key)
+    # Tikrit and Samarra name places 100 km apart, Samara in Russia is alone; "Oregon" the state
+    # holds a Portland, "Oregon" the Ohio town does not.
+    for key, places in candidates.items():
+        for c in places:
+            if c.place.kind in REGION_KINDS:
+                continue
+            if c.own_name or len(places) == 1:
+                evidence.cells[_cell(c.place)].add(key)
+            if c.own_name:
+                evidence.inside[(c.place.country_code, "")].add(key)
+                evidence.inside[(c.place.country_code, fold_name(c.place.admin1))].add(key)
+    return evidence
+
+
+def _others_hold(holders: Iterable[str], key: str) -> bool:
+    return any(holder != key for holder in holders)
+
+
+def _near_others(evidence: _Evidence, place: Place, key: str) -> bool:
+    """Another name of the article has a candidate near ``place`` (or inside it, for a region)."""
+    if place.kind in ("country", "admin1"):
+        area = (place.country_code, "" if place.kind == "country" else fold_name(place.admin1 or place.name))
+        return _others_hold(evidence.inside.get(area, ()), key)
+    lat, lon = _cell(place)
+    return any(_others_hold(evidence.cells.get((lat + i, lon + j), ()), key) for i in (-1, 0, 1) for j in (-1, 0, 1))
+
+
+def _focus(evidence: _Evidence, key: str) -> dict[str, float]:
+    """Share of the article's weight each country has, as the names other than ``key`` tell it
+    (a name may not back itself), with the build's focus added as a weaker voice."""
+    totals: Counter[str] = Counter(evidence.prior)
+    for other, (cc, weight) in evidence.votes.items():
         if other != key:
             totals[cc] += weight
     total = sum(totals.values())
     return {cc: n / total for cc, n in totals.items()} if total else {}
 
 
-def resolve(found: list[_Found], gazetteer: Gazetteer) -> list[ResolvedMention]:
-    """Choose a place for every mention; one sense per name throughout the article."""
-    candidates = _candidates(found, gazetteer)
-    kinds: dict[str, set[str]] = defaultdict(set)
-    comma: dict[str, set[str]] = defaultdict(set)
-    cued: set[str] = set()  # names written as places: "in Hawija", "the Aruba district"
-    for f in found:
-        kinds[f.key].update(f.kinds)
-        if f.located or f.kinds:
-            cued.add(f.key)
-        if f.comma_next is not None and found[f.comma_next].key != f.key:
-            comma[f.key].add(found[f.comma_next].key)
-    votes = _votes(candidates)
-    named_keys = {key: {c.place.key for c in places} for key, places in candidates.items()}
-    # Which names have a candidate in each grid cell: a candidate near some candidate of another
-    # name is backed by it (Tikrit and Samarra name places 100 km apart, Samara in Russia is alone).
-    cells: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for key, places in candidates.items():
-        for c in places:
-            if c.place.kind not in REGION_KINDS and (c.own_name or len(places) == 1):
-                cells[_cell(c.place)].add(key)
-
-    # Which names have a candidate inside each country and province: "Oregon" the state holds a
-    # Portland, "Oregon" the Ohio town does not.
-    inside: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for key, places in candidates.items():
-        for c in places:
-            if c.own_name and c.place.kind not in REGION_KINDS:
-                inside[(c.place.country_code, "")].add(key)
-                inside[(c.place.country_code, fold_name(c.place.admin1))].add(key)
-
-    def neighbours(place: Place, key: str) -> bool:
-        if place.kind in ("country", "admin1"):
-            area = (place.country_code, "" if place.kind == "country" else fold_name(place.admin1 or place.name))
-            holders = inside.get(area, ())
-            return len(holders) > 1 or (len(holders) == 1 and key not in holders)
-        lat, lon = _cell(place)
-        for i in (-1, 0, 1):
-            for j in (-1, 0, 1):
-                holders = cells.get((lat + i, lon + j), ())
-                if len(holders) > 1 or (len(holders) == 1 and key not in holders):
-                    return True
+def _allowed_by_name(c: _Candidate, places: list[_Candidate], kinds: set[str]) -> bool:
+    """A country's or a province's name stands for it, not for a town spelled so ("Greece",
+    "Borno"), unless a cue asks for a town ("Benin city"); a cue for a town rules the country out."""
+    place = c.place
+    if place.kind == "country":
+        return not (kinds & _TOWN_CUES) or bool(kinds & REGION_KINDS)
+    if place.kind in REGION_KINDS or kinds & _TOWN_CUES:
+        return True
+    regions = [o.place for o in places if o.own_name and o.exact and o.place.kind in ("country", "admin1")]
+    if any(r.kind == "country" for r in regions):
         return False
+    return not regions or any(r.country_code == place.country_code for r in regions)
 
-    # What does not change between passes: whether a candidate is backed at all, and its score
-    # before nearness to the chosen places and "X, Y" patterns are added.
+
+def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float], others: list[set[str]]) -> float | None:
+    """A candidate's score before nearness to the chosen places; None when the article does not back it."""
+    place = c.place
+    kinds = evidence.kinds[key]
+    if not _allowed_by_name(c, evidence.candidates[key], kinds):
+        return None
+    parent_named = bool(place.parent) and any(place.parent in keys for keys in others)
+    share = focus.get(place.country_code, 0.0)
+    near = _near_others(evidence, place, key)
+    # A place named by one of GeoNames' alternates needs more than its country being named.
+    backed = (c.well_known or parent_named or (c.own_name and key in evidence.cued)
+              or (share >= 0.25 and (c.own_name or place.population >= 1000)))
+    if not (backed or near):
+        return None  # neither well known nor backed by the article: not this place
+    strongest = max(focus.values(), default=0.0)
+    abroad = share < 0.2 * strongest
+    if abroad and place.kind != "country" and not (parent_named or place.country_code in evidence.countries_named):
+        # A place abroad needs its own evidence: its country named, or a neighbour named (a
+        # large city only when no namesake lies where the article is).
+        home = any(focus.get(o.place.country_code, 0.0) >= 0.2 * strongest for o in evidence.candidates[key])
+        if not near and not (c.well_known and not home):
+            return None
+    value = c.prior + 2.0 * share + (3.0 if parent_named else 0.0) + (0.5 if near else 0.0)
+    if kinds and place.kind in kinds:
+        value += 0.5
+    return value
+
+
+def _viable(evidence: _Evidence) -> dict[str, list[tuple[_Candidate, float]]]:
+    """Each name's candidates that the article backs, with their scores."""
+    named_keys = {key: {c.place.key for c in places} for key, places in evidence.candidates.items()}
     viable: dict[str, list[tuple[_Candidate, float]]] = {}
-    for key, places in candidates.items():
+    for key, places in evidence.candidates.items():
         others = [keys for k, keys in named_keys.items() if k != key]
-        focus = _focus(votes, key)
-        strongest = max(focus.values(), default=0.0)
-        kept = []
-        for c in places:
-            place = c.place
-            parent_named = bool(place.parent) and any(place.parent in keys for keys in others)
-            share = focus.get(place.country_code, 0.0)
-            # A place named by one of GeoNames' alternates needs more than its country being named.
-            backed = (c.well_known or parent_named or (c.own_name and key in cued)
-                      or (share >= 0.25 and (c.own_name or place.population >= 1000)))
-            near_others = neighbours(place, key)
-            if not (backed or near_others):
-                continue  # neither well known nor backed by the article: not this place
-            if share == 0.0 and strongest >= 0.5 and not (c.well_known or near_others or parent_named):
-                continue  # a small place abroad, while the article is clearly about another country
-            value = c.prior + 2.0 * share + (3.0 if parent_named else 0.0) + (0.5 if near_others else 0.0)
-            if kinds[key] and place.kind in kinds[key]:
-                value += 0.5
-            kept.append((c, value))
+        focus = _focus(evidence, key)
+        kept = [(c, value) for c in places if (value := _score(evidence, key, c, focus, others)) is not None]
         if kept:
             viable[key] = kept
+    return viable
 
+
+def _nearness(place: Place, key: str, anchors: dict[tuple[int, int], list[tuple[str, Place]]]) -> float:
+    """Up to 1.5 for a place near the places chosen for the other names (0 at 300 km)."""
+    if not anchors or place.kind in REGION_KINDS:
+        return 0.0
+    lat, lon = _cell(place)
+    nearest = min((_km(place, other) for i in (-1, 0, 1) for j in (-1, 0, 1)
+                   for k, other in anchors.get((lat + i, lon + j), ()) if k != key), default=math.inf)
+    return 1.5 * max(0.0, 1.0 - nearest / 300.0)
+
+
+def _choose(viable: dict[str, list[tuple[_Candidate, float]]], evidence: _Evidence) -> dict[str, Place]:
+    """One place per name: first without nearness to the others, then with it."""
     chosen: dict[str, Place] = {}
-    for _ in range(2):  # first without nearness to the others, then with it
+    for _ in range(2):
         previous = dict(chosen)
         anchors: dict[tuple[int, int], list[tuple[str, Place]]] = defaultdict(list)
         for k, p in previous.items():
             if p.kind not in REGION_KINDS:
                 anchors[_cell(p)].append((k, p))
         for key, kept in viable.items():
-            if len(kept) == 1:
-                chosen[key] = kept[0][0].place
-                continue
             best: tuple[float, int, Place] | None = None
             for c, value in kept:
-                place = c.place
-                if anchors and place.kind not in REGION_KINDS:
-                    lat, lon = _cell(place)
-                    nearest = min((_distance_km(place, other) for i in (-1, 0, 1) for j in (-1, 0, 1)
-                                   for k, other in anchors.get((lat + i, lon + j), ()) if k != key),
-                                  default=math.inf)
-                    value += 1.5 * max(0.0, 1.0 - nearest / 300.0)
-                for other_key in comma[key]:
-                    other = previous.get(other_key)
-                    if other is not None and _contains(other, place):
-                        value += 1.5
-                if best is None or (value, place.population) > best[:2]:
-                    best = (value, place.population, place)
-            chosen[key] = best[2]
+                value += _nearness(c.place, key, anchors)
+                value += sum(1.5 for other in evidence.comma[key]
+                             if other in previous and _contains(previous[other], c.place))
+                if best is None or (value, c.place.population) > best[:2]:
+                    best = (value, c.place.population, c.place)
+            if best is not None:
+                chosen[key] = best[2]
+    return chosen
+
+
+def _precision(place: Place, kinds: set[str]) -> str:
+    """The place's own precision, or "region" when a district cue names a town ("Gwoza LGA"):
+    the town's point then stands for the district around it."""
+    if place.kind not in REGION_KINDS and kinds and not kinds & _TOWN_CUES and kinds & {"admin1", "admin2", "region"}:
+        return "region"
+    return place.geo_precision
+
+
+def resolve(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float] | None = None) -> list[ResolvedMention]:
+    """Choose a place for every mention; one sense per name throughout the article."""
+    evidence = _gather(found, gazetteer, prior or {})
+    chosen = _choose(_viable(evidence), evidence)
     results = []
     for f in found:
         place = chosen.get(f.key)
         if place is not None:
-            results.append(ResolvedMention(f.mention, place, place.latitude, place.longitude, place.geo_precision))
-    return results
+            precision = _precision(place, evidence.kinds[f.key])
+            results.append(ResolvedMention(f.mention, place, place.latitude, place.longitude, precision))
+    return _join_roads(found, results)
+
+
+def _join_roads(found: list[_Found], results: list[ResolvedMention]) -> list[ResolvedMention]:
+    """ "the X-Y road": one mention of the whole phrase, half-way between X and Y at region
+    precision (the text says the road, not where on it); only X or Y known: that one's point."""
+    roads: dict[Mention, list[ResolvedMention]] = defaultdict(list)
+    by_start = {f.mention.start: f for f in found}
+    kept = []
+    for r in results:
+        road = by_start[r.mention.start].road if r.mention.start in by_start else None
+        if road is None:
+            kept.append(r)
+        else:
+            roads[road].append(r)
+    for road, ends in roads.items():
+        places = [r.place for r in ends if r.place is not None]
+        lat = sum(p.latitude for p in places) / len(places)
+        lon = sum(p.longitude for p in places) / len(places)
+        if len(places) == 2 and _km(*places) > 300:
+            lat, lon = places[0].latitude, places[0].longitude  # too far apart to say "between"
+        kept.append(ResolvedMention(road, places[0], lat, lon, "region"))
+    kept.sort(key=lambda r: r.mention.start)
+    return kept
 
 
 def _contains(outer: Place, inner: Place) -> bool:
@@ -484,9 +669,10 @@ def _contains(outer: Place, inner: Place) -> bool:
     if outer.kind in ("admin1", "region"):
         return inner.country_code == outer.country_code and bool(inner.admin1) and fold_name(inner.admin1) in (
             fold_name(outer.name), fold_name(outer.admin1))
-    return inner.parent == outer.key or _distance_km(inner, outer) <= 50
+    return inner.parent == outer.key or _km(inner, outer) <= 50
 
 
-def geoparse(text: str, gazetteer: Gazetteer) -> list[ResolvedMention]:
-    """Every place mention in ``text``, in text order, resolved from the article's context."""
-    return resolve(_find(text, gazetteer, load_vocabulary()).found, gazetteer)
+def geoparse(text: str, gazetteer: Gazetteer, prior: dict[str, float] | None = None) -> list[ResolvedMention]:
+    """Every place mention in ``text``, in text order, resolved from the article's context and
+    the build's focus ``prior`` (:func:`corpus_focus`)."""
+    return resolve(_find(text, gazetteer, load_vocabulary()).found, gazetteer, prior)

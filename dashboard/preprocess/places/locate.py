@@ -12,19 +12,25 @@ here and nowhere else:
    and biased to a box around them; an answer is kept only when plausible (within
    ``geocoder_max_km`` of the article's other places, or inside the country or province the text
    names right after the mention, as in "X, Syria");
-3. a name still unresolved falls back to the town it belongs to (the one named right after it,
-   else the article's focus town) with ``geo_precision`` "town", else to the focus region
-   ("region"), else no point; the row keeps the words as written.
+3. a name still unresolved gets the smallest area the text puts it in (:func:`fall_back`): the
+   town it is a part of ("the X neighbourhood of Y") at ``geo_precision`` "town"; the place named
+   right after it otherwise ("X, a village south of Y", "X (Y LGA, Z)", "X in the Y countryside")
+   at "region"; else the province or country the article names most, at "region"; else no point.
+   It is never drawn at another town's point as if it were there. The row keeps the words as written.
+
+The build's focus (:func:`corpus_focus`: the countries of the sure places over all its articles,
+and the user's ``country`` hint) is a prior for every article, weaker than its own evidence.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Callable, Iterable, Sequence
 
 from dashboard.geodesy import km_between
 from dashboard.preprocess.places.gazetteer import Gazetteer, Place
-from dashboard.preprocess.places.geoparse import Mention, ResolvedMention, geoparse
+from dashboard.preprocess.places.geoparse import Mention, ResolvedMention, corpus_focus, geoparse
 from dashboard.preprocess.places.nominatim import Geocoder, Query
 from dashboard.preprocess.places.unknown_names import find_unknown_names
 
@@ -39,6 +45,13 @@ OWNER_GAP = 30
 #: Place kinds that stand for a town in the fallback, and for a region.
 TOWN_KINDS = frozenset({"city", "town"})
 REGION_KINDS = frozenset({"admin1", "region", "country"})
+#: The words between a name and the town after it that say the name is a part of that town
+#: ("the Aruba neighbourhood of Kirkuk", "Shorja market in Kirkuk"); anything else ("a village
+#: south of", "countryside of", "LGA,", a comma as in GTD's "X, Mopti, Mali") says only that it lies in that town's area.
+_PART_OF = re.compile(r"(?:\s+(?:neighbou?rhoods?|quarters?|districts?|suburbs?|areas?|streets?|roads?|markets?|"
+                      r"squares?|of|in|the|city|town))*\s*", re.IGNORECASE)
+
+__all__ = ["add_unknown_places", "corpus_focus", "fall_back", "locate_places", "make_query", "resolve_unknown"]
 
 
 def add_unknown_places(text: str, found: list[ResolvedMention], is_known: Callable[[str], bool],
@@ -53,24 +66,23 @@ def add_unknown_places(text: str, found: list[ResolvedMention], is_known: Callab
     unknown = [r.mention for r in found if r.place is None]
     unknown += find_unknown_names(text, is_known, [(r.mention.start, r.mention.end) for r in found])
     unknown.sort(key=lambda mention: mention.start)
-    added = resolve_unknown(unknown, context, geocoder)
+    added = resolve_unknown(unknown, context, geocoder, text)
     return sorted([*context, *added], key=lambda r: (r.mention.start, r.mention.end))
 
 
-def fall_back(unknown: list[Mention], context: list[ResolvedMention]) -> list[ResolvedMention]:
-    """Each unknown mention placed at the town it belongs to, with the mention's own words kept.
+def fall_back(unknown: list[Mention], context: list[ResolvedMention], text: str = "") -> list[ResolvedMention]:
+    """Each unknown mention at the smallest area the text puts it in, its own words kept.
 
-    That town is the city or town named right after it ("the village of X, south of Y", "the X
-    neighbourhood of Y"), else the article's focus town (the one it names most often), both with
-    ``geo_precision`` "town"; else the focus province or country ("region"); else no point.
+    The town it is a part of ("the X neighbourhood of Y") at ``geo_precision`` "town"; else the
+    place named right after it ("X, south of Y", "X (Y LGA, Z)") at "region"; else the province,
+    else the country the article names most, at "region"; else no point. Never the point of a
+    town it is not said to be in. ``text`` is the article (the words between a name and its town).
     """
-    town = _focus(context, TOWN_KINDS)
-    region = None if town is not None else _focus(context, REGION_KINDS)
+    region = _focus(context, frozenset({"admin1", "region"})) or _focus(context, frozenset({"country"}))
     rows = []
     for mention in unknown:
-        place, precision = _owner(mention, context) or town, "town"
-        if place is None:
-            place, precision = region, "region"
+        owner = _owner(mention, context, text)
+        place, precision = owner if owner is not None else (region, "region")
         if place is None:
             rows.append(ResolvedMention(mention, None, None, None, ""))
         else:
@@ -78,16 +90,20 @@ def fall_back(unknown: list[Mention], context: list[ResolvedMention]) -> list[Re
     return rows
 
 
-def _owner(mention: Mention, context: Iterable[ResolvedMention]) -> Place | None:
-    """The city or town named next after ``mention``, at most OWNER_GAP characters on."""
+def _owner(mention: Mention, context: Iterable[ResolvedMention], text: str) -> tuple[Place, str] | None:
+    """The place named next after ``mention`` (at most OWNER_GAP characters on) and the precision
+    it gives: "town" when the words between make the mention a part of that town, else "region"."""
     after = [r for r in context if r.place is not None and r.mention.start >= mention.end]
     if not after:
         return None
     nearest = min(after, key=lambda r: r.mention.start)
-    place = nearest.place
-    if place is None or place.kind not in TOWN_KINDS or nearest.mention.start - mention.end > OWNER_GAP:
+    place, gap = nearest.place, nearest.mention.start - mention.end
+    if place is None or gap > OWNER_GAP:
         return None
-    return place
+    between = text[mention.end:nearest.mention.start] if len(text) >= nearest.mention.start else None
+    part_of = (place.kind in TOWN_KINDS and nearest.geo_precision == "place" and between is not None
+               and bool(_PART_OF.fullmatch(between)))
+    return place, ("town" if part_of else "region")
 
 
 def _focus(context: Iterable[ResolvedMention], kinds: frozenset[str]) -> Place | None:
@@ -153,19 +169,21 @@ def _plausible(place: Place, query: Query, qualifier: Place | None, context: Seq
     return place.country_code.lower() in query.country_codes
 
 
-def locate_places(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None) -> list[ResolvedMention]:
-    """Every place the text names: gazetteer first, then the geocoder, else the fallback."""
-    return add_unknown_places(text, geoparse(text, gazetteer), gazetteer.is_known, geocoder)
+def locate_places(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
+                  focus: dict[str, float] | None = None) -> list[ResolvedMention]:
+    """Every place the text names: gazetteer first, then the geocoder, else the fallback;
+    ``focus`` is the build's prior over countries (:func:`corpus_focus`)."""
+    return add_unknown_places(text, geoparse(text, gazetteer, focus), gazetteer.is_known, geocoder)
 
 
 def resolve_unknown(unknown: list[Mention], context: list[ResolvedMention],
-                    geocoder: Geocoder | None) -> list[ResolvedMention]:
+                    geocoder: Geocoder | None, text: str = "") -> list[ResolvedMention]:
     """One resolved mention per unknown one (same order): the geocoder's answer or the fallback."""
     if geocoder is None:
-        return fall_back(unknown, context)
+        return fall_back(unknown, context, text)
     geocoder.stats.names += len(unknown)
     hits = [_geocode(mention, context, geocoder) for mention in unknown]
-    fallbacks = iter(fall_back([m for m, hit in zip(unknown, hits) if hit is None], context))
+    fallbacks = iter(fall_back([m for m, hit in zip(unknown, hits) if hit is None], context, text))
     return [hit if hit is not None else next(fallbacks) for hit in hits]
 
 

@@ -14,7 +14,7 @@ Not kept: words that start a sentence or a phrase ("Many", "The"), months and we
 after a title ("General X", "Mr X"), organisations ("X Police", "X Institute"), nationalities,
 languages and faiths ("Kurdish", "Sunni"), acronyms. After the weaker cues ("in", "near") a name
 in the possessive ("in X's speech") is taken for a person. The vocabularies below are data and
-hold for English news anywhere.
+hold for English news anywhere (data/words/places.toml).
 """
 
 from __future__ import annotations
@@ -24,97 +24,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from dashboard.preprocess.places.geoparse import Mention
+from dashboard import wordlists
+from dashboard.preprocess.places.geoparse import PARTICLES, Mention
 
-# --- vocabularies (lower case) ---------------------------------------------------------------------
+# --- vocabularies (data/words/places.toml, lower case) ----------------------------------------
 
-#: Prepositions that often, not always, precede a place.
-#: Not "from" or "at": "from Reuters", "at Reuters" name sources far more often than places.
-WEAK_CUES = frozenset({"in", "near", "outside", "around", "towards", "toward", "into", "across", "nearby",
-                       "inside"})
-#: Compass words: "north of X", "north-east of X".
-DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-                        "north-east", "north-west", "south-east", "south-west", "northern", "southern",
-                        "eastern", "western", "outskirts", "edge", "heart", "centre", "center", "suburbs"})
-#: Nouns for an administrative or settled area: "the village of X", "X district" (not part of the name).
-AREA_NOUNS = frozenset({
-    "village", "villages", "town", "towns", "city", "cities", "district", "districts", "sub-district",
-    "subdistrict", "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "suburb", "suburbs",
-    "quarter", "province", "provinces", "governorate", "governorates", "region", "regions", "area",
-    "county", "counties", "state", "municipality", "hamlet", "locality", "settlement", "commune",
-    "township", "prefecture", "oblast", "valley", "island", "islands",
-})
-#: Nouns that belong to the name they follow ("Tahrir Square", "Domiz camp").
-FEATURE_NOUNS = frozenset({
-    "square", "road", "street", "avenue", "highway", "bridge", "checkpoint", "camp", "market", "bazaar",
-    "airport", "airbase", "dam", "crossing", "junction", "roundabout", "refinery", "oilfield", "field",
-    "mountain", "mountains", "river", "lake", "port", "harbour", "harbor",
-})
-#: Words that come before people's names.
-TITLES = frozenset({
-    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "vice", "general", "gen", "lt",
-    "lieutenant", "col", "colonel", "major", "maj", "captain", "capt", "sgt", "sergeant", "brigadier",
-    "brig", "commander", "cmdr", "admiral", "adm", "marshal", "governor", "gov", "mayor", "minister",
-    "prime", "premier", "chancellor", "senator", "sen", "rep", "representative", "congressman",
-    "congresswoman", "king", "queen", "prince", "princess", "emir", "sultan", "ayatollah", "mullah", "pope",
-    "cardinal", "bishop", "archbishop", "father", "rev", "reverend",
-    "rabbi", "judge", "justice", "chief", "deputy", "secretary", "ambassador", "spokesman", "spokeswoman",
-    "spokesperson", "lord", "sir", "dame", "director", "officer", "private", "corporal", "cpl", "mp",
-})
-#: Titles that also begin place names ("the Sheikh Maqsoud neighbourhood"): kept after a strong cue only.
-SOFT_TITLES = frozenset({"sheikh", "shaikh", "sheik", "imam", "saint", "st", "sayyid"})
-#: Words that make a name an organisation's.
-ORGANISATION_WORDS = frozenset({
-    "ministry", "council", "army", "forces", "force", "police", "university", "institute", "institution",
-    "party", "committee", "agency", "company", "bank", "group", "front", "brigade", "brigades", "battalion",
-    "regiment", "division", "movement", "organisation", "organization", "commission", "office", "news",
-    "times", "post", "press", "reuters", "agence", "corporation", "corp", "inc", "ltd", "government",
-    "parliament", "assembly", "court", "hospital", "school", "college", "church", "union", "alliance",
-    "coalition", "federation", "association", "foundation", "network", "channel", "tv", "radio",
-    "television", "service", "services", "department", "directorate", "authority", "administration",
-    "guard", "guards", "unit", "units", "mobilisation", "mobilization", "center", "centre", "club",
-    "league", "society", "fund", "program", "programme", "mission", "facebook", "twitter", "telegram",
-    "youtube", "whatsapp", "instagram", "tiktok", "daily", "herald", "tribune", "journal", "gazette",
-    "magazine", "monitor", "observatory", "watch", "cross", "crescent", "nations",
-    # armed groups, often written after "in" or "near" ("fighters in the Peshmerga")
-    "peshmerga", "hashd", "taliban", "shabaab", "haram", "hezbollah", "hizbollah", "hamas", "houthi",
-    "houthis", "daesh", "qaeda", "nusra", "wagner", "janjaweed", "militia", "militias", "rebels",
-})
-#: Nationalities, ethnic groups, faiths and languages: adjectives, not places ("the Kurdish village").
-ADJECTIVES = frozenset({
-    "arab", "arabic", "kurdish", "kurd", "kurds", "turkmen", "turkoman", "sunni", "shia", "shiite", "shi'ite",
-    "yazidi", "yezidi", "christian", "muslim", "islamic", "jewish", "druze", "alawite", "assyrian",
-    "chaldean", "coptic", "hindu", "sikh", "buddhist", "catholic", "orthodox", "protestant", "iraqi",
-    "syrian", "iranian", "turkish", "afghan", "pakistani", "indian", "saudi", "yemeni", "libyan",
-    "egyptian", "nigerian", "somali", "sudanese", "malian", "israeli", "palestinian", "lebanese",
-    "jordanian", "ukrainian", "russian", "american", "british", "french", "german", "chinese",
-    "english", "persian", "farsi", "pashto", "dari", "urdu", "hebrew", "swahili", "hausa", "fulani",
-    "western", "eastern", "northern", "southern", "central", "local", "federal", "national", "international",
-})
-#: Months and weekdays, full and short.
-CALENDAR = frozenset({
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "ramadan", "eid",
-    "christmas", "easter", "today", "yesterday", "tomorrow",
-})
-#: Capitalised only because they start a sentence or a phrase.
-COMMON_WORDS = frozenset({
-    "the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our", "my", "your",
-    "some", "many", "several", "most", "all", "both", "each", "every", "other", "another", "such", "no",
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second",
-    "third", "last", "next", "same", "nearby", "neighbouring", "neighboring", "and", "but", "or", "if",
-    "when", "while", "after", "before", "as", "at", "by", "for", "from", "in", "into", "of", "on", "to",
-    "with", "without", "he", "she", "it", "they", "we", "i", "you", "there", "here", "what", "which",
-    "who", "where", "why", "how", "residents", "security", "officials", "witnesses", "police", "troops",
-    "militants", "fighters", "gunmen", "sources", "meanwhile", "however", "also", "later", "earlier",
-    "then", "now", "according", "said", "says", "source", "photo", "image", "video", "update", "breaking",
-})
-#: Lower-case particles inside names ("Bab al Sheikh", "Ras el Ain", "Dasht-e-Barchi", "Mazar-i-Sharif").
-PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ul", "ud", "ur", "ed", "e", "i",
-                       "ye", "bin", "ibn", "bint",
-                       "de", "del", "della", "di", "da", "do", "dos", "das", "du", "la", "le", "les", "van",
-                       "von", "der"})
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(word.lower() for word in wordlists.words("places", name))
+
+
+WEAK_CUES = _words("weak_cues")
+DIRECTIONS = _words("directions")
+AREA_NOUNS = _words("area_nouns")
+FEATURE_NOUNS = _words("feature_nouns")
+TITLES = _words("titles")
+SOFT_TITLES = _words("soft_titles")
+ORGANISATION_WORDS = _words("organisation_words") | _words("brands")
+ADJECTIVES = _words("adjectives")
+CALENDAR = _words("calendar")
+COMMON_WORDS = _words("sentence_words")
 
 MAX_NAME_WORDS = 5
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*+")  # possessive: never backtracks (faster, the same words)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.geodesy import km_between
-from dashboard.errors import GazetteerError
+from dashboard.errors import WordListError
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.geoparse import ResolvedMention, find_mentions, geoparse, load_vocabulary
+from dashboard.preprocess.places.geoparse import ResolvedMention, corpus_focus, find_mentions, geoparse, load_vocabulary
 from dashboard.preprocess.places.unknown_names import find_unknown_names
 from dashboard.schema import GEO_PRECISIONS
 
@@ -164,11 +164,15 @@ def test_find_mentions_gives_text_order(gazetteer: Gazetteer) -> None:
     assert [m.text for m in find_mentions(text, gazetteer)] == ["Erbil", "Mosul", "Erbil"]
 
 
-@pytest.mark.parametrize("content", ["common_words = [", "common_words = []\n"])
-def test_a_broken_word_list_raises_a_clear_error(tmp_path: Path, content: str) -> None:
+@pytest.mark.parametrize("content, message", [
+    ("[common_words", "cannot read the word lists"),
+    ("[common_words]\nwords = []\n", "about"),
+    ('[common_words]\nabout = "x"\nwords = ["a"]\n', "no list"),
+])
+def test_a_broken_word_list_raises_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "words.toml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(GazetteerError, match="word lists"):
+    with pytest.raises(WordListError, match=message):
         load_vocabulary(path)
 
 
@@ -215,3 +219,79 @@ def test_a_small_namesake_abroad_is_not_taken_when_the_article_is_about_another_
             "Officials in Borno State said the army had been sent.")
     countries = {r.place.country_code for r in geoparse(text, gazetteer) if r.place is not None}
     assert countries == {"NG"}
+
+
+# -- finding without a country named (issue 11) ---------------------------------------------------
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Airstrikes hit positions north of Hit on Monday.", "Hit", "IQ"),  # an English word after a cue
+    ("A rocket landed near Balad air base.", "Balad", "IQ"),
+    ("Fighters raided the outskirts of Konduga at dawn.", "Konduga", "NG"),
+    ("Clashes were reported between Samarra and Tikrit.", "Tikrit", "IQ"),
+    ("Troops clashed at a village (Gwoza LGA, Borno).", "Gwoza", "NG"),
+])
+def test_places_named_with_a_cue_are_found_without_their_country(gazetteer: Gazetteer, text: str, name: str,
+                                                                 country: str) -> None:
+    found = places(text, gazetteer)
+    assert name in found and found[name].place.country_code == country
+
+
+@pytest.mark.parametrize("text", [
+    "Hit by a wave of attacks, the town emptied.",
+    "Most residents fled.",
+    "Gunmen in a Toyota pickup opened fire.",
+])
+def test_english_words_and_brands_are_not_places_without_a_cue(gazetteer: Gazetteer, text: str) -> None:
+    assert geoparse(text, gazetteer) == []
+
+
+def test_a_district_cue_gives_the_seat_town_at_region_precision(gazetteer: Gazetteer) -> None:
+    gwoza = places("Troops clashed at a village (Gwoza LGA, Borno).", gazetteer)["Gwoza"]
+    assert gwoza.geo_precision == "region"
+
+
+def test_a_name_between_a_place_and_its_country_is_the_province(gazetteer: Gazetteer) -> None:
+    found = places("Gunmen attacked a post in Zqxkoro, Mopti, Mali.", gazetteer)
+    assert found["Mopti"].place.country_code == "ML" and found["Mopti"].geo_precision == "region"
+
+
+def test_the_road_between_two_places_is_half_way_at_region_precision(gazetteer: Gazetteer) -> None:
+    [road] = geoparse("A bomb exploded on the Kirkuk-Tikrit road.", gazetteer)
+    assert road.mention.text == "Kirkuk-Tikrit road" and road.geo_precision == "region"
+    tikrit = (34.6, 43.68)
+    half = km_between(KIRKUK[0], KIRKUK[1], *tikrit) / 2
+    assert abs(km(road, KIRKUK) - half) < 15 and abs(km(road, tikrit) - half) < 15
+
+
+# -- resolving ------------------------------------------------------------------------------------
+
+def test_country_names_resolve_to_the_country_unless_a_cue_says_town(gazetteer: Gazetteer) -> None:
+    greece = places("Police stations in Greece were on alert.", gazetteer)["Greece"]
+    assert (greece.place.kind, greece.place.country_code) == ("country", "GR")
+    # "Benin city" is a town: never the country's centroid (unresolved here, left to the fallback).
+    benin = places("A blast shook a market in Benin city.", gazetteer).get("Benin")
+    assert benin is None or benin.place.kind != "country"
+
+
+def test_a_small_namesake_abroad_needs_its_own_evidence(gazetteer: Gazetteer) -> None:
+    # Nigeria's focus (from the build) rules out a small Italian Borno or a Chinese Bali.
+    focus = corpus_focus(["Gunmen attacked Maiduguri.", "Troops entered Kaduna and Lagos."], gazetteer)
+    found = places_with("Gunmen attacked a village in Bali (Taraba).", gazetteer, focus)
+    assert all(r.place.country_code not in ("CN", "ID") for r in found.values())
+
+
+def test_the_corpus_focus_is_a_prior_weaker_than_the_article(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Shelling hit Tripoli and Beirut.", "Protests in Beirut and Sidon."], gazetteer)
+    assert max(focus, key=focus.get) == "LB"
+    assert places_with("Clashes were reported in Tripoli.", gazetteer, focus)["Tripoli"].place.country_code == "LB"
+    own = places_with("Militias fought in Tripoli as Benghazi stayed calm.", gazetteer, focus)
+    assert own["Tripoli"].place.country_code == "LY"
+
+
+def test_the_country_hint_weighs_like_a_named_country(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus([], gazetteer, ["LB"])
+    assert places_with("Clashes were reported in Tripoli.", gazetteer, focus)["Tripoli"].place.country_code == "LB"
+
+
+def places_with(text: str, gazetteer: Gazetteer, focus: dict[str, float]) -> dict[str, ResolvedMention]:
+    return {m.mention.text: m for m in geoparse(text, gazetteer, focus)}

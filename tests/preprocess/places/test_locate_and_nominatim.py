@@ -139,13 +139,13 @@ def test_a_hit_resolves_the_name_and_the_request_follows_the_policy(tmp_path: Pa
     assert geocoder.stats.found == 1 and geocoder.stats.requests == 1
 
 
-def test_a_miss_falls_back_to_the_focus_town_and_is_cached(tmp_path: Path) -> None:
+def test_a_miss_falls_back_to_the_region_and_is_cached(tmp_path: Path) -> None:
     with NominatimServer({"Qaryat Nowhere": fixture("empty")}) as server, make(server.url, tmp_path) as geocoder:
         [row] = resolve_unknown([unknown("Qaryat Nowhere")], KIRKUK_ARTICLE, geocoder)
         again = make(server.url, tmp_path)
         resolve_unknown([unknown("Qaryat Nowhere")], KIRKUK_ARTICLE, again)
         again.close()
-    assert (row.place, row.geo_precision, row.mention.text) == (KIRKUK, "town", "Qaryat Nowhere")
+    assert (row.place, row.geo_precision, row.mention.text) == (IRAQ, "region", "Qaryat Nowhere")
     assert geocoder.stats.not_found == 1
     assert len(server.received) == 1 and again.stats.cached == 1 and again.stats.requests == 0
 
@@ -153,7 +153,7 @@ def test_a_miss_falls_back_to_the_focus_town_and_is_cached(tmp_path: Path) -> No
 def test_an_answer_far_from_the_article_is_rejected(tmp_path: Path) -> None:
     with NominatimServer({"Aruba": fixture("aruba_island")}) as server, make(server.url, tmp_path) as geocoder:
         [row] = resolve_unknown([unknown("Aruba")], KIRKUK_ARTICLE, geocoder)
-    assert (row.place, row.geo_precision) == (KIRKUK, "town")
+    assert (row.place, row.geo_precision) == (IRAQ, "region")
     assert geocoder.stats.implausible == 1 and geocoder.stats.found == 0
 
 
@@ -179,7 +179,7 @@ def test_the_distance_threshold_is_a_setting(tmp_path: Path) -> None:
     with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, \
             make(server.url, tmp_path, geocoder_max_km=20) as geocoder:
         [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
-    assert row.geo_precision == "town" and geocoder.stats.implausible == 1
+    assert row.geo_precision == "region" and geocoder.stats.implausible == 1
 
 
 def test_a_name_with_no_resolved_place_around_it_is_not_asked(tmp_path: Path) -> None:
@@ -202,7 +202,7 @@ def test_a_name_with_no_resolved_place_around_it_is_not_asked(tmp_path: Path) ->
 def test_a_failed_answer_falls_back_and_is_counted(tmp_path: Path, reply: Reply, reason: str) -> None:
     with NominatimServer({"Tuz Khurmatu": reply}) as server, make(server.url, tmp_path) as geocoder:
         [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
-    assert (row.place, row.geo_precision) == (KIRKUK, "town")
+    assert (row.place, row.geo_precision) == (IRAQ, "region")
     assert geocoder.stats.failed == {reason: 1}
     assert AnswerCache(tmp_path).get(geocoder._key(_query("Tuz Khurmatu"))) is None  # failures not cached
 
@@ -220,7 +220,7 @@ def test_a_refusal_stops_asking_at_once(tmp_path: Path) -> None:
             make(server.url, tmp_path) as geocoder:
         rows = resolve_unknown(names, KIRKUK_ARTICLE, geocoder)
     assert len(server.received) == 1 and geocoder.stats.failed == {"HTTP 403": 2}
-    assert [r.geo_precision for r in rows] == ["town", "town"]
+    assert [r.geo_precision for r in rows] == ["region", "region"]
 
 
 def test_a_slow_server_times_out(tmp_path: Path) -> None:
@@ -229,7 +229,7 @@ def test_a_slow_server_times_out(tmp_path: Path) -> None:
         started = time.monotonic()
         [row] = resolve_unknown([unknown("Tuz Khurmatu")], KIRKUK_ARTICLE, geocoder)
         took = time.monotonic() - started
-    assert geocoder.stats.failed == {"timeout": 1} and row.geo_precision == "town"
+    assert geocoder.stats.failed == {"timeout": 1} and row.geo_precision == "region"
     assert took < 3 and len(server.received) == 1  # asked once: no hidden retry
 
 
@@ -237,7 +237,7 @@ def test_connection_refused_stops_asking_after_a_few_failures(tmp_path: Path) ->
     names = [unknown(f"Name{i}", 100 + 20 * i) for i in range(5)]
     with make(closed_port_url(), tmp_path) as geocoder:
         rows = resolve_unknown(names, KIRKUK_ARTICLE, geocoder)
-    assert [r.mention for r in rows] == names and {r.geo_precision for r in rows} == {"town"}
+    assert [r.mention for r in rows] == names and {r.geo_precision for r in rows} == {"region"}
     assert geocoder.stats.requests == 3
     assert geocoder.stats.failed == {"unavailable": 3, "service down": 2}
 
@@ -277,7 +277,7 @@ def test_429_asking_to_wait_beyond_the_budget_stops_asking(tmp_path: Path) -> No
         started = time.monotonic()
         rows = resolve_unknown(names, KIRKUK_ARTICLE, geocoder)
         took = time.monotonic() - started
-    assert [r.geo_precision for r in rows] == ["town", "town"]
+    assert [r.geo_precision for r in rows] == ["region", "region"]
     assert len(server.received) == 1 and took < 3  # did not wait an hour
     assert geocoder.stats.failed == {"rate limited": 2}
 
@@ -309,7 +309,7 @@ def test_a_rerun_is_served_from_the_cache_with_the_server_stopped(tmp_path: Path
     names = [unknown("Tuz Khurmatu", 100), unknown("Qaryat Nowhere", 200)]
     with NominatimServer({"Tuz Khurmatu": fixture("tuz_khurmatu")}) as server, make(server.url, tmp_path) as first:
         rows = resolve_unknown(names, KIRKUK_ARTICLE, first)
-    assert [r.geo_precision for r in rows] == ["place", "town"]
+    assert [r.geo_precision for r in rows] == ["place", "region"]
     # Same URL, nothing listening any more: every answer, the hit and the miss, must come from the cache.
     with make(server.url, tmp_path) as second:
         assert resolve_unknown(names, KIRKUK_ARTICLE, second) == rows
@@ -349,20 +349,19 @@ def test_stats_render_as_one_line() -> None:
 
 # --- fallback -------------------------------------------------------------------------------------
 
-def test_fall_back_uses_the_most_mentioned_town() -> None:
+def test_fall_back_never_draws_a_name_at_another_towns_point() -> None:
+    # Towns named elsewhere in the article say nothing about where an unknown name is: the
+    # country the article names is the smallest area it supports, at region precision.
     context = [at(HAWIJA, 0), at(KIRKUK, 50), at(KIRKUK, 90), at(IRAQ, 120)]
     [row] = fall_back([unknown("Wadi Nowhere", 200)], context)
-    assert (row.place, row.latitude, row.longitude, row.geo_precision) == (KIRKUK, KIRKUK.latitude,
-                                                                         KIRKUK.longitude, "town")
+    assert (row.place, row.latitude, row.longitude, row.geo_precision) == (IRAQ, IRAQ.latitude,
+                                                                         IRAQ.longitude, "region")
     assert row.mention.text == "Wadi Nowhere"
+    [alone] = fall_back([unknown("Wadi Nowhere", 200)], [at(HAWIJA, 0), at(KIRKUK, 50)])
+    assert (alone.place, alone.latitude, alone.geo_precision) == (None, None, "")
 
 
-def test_fall_back_ties_go_to_the_first_mentioned_town() -> None:
-    [row] = fall_back([unknown("Wadi Nowhere", 200)], [at(HAWIJA, 0), at(KIRKUK, 50)])
-    assert row.place == HAWIJA
-
-
-def test_fall_back_without_a_town_uses_the_region() -> None:
+def test_fall_back_prefers_the_province_to_the_country() -> None:
     [row] = fall_back([unknown("Wadi Nowhere", 200)], [at(IRAQ, 0), at(KIRKUK_PROVINCE, 40), at(KIRKUK_PROVINCE, 90)])
     assert (row.place, row.geo_precision) == (KIRKUK_PROVINCE, "region")
 
@@ -436,8 +435,9 @@ def test_unknown_places_are_added_in_text_order_and_geoparse_rows_stay(tmp_path:
                                               "Qaryat Nowhere"]
     assert [r for r in rows if r.mention.text in ("Kirkuk", "Hawija")] == [r for r in found if r.place]
     precision = {r.mention.text: r.geo_precision for r in rows}
-    assert precision["Tuz Khurmatu"] == "place" and precision["Wahid Huzairan"] == "town"
-    assert precision["Qaryat Nowhere"] == "town"
+    # No town said to hold them and no province or country named: no point, never Kirkuk's.
+    assert precision["Tuz Khurmatu"] == "place" and precision["Wahid Huzairan"] == ""
+    assert precision["Qaryat Nowhere"] == ""
     assert {r.params["q"] for r in server.received} == {"Wahid Huzairan", "Tuz Khurmatu", "Qaryat Nowhere"}
 
 
@@ -459,17 +459,24 @@ def test_on_the_seeds_no_geocoder_and_an_unreachable_one_give_the_same_rows(seed
     assert geocoder.stats.requests == 3 and set(geocoder.stats.failed) == {"unavailable", "service down"}
 
 
-def test_fall_back_prefers_the_town_named_right_after_the_name() -> None:
-    # "... Kirkuk ... Kirkuk ... the village of Qaryat Nowhere, south of Hawija ..."
-    name = unknown("Qaryat Nowhere", 200)
-    context = [at(KIRKUK, 0), at(KIRKUK, 90), at(HAWIJA, name.end + len(", south of "))]
-    [row] = fall_back([name], context)
-    assert (row.place, row.geo_precision) == (HAWIJA, "town")
+@pytest.mark.parametrize("between, precision", [
+    (" neighbourhood of ", "town"),  # a part of that town
+    (" market in ", "town"),
+    (", south of ", "region"),  # near it: the area around it, not the town
+    (" (", "region"),  # ACLED's "(Y LGA, Z)": the district of Y
+    (" in the countryside of ", "region"),
+])
+def test_fall_back_takes_the_place_named_right_after_the_name(between: str, precision: str) -> None:
+    text = "Kirkuk " * 30 + "Qaryat Nowhere" + between + "Hawija and more."
+    name = unknown("Qaryat Nowhere", text.index("Qaryat"))
+    context = [at(KIRKUK, 0), at(KIRKUK, 7), at(HAWIJA, name.end + len(between))]
+    [row] = fall_back([name], context, text)
+    assert (row.place, row.geo_precision) == (HAWIJA, precision)
     # Farther on, or behind another place, the town named next is not its town.
-    far = [at(KIRKUK, 0), at(KIRKUK, 90), at(HAWIJA, name.end + 60)]
-    assert fall_back([name], far)[0].place == KIRKUK
+    far = [at(KIRKUK, 0), at(IRAQ, 90), at(HAWIJA, name.end + 60)]
+    assert fall_back([name], far, text)[0].place == IRAQ
     behind = [at(KIRKUK, 0), at(KIRKUK, 90), at(IRAQ, name.end + 2), at(HAWIJA, name.end + 9)]
-    assert fall_back([name], behind)[0].place == KIRKUK
+    assert (fall_back([name], behind, text)[0].place, fall_back([name], behind, text)[0].geo_precision) == (IRAQ, "region")
 
 
 @pytest.mark.parametrize("error, reason, refused", [
