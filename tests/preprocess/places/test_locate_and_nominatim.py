@@ -267,7 +267,7 @@ def test_waiting_for_retry_after_counts_against_the_budget(tmp_path: Path) -> No
     # 3 s waited after the first 429; the second asks for 3 more with 2 left: stop asking for the build.
     assert clock.slept.count(3.0) == 1 and len(server.received) == 2
     assert geocoder.stats.failed == {"rate limited": 2}
-    assert [r.geo_precision for r in rows] == ["town", "town"]
+    assert [r.geo_precision for r in rows] == ["region", "region"]  # the fallback
 
 
 def test_429_asking_to_wait_beyond_the_budget_stops_asking(tmp_path: Path) -> None:
