@@ -161,9 +161,9 @@ FOLIUM_DEBOUNCE_MS = 250
 
 
 def test_zooming_does_not_rerun_the_app_but_a_marker_click_does(session, server) -> None:
-    reruns: list[int] = []  # rerun requests the page sent: they carry the map's widget state
+    reruns: list[int] = []  # rerun requests the page sent: they carry the widgets' states (ids "$$ID-...")
     session.page.on("websocket", lambda socket: socket.on(
-        "framesent", lambda payload: reruns.append(1) if "incident_map" in str(payload) else None))
+        "framesent", lambda payload: reruns.append(1) if "$$ID-" in str(payload) else None))
     open_page(session, server, place="Hilltop")
     frame = wait_map(session.page, 1)
     wait_until_idle(session.page)
