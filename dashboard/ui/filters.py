@@ -166,11 +166,11 @@ def read_query(params: Mapping[str, str | Sequence[str]]) -> tuple[FilterState, 
     """
     notes: list[str] = []
 
-    def values(name: str) -> list[str]:
+    def values(name: str) -> list[str]:  # each value once, in order
         raw = params.get(QUERY_KEYS[name])
         if raw is None:
             return []
-        return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+        return [raw] if isinstance(raw, str) else list(dict.fromkeys(str(v) for v in raw))
 
     def one(name: str) -> str | None:
         found = values(name)
@@ -229,9 +229,10 @@ def from_query(params: Mapping[str, str | Sequence[str]]) -> FilterState:
 
 def restrict_to(state: FilterState, options: FilterOptions) -> FilterState:
     """Drop choices the table does not offer (a bookmark from another data set must not break widgets)."""
+    locations, sources, types = set(options.locations), set(options.sources), {*options.event_types, "mention"}
     return replace(
         state,
-        locations=tuple(v for v in state.locations if v in options.locations),
-        sources=tuple(v for v in state.sources if v in options.sources),
-        event_types=tuple(v for v in state.event_types if v in options.event_types or v == "mention"),
+        locations=tuple(v for v in state.locations if v in locations),
+        sources=tuple(v for v in state.sources if v in sources),
+        event_types=tuple(v for v in state.event_types if v in types),
     )

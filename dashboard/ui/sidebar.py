@@ -101,12 +101,18 @@ def _prune(options: FilterOptions) -> None:
                           ("event_types", options.event_types)):
         chosen = st.session_state.get(_key(name))
         if chosen:
-            st.session_state[_key(name)] = [v for v in chosen if v in offered]
+            st.session_state[_key(name)] = _offered(chosen, offered)
     dates = st.session_state.get(_key("dates"))
     if options.first_date is not None and options.last_date is not None:
         span = (options.first_date, options.last_date)
         if not dates or any(not span[0] <= d <= span[1] for d in dates):
             st.session_state[_key("dates")] = span
+
+
+def _offered(chosen: list[str], offered: list[str]) -> list[str]:
+    """The chosen values the list offers (a set: a URL may name thousands of places)."""
+    allowed = set(offered)
+    return [v for v in chosen if v in allowed]
 
 
 def _reset() -> None:
@@ -147,8 +153,8 @@ def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool)
     sidebar.button("Reset filters", on_click=_reset, key="filter_reset")
 
     state = FilterState(
-        locations=tuple(v for v in locations if v in options.locations),
-        sources=tuple(v for v in sources if v in options.sources),
+        locations=tuple(_offered(locations, options.locations)),
+        sources=tuple(_offered(sources, options.sources)),
         event_types=tuple(event_types),
         min_killed=int(min_killed or 0),
         text=text or "",
