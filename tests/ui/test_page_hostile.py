@@ -64,11 +64,12 @@ def test_good_values_beside_a_bad_one_are_kept(monkeypatch, tmp_path) -> None:
     assert dict(app.query_params) == {"type": "capture/arrest"}
 
 
-def test_thousands_of_places_in_the_address_are_read_once_each(monkeypatch, tmp_path) -> None:
-    places = ["Hilltop"] * 3 + [f"Nowhere {n}" for n in range(5000)]
+def test_hundreds_of_places_in_the_address_are_read_once_each(monkeypatch, tmp_path) -> None:
+    # (Streamlit itself ignores a query string of more than 1,000 parameters)
+    places = ["Hilltop"] * 3 + [f"Nowhere {n}" for n in range(990)]
     app = start(monkeypatch, write_reports(tmp_path), {"place": places})
     assert list(shown(app)[C.incident_id]) == ["inc-hill"]
-    assert warnings(app) == ["Ignored in the page's address: place: 5000 value(s) not in this table"]
+    assert warnings(app) == ["Ignored in the page's address: place: 990 value(s) not in this table"]
 
 
 def test_a_good_address_has_no_note_and_a_note_goes_when_a_filter_changes(monkeypatch, tmp_path) -> None:
