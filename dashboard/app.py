@@ -2,7 +2,8 @@
 
 In: the table named by ``--data FILE`` (after ``--``), ``$DASHBOARD_DATA`` or data/incidents.csv;
 the ``tiles`` setting (``$DASHBOARD_TILES``). Out: the page. Loading, filtering, the map and the
-exports live in :mod:`dashboard.ui`; errors are shown here, once, with ``st.error``.
+exports live in :mod:`dashboard.ui`; errors are shown here, once, with ``st.error`` (their text,
+which may quote the file, as plain text). Nothing from the data is drawn as Markdown or HTML.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from dashboard import settings
 from dashboard.errors import DashboardError
 from dashboard.ui.data import data_path, load_dataset, options_for
 from dashboard.ui.filters import VIEW_INCIDENTS, VIEW_REPORTS, apply_filters
-from dashboard.ui.panels import show_details, show_downloads, show_map, show_summary, show_table
-from dashboard.ui.sidebar import filter_sidebar
+from dashboard.ui.panels import show_details, show_downloads, show_error, show_map, show_summary, show_table
+from dashboard.ui.sidebar import filter_sidebar, query_notes
 
 st.set_page_config(page_title="Incident map", layout="wide")
 st.title("Incident map")
@@ -25,7 +26,7 @@ try:
     dataset = load_dataset(data_path(sys.argv[1:]))
     tiles = settings.resolve()["tiles"]
 except DashboardError as err:
-    st.error(str(err))
+    show_error("The table cannot be shown.", str(err))
     st.stop()
 
 tables = {VIEW_INCIDENTS: dataset.incidents}
@@ -35,7 +36,10 @@ state = filter_sidebar({view: options_for(dataset, view, rows) for view, rows in
 rows = apply_filters(tables[state.view], state)
 reports = dataset.reports if state.view == VIEW_INCIDENTS else None
 
-st.caption(f"{dataset.path.name}: {len(rows)} of {len(tables[state.view])} {state.view} shown")
+notes = query_notes(state)
+if notes:
+    st.warning("Ignored in the page's address: " + "; ".join(notes))  # our words and parameter names only
+st.text(f"{dataset.path.name}: {len(rows)} of {len(tables[state.view])} {state.view} shown")
 summary_slot = st.container()  # drawn above the map, filled after it: the map's frame starts loading first
 map_column, details_column = st.columns([3, 1])
 with map_column:

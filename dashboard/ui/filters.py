@@ -2,7 +2,7 @@
 
 In: a validated table and a :class:`FilterState`. Out: the rows that pass (same columns, same
 order). :func:`to_query` / :func:`from_query` turn a state into ``st.query_params`` values and
-back, so a filtered view can be bookmarked; unusable query values are ignored, never fatal.
+back, so a filtered view can be bookmarked; unusable query values are ignored with a note, never fatal.
 
 Locations: "a city also selects its neighbourhoods". A neighbourhood, street or site without
 coordinates of its own is written with ``geo_precision == "town"`` and the point of the town that
@@ -14,6 +14,7 @@ points. Selecting a neighbourhood selects only it (its rows are ``town``, not ``
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Mapping, Sequence
 
@@ -151,14 +152,25 @@ def to_query(state: FilterState) -> dict[str, str | list[str]]:
     return out
 
 
-def from_query(params: Mapping[str, str | Sequence[str]]) -> FilterState:
-    """A state from query parameters (a value may be one string or a list); bad values are dropped."""
+#: Highest "minimum killed" a URL may ask for (the widget's maximum): larger values are ignored.
+MAX_KILLED = 1_000_000_000
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")  # ASCII digits only: int() also takes "²", "1_0", " 7"
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fromisoformat also takes "20240301", "2024-W09"
 
-    def values(name: str) -> list[str]:
+
+def read_query(params: Mapping[str, str | Sequence[str]]) -> tuple[FilterState, tuple[str, ...]]:
+    """A state from query parameters (a value may be one string or a list), and a note per value ignored.
+
+    Any value is safe: an unusable one is dropped and named in a note (the parameter and why, never
+    the value itself, which is untrusted and may be anything); the state keeps the default there.
+    """
+    notes: list[str] = []
+
+    def values(name: str) -> list[str]:  # each value once, in order
         raw = params.get(QUERY_KEYS[name])
         if raw is None:
             return []
-        return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+        return [raw] if isinstance(raw, str) else list(dict.fromkeys(str(v) for v in raw))
 
     def one(name: str) -> str | None:
         found = values(name)
@@ -166,32 +178,61 @@ def from_query(params: Mapping[str, str | Sequence[str]]) -> FilterState:
 
     def date(name: str) -> dt.date | None:
         text = one(name)
-        try:
-            return dt.date.fromisoformat(text) if text else None
-        except ValueError:
+        if not text:
             return None
+        if _ISO_DAY.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:  # 2024-02-30
+                pass
+        notes.append(f"{QUERY_KEYS[name]}: not a date written YYYY-MM-DD")
+        return None
 
-    killed_text = one("min_killed") or "0"
-    min_killed = int(killed_text) if killed_text.isdigit() else 0
+    min_killed = 0
+    killed_text = one("min_killed")
+    if killed_text:
+        if _WHOLE_NUMBER.fullmatch(killed_text) and int(killed_text) <= MAX_KILLED:
+            min_killed = int(killed_text)
+        else:
+            notes.append(f"{QUERY_KEYS['min_killed']}: not a whole number from 0 to {MAX_KILLED:,}")
+    date_from, date_to = date("date_from"), date("date_to")
+    if date_from is not None and date_to is not None and date_from > date_to:
+        notes.append(f"{QUERY_KEYS['date_from']}, {QUERY_KEYS['date_to']}: the first date is after the last")
+        date_from = date_to = None
+    event_types = values("event_types")
+    if any(t not in EVENT_TYPES for t in event_types):
+        notes.append(f"{QUERY_KEYS['event_types']}: not an event type")
+    mentions = one("show_mentions")
+    if mentions not in (None, "", "0", "1"):
+        notes.append(f"{QUERY_KEYS['show_mentions']}: not 0 or 1")
     view = one("view")
-    return FilterState(
+    if view not in (None, "", VIEW_INCIDENTS, VIEW_REPORTS):
+        notes.append(f"{QUERY_KEYS['view']}: not {VIEW_INCIDENTS} or {VIEW_REPORTS}")
+    state = FilterState(
         locations=tuple(values("locations")),
         sources=tuple(values("sources")),
-        date_from=date("date_from"),
-        date_to=date("date_to"),
-        event_types=tuple(t for t in values("event_types") if t in EVENT_TYPES),
+        date_from=date_from,
+        date_to=date_to,
+        event_types=tuple(t for t in event_types if t in EVENT_TYPES),
         min_killed=min_killed,
         text=one("text") or "",
-        show_mentions=one("show_mentions") == "1",
+        show_mentions=mentions == "1",
         view=view if view in (VIEW_INCIDENTS, VIEW_REPORTS) else VIEW_INCIDENTS,
     )
+    return state, tuple(notes)
+
+
+def from_query(params: Mapping[str, str | Sequence[str]]) -> FilterState:
+    """A state from query parameters; unusable values are dropped (:func:`read_query` also says which)."""
+    return read_query(params)[0]
 
 
 def restrict_to(state: FilterState, options: FilterOptions) -> FilterState:
     """Drop choices the table does not offer (a bookmark from another data set must not break widgets)."""
+    locations, sources, types = set(options.locations), set(options.sources), {*options.event_types, "mention"}
     return replace(
         state,
-        locations=tuple(v for v in state.locations if v in options.locations),
-        sources=tuple(v for v in state.sources if v in options.sources),
-        event_types=tuple(v for v in state.event_types if v in options.event_types or v == "mention"),
+        locations=tuple(v for v in state.locations if v in locations),
+        sources=tuple(v for v in state.sources if v in sources),
+        event_types=tuple(v for v in state.event_types if v in types),
     )

@@ -2,7 +2,9 @@
 
 In: the filtered rows (and the reports behind incident rows). Out: Streamlit elements. Every
 computation is in a pure module (summary, summary_html, mapview, export); these functions only draw
-and cache. Article text is drawn with ``st.text`` / table cells (plain text), never as Markdown or HTML.
+and cache. Text from the data (article text, names, file names, error messages quoting a file) is
+drawn with ``st.text`` or as table cells (plain text), never as Markdown or HTML: Markdown would
+load an image from any address a cell names.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ TABLE_MAX_ROWS = 2_000
 #: opened: its code and data were the heaviest part of a page start (0.4 s of 4 at 100,000 rows).
 TABLE_OPEN_ROWS = 5_000
 TABLE_KEY = "table_open"
+
+
+def show_error(headline: str, message: str) -> None:
+    """An error box with our ``headline`` (Markdown), then ``message``, which may quote the data, as plain text."""
+    st.error(headline)
+    st.text(message)
 
 
 def show_summary(rows: pd.DataFrame, key: str) -> None:
@@ -96,7 +104,7 @@ def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[
             place = getattr(row, C.location) or getattr(row, C.mention)
             st.text(place)
             if getattr(row, C.mention) and getattr(row, C.mention) != place:
-                st.caption(f"as written: {getattr(row, C.mention)}")
+                st.text(f"as written: {getattr(row, C.mention)}")
             date = getattr(row, C.date)
             facts = [
                 ("date", "" if pd.isna(date) else date.strftime("%Y-%m-%d")),

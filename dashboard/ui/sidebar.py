@@ -2,7 +2,8 @@
 
 In: the choices the table offers. Out: a :class:`~dashboard.ui.filters.FilterState`. The state
 lives in ``st.query_params`` (bookmarkable); the widgets are seeded from it on a session's first
-run, and the reset button clears both.
+run, and the reset button clears both. Values the URL holds that cannot be used are dropped; the
+page says which (:func:`query_notes`), naming the parameter, never echoing the value.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from dashboard.ui.filters import (
     VIEW_INCIDENTS,
     VIEW_REPORTS,
     FilterOptions,
+    MAX_KILLED,
+    QUERY_KEYS,
     FilterState,
-    from_query,
+    read_query,
     restrict_to,
     to_query,
 )
 
 _PREFIX = "filter_"
 _SEEDED = "filters_seeded_from_url"
+_NOTES = "filters_query_notes"  # (what the URL asked for once read, the notes about what was dropped)
 _KEYS = ("view", "locations", "sources", "dates", "event_types", "min_killed", "text", "show_mentions")
 
 
@@ -33,18 +37,44 @@ def _key(name: str) -> str:
 
 def _seed(options_by_view: dict[str, FilterOptions], has_reports: bool) -> None:
     """Put the URL's filters into the widgets' session state (first run of a session only)."""
-    state = from_query(_lists())
-    options = options_by_view[state.view if has_reports else VIEW_INCIDENTS]
-    state = restrict_to(state, options)
+    asked, notes = read_query(_lists())
+    notes = list(notes)
+    if asked.view == VIEW_REPORTS and not has_reports:
+        notes.append(f"{QUERY_KEYS['view']}: this table holds incidents only")
+    view = asked.view if has_reports else VIEW_INCIDENTS
+    options = options_by_view[view]
+    state = restrict_to(asked, options)
+    for name in ("locations", "sources", "event_types"):
+        dropped = len(getattr(asked, name)) - len(getattr(state, name))
+        if dropped:
+            notes.append(f"{QUERY_KEYS[name]}: {dropped} value(s) not in this table")
+    dates = _date_value(state, options)
+    asked_dates = (state.date_from, state.date_to)
+    if any(asked_dates) and not dates:
+        notes.append(f"{QUERY_KEYS['date_from']}, {QUERY_KEYS['date_to']}: this table has no dates")
+    elif any(day is not None and day != shown for day, shown in zip(asked_dates, dates)):
+        notes.append(f"{QUERY_KEYS['date_from']}, {QUERY_KEYS['date_to']}: outside the table's dates")
     values = {
-        "view": state.view if has_reports else VIEW_INCIDENTS,
+        "view": view,
         "locations": list(state.locations), "sources": list(state.sources),
-        "dates": _date_value(state, options), "event_types": list(state.event_types),
+        "dates": dates, "event_types": list(state.event_types),
         "min_killed": state.min_killed, "text": state.text, "show_mentions": state.show_mentions,
     }
     for name, value in values.items():
         st.session_state[_key(name)] = value
     st.session_state[_SEEDED] = True
+    st.session_state[_NOTES] = (None, tuple(notes))
+
+
+def query_notes(state: FilterState) -> tuple[str, ...]:
+    """What the page's address asked for that was ignored, one note per parameter; shown until a filter changes."""
+    seeded, notes = st.session_state.get(_NOTES, (None, ()))
+    if seeded is None:  # the first state drawn is the one the URL gave
+        st.session_state[_NOTES] = (state, notes)
+    elif seeded != state:
+        st.session_state.pop(_NOTES, None)
+        return ()
+    return notes
 
 
 def _lists() -> dict[str, list[str]]:
@@ -53,9 +83,16 @@ def _lists() -> dict[str, list[str]]:
 
 
 def _date_value(state: FilterState, options: FilterOptions) -> tuple[dt.date, ...]:
+    """The date widget's value: the state's range, open ends at the table's first and last day.
+
+    A range reaching outside the table's span (the widget refuses it) becomes the whole span.
+    """
     if options.first_date is None or options.last_date is None:
         return ()
-    return (state.date_from or options.first_date, state.date_to or options.last_date)
+    low, high = state.date_from or options.first_date, state.date_to or options.last_date
+    if not (options.first_date <= low <= high <= options.last_date):
+        low, high = options.first_date, options.last_date
+    return (low, high)
 
 
 def _prune(options: FilterOptions) -> None:
@@ -64,7 +101,7 @@ def _prune(options: FilterOptions) -> None:
                           ("event_types", options.event_types)):
         chosen = st.session_state.get(_key(name))
         if chosen:
-            st.session_state[_key(name)] = [v for v in chosen if v in offered]
+            st.session_state[_key(name)] = _offered(chosen, offered)
     dates = st.session_state.get(_key("dates"))
     if options.first_date is not None and options.last_date is not None:
         span = (options.first_date, options.last_date)
@@ -72,10 +109,17 @@ def _prune(options: FilterOptions) -> None:
             st.session_state[_key("dates")] = span
 
 
+def _offered(chosen: list[str], offered: list[str]) -> list[str]:
+    """The chosen values the list offers (a set: a URL may name thousands of places)."""
+    allowed = set(offered)
+    return [v for v in chosen if v in allowed]
+
+
 def _reset() -> None:
     for name in _KEYS:
         st.session_state.pop(_key(name), None)
     st.session_state.pop(_SEEDED, None)
+    st.session_state.pop(_NOTES, None)
     st.query_params.clear()
 
 
@@ -101,7 +145,7 @@ def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool)
                                     max_value=options.last_date)
         dates = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)  # one end picked so far
     event_types = sidebar.multiselect("Event type", options.event_types, key=_key("event_types"))
-    min_killed = sidebar.number_input("Minimum killed", min_value=0, step=1, key=_key("min_killed"),
+    min_killed = sidebar.number_input("Minimum killed", min_value=0, max_value=MAX_KILLED, step=1, key=_key("min_killed"),
                                       help="rows whose killed range reaches this number ('40+' always does)")
     text = sidebar.text_input("Search the evidence", key=_key("text"))
     show_mentions = sidebar.toggle("Show mention rows", key=_key("show_mentions"),
@@ -109,8 +153,8 @@ def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool)
     sidebar.button("Reset filters", on_click=_reset, key="filter_reset")
 
     state = FilterState(
-        locations=tuple(v for v in locations if v in options.locations),
-        sources=tuple(v for v in sources if v in options.sources),
+        locations=tuple(_offered(locations, options.locations)),
+        sources=tuple(_offered(sources, options.sources)),
         event_types=tuple(event_types),
         min_killed=int(min_killed or 0),
         text=text or "",

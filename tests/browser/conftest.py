@@ -1,6 +1,11 @@
 """Real headless Chromium against ``streamlit run`` on a free loopback port, every other host blocked.
 
 No browser at /usr/bin/chromium: the tests are skipped, except in CI ($CI set) where they fail.
+
+Waiting: a test waits on a condition (Playwright's ``expect(...)``, ``wait_for``,
+``wait_for_function``), never on a fixed sleep or on the order in which the page's parts arrive:
+Streamlit sends the elements of one run one by one (the summary after the map), the map draws
+after fetching its points, and a popup is filled when the details file arrives.
 """
 
 from __future__ import annotations
@@ -8,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,20 +36,28 @@ class Server:
     data: Path
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[Server]:
+@contextmanager
+def running_app(data: Path) -> Iterator[Server]:
+    """The dashboard on ``data`` (no tiles), stopped on leaving."""
     from dashboard.ui.assets import missing_assets
 
     if missing_assets():
         pytest.fail("the map's offline assets are missing: run 'make assets' (python -m dashboard fetch-assets)")
-    data = write_reports(tmp_path_factory.mktemp("browser"))
     process, base = start_in_background(data, {"tiles": "none"})
-    yield Server(base, data)
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield Server(base, data)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    with running_app(write_reports(tmp_path_factory.mktemp("browser"))) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -63,9 +77,13 @@ def browser():
 
 @dataclass
 class Session:
-    """A page whose requests to anything but 127.0.0.1 are blocked and recorded, with its errors."""
+    """A page whose requests to anything but 127.0.0.1 are blocked and recorded, with its errors.
+
+    ``requests``: the address of every request the page and its frames made (blocked or not).
+    """
 
     page: object
+    requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)
@@ -86,7 +104,16 @@ def session(browser) -> Iterator[Session]:
             request_route.abort()
 
     context.route("**/*", route)
+    context.on("request", lambda request: recorded.requests.append(request.url))
     page.on("pageerror", lambda error: recorded.errors.append(str(error)))
     page.on("console", lambda message: recorded.console.append(f"{message.type}: {message.text}"))
     yield recorded
     context.close()
+
+
+def wait_until_idle(page) -> None:
+    """Until the app's script has run to its end (every element of the run sent) and none is asked for."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
+                                                                    timeout=30_000)

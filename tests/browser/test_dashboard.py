@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import read_table
 from dashboard.ui.export import csv_bytes
 from dashboard.ui.filters import FilterState, apply_filters
-from tests.browser.conftest import ARTIFACTS, MAP_FRAME
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME, wait_until_idle
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE
 
 pytestmark = pytest.mark.browser
@@ -36,8 +38,8 @@ def open_page(session, server, **query: str) -> None:
 def wait_map(page, expected: int, timeout: float = 30.0):
     """The map's iframe once it is the only one and its clusters and markers add up to ``expected``.
 
-    During a rerun Streamlit shows the old iframe beside the new one, and cluster animations take
-    a moment, so this polls.
+    During a rerun Streamlit shows the old iframe beside the new one (a frame can go away between
+    two looks), so this polls the condition rather than waiting on one frame.
     """
     deadline = time.monotonic() + timeout
     seen = None
@@ -52,7 +54,7 @@ def wait_map(page, expected: int, timeout: float = 30.0):
                     seen = None
                 if seen == [expected, expected]:
                     return frame
-        time.sleep(0.2)
+        page.wait_for_timeout(200)  # the next look
     raise AssertionError(f"expected {expected} markers (layer, drawn); last seen {seen}")
 
 
@@ -88,7 +90,7 @@ def test_changing_a_filter_changes_the_markers(session, server) -> None:
 def test_the_url_query_restores_a_filter(session, server) -> None:
     open_page(session, server, type="capture/arrest")
     wait_map(session.page, 1)
-    assert session.page.locator("[data-testid=stSidebar]").get_by_text("capture/arrest").count() >= 1
+    expect(session.page.locator("[data-testid=stSidebar]").get_by_text("capture/arrest").first).to_be_visible()
 
 
 def test_a_popup_and_the_details_show_the_evidence(session, server) -> None:
@@ -96,11 +98,12 @@ def test_a_popup_and_the_details_show_the_evidence(session, server) -> None:
     frame = wait_map(session.page, 1)
     frame.locator("path.incident-marker").first.click(force=True)
     popup = frame.locator(".incident-popup")
-    popup.wait_for(timeout=10_000)
-    assert "Jets struck a depot on the hill." in popup.locator(".incident-evidence").inner_text()
+    # the popup opens at once and is filled when the details file arrives
+    expect(popup.locator(".incident-evidence")).to_contain_text("Jets struck a depot on the hill.")
     link = popup.locator("a")
-    assert link.get_attribute("href") == "https://wire.example/c1"
-    assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+    expect(link).to_have_attribute("href", "https://wire.example/c1")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
     details = session.page.get_by_text("Jets struck a depot on the hill.", exact=False)
     details.first.wait_for(timeout=15_000)  # the click reran the app and filled the details panel
 
@@ -114,8 +117,7 @@ def test_article_html_is_shown_as_text_and_never_runs(session, server, place, ev
     frame = wait_map(session.page, 1)
     frame.locator("path.incident-marker").first.click(force=True)
     shown = frame.locator(".incident-popup .incident-evidence")
-    shown.wait_for(timeout=10_000)
-    assert shown.inner_text() == evidence
+    expect(shown).to_have_text(evidence)  # once the details file has arrived
     assert shown.locator(tag).count() == 0
     assert frame.locator('img[src="x"]').count() == 0
     session.page.get_by_text(evidence[:40], exact=False).first.wait_for(timeout=15_000)  # details panel
@@ -145,39 +147,55 @@ def test_an_incident_lists_each_source_with_its_own_figure(session, server) -> N
     frame = wait_map(session.page, 2)  # the attack and the old-market bombing share the city's point
     frame.locator(".marker-cluster").first.click()
     stack = frame.locator(".incident-stack")
-    stack.wait_for(timeout=10_000)
-    sources = [item.inner_text() for item in stack.locator(".incident-sources li").all()]
-    assert sources[:2] == ["Daily Example (killed 10)", "Evening Example (killed 13-19)"]
-    assert "killed: 10-19" in stack.inner_text()
+    sources = stack.locator(".incident-sources li")  # filled when the details file arrives
+    expect(sources.nth(0)).to_have_text("Daily Example (killed 10)")
+    expect(sources.nth(1)).to_have_text("Evening Example (killed 13-19)")
+    expect(stack).to_contain_text("killed: 10-19")
     session.page.get_by_text("Evening Example (killed 13-19)").first.wait_for(timeout=15_000)  # details panel
-
-
-def test_zooming_does_not_rerun_the_app_but_a_marker_click_does(session, server) -> None:
-    received: list[int] = []  # messages from the server: a rerun sends the page's new elements
-    session.page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: received.append(1)))
-    open_page(session, server, place="Hilltop")
-    frame = wait_map(session.page, 1)
-    time.sleep(1.0)
-    before = len(received)
-    frame.locator(".leaflet-control-zoom-out").click()
-    frame.locator(".leaflet-control-zoom-out").click()
-    time.sleep(1.5)
-    assert len(received) == before  # the server heard nothing: no rerun
-    frame.locator("path.incident-marker").first.click(force=True)
-    session.page.get_by_text("Jets struck a depot on the hill.").first.wait_for(timeout=15_000)
-    assert len(received) > before
 
 
 #: The folium map object of the frame (folium names it map_<id>).
 LEAFLET_MAP = "Object.keys(window).filter((k) => k.startsWith('map_')).map((k) => window[k])[0]"
+#: streamlit-folium sends the map's state this long (ms) after the last move (underscore's debounce).
+FOLIUM_DEBOUNCE_MS = 250
+
+
+def test_zooming_does_not_rerun_the_app_but_a_marker_click_does(session, server) -> None:
+    reruns: list[int] = []  # rerun requests the page sent: they carry the widgets' states (ids "$$ID-...")
+    session.page.on("websocket", lambda socket: socket.on(
+        "framesent", lambda payload: reruns.append(1) if "$$ID-" in str(payload) else None))
+    open_page(session, server, place="Hilltop")
+    frame = wait_map(session.page, 1)
+    wait_until_idle(session.page)
+    before = len(reruns)
+    session.page.evaluate("() => { window.probed = false; window.addEventListener('message', "
+                          "(e) => { if (e.data === 'zoom-probe') { window.probed = true; } }); }")
+    frame.evaluate("() => { window.zoomed = false; const m = " + LEAFLET_MAP + ", z0 = m.getZoom(); "
+                   "m.on('moveend', function done() { if (m.getZoom() < z0) { m.off('moveend', done); "
+                   "setTimeout(() => { window.zoomed = true; }, 4 * " + str(FOLIUM_DEBOUNCE_MS) + "); } }); }")
+    frame.locator(".leaflet-control-zoom-out").click()
+    # Any state the zoom made the map send is posted to the page before the timer set after the
+    # zoom ends fires (timers fire in deadline order), and before the probe posted after it.
+    frame.wait_for_function("() => window.zoomed === true", timeout=15_000)
+    frame.evaluate("() => window.parent.postMessage('zoom-probe', '*')")
+    session.page.wait_for_function("() => window.probed === true", timeout=15_000)
+    wait_until_idle(session.page)
+    assert len(reruns) == before  # the page asked for no rerun
+    frame.locator("path.incident-marker").first.click(force=True)
+    session.page.get_by_text("Jets struck a depot on the hill.").first.wait_for(timeout=15_000)
+    assert len(reruns) > before
 
 
 def drawn_after(frame, view_js: str) -> int:
-    """Markers drawn (cluster counts plus single circles) once the map has moved to a view."""
-    frame.evaluate("() => { window.moved = false; const m = " + LEAFLET_MAP
-                   + "; m.once('moveend', () => { setTimeout(() => { window.moved = true; }, 50); }); " + view_js + "; }")
-    frame.wait_for_function("() => window.moved === true", timeout=10_000)
-    return frame.evaluate(DRAWN)
+    """Markers drawn (cluster counts plus single circles) once the map has moved to a view and drawn it.
+
+    The map redraws in its own ``moveend`` handler, registered before this one, so the count read
+    in this handler is the new view's.
+    """
+    frame.evaluate("() => { window.drawnNow = null; const m = " + LEAFLET_MAP
+                   + "; m.once('moveend', () => { window.drawnNow = (" + DRAWN + ")(); }); " + view_js + "; }")
+    frame.wait_for_function("() => window.drawnNow !== null", timeout=10_000)
+    return frame.evaluate("() => window.drawnNow")
 
 
 def test_cluster_counts_add_up_to_the_rows_at_every_zoom(session, server) -> None:
@@ -195,7 +213,8 @@ def test_the_timeline_shows_a_bar_per_day_with_incidents(session, server) -> Non
     wait_map(session.page, 5)
     bars = session.page.locator(".incident-timeline .incident-bar")
     days = {row.date() for row in expected_incidents(server, FilterState())["date"]}
-    assert bars.count() == len(days) > 1
-    heights = [bars.nth(k).bounding_box()["height"] for k in range(bars.count())]
+    assert len(days) > 1
+    expect(bars).to_have_count(len(days))  # the summary is sent after the map: wait for it
+    heights = [bars.nth(k).bounding_box()["height"] for k in range(len(days))]
     assert min(heights) > 10  # drawn, not removed or flattened by the page's HTML cleaning
-    assert bars.first.get_attribute("title").startswith(min(days).isoformat() + ": ")
+    expect(bars.first).to_have_attribute("title", re.compile("^" + re.escape(min(days).isoformat() + ": ")))

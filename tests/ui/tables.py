@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.schema import Incident, to_frame, write_table
+from dashboard.schema import C, Incident, to_frame, write_table
 
 SCRIPT_EVIDENCE = "<script>window.__xssScript = 1</script>A car bomb killed more than 40 people in the old market."
 IMG_EVIDENCE = '<img src=x onerror="window.__xssImg = 1">Gunmen wounded five guards at the river bridge.'
 FORMULA_EVIDENCE = '=HYPERLINK("http://example.invalid","x") Jets struck a depot on the hill.'
+#: Text that loads an image from 127.0.0.2 (a loopback address no test serves) if drawn as Markdown or HTML.
+IMAGE_HOST = "127.0.0.2"
+MARKDOWN_IMAGE = f"![x](http://{IMAGE_HOST}/x.png)"
+HTML_IMAGE = f"<img src=http://{IMAGE_HOST}/y.png>"
 
 _BASE = Incident(
     incident_id="", date=None, date_precision="unknown", location="", mention="", admin1="North Province",
@@ -71,3 +75,27 @@ def sample_reports() -> pd.DataFrame:
 def write_reports(folder: Path, frame: pd.DataFrame | None = None, name: str = "reports.csv") -> Path:
     """The sample (or given) report table written as ``dashboard build`` writes it."""
     return write_table(sample_reports() if frame is None else frame, folder / name)
+
+
+def image_reports() -> pd.DataFrame:
+    """The sample reports with image-loading Markdown and HTML in the text cells of Hilltop's row.
+
+    Its place name and point stay, so the row is found and clicked as usual.
+    """
+    frame = sample_reports()
+    hill = frame[C.incident_id] == "inc-hill"
+    frame.loc[hill, C.mention] = MARKDOWN_IMAGE + " " + HTML_IMAGE
+    frame.loc[hill, C.actor] = HTML_IMAGE + " " + MARKDOWN_IMAGE
+    frame.loc[hill, C.source] = MARKDOWN_IMAGE
+    frame.loc[hill, C.evidence] = f"Jets struck a depot on the hill. {MARKDOWN_IMAGE} {HTML_IMAGE}"
+    frame.loc[hill, C.title] = MARKDOWN_IMAGE
+    return frame
+
+
+def write_table_quoting_an_image(folder: Path) -> Path:
+    """A report table whose ``latitude`` holds Markdown image text: the page's error message quotes it."""
+    path = write_reports(folder, name="bad.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[0, C.latitude] = MARKDOWN_IMAGE
+    table.to_csv(path, index=False)
+    return path

@@ -185,14 +185,16 @@ def test_a_file_that_is_not_a_table_gets_a_message(monkeypatch, tmp_path) -> Non
     path = tmp_path / "notes.csv"
     path.write_text("name,colour\nx,blue\n", encoding="utf-8")
     app = start(monkeypatch, path)
-    assert len(app.error) == 1
-    assert "not an incident table" in app.error[0].value and "missing column" in app.error[0].value
+    assert [error.value for error in app.error] == ["The table cannot be shown."]
+    [message] = [text.value for text in app.text]  # the reason, as plain text
+    assert "not an incident table" in message and "missing column" in message
     assert len(app.dataframe) == 0
 
 
 def test_a_missing_file_gets_a_message(monkeypatch, tmp_path) -> None:
     app = start(monkeypatch, tmp_path / "absent.csv")
-    assert "cannot be opened" in app.error[0].value
+    assert len(app.error) == 1
+    assert "cannot be opened" in app.text[0].value
 
 
 def test_the_table_on_disk_is_read_again_when_it_changes(monkeypatch, reports_file) -> None:

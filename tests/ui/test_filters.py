@@ -8,11 +8,13 @@ import pytest
 
 from dashboard.schema import C
 from dashboard.ui.filters import (
+    MAX_KILLED,
     FilterState,
     apply_filters,
     filter_options,
     from_query,
     location_mask,
+    read_query,
     restrict_to,
     to_query,
 )
@@ -90,6 +92,38 @@ def test_default_state_is_an_empty_query_and_bad_values_are_dropped() -> None:
     assert to_query(FilterState()) == {}
     state = from_query({"killed": "many", "from": "yesterday", "type": ["armed attack", "picnic"], "view": "x"})
     assert state == FilterState(event_types=("armed attack",))
+
+
+@pytest.mark.parametrize("killed", ["\u00b2", "\u0663", "9" * 5000, "-1", "+1", " 1", "1_0", "1e3", "0x10",
+                                    str(MAX_KILLED + 1), "\ufffd"])
+def test_a_minimum_killed_that_is_not_a_plain_whole_number_is_noted_and_dropped(killed) -> None:
+    state, notes = read_query({"killed": killed})
+    assert state == FilterState()
+    assert notes == (f"killed: not a whole number from 0 to {MAX_KILLED:,}",)  # the value is not echoed
+
+
+def test_usable_values_give_no_note() -> None:
+    state, notes = read_query({"killed": str(MAX_KILLED), "from": "2024-03-01", "to": "2024-03-01",
+                               "mentions": "0", "view": "reports", "type": "clash", "q": "![x](y)"})
+    assert notes == ()
+    assert state == FilterState(min_killed=MAX_KILLED, date_from=dt.date(2024, 3, 1), date_to=dt.date(2024, 3, 1),
+                                view="reports", event_types=("clash",), text="![x](y)")
+
+
+@pytest.mark.parametrize(("params", "noted"), [
+    ({"from": "2024-3-1"}, ["from"]),
+    ({"to": "2024-02-30"}, ["to"]),
+    ({"from": "2024-W09-1"}, ["from"]),
+    ({"from": "2024-03-04", "to": "2024-03-01"}, ["from, to"]),
+    ({"type": ["clash", "<b>picnic</b>"]}, ["type"]),
+    ({"mentions": "true"}, ["mentions"]),
+    ({"view": "everything", "killed": "x"}, ["killed", "view"]),
+])
+def test_each_unusable_value_is_noted_by_its_parameter(params, noted) -> None:
+    state, notes = read_query(params)
+    assert [note.split(": ")[0] for note in notes] == noted
+    assert "<b>" not in " ".join(notes)
+    assert state.date_from is None and state.date_to is None and state.view == "incidents"
 
 
 def test_restrict_to_drops_choices_the_table_lacks(rows) -> None:
