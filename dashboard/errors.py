@@ -28,6 +28,14 @@ class ManifestError(DashboardError, ValueError):
     """A manifest file that cannot be used."""
 
 
+class OutputError(DashboardError, OSError):
+    """An output file that cannot be written (read-only folder, a parent that is a file, a full disk ...)."""
+
+
+class NothingReadError(DashboardError, ValueError):
+    """A build in which no article could be read: the previous outputs are left as they were."""
+
+
 class SchemaError(DashboardError, ValueError):
     """A table that does not follow :mod:`dashboard.schema`; ``problems`` lists every failure found."""
 
