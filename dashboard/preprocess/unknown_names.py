@@ -19,6 +19,8 @@ hold for English news anywhere.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -177,12 +179,17 @@ def find_unknown_names(text: str, is_known: Callable[[str], bool],
     """Capitalised names that a context cue marks as places, not known and not overlapping ``taken``."""
     spans = _candidates(text, _Tokens(text))
     names: list[Mention] = []
+    # Overlap with ``taken`` by bisection: the spans starting before ``end``, and the furthest any reaches.
+    taken = sorted(taken)
+    taken_starts = [t_start for t_start, _ in taken]
+    taken_reach = list(itertools.accumulate((t_end for _, t_end in taken), max))
     # At one start the longest candidate is tried first ("Domiz camp" before "Domiz").
     for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
         name = text[start:end]
         if names and names[-1].end > start:
             continue
-        if is_known(name) or any(start < t_end and t_start < end for t_start, t_end in taken):
+        before_end = bisect.bisect_left(taken_starts, end) - 1
+        if is_known(name) or (before_end >= 0 and taken_reach[before_end] > start):
             continue
         names.append(Mention(name, start, end))
     return names
