@@ -22,6 +22,7 @@ stops asking for the rest of the build.
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 import time
@@ -421,9 +422,11 @@ def fall_back(unknown: list[Mention], context: list[ResolvedMention]) -> list[Re
     """
     town = _focus(context, TOWN_KINDS)
     region = None if town is not None else _focus(context, REGION_KINDS)
+    ordered = sorted((r for r in context if r.place is not None), key=lambda r: r.mention.start)
+    starts = [r.mention.start for r in ordered]
     rows = []
     for mention in unknown:
-        place, precision = _owner(mention, context) or town, "town"
+        place, precision = _owner(mention, ordered, starts) or town, "town"
         if place is None:
             place, precision = region, "region"
         if place is None:
@@ -433,12 +436,16 @@ def fall_back(unknown: list[Mention], context: list[ResolvedMention]) -> list[Re
     return rows
 
 
-def _owner(mention: Mention, context: Iterable[ResolvedMention]) -> Place | None:
-    """The city or town named next after ``mention``, at most OWNER_GAP characters on."""
-    after = [r for r in context if r.place is not None and r.mention.start >= mention.end]
-    if not after:
+def _owner(mention: Mention, ordered: Sequence[ResolvedMention], starts: Sequence[int]) -> Place | None:
+    """The city or town named next after ``mention``, at most OWNER_GAP characters on.
+
+    ``ordered`` are the resolved places in text order and ``starts`` their starts: the next one
+    is found by bisection, not by a scan of the article's places for every mention.
+    """
+    index = bisect.bisect_left(starts, mention.end)
+    if index >= len(ordered):
         return None
-    nearest = min(after, key=lambda r: r.mention.start)
+    nearest = ordered[index]
     place = nearest.place
     if place is None or place.kind not in TOWN_KINDS or nearest.mention.start - mention.end > OWNER_GAP:
         return None
