@@ -331,19 +331,22 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Validate and write a table atomically: ``.parquet`` as Parquet, anything else as CSV."""
+def table_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
+    """Validate a table and give the bytes of its file: ``.parquet`` as Parquet, anything else as CSV."""
     table = validate(frame)
-    path = Path(path)
-    if path.suffix.lower() == ".parquet":
+    if Path(path).suffix.lower() == ".parquet":
         import io
 
         buffer = io.BytesIO()
         table.to_parquet(buffer, index=False)
-        data = buffer.getvalue()
-    else:
-        data = to_csv_bytes(table)
-    atomic_write_bytes(path, data)
+        return buffer.getvalue()
+    return to_csv_bytes(table)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Validate and write a table atomically (:func:`table_bytes`); OutputError when it cannot be written."""
+    path = Path(path)
+    atomic_write_bytes(path, table_bytes(frame, path))
     return path
 
 
