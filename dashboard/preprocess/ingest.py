@@ -247,13 +247,27 @@ def read_article(path: Path, metadata: Metadata | None = None, max_bytes: int = 
         size = path.stat().st_size
         if size > max_bytes:
             raise ArticleError(name, f"oversized ({size:,} bytes; the limit is {max_bytes:,})")
-        with path.open("rb") as stream:  # at most max_bytes + 1, even if the file grew since stat
-            data = stream.read(max_bytes + 1)
-        if len(data) > max_bytes:
+        data = _read_at_most(path, size, max_bytes)
+        if data is None:
             raise ArticleError(name, f"oversized (more than {max_bytes:,} bytes)")
     except OSError as err:
         raise ArticleError(name, f"unreadable ({err.strerror or err})") from err
     return parse_article(name, data, metadata or Metadata(), is_html=path.suffix.lower() in (".html", ".htm"))
+
+
+def _read_at_most(path: Path, size: int, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None once more than ``max_bytes`` are read (a file that grew since ``stat``)."""
+    chunks: list[bytes] = []
+    total, want = 0, min(size, max_bytes) + 1
+    with path.open("rb") as stream:
+        while total <= max_bytes:
+            chunk = stream.read(want)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+            want = min(1 << 20, max_bytes + 1 - total) if total <= max_bytes else 1
+    return None
 
 
 def parse_article(name: str, data: bytes, metadata: Metadata = Metadata(), is_html: bool | None = None) -> Article:
