@@ -44,6 +44,7 @@ class BuildOptions:
 @dataclass
 class BuildSummary:
     articles_read: int = 0
+    read: list[str] = field(default_factory=list)  # keys of the articles read
     skipped: list[Skipped] = field(default_factory=list)  # articles tried and not read, with the reason
     passed_over: list[Skipped] = field(default_factory=list)  # paths not tried, with the reason
     replaced: list[tuple[str, int]] = field(default_factory=list)  # (article, invalid byte sequences replaced)
@@ -111,6 +112,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
                 continue
             reports.extend(process_article(article, gazetteer, geocoder))
             summary.articles_read += 1
+            summary.read.append(article.name)
             if article.replaced:
                 summary.replaced.append((article.name, article.replaced))
     finally:
