@@ -121,7 +121,7 @@ _DESCRIPTIONS: dict[str, tuple[str, str, bool]] = {
     "actor": ("text", "Who did it, as the text names them (empty when not said).", False),
     "source": ("text", "Publisher of the report (manifest, front matter or the text's own 'Source:' line).", False),
     "source_url": ("text", "Address of the report, when known.", False),
-    "article": ("text", "File name (or URL) of the article the row comes from.", True),
+    "article": ("text", "Key of the article the row comes from: its path below the input folder it was found in, or its file name (see 'Building the table').", True),
     "title": ("text", "Headline of the article.", False),
     "published": ("date", "Publication date of the article (ISO 8601).", False),
     "evidence": ("text", "The sentence the row was read from.", True),
