@@ -92,6 +92,8 @@ def run_build(options: BuildOptions) -> BuildSummary:
     _check_outputs(options)
     manifest = read_manifest(options.manifest) if options.manifest else {}
     files, passed_over = find_articles(options.inputs)
+    if options.manifest:  # the manifest in an article folder is no article, and no news either
+        passed_over = [p for p in passed_over if not _same_file(Path(p.name), options.manifest)]
     summary = BuildSummary(passed_over=list(passed_over))
     if not files:
         raise NothingReadError("no articles found in " + ", ".join(str(p) for p in options.inputs)
