@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from dashboard import __version__, settings
-from dashboard.errors import DashboardError, SettingError
+from dashboard.errors import DashboardError, SettingError, one_line
 
 
 class Terminated(BaseException):
@@ -99,7 +99,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             print(f"assets ready in {ensure_assets()}")
             return 0
     except DashboardError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {one_line(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

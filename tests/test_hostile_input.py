@@ -102,6 +102,9 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
     article("enc/utf16be.txt", b"\xfe\xff" + text.encode("utf-16-be"))
     article("enc/utf16nobom.txt", text.encode("utf-16-le"))
     article("enc/invalid.txt", text.encode("utf-8").replace(b"attack", b"att\xffack"))
+    # file names that hold line breaks and a formula
+    article("a/line\nbreak\r=1+2.txt", f"Bomb near Mosul\n\n{BODY.format(n='two', town='Mosul')}\n".encode())
+    (inputs / "empty\n=SUM(A1).txt").write_bytes(b"")
     # bad inputs, each to be named in the summary
     (inputs / "empty.txt").write_bytes(b"")
     (inputs / "binary.txt").write_bytes(b"\x00\x01\x02\x03PK" * 100)
@@ -110,7 +113,8 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
     os.mkfifo(inputs / "pipe.txt")
     out, incidents = root / "reports.csv", root / "incidents.csv"
     summary = run_build(BuildOptions(inputs=(inputs,), out=out, incidents_out=incidents, settings={"geocoder": "none"}))
-    return {"summary": summary, "out": out, "incidents": incidents, "good": set(good)}
+    return {"summary": summary, "out": out, "incidents": incidents,
+            "good": {key.replace("\n", "\\n").replace("\r", "\\r") for key in good}}
 
 
 def test_the_build_reads_every_good_article_under_its_own_key(hostile_build) -> None:
@@ -127,8 +131,9 @@ def test_every_bad_input_is_named_with_its_reason(hostile_build) -> None:
     assert "empty" in named["empty.txt"] and "binary" in named["binary.txt"]
     assert "suffix" in named["notes.pdf"] and "broken link" in named["dangling.txt"] and "FIFO" in named["pipe.txt"]
     rendered = summary.render()
-    for name in ("empty.txt", "binary.txt", "notes.pdf", "dangling.txt", "pipe.txt"):
+    for name in ("empty.txt", "binary.txt", "notes.pdf", "dangling.txt", "pipe.txt", "empty\\n=SUM(A1).txt"):
         assert name in rendered
+    assert all(line.startswith(("articles read", "  ", "invalid bytes", "wrote")) for line in rendered.split("\n"))
 
 
 def test_encodings_are_honoured_and_invalid_bytes_counted(hostile_build) -> None:

@@ -160,12 +160,21 @@ def _walk(root: Path, passed: list[Skipped]) -> Iterable[tuple[Path, tuple[str, 
                 yield child, (*below, name)
 
 
+#: Characters a file name may hold that would break a line or a record where the key is shown.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(part: str) -> str:
+    """A path part with line breaks and other control characters written as escapes (``\\n``, ``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), part)
+
+
 def _unique_keys(found: list[tuple[Path, tuple[str, ...]]]) -> list[str]:
     """The key of each file: its parts below its input, lengthened by parent folders where two collide."""
     parts = [list(p) for _, p in found]
     full = [Path(os.path.abspath(path)).parts for path, _ in found]
     while True:
-        keys = ["/".join(p) for p in parts]
+        keys = ["/".join(map(_printable, p)) for p in parts]
         seen: dict[str, list[int]] = {}
         for index, key in enumerate(keys):
             seen.setdefault(key, []).append(index)

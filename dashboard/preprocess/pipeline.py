@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from dashboard.aggregate import incidents_from_reports
-from dashboard.errors import ArticleError, NothingReadError, SettingError
+from dashboard.errors import ArticleError, NothingReadError, SettingError, one_line
 from dashboard.files import atomic_write_many
 from dashboard.preprocess.events import extract_incidents
 from dashboard.preprocess.gazetteer import Gazetteer, load_gazetteer
@@ -58,8 +58,8 @@ class BuildSummary:
         lines = [f"articles read: {self.articles_read}; skipped: {len(self.skipped)}; "
                  f"passed over: {len(self.passed_over)}; rows written: {self.rows}; incidents: {self.incidents}; "
                  f"{self.seconds:.2f} s"]
-        lines += [f"  skipped {s.name}: {s.reason}" for s in self.skipped]
-        lines += [f"  passed over {s.name}: {s.reason}" for s in self.passed_over]
+        lines += [f"  skipped {one_line(s.name)}: {s.reason}" for s in self.skipped]
+        lines += [f"  passed over {one_line(s.name)}: {s.reason}" for s in self.passed_over]
         if self.replaced:
             lines.append(f"invalid bytes replaced: {sum(n for _, n in self.replaced)} sequence(s) in "
                          f"{len(self.replaced)} article(s)")
@@ -72,7 +72,7 @@ class BuildSummary:
     def reasons(self, limit: int = 5) -> str:
         """Why nothing was read, on one line: the first ``limit`` skipped or passed-over paths."""
         every = self.skipped + self.passed_over
-        shown = "; ".join(f"{s.name}: {s.reason}" for s in every[:limit])
+        shown = "; ".join(f"{one_line(s.name)}: {s.reason}" for s in every[:limit])
         return shown + (f" (and {len(every) - limit} more)" if len(every) > limit else "")
 
 
