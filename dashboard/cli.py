@@ -1,19 +1,31 @@
 """``python -m dashboard build | serve | fetch-assets``: arguments in, one line per error out.
 
 This is the CLI boundary: every :class:`DashboardError` becomes one line on stderr and exit code 2;
-nothing below prints errors itself.
+nothing below prints errors itself. Warnings (a damaged cache rebuilt ...) are logged and shown as
+one ``warning:`` line each. SIGTERM is turned into an exception, so that, as with Ctrl-C, temporary
+files are removed and outputs left as they were before the run ends (exit code 143, Ctrl-C 130).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Sequence
 
 from dashboard import __version__, settings
-from dashboard.errors import DashboardError, SettingError
+from dashboard.errors import DashboardError, SettingError, one_line
 
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like KeyboardInterrupt, so that cleanup code runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
@@ -54,6 +66,22 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    # only for build: serve leaves signals to the server it starts
+    in_main_thread = args.command == "build" and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main_thread else None
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    logger = logging.getLogger("dashboard")
+    logger.addHandler(handler)
+    try:
+        return _run(parser, args)
+    finally:
+        logger.removeHandler(handler)
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         values = settings.resolve({s.name: getattr(args, s.name, None) for s in settings.SETTINGS})
         if args.command == "build":
@@ -72,11 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"assets ready in {ensure_assets()}")
             return 0
     except DashboardError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {one_line(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return 143
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -6,6 +6,16 @@ non-zero; the app shows it with ``st.error``. Code in between raises, it does no
 
 from __future__ import annotations
 
+import re
+
+#: Characters that would break a one-line message (a file name may hold any of them).
+_LINE_BREAKERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters written as escapes, so it stays one line."""
+    return _LINE_BREAKERS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class DashboardError(Exception):
     """Root of every error this project raises on purpose."""
@@ -26,6 +36,14 @@ class ArticleError(DashboardError, ValueError):
 
 class ManifestError(DashboardError, ValueError):
     """A manifest file that cannot be used."""
+
+
+class OutputError(DashboardError, OSError):
+    """An output file that cannot be written (read-only folder, a parent that is a file, a full disk ...)."""
+
+
+class NothingReadError(DashboardError, ValueError):
+    """A build in which no article could be read: the previous outputs are left as they were."""
 
 
 class SchemaError(DashboardError, ValueError):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -119,7 +121,7 @@ _DESCRIPTIONS: dict[str, tuple[str, str, bool]] = {
     "actor": ("text", "Who did it, as the text names them (empty when not said).", False),
     "source": ("text", "Publisher of the report (manifest, front matter or the text's own 'Source:' line).", False),
     "source_url": ("text", "Address of the report, when known.", False),
-    "article": ("text", "File name (or URL) of the article the row comes from.", True),
+    "article": ("text", "Key of the article the row comes from: its path below the input folder it was found in, or its file name (see 'Building the table').", True),
     "title": ("text", "Headline of the article.", False),
     "published": ("date", "Publication date of the article (ISO 8601).", False),
     "evidence": ("text", "The sentence the row was read from.", True),
@@ -142,8 +144,15 @@ C = SimpleNamespace(**{name: name for name in INCIDENT_COLUMNS})
 TOLL_COLUMNS: tuple[str, ...] = tuple(f"{k}_{end}" for k in TOLL_KINDS for end in ("min", "max"))
 _COLUMN_BY_NAME = {c.name: c for c in INCIDENT_SCHEMA}
 
-#: First characters a spreadsheet reads as a formula (OWASP CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: First visible characters a spreadsheet reads as a formula (OWASP CSV injection), with their
+#: full-width forms, which some spreadsheets take for the same.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Characters a text cell never holds: every C0 and C1 control (tab, line feed and carriage return
+#: included), DEL, and the Unicode line and paragraph separators. Some reader takes each of them for
+#: the end of a record or a field, or shows nothing; a run of them becomes one space.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+#: Unicode categories that draw nothing before a cell's first visible character.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
 
 def is_incident_table(frame: pd.DataFrame) -> bool:
@@ -192,7 +201,10 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         series = frame[name]
         if column.kind == "text":
-            frame[name] = series.astype("string").fillna("").astype(object)
+            text = series.astype("string").fillna("")
+            if bool(text.str.contains(_CONTROLS).any()):
+                text = text.str.replace(_CONTROLS, " ", regex=True)
+            frame[name] = text.astype(object)
         elif column.kind == "int":
             frame[name] = pd.to_numeric(series, errors="coerce").astype("Float64").round().astype("Int64")
         elif column.kind == "float":
@@ -274,15 +286,40 @@ def _value_problems(table: pd.DataFrame) -> list[str]:
     return problems
 
 
+def clean_text(value: str) -> str:
+    """``value`` with every run of control characters and line or paragraph separators made one space."""
+    return _CONTROLS.sub(" ", value)
+
+
+def first_visible(value: str) -> str:
+    """The first character of ``value`` that is not whitespace, a control or a format character ('' if none)."""
+    for char in value:
+        if not char.isspace() and unicodedata.category(char) not in _INVISIBLE:
+            return char
+    return ""
+
+
 def neutralise_formula(value: Any) -> Any:
-    """Prefix text a spreadsheet would run as a formula with ``'`` (OWASP); numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """Prefix text a spreadsheet would run as a formula with ``'`` (OWASP); numbers pass unchanged.
+
+    A formula is text whose first visible character (after any whitespace, control or format
+    character) is one of :data:`FORMULA_TRIGGERS`.
+    """
+    if isinstance(value, str) and first_visible(value) in FORMULA_TRIGGERS:
         return "'" + value
     return value
 
 
+def csv_cell(value: Any) -> Any:
+    """A text value as a CSV cell: controls normalised (:func:`clean_text`), then formulas neutralised."""
+    return neutralise_formula(clean_text(value)) if isinstance(value, str) else value
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The table as UTF-8 CSV, ISO dates, text cells neutralised against spreadsheet formulas."""
+    """The table as UTF-8 CSV, ISO dates, text cells through :func:`csv_cell` (one line per record, no formulas).
+
+    ``dashboard build`` and the page's download both write CSV through this one function.
+    """
     out = frame.copy()
     for name in out.columns:
         column = _COLUMN_BY_NAME.get(name)
@@ -290,23 +327,26 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
         if kind == "date":
             out[name] = out[name].dt.strftime("%Y-%m-%d").fillna("")
         elif kind == "text":
-            out[name] = out[name].map(neutralise_formula)
+            out[name] = out[name].map(csv_cell)
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Validate and write a table atomically: ``.parquet`` as Parquet, anything else as CSV."""
+def table_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
+    """Validate a table and give the bytes of its file: ``.parquet`` as Parquet, anything else as CSV."""
     table = validate(frame)
-    path = Path(path)
-    if path.suffix.lower() == ".parquet":
+    if Path(path).suffix.lower() == ".parquet":
         import io
 
         buffer = io.BytesIO()
         table.to_parquet(buffer, index=False)
-        data = buffer.getvalue()
-    else:
-        data = to_csv_bytes(table)
-    atomic_write_bytes(path, data)
+        return buffer.getvalue()
+    return to_csv_bytes(table)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Validate and write a table atomically (:func:`table_bytes`); OutputError when it cannot be written."""
+    path = Path(path)
+    atomic_write_bytes(path, table_bytes(frame, path))
     return path
 
 

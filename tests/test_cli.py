@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from dashboard import schema
+from dashboard import files, schema
 from dashboard.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,3 +63,119 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> 
     before = out.read_bytes()
     assert main(["build", str(tmp_path / "missing"), "--out", str(out), "--quiet"]) == 2
     assert out.read_bytes() == before
+
+
+def one_error_line(capsys: pytest.CaptureFixture) -> str:
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("error: ") and "Traceback" not in err, err
+    return err
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path, bytes, bytes]:
+    """A first build of one good article: (reports, incidents, their bytes) that a failed run must keep."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(GOOD)
+    out, incidents = tmp_path / "reports.csv", tmp_path / "incidents.csv"
+    assert main(["build", str(tmp_path / "in"), "--out", str(out), "--incidents", str(incidents), "--quiet",
+                 "--geocoder", "none"]) == 0
+    return out, incidents, out.read_bytes(), incidents.read_bytes()
+
+
+def no_temporaries(folder: Path) -> bool:
+    return not [p for p in folder.iterdir() if p.name.endswith((".tmp", ".old"))]
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [(["--incidents", "{tmp}/reports.csv"], "same file"),
+     (["--incidents", "{tmp}/in/a.txt/x.csv"], "is not a folder"),
+     (["--manifest", "{tmp}/manifest.csv"], "line 3: 4 cells"),
+     (["--incidents", "{tmp}/in/../reports.csv"], "same file")],
+)
+def test_unusable_outputs_and_manifests_are_one_line_and_touch_nothing(built, tmp_path: Path, capsys, extra, fragment) -> None:
+    out, incidents, before, before_incidents = built
+    (tmp_path / "manifest.csv").write_text("file,source\na.txt,X\nb.txt,Y,surplus,cells\n")
+    args = ["build", str(tmp_path / "in"), "--out", str(out), "--quiet", "--geocoder", "none"]
+    assert main(args + [a.format(tmp=tmp_path) for a in extra]) == 2
+    assert fragment in one_error_line(capsys)
+    assert out.read_bytes() == before and incidents.read_bytes() == before_incidents
+
+
+def test_an_output_that_is_an_input_is_refused(built, tmp_path: Path, capsys) -> None:
+    out = built[0]
+    assert main(["build", str(out), "--out", str(out), "--quiet"]) == 2
+    assert "also an input" in one_error_line(capsys)
+    assert main(["build", str(tmp_path / "in"), "--out", str(out), "--manifest", str(out), "--quiet"]) == 2
+    assert "also an input" in one_error_line(capsys)
+
+
+def test_a_full_disk_is_one_line_and_both_outputs_stay_as_they_were(built, tmp_path: Path, capsys,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    out, incidents, before, before_incidents = built
+    calls = []
+
+    def full_on_the_second_file(stream, data):
+        calls.append(len(data))
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        stream.write(data)
+
+    monkeypatch.setattr(files, "_write", full_on_the_second_file)
+    (tmp_path / "in" / "b.txt").write_text(GOOD.replace("Kandahar", "Herat"))
+    assert main(["build", str(tmp_path / "in"), "--out", str(out), "--incidents", str(incidents), "--quiet",
+                 "--geocoder", "none"]) == 2
+    assert "No space left on device" in one_error_line(capsys)
+    assert out.read_bytes() == before and incidents.read_bytes() == before_incidents
+    assert no_temporaries(tmp_path)
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_build_removes_its_temporary_files_and_keeps_the_outputs(built, tmp_path: Path, capsys,
+                                                                                monkeypatch, signal_number) -> None:
+    out, incidents, before, before_incidents = built
+
+    def interrupted_between_the_two_files(stream, data):  # the signal arrives while the second file is written
+        stream.write(data)
+        if len(list(tmp_path.glob(".*.tmp"))) == 2:
+            os.kill(os.getpid(), signal_number)
+
+    monkeypatch.setattr(files, "_write", interrupted_between_the_two_files)
+    (tmp_path / "in" / "b.txt").write_text(GOOD.replace("Kandahar", "Herat"))
+    code = main(["build", str(tmp_path / "in"), "--out", str(out), "--incidents", str(incidents), "--quiet",
+                 "--geocoder", "none"])
+    assert code == (143 if signal_number == signal.SIGTERM else 130)
+    assert out.read_bytes() == before and incidents.read_bytes() == before_incidents
+    assert no_temporaries(tmp_path)
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler is put back
+
+
+def test_a_run_that_reads_no_article_writes_nothing_and_says_why(built, tmp_path: Path, capsys) -> None:
+    out, incidents, before, before_incidents = built
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    (bad / "notes.pdf").write_text("x")
+    assert main(["build", str(bad), "--out", str(out), "--incidents", str(incidents), "--quiet"]) == 2
+    line = one_error_line(capsys)
+    assert "no article could be read" in line and "empty.txt: empty" in line and "notes.pdf" in line
+    assert out.read_bytes() == before and incidents.read_bytes() == before_incidents
+
+
+def test_articles_with_one_name_in_two_folders_are_two_articles(tmp_path: Path) -> None:
+    for folder, town, killed in (("a", "Kirkuk", "four"), ("b", "Basra", "nine")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(
+            f"Bomb in {town}\n\nA roadside bomb killed {killed} soldiers in {town} on Monday, officials said.\n")
+    out, incidents = tmp_path / "reports.csv", tmp_path / "incidents.csv"
+    assert main(["build", str(tmp_path), "--out", str(out), "--incidents", str(incidents), "--quiet",
+                 "--geocoder", "none"]) == 0
+    reports = schema.read_table(out)
+    assert set(reports[schema.C.article]) == {"a/report.txt", "b/report.txt"}
+    table = schema.read_table(incidents)
+    killed = table[table[schema.C.event_type] != "mention"].set_index(schema.C.mention)[schema.C.killed_min]
+    assert killed.to_dict() == {"Kirkuk": 4, "Basra": 9}
+    # the same files named one by one: keys by name, made to differ by their folders
+    assert main(["build", str(tmp_path / "a" / "report.txt"), str(tmp_path / "b" / "report.txt"), "--out",
+                 str(out), "--quiet", "--geocoder", "none"]) == 0
+    assert set(schema.read_table(out)[schema.C.article]) == {"a/report.txt", "b/report.txt"}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -81,11 +83,11 @@ def test_files_that_are_not_tables_get_a_schema_error(tmp_path: Path) -> None:
 
 def test_csv_neutralises_formulas_in_text_but_not_numbers() -> None:
     frame = schema.to_frame([make(evidence="=HYPERLINK(\"http://x\")", actor="+cmd", title="-2+3", source="@SUM(A1)",
-                                  mention="\tTown", killed_min=0, killed_max=0)])
+                                  mention="\t=Town", killed_min=0, killed_max=0)])
     text = schema.to_csv_bytes(frame).decode()
     row = pd.read_csv(pd.io.common.StringIO(text), dtype=str, keep_default_na=False).iloc[0]
     assert row[C.evidence].startswith("'=") and row[C.actor] == "'+cmd" and row[C.title] == "'-2+3"
-    assert row[C.source] == "'@SUM(A1)" and row[C.mention] == "'\tTown"
+    assert row[C.source] == "'@SUM(A1)" and row[C.mention] == "' =Town"
     assert row[C.killed_min] == "0" and row[C.latitude] == "10.5"
     assert schema.neutralise_formula("'=already") == "'=already"
     assert schema.neutralise_formula(-5) == -5
@@ -97,3 +99,27 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
     with pytest.raises(SchemaError):
         schema.write_table(schema.to_frame([make(event_type="nope")]), path)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("hidden", ["\r", "\n", "\r\n", "\t", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029",
+                                    "\x00", "\x7f", " \u200b", "\ufeff", "\u00a0", "\u202e"])
+def test_controls_are_normalised_and_formulas_behind_them_neutralised(hidden: str) -> None:
+    frame = schema.to_frame([make(source=f"Wire{hidden}=1+2", title=f"{hidden}=SUM(A1)", actor=f"{hidden}{hidden}@x")])
+    text = schema.to_csv_bytes(frame).decode()
+    assert text.count("\n") == 2 and "\r" not in text and "\u2028" not in text and "\u2029" not in text
+    with io.StringIO(text, newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert len(rows) == 2 and len(rows[1]) == len(schema.COLUMNS)
+    row = dict(zip(rows[0], rows[1]))
+    assert row[C.source].startswith("Wire") and "=1+2" in row[C.source]  # not at the start: no formula
+    assert row[C.title].startswith("'") and row[C.actor].startswith("'")
+    for cell in rows[1]:
+        assert schema.first_visible(cell) not in ("=", "+", "-", "@")
+
+
+def test_a_hand_made_table_with_controls_in_quoted_cells_reads_as_one_record_per_row(tmp_path: Path) -> None:
+    path = schema.write_table(schema.to_frame([make(), make(incident_id="b")]), tmp_path / "t.csv")
+    text = path.read_text().replace("Town,", '"To\rwn\u2028x",', 1)
+    path.write_text(text, newline="")
+    table = schema.read_table(path)
+    assert len(table) == 2 and "\r" not in "".join(table[C.mention]) and "\u2028" not in "".join(table[C.mention])

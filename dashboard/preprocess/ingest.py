@@ -1,5 +1,12 @@
 """Files -> Article: text (HTML reduced to its main text), title, source, published, url.
 
+Each article has a key (:attr:`Article.name`, the ``article`` column), unique in a build: its path
+relative to the input it was found under (a folder argument: the path below that folder, such as
+``2016/10/report.txt``; a file argument: its file name). When two inputs give the same key (two
+file arguments ``x/report.txt`` and ``y/report.txt``, or two folders holding the same relative
+path), each of them takes as many more of its parent folders as it needs to differ
+(``x/report.txt``, ``y/report.txt``). An article that does not move keeps its key, and so its ids.
+
 Metadata comes, in order of precedence, from the manifest (columns file, source, published, url,
 title), a front-matter block at the top of the article (``---`` lines of ``key: value``), HTML
 ``<meta>`` tags, and finally what the text itself states (a "Source: X" line, a dated byline, the
@@ -9,9 +16,12 @@ reason; the caller reports and skips it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,12 +37,13 @@ MANIFEST_COLUMNS = ("file", "source", "published", "url", "title")
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    name: str  # file name (or URL): the `article` column
+    name: str  # the article's key, unique in a build (see the module docstring): the `article` column
     text: str  # plain text of the article body
     title: str
     source: str  # publisher ("" when unknown)
     published: dt.date | None
     url: str
+    replaced: int = 0  # invalid byte sequences replaced by U+FFFD when decoding
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,32 +74,133 @@ class Skipped:
 # --- finding the files -------------------------------------------------------------------------
 
 
-def find_article_files(inputs: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
-    """Expand files and folders into article files (sorted, each once); report inputs that do not exist.
+@dataclass(frozen=True, slots=True)
+class ArticleFile:
+    path: Path
+    key: str  # the article's key in the build (relative path, see the module docstring)
+
+
+def find_articles(inputs: Iterable[Path]) -> tuple[list[ArticleFile], list[Skipped]]:
+    """Expand files and folders into article files (each once, with its key), and every path passed over.
 
     A file named on the command line is taken whatever its suffix; in a folder only article suffixes
-    count, and README/LICENSE-like files are passed over.
+    count. Everything else is reported with its reason: inputs that do not exist, README/LICENSE-like
+    files, other suffixes, hidden files and folders, broken links, links to folders (not followed),
+    FIFOs, sockets and devices, and folders that cannot be read.
     """
-    found: dict[Path, None] = {}
-    missing: list[Skipped] = []
+    found: dict[Path, tuple[Path, tuple[str, ...]]] = {}  # real path -> (path as found, its parts below the input)
+    passed: list[Skipped] = []
     for path in inputs:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (child.is_file() and child.suffix.lower() in ARTICLE_SUFFIXES
-                        and not NOT_ARTICLES.match(child.name) and not child.name.startswith(".")):
-                    found.setdefault(child.resolve(), None)
-        elif path.is_file():
-            found.setdefault(path.resolve(), None)
+        kind = _kind(path)
+        if kind == "folder":
+            for child, parts in _walk(path, passed):
+                found.setdefault(child.resolve(), (child, parts))
+        elif kind == "file":
+            found.setdefault(path.resolve(), (path, (path.name,)))
+        elif kind == "missing":
+            passed.append(Skipped(str(path), "no such file or folder"))
         else:
-            missing.append(Skipped(str(path), "no such file or folder"))
-    return list(found), missing
+            passed.append(Skipped(str(path), kind))
+    files = [ArticleFile(path, key) for (path, _), key in zip(found.values(), _unique_keys(list(found.values())))]
+    return sorted(files, key=lambda f: f.key), passed
+
+
+def find_article_files(inputs: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    """:func:`find_articles` as bare paths (in key order) and the paths passed over."""
+    files, passed = find_articles(inputs)
+    return [f.path.resolve() for f in files], passed
+
+
+def _kind(path: Path) -> str:
+    """'file', 'folder', 'missing', or why the path is neither (a broken link, a FIFO ...)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "broken link (its target does not exist)" if path.is_symlink() else "missing"
+    except OSError as err:
+        return f"cannot be looked at ({err.strerror or err})"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "not a regular file (a FIFO, socket or device)"
+
+
+def _walk(root: Path, passed: list[Skipped]) -> Iterable[tuple[Path, tuple[str, ...]]]:
+    """The article files under ``root`` (sorted, not following links), reporting what is passed over."""
+
+    def unreadable(err: OSError) -> None:
+        passed.append(Skipped(str(err.filename or root), f"folder cannot be read ({err.strerror or err})"))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        below = here.relative_to(root).parts
+        for name in sorted(dirs):
+            child = here / name
+            if name.startswith("."):
+                passed.append(Skipped(str(child), "hidden folder"))
+                dirs.remove(name)
+            elif child.is_symlink():
+                passed.append(Skipped(str(child), "link to a folder (not followed)"))
+        dirs.sort()
+        for name in sorted(files):
+            child = here / name
+            kind = _kind(child)
+            if kind == "folder":
+                passed.append(Skipped(str(child), "link to a folder (not followed)"))
+            elif kind != "file":
+                passed.append(Skipped(str(child), kind if kind != "missing" else "vanished while listed"))
+            elif name.startswith("."):
+                passed.append(Skipped(str(child), "hidden file"))
+            elif NOT_ARTICLES.match(name):
+                passed.append(Skipped(str(child), "documents the folder (README, LICENSE ...), not an article"))
+            elif child.suffix.lower() not in ARTICLE_SUFFIXES:
+                passed.append(Skipped(str(child), f"not an article suffix ({', '.join(ARTICLE_SUFFIXES)})"))
+            else:
+                yield child, (*below, name)
+
+
+#: Characters a file name may hold that would break a line or a record where the key is shown.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(part: str) -> str:
+    """A path part with line breaks and other control characters written as escapes (``\\n``, ``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), part)
+
+
+def _unique_keys(found: list[tuple[Path, tuple[str, ...]]]) -> list[str]:
+    """The key of each file: its parts below its input, lengthened by parent folders where two collide."""
+    parts = [list(p) for _, p in found]
+    full = [Path(os.path.abspath(path)).parts for path, _ in found]
+    while True:
+        keys = ["/".join(map(_printable, p)) for p in parts]
+        seen: dict[str, list[int]] = {}
+        for index, key in enumerate(keys):
+            seen.setdefault(key, []).append(index)
+        clashes = [indices for indices in seen.values() if len(indices) > 1]
+        if not clashes:
+            return keys
+        grown = False
+        for indices in clashes:
+            for index in indices:
+                if len(parts[index]) < len(full[index]) - 1:  # never the file system's root
+                    parts[index] = list(full[index][-len(parts[index]) - 1:])
+                    grown = True
+        if not grown:  # cannot happen for distinct files; a guard against looping forever
+            return [key if len(seen[key]) == 1 else f"{key}#{n}" for n, key in enumerate(keys)]
 
 
 # --- manifest ----------------------------------------------------------------------------------
 
 
 def read_manifest(path: Path) -> dict[str, Metadata]:
-    """Manifest CSV -> metadata by file name. A manifest that cannot be used raises ManifestError."""
+    """Manifest CSV -> metadata by the ``file`` column (as written, '/'-separated) and by bare file name.
+
+    An article takes the entry of its key (see the module docstring), else of its file name; a file
+    name is an entry of its own only when one row names it. A manifest that cannot be used (no
+    ``file`` column, a row with more cells than the header, a bad date) raises ManifestError.
+    """
     try:
         with path.open(newline="", encoding="utf-8-sig") as stream:
             reader = csv.DictReader(stream)
@@ -96,44 +208,86 @@ def read_manifest(path: Path) -> dict[str, Metadata]:
             if "file" not in columns:
                 raise ManifestError(f"manifest {path}: needs a 'file' column (columns: {', '.join(MANIFEST_COLUMNS)})")
             entries: dict[str, Metadata] = {}
-            for line, raw in enumerate(reader, start=2):
+            names: dict[str, list[str]] = {}
+            for raw in reader:
+                line = reader.line_num
+                if None in raw:
+                    raise ManifestError(f"manifest {path}, line {line}: {len(columns) + len(raw[None])} cells, "
+                                        f"but the header names {len(columns)} columns")
                 row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
                 if not row.get("file"):
                     continue
                 published = parse_date(row.get("published", ""))
                 if row.get("published") and published is None:
                     raise ManifestError(f"manifest {path}, line {line}: published {row['published']!r} is not a date")
-                entries[Path(row["file"]).name] = Metadata(
+                key = manifest_key(row["file"])
+                entries[key] = Metadata(
                     title=row.get("title", ""), source=row.get("source", ""), published=published, url=row.get("url", "")
                 )
+                names.setdefault(key.rsplit("/", 1)[-1], []).append(key)
+            for name, keys in names.items():
+                if len(set(keys)) == 1:
+                    entries.setdefault(name, entries[keys[0]])
             return entries
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise ManifestError(f"manifest {path} cannot be read: {err}") from err
 
 
+def manifest_key(file: str) -> str:
+    """A manifest's ``file`` value as an article key: '/'-separated, without a leading './'."""
+    parts = [part for part in file.replace("\\", "/").split("/") if part not in ("", ".")]
+    return "/".join(parts)
+
+
+def manifest_entry(manifest: dict[str, Metadata], key: str) -> Metadata | None:
+    """The manifest's metadata for the article with key ``key``: by key, else by its file name."""
+    return manifest.get(key) or manifest.get(key.rsplit("/", 1)[-1])
+
+
 # --- reading one article -----------------------------------------------------------------------
 
 
-def read_article(path: Path, metadata: Metadata | None = None, max_bytes: int = 5_000_000) -> Article:
-    """One file -> Article; raise ArticleError (unreadable, empty, binary, oversized, not text)."""
-    name = path.name
+def read_article(path: Path, metadata: Metadata | None = None, max_bytes: int = 5_000_000,
+                 name: str | None = None) -> Article:
+    """One file -> Article named ``name`` (default: the file name); raise ArticleError (unreadable,
+    empty, binary, oversized, not text)."""
+    name = name or path.name
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise ArticleError(name, f"oversized ({size:,} bytes; the limit is {max_bytes:,})")
-        data = path.read_bytes()
+        data = _read_at_most(path, size, max_bytes)
+        if data is None:
+            raise ArticleError(name, f"oversized (more than {max_bytes:,} bytes)")
     except OSError as err:
         raise ArticleError(name, f"unreadable ({err.strerror or err})") from err
     return parse_article(name, data, metadata or Metadata(), is_html=path.suffix.lower() in (".html", ".htm"))
+
+
+def _read_at_most(path: Path, size: int, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None once more than ``max_bytes`` are read (a file that grew since ``stat``)."""
+    chunks: list[bytes] = []
+    total, want = 0, min(size, max_bytes) + 1
+    with path.open("rb") as stream:
+        while total <= max_bytes:
+            chunk = stream.read(want)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+            want = min(1 << 20, max_bytes + 1 - total) if total <= max_bytes else 1
+    return None
 
 
 def parse_article(name: str, data: bytes, metadata: Metadata = Metadata(), is_html: bool | None = None) -> Article:
     """Bytes of one article -> Article, metadata from ``metadata`` first, then from the article itself."""
     if not data.strip():
         raise ArticleError(name, "empty")
-    if b"\x00" in data[:8192] or _control_ratio(data[:8192]) > 0.05:
+    text, replaced = decode(data)
+    if "\x00" in text[:8192] or _control_ratio(text[:8192]) > 0.05:
         raise ArticleError(name, "binary, not text")
-    text = _decode(name, data)
+    if not text.strip():
+        raise ArticleError(name, "empty")
     if is_html is None:
         is_html = bool(re.match(r"\s*(<!doctype html|<html)", text, re.IGNORECASE))
     front, text = split_front_matter(text)
@@ -148,25 +302,63 @@ def parse_article(name: str, data: bytes, metadata: Metadata = Metadata(), is_ht
     own = own.over(metadata_from_text(text))
     merged = metadata.over(own)
     return Article(name=name, text=text, title=merged.title, source=merged.source,
-                   published=merged.published, url=merged.url)
+                   published=merged.published, url=merged.url, replaced=replaced)
 
 
-#: Control bytes that plain text does not hold (tab, line feed, form feed and carriage return are text).
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+#: Control characters that plain text does not hold (tab, line feed, form feed and carriage return are text).
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
-def _control_ratio(sample: bytes) -> float:
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # deleting them counts them in C
-    return controls / max(len(sample), 1)
+def _control_ratio(sample: str) -> float:
+    return len(_CONTROL_CHARS.findall(sample)) / max(len(sample), 1)
 
 
-def _decode(name: str, data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ArticleError(name, "not text in UTF-8 or Windows-1252")
+#: Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+#: A valid UTF-8 sequence of two to four bytes: its presence says the file is UTF-8, not Windows-1252.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def decode(data: bytes) -> tuple[str, int]:
+    """Bytes -> (text, number of invalid byte sequences replaced by U+FFFD).
+
+    A byte order mark (UTF-8, UTF-16 LE/BE, UTF-32) decides the encoding, and is dropped; UTF-16
+    without one is recognised by its zero bytes. Otherwise the text is UTF-8, or Windows-1252 when
+    it is not valid UTF-8 and holds no UTF-8 sequence at all. Invalid bytes are replaced where they
+    are: the rest of the text stays intact.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _replacing(data[len(bom):], encoding)
+    encoding = _utf16_without_bom(data[:8192])
+    if encoding:
+        return _replacing(data, encoding)
+    try:
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_MULTIBYTE.search(data) is None:
+        return _replacing(data, "cp1252")
+    return _replacing(data, "utf-8")
+
+
+def _replacing(data: bytes, encoding: str) -> tuple[str, int]:
+    text = data.decode(encoding, errors="replace")
+    already = data.count("\ufffd".encode(encoding)) if encoding != "cp1252" else 0
+    return text, text.count("\ufffd") - already
+
+
+def _utf16_without_bom(sample: bytes) -> str:
+    """'utf-16-le' / 'utf-16-be' when most odd / even bytes are zero (text in Latin script), else ''."""
+    if len(sample) < 8 or b"\x00" not in sample:
+        return ""
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.8 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.8 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return ""
 
 
 #: Runs of spaces and tabs, but not a lone space: replacing each single space by itself is most of the cost.

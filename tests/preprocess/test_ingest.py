@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,11 @@ import pytest
 from dashboard.errors import ArticleError, ManifestError
 from dashboard.preprocess.ingest import (
     Metadata,
+    decode,
     find_article_files,
+    find_articles,
     html_to_text,
+    manifest_entry,
     metadata_from_text,
     parse_article,
     parse_date,
@@ -20,13 +25,48 @@ from dashboard.preprocess.ingest import (
 )
 
 
-def test_folder_expansion_takes_article_suffixes_and_passes_over_readme(tmp_path: Path) -> None:
+def test_folder_expansion_takes_article_suffixes_and_reports_what_it_passes_over(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
-    for name in ("a.txt", "b.md", "sub/c.html", "README.md", "manifest.csv", "notes.pdf", ".hidden.txt"):
+    (tmp_path / ".git").mkdir()
+    for name in ("a.txt", "b.md", "sub/c.html", "README.md", "manifest.csv", "notes.pdf", ".hidden.txt", ".git/x.txt"):
         (tmp_path / name).write_text("x")
-    files, missing = find_article_files([tmp_path, tmp_path / "a.txt", tmp_path / "absent.txt"])
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    files, passed = find_article_files([tmp_path, tmp_path / "a.txt", tmp_path / "absent.txt"])
     assert [f.name for f in files] == ["a.txt", "b.md", "c.html"]
-    assert [(m.name, m.reason) for m in missing] == [(str(tmp_path / "absent.txt"), "no such file or folder")]
+    reasons = {Path(p.name).name: p.reason for p in passed}
+    assert reasons["absent.txt"] == "no such file or folder"
+    assert "suffix" in reasons["manifest.csv"] and "suffix" in reasons["notes.pdf"]
+    assert "README" in reasons["README.md"] and "hidden" in reasons[".hidden.txt"] and "hidden" in reasons[".git"]
+    assert "broken link" in reasons["gone.txt"] and "FIFO" in reasons["pipe.txt"]
+    assert "x.txt" not in reasons  # inside the hidden folder, reported once as that folder
+
+
+def test_keys_are_paths_below_their_input_and_differ_for_the_same_name(tmp_path: Path) -> None:
+    for name in ("in/a/report.txt", "in/b/report.txt", "in/report.txt", "x/one/news.txt", "y/one/news.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    files, _ = find_articles([tmp_path / "in", tmp_path / "x/one/news.txt", tmp_path / "y/one/news.txt"])
+    assert sorted(f.key for f in files) == ["a/report.txt", "b/report.txt", "report.txt", "x/one/news.txt",
+                                           "y/one/news.txt"]
+    alone, _ = find_articles([tmp_path / "x/one/news.txt"])
+    assert [f.key for f in alone] == ["news.txt"]
+
+
+def test_an_unreadable_folder_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):  # root reads every folder: a folder that refuses to be listed, as for another user
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, passed = find_articles([tmp_path])
+    assert [f.key for f in files] == ["a.txt"]
+    assert [(Path(p.name).name, p.reason) for p in passed] == [("locked", "folder cannot be read (Permission denied)")]
 
 
 @pytest.mark.parametrize(
@@ -52,7 +92,31 @@ def test_oversized_and_unreadable_files_are_refused(tmp_path: Path) -> None:
 
 def test_windows_1252_text_is_decoded() -> None:
     article = parse_article("w.txt", "Caf\u00e9 attack\n\nGunmen opened fire.".encode("cp1252"))
-    assert article.text.startswith("Caf\u00e9 attack")
+    assert article.text.startswith("Caf\u00e9 attack") and article.replaced == 0
+
+
+TEXT = "Caf\u00e9 bomb in \u0130dlib\n\nA bomb killed four people near the caf\u00e9, officials said."
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_byte_order_marks_and_utf16_are_honoured(encoding: str) -> None:
+    data = TEXT.encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):
+        data = codecs.BOM_UTF16_LE + data if encoding.endswith("le") else codecs.BOM_UTF16_BE + data
+    article = parse_article("u.txt", data)
+    assert article.text == TEXT and article.replaced == 0
+
+
+def test_utf16_without_a_mark_is_text_not_binary() -> None:
+    assert parse_article("u.txt", TEXT.encode("utf-16-le")).text == TEXT
+
+
+def test_invalid_bytes_are_replaced_where_they_are_and_counted() -> None:
+    data = TEXT.encode("utf-8").replace(b"four", b"fo\xffur").replace(b"said", b"sa\xc3id")
+    article = parse_article("u.txt", data)
+    assert article.replaced == 2
+    assert article.text == TEXT.replace("four", "fo\ufffdur").replace("said", "sa\ufffdid")
+    assert decode("caf\u00e9 \ufffd".encode()) == ("caf\u00e9 \ufffd", 0)  # one already there is no replacement
 
 
 def test_front_matter_gives_metadata_and_is_removed_from_the_text() -> None:
@@ -100,8 +164,17 @@ def test_parse_date(text: str, expected: dt.date | None) -> None:
 
 def test_manifest_reading_and_its_errors(tmp_path: Path) -> None:
     good = tmp_path / "m.csv"
-    good.write_text("file,source,published,url,title\nsub/a.txt,Agency,2020-05-06,http://x,A title\n")
-    assert read_manifest(good)["a.txt"] == Metadata("A title", "Agency", dt.date(2020, 5, 6), "http://x")
+    good.write_text("file,source,published,url,title\nsub/a.txt,Agency,2020-05-06,http://x,A title\n"
+                    "x/b.txt,X,,,\ny/b.txt,Y,,,\n")
+    manifest = read_manifest(good)
+    assert manifest["a.txt"] == Metadata("A title", "Agency", dt.date(2020, 5, 6), "http://x")
+    assert manifest_entry(manifest, "sub/a.txt") == manifest_entry(manifest, "a.txt") == manifest["sub/a.txt"]
+    assert manifest_entry(manifest, "x/b.txt").source == "X" and manifest_entry(manifest, "y/b.txt").source == "Y"
+    assert manifest_entry(manifest, "b.txt") is None  # two rows name b.txt: the name alone decides nothing
+    extra = tmp_path / "e.csv"
+    extra.write_text("file,source\na.txt,X\nb.txt,Y,surplus,cells\n")
+    with pytest.raises(ManifestError, match="line 3: 4 cells"):
+        read_manifest(extra)
     no_file = tmp_path / "n.csv"
     no_file.write_text("name,source\na.txt,X\n")
     with pytest.raises(ManifestError, match="'file' column"):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -166,6 +167,8 @@ class _ArticleReader:
         self.sentences = split_sentences(self.text)
         self.starts = [s.start for s in self.sentences]
         self.quotes = quoted_spans(self.text)
+        self.quote_starts = [a for a, _ in self.quotes]
+        self.quote_reach = list(itertools.accumulate((b for _, b in self.quotes), max))
         self.places = sorted(places, key=lambda p: p.mention.start)
         self.context = {id(p): self._is_context(p) for p in self.places}
         self.by_sentence: dict[int, list[ResolvedMention]] = {}
@@ -177,6 +180,7 @@ class _ArticleReader:
         # a toll with no place at all falls back on any place named, a dateline included ("KABUL - A bomb ...")
         self.last_resort = self.focus or _focus(self.places)
         self.paragraph_focus: dict[int, ResolvedMention | None] = {}
+        self.paragraph_sentences: dict[int, list[int]] | None = None
 
     # -- sentences and places --------------------------------------------------------------------
 
@@ -197,15 +201,21 @@ class _ArticleReader:
         before = self.text[max(0, start - 60):start]
         if _CONTEXT_AFTER.match(self.text[end:end + 30]) or _context_before(before) or _treated_in(before):
             return True
-        line_start = self.text.rfind("\n", 0, start) + 1
-        return not self.text[line_start:start].strip() and bool(_DATELINE_AFTER.match(self.text[end:end + 50]))
+        return _starts_line(self.text, start) and bool(_DATELINE_AFTER.match(self.text[end:end + 50]))
 
     def _in_quote(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.quotes)
+        # the last quote starting at or before ``offset`` is found by bisection; the running
+        # maximum of the ends tells whether any of them reaches past it (quotes may nest)
+        index = bisect.bisect_right(self.quote_starts, offset) - 1
+        return index >= 0 and self.quote_reach[index] > offset
 
     def _paragraph_focus(self, paragraph: int) -> ResolvedMention | None:
         if paragraph not in self.paragraph_focus:
-            inside = [p for i, s in enumerate(self.sentences) if s.paragraph == paragraph
+            if self.paragraph_sentences is None:  # grouped once, not scanned again for every paragraph
+                self.paragraph_sentences = {}
+                for i, s in enumerate(self.sentences):
+                    self.paragraph_sentences.setdefault(s.paragraph, []).append(i)
+            inside = [p for i in self.paragraph_sentences.get(paragraph, [])
                       for p in self.by_sentence.get(i, []) if not self.context[id(p)]]
             self.paragraph_focus[paragraph] = _focus(inside) or self.focus
         return self.paragraph_focus[paragraph]
@@ -355,16 +365,24 @@ class _ArticleReader:
                 if where:
                     date = find_date(self.sentences[back].text, self.article.published)
                     return _Draft(self.sentences[back], where[:1], Tolls(), OTHER, "", date), False
-        for back in range(index - 1, -1, -1):
-            if self.sentences[back].paragraph != sentence.paragraph:
-                break
-            if back in by_sentence:
-                return by_sentence[back], True
+        # the nearest earlier sentence that told an incident, if it is in this paragraph: sentences are
+        # read in order, so it is the last one filed (and paragraph numbers only grow)
+        back = next(reversed(by_sentence), None)
+        if back is not None and back < index and self.sentences[back].paragraph == sentence.paragraph:
+            return by_sentence[back], True
         return None, False
 
     def _fallback_places(self, index: int) -> list[ResolvedMention]:
         focus = self._paragraph_focus(self.sentences[index].paragraph) or self.last_resort
         return [focus] if focus is not None else []
+
+
+def _starts_line(text: str, offset: int) -> bool:
+    """True when only spaces lie between the start of its line and ``offset`` (looked at backwards
+    from ``offset``, so that the cost is the spaces', not the line's)."""
+    while offset > 0 and text[offset - 1] != "\n" and text[offset - 1].isspace():
+        offset -= 1
+    return offset == 0 or text[offset - 1] == "\n"
 
 
 def _last_words(window: str, count: int) -> list[str]:
@@ -538,18 +556,27 @@ def _merge_restatements(drafts: list[_Draft], lead: DateReading, article: Articl
 
     The restating sentence joins the host's evidence; its actor and figures fill the host's gaps.
     """
-    hosts = [d for d in drafts if d.tolls.any() and not _is_headline(d.sentence, article)]
+    # Both folds need the draft's places among the host's and the same day: the hosts a draft may
+    # fold into are looked up by (its first place, its day), not searched for among all drafts.
+    hosts: dict[tuple[str, DateReading], list[_Draft]] = {}
+    for d in drafts:
+        if d.tolls.any() and not _is_headline(d.sentence, article):
+            _file_by_place(hosts, d, lead)
     kept: list[_Draft] = []
+    kept_by_place: dict[tuple[str, DateReading], list[_Draft]] = {}
     for draft in drafts:
         host = None
-        if not draft.tolls.any():
-            host = next((other for other in hosts if _restates(draft, other, lead)), None)
-        elif draft.event_type == OTHER:  # figures with no event of their own: "Another 150 were injured."
-            host = next((other for other in reversed(kept) if _completes(draft, other, lead)), None)
+        where = (_place_key(draft.places[0]), _date_of(draft.date, lead)) if draft.places else None
+        if where is not None and not draft.tolls.any():
+            host = next((other for other in hosts.get(where, ()) if _restates(draft, other, lead)), None)
+        elif where is not None and draft.event_type == OTHER:  # figures with no event of their own: "Another 150 were injured."
+            host = next((other for other in reversed(kept_by_place.get(where, ())) if _completes(draft, other, lead)),
+                        None)
         if host is None and _is_headline(draft.sentence, article):
             host = next((other for other in drafts if other is not draft and _summarises(draft, other, lead)), None)
         if host is None:
             kept.append(draft)
+            _file_by_place(kept_by_place, draft, lead)
             continue
         host.evidence.append(draft.sentence.text)
         host.evidence.sort(key=lambda text: text != host.sentence.text)  # the host's own sentence first
@@ -558,6 +585,13 @@ def _merge_restatements(drafts: list[_Draft], lead: DateReading, article: Articl
         if host.event_type == OTHER:
             host.event_type = draft.event_type
     return kept
+
+
+def _file_by_place(index: dict[tuple[str, DateReading], list[_Draft]], draft: _Draft, lead: DateReading) -> None:
+    """File ``draft`` under each of its places with its day (once per place, in the order drafts come)."""
+    day = _date_of(draft.date, lead)
+    for key in dict.fromkeys(_place_key(p) for p in draft.places):
+        index.setdefault((key, day), []).append(draft)
 
 
 #: A headline place and a body place this close may name one incident's location.

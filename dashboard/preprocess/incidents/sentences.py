@@ -42,7 +42,7 @@ def split_sentences(text: str) -> list[Sentence]:
             continue
         begin = line.start()
         for end in _END.finditer(text, line.start(), line.end()):
-            if _is_abbreviation(text[begin:end.end()]):
+            if _is_abbreviation(text[max(begin, end.end() - 24):end.end()]):  # its last word only
                 continue
             _append(out, text, begin, end.end(), paragraph)
             begin = end.end()
@@ -54,7 +54,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def _is_abbreviation(piece: str) -> bool:
     if not piece.endswith("."):
         return False
-    match = _WORD_BEFORE.search(piece, max(0, len(piece) - 24))
+    match = _WORD_BEFORE.search(piece)
     if match is None:
         return False
     word = match.group(1)

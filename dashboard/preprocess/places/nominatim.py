@@ -14,7 +14,10 @@ row or when the time budget is spent, the client stops asking for the rest of th
 
 from __future__ import annotations
 
+import bisect
 import json
+import logging
+import os
 import sqlite3
 import time
 from collections import Counter
@@ -48,6 +51,8 @@ MIN_DELAY_SECONDS = 1.0
 LANGUAGE = "en"
 #: Candidates asked for per query; the first plausible one is kept.
 CANDIDATES = 5
+_LOG = logging.getLogger(__name__)
+
 #: After this many failed requests in a row the service is taken as down for the rest of the build.
 MAX_CONSECUTIVE_FAILURES = 3
 #: How often one query is retried after HTTP 429 (each time after its Retry-After).
@@ -153,12 +158,29 @@ class AnswerCache:
         # Opened on first use, so that making a geocoder touches no file.
         if self._connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            try:
+                self._connection = self._open()
+            except sqlite3.DatabaseError as err:  # not this cache (damaged or hand-made): set aside, start anew
+                damaged = self.path.with_name(self.path.name + ".damaged")
+                os.replace(self.path, damaged)
+                for companion in ("-wal", "-shm"):
+                    self.path.with_name(self.path.name + companion).unlink(missing_ok=True)
+                _LOG.warning("the geocoder cache %s is damaged (%s); it was moved to %s and is built anew",
+                             self.path, err, damaged.name)
+                self._connection = self._open()
+        return self._connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("CREATE TABLE IF NOT EXISTS answers "
                                "(key TEXT PRIMARY KEY, answer TEXT NOT NULL, stored TEXT NOT NULL)")
-            self._connection = connection
-        return self._connection
+            connection.execute("SELECT key, answer, stored FROM answers LIMIT 0")  # a table of another shape fails
+        except sqlite3.DatabaseError:
+            connection.close()
+            raise
+        return connection
 
     def get(self, key: str) -> list[dict[str, Any]] | None:
         """The stored answer to ``key``, or None when it was never stored (or is unreadable)."""

@@ -19,7 +19,10 @@ hold for English news anywhere (data/words/places.toml).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import overload
@@ -50,6 +53,8 @@ _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*+")  # possessive: never backtracks (fa
 _SPACE = (" ", "\u00a0")
 _CUE_FORMS = frozenset(form for word in WEAK_CUES | DIRECTIONS | AREA_NOUNS | FEATURE_NOUNS
                        for form in (word, word.capitalize(), word.upper()))
+_LONGEST_CUE = max(map(len, _CUE_FORMS))
+_TOKENS_KEPT = 4096
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build
@@ -70,11 +75,21 @@ class _Tokens(Sequence[_Token]):
     """
 
     def __init__(self, text: str) -> None:
-        self._matches = list(_TOKEN.finditer(text))
+        # Word offsets in flat machine arrays (a list of match objects took some 35 bytes of memory
+        # per byte of text), and the cue words' indices, in one pass.
+        self._text = text
+        self._starts, self._ends = array("q"), array("q")
+        self._cues: list[int] = []
+        for index, match in enumerate(_TOKEN.finditer(text)):
+            start, end = match.span()
+            self._starts.append(start)
+            self._ends.append(end)
+            if end - start <= _LONGEST_CUE and match.group() in _CUE_FORMS:
+                self._cues.append(index)
         self._made: dict[int, _Token] = {}
 
     def __len__(self) -> int:
-        return len(self._matches)
+        return len(self._starts)
 
     @overload
     def __getitem__(self, index: int) -> _Token: ...
@@ -89,16 +104,18 @@ class _Tokens(Sequence[_Token]):
             index += len(self)
         token = self._made.get(index)
         if token is None:
-            match = self._matches[index]  # IndexError past the end, as a sequence should
-            word = match.group()
+            start, end = self._starts[index], self._ends[index]  # IndexError past the end, as a sequence should
+            word = self._text[start:end]
             bare = _bare(word)
-            token = _Token(index, word, match.start(), match.end(), bare.casefold(), bare != word)
+            token = _Token(index, word, start, end, bare.casefold(), bare != word)
+            if len(self._made) >= _TOKENS_KEPT:
+                self._made.clear()  # words are looked at around one cue at a time: memory stays flat
             self._made[index] = token
         return token
 
     def cues(self) -> list[int]:
         """Indices of the words that may be cues (lower case, Capitalised or UPPER case)."""
-        return [i for i, word in enumerate(map(re.Match.group, self._matches)) if word in _CUE_FORMS]
+        return self._cues
 
 
 def find_unknown_names(text: str, is_known: Callable[[str], bool],
@@ -106,12 +123,17 @@ def find_unknown_names(text: str, is_known: Callable[[str], bool],
     """Capitalised names that a context cue marks as places, not known and not overlapping ``taken``."""
     spans = _candidates(text, _Tokens(text))
     names: list[Mention] = []
+    # Overlap with ``taken`` by bisection: the spans starting before ``end``, and the furthest any reaches.
+    taken = sorted(taken)
+    taken_starts = [t_start for t_start, _ in taken]
+    taken_reach = list(itertools.accumulate((t_end for _, t_end in taken), max))
     # At one start the longest candidate is tried first ("Domiz camp" before "Domiz").
     for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
         name = text[start:end]
         if names and names[-1].end > start:
             continue
-        if is_known(name) or any(start < t_end and t_start < end for t_start, t_end in taken):
+        before_end = bisect.bisect_left(taken_starts, end) - 1
+        if is_known(name) or (before_end >= 0 and taken_reach[before_end] > start):
             continue
         names.append(Mention(name, start, end))
     return names

