@@ -79,8 +79,6 @@ def read_drafts(article: Article, sentences: list[Sentence], scenes: Scenes) -> 
                 by_sentence[index] = position
                 continue
             draft = _borrowed(draft, earlier, scenes, index)
-            if draft is None:
-                continue
         by_sentence[index] = len(drafts)
         drafts.append(draft)
     return drafts
@@ -118,12 +116,10 @@ def _completed(earlier: Draft, toll: Draft) -> Draft:
                    actor=earlier.actor or toll.actor, evidence=earlier.evidence + toll.evidence)
 
 
-def _borrowed(toll: Draft, earlier: Draft | None, scenes: Scenes, index: int) -> Draft | None:
+def _borrowed(toll: Draft, earlier: Draft | None, scenes: Scenes, index: int) -> Draft:
     """A toll sentence with no place: the places (type, date, actor when missing) of the incident it
-    points back to, else its paragraph's focus town; None when there is no place at all."""
+    points back to, else its paragraph's focus town; no place at all: still an incident (no places)."""
     where = tuple(earlier.places) if earlier else tuple(scenes.fallback_places(index))
-    if not where:
-        return None
     if earlier is None:
         return replace(toll, places=where)
     return replace(toll, places=where,

@@ -11,7 +11,8 @@ incident again is folded into it) -> ``rows``. This module decides where each in
 (:class:`ArticleScenes`): the places the event is said to happen at ("in X", "north of X", "the
 city" = the article's focus town); places named only as context ("the X offensive", a dateline, "a
 reporter in X") are never an incident's place; a toll sentence naming no place falls back on its
-paragraph's or the article's focus town.
+paragraph's or the article's focus town, else the one country the article names (a region point),
+else it is an incident with no place (a row without a point: its toll is not lost).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class ArticleScenes:
                 self.by_sentence.setdefault(index, []).append(place)
         self.focus = _focus([p for p in self.places if p.mention.start not in self.context])
         # a toll with no place at all falls back on any place named, a dateline included ("KABUL - A bomb ...")
-        self.last_resort = self.focus or _focus(self.places)
+        self.last_resort = self.focus or _focus(self.places) or _only_country(self.places)
         self.paragraph_focus: dict[int, ResolvedMention | None] = {}
 
     # -- sentences and places --------------------------------------------------------------------
@@ -208,6 +209,14 @@ def _finest(chosen: list[ResolvedMention]) -> list[ResolvedMention]:
             continue
         out.append(p)
     return out
+
+
+def _only_country(places: list[ResolvedMention]) -> ResolvedMention | None:
+    """The one country the article names (its first mention), when it names exactly one; else None."""
+    countries = [p for p in places if p.place is not None and p.place.kind == "country"]
+    if len({p.place.key for p in countries if p.place is not None}) != 1:
+        return None
+    return countries[0]
 
 
 def _focus(places: list[ResolvedMention]) -> ResolvedMention | None:

@@ -93,7 +93,7 @@ def _restates(draft: Draft, other: Draft, lead: DateReading) -> bool:
 
 def _summarises(headline: Draft, body: Draft, lead: DateReading) -> bool:
     """True when ``body`` tells the incident ``headline`` announces (see :func:`merge_restatements`)."""
-    if not headline.places or not all(_covers(place, body.places) for place in headline.places):
+    if not body.places or not all(_covers(place, body.places) for place in headline.places):
         return False
     pairs = list(zip(kinds(headline.tolls), kinds(body.tolls)))
     if any(mine != Range() and theirs != Range() and not _overlap(mine, theirs) for mine, theirs in pairs):

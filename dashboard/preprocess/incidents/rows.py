@@ -2,7 +2,7 @@
 
 In: an article, its final drafts (``restatements``), its lead date and its resolved places. Out:
 :func:`incident_rows` and :func:`mention_rows`, :class:`dashboard.schema.Incident` values. An
-incident's id is a short SHA-1 of the article name and its sentence's offset, shared by its rows
+incident whose place the text does not give is one row without a place or point. An incident's id is a short SHA-1 of the article name and its sentence's offset, shared by its rows
 at several places; a place named with nothing reported there gets a ``mention`` row (no toll, no
 date) whose evidence is the first sentence naming it.
 """
@@ -30,6 +30,9 @@ def incident_rows(article: Article, drafts: list[Draft], lead: DateReading) -> t
     for draft in drafts:
         date = date_of(draft.date, lead)
         incident_id = short_id(article.name, str(draft.sentence.start))
+        if not draft.places:  # the text gives no place: a row without a point keeps the toll
+            rows.append(row(article, incident_id, None, draft.event_type, draft.tolls, draft.actor, date,
+                            one_line(" ".join(draft.evidence))))
         seen: set[str] = set()
         for place in draft.places:
             key = place_key(place)
@@ -68,22 +71,22 @@ def short_id(*parts: str) -> str:
     return hashlib.sha1("\x00".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
-def row(article: Article, incident_id: str, place: ResolvedMention, event_type: str, tolls: Tolls, actor: str,
+def row(article: Article, incident_id: str, place: ResolvedMention | None, event_type: str, tolls: Tolls, actor: str,
         date: DateReading, evidence: str) -> Incident:
-    where = place.place
+    where = place.place if place is not None else None
     killed, injured, captured = tolls.killed, tolls.injured, tolls.captured
     return Incident(
         incident_id=incident_id,
         date=date.date,
         date_precision=date.precision if date.date is not None else UNKNOWN,
         location=where.name if where else "",
-        mention=place.mention.text,
+        mention=place.mention.text if place is not None else "",
         admin1=where.admin1 if where else "",
         country=where.country if where else "",
         country_code=where.country_code if where else "",
-        latitude=place.latitude,
-        longitude=place.longitude,
-        geo_precision=place.geo_precision if place.latitude is not None else "",
+        latitude=place.latitude if place is not None else None,
+        longitude=place.longitude if place is not None else None,
+        geo_precision=place.geo_precision if place is not None and place.latitude is not None else "",
         event_type=event_type,
         killed_min=killed.low, killed_max=killed.high,
         injured_min=injured.low, injured_max=injured.high,

@@ -251,8 +251,25 @@ def test_rows_fit_the_schema() -> None:
     assert {r.event_type for r in rows} == {"armed attack", "mention"}
 
 
-def test_an_article_without_places_has_no_rows() -> None:
-    assert extract_incidents(article("Five people were killed on Friday."), []) == []
+def test_an_incident_whose_place_is_unknown_is_still_a_row_with_its_toll() -> None:
+    rows = extract_incidents(article("Militants ambushed a convoy near a village on Friday, killing 7 fighters "
+                                     "and wounding 31."), [])
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.killed_min, row.injured_min, row.event_type) == (7, 31, "clash")
+    assert row.latitude is None and row.longitude is None and row.mention == "" and row.location == ""
+    assert row.date == dt.date(2019, 3, 8) and row.evidence.startswith("Militants ambushed")
+    assert len(schema.validate(schema.to_frame(rows))) == 1
+
+
+def test_an_incident_with_only_its_country_named_is_placed_at_the_country() -> None:
+    rows = rows_for("Gunmen attacked a remote hamlet, killing four herders. Officials in Testland condemned it.")
+    row = only(rows, "Testland")
+    assert row.killed_min == 4 and row.event_type == "armed attack"
+
+
+def test_an_article_without_places_or_tolls_has_no_rows() -> None:
+    assert extract_incidents(article("Officials met on Friday to discuss the attack."), []) == []
 
 
 @pytest.mark.parametrize(
