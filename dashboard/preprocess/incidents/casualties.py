@@ -349,7 +349,7 @@ def _link_figures(s: _Sentence, numbers: list[_Number], words: dict[int, tuple[s
             rejected.append(n)
             continue
         link = _besides_link(s, n, words) or _passive_link(s, n, words, starts_at, numbers_at) \
-            or _active_link(s, n, words, last_active)
+            or _active_link(s, n, words, last_active) or _elided_link(s, n, attached)
         if link is None:
             rejected.append(n)
             last_active = None
@@ -384,6 +384,16 @@ def _besides_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]]) -
         if earlier:
             return max(earlier), _phrase_end(s, n.last, words)
     return None
+
+
+def _elided_link(s: _Sentence, n: _Number, attached: list[_Link]) -> tuple[int, int] | None:
+    """A figure whose toll word is left out, at another place: "10 were killed in A and 3 in B"."""
+    if not attached or s.word(n.first - 1) not in ("and", ",") or s.word(n.last) not in ("in", "at", "near"):
+        return None
+    previous, word, _ = attached[-1]
+    if not previous.last <= word < n.first or s.clause[word] != s.clause[n.first]:
+        return None
+    return word, n.last
 
 
 def _clause_end(s: _Sentence, i: int) -> int:

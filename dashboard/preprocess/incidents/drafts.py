@@ -18,7 +18,7 @@ from typing import Protocol
 
 from dashboard.preprocess.incidents import vocabulary as V
 from dashboard.preprocess.incidents.actors import actor
-from dashboard.preprocess.incidents.casualties import Range, TollReading, Tolls, read_tolls
+from dashboard.preprocess.incidents.casualties import Figure, Range, TollReading, Tolls, read_tolls
 from dashboard.preprocess.incidents.dates import UNKNOWN, WEEK, DateReading, find_date
 from dashboard.preprocess.incidents.sentences import Sentence
 from dashboard.preprocess.incidents.triggers import (CAPTURE, OTHER, Trigger, clause_span, event_type, new_event,
@@ -43,6 +43,7 @@ class Draft:
     actor: str
     date: DateReading | None
     evidence: tuple[str, ...] = ()
+    part: int = 0  # a sentence giving figures per place: one draft per place (0, 1, ...)
 
 
 class Scenes(Protocol):
@@ -71,6 +72,12 @@ def read_drafts(article: Article, sentences: list[Sentence], scenes: Scenes) -> 
         may_have_toll = bisect.bisect_left(toll_words, sentence.start) < bisect.bisect_left(toll_words, sentence.end)
         draft = _sentence_draft(article, sentence, index, triggers, may_have_toll, scenes)
         if draft is None:
+            continue
+        parts = per_place(draft, read_tolls(sentence.text).figures) if len(draft.places) > 1 else []
+        if parts:
+            for part in parts:
+                by_sentence[index] = len(drafts)
+                drafts.append(part)
             continue
         if not draft.places:
             position, earlier = _antecedent(index, sentences, drafts, by_sentence, scenes, article)
@@ -105,6 +112,24 @@ def _sentence_draft(article: Article, sentence: Sentence, index: int, triggers: 
     return Draft(sentence, tuple(attached), reading.tolls, event_type(types, reading.tolls),
                  actor(sentence.text, [(f.start, f.end) for f in reading.figures]),
                  find_date(sentence.text, article.published), (sentence.text,))
+
+
+def per_place(draft: Draft, figures: tuple[Figure, ...]) -> list[Draft]:
+    """One draft per place when a sentence gives a figure of one kind per place ("10 were killed in A
+    and 3 in B": two incidents, 10 and 3); empty when it does not."""
+    if len(figures) < 2 or len({f.kind for f in figures}) != 1:
+        return []
+    ordered = sorted(figures, key=lambda f: f.end)
+    offsets = [(p.mention.start - draft.sentence.start, p) for p in draft.places]
+    parts = []
+    for number, figure in enumerate(ordered):
+        until = ordered[number + 1].end if number + 1 < len(ordered) else len(draft.sentence.text)
+        places = tuple(p for at, p in offsets if figure.end <= at < until)
+        if not places:
+            return []
+        tolls = Tolls(**{figure.kind: Range(figure.low, figure.high)})
+        parts.append(replace(draft, places=places, tolls=tolls, part=number))
+    return parts
 
 
 def _completed(earlier: Draft, toll: Draft) -> Draft:

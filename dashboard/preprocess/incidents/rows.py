@@ -29,7 +29,7 @@ def incident_rows(article: Article, drafts: list[Draft], lead: DateReading) -> t
     used: set[str] = set()
     for draft in drafts:
         date = date_of(draft.date, lead)
-        incident_id = short_id(article.name, str(draft.sentence.start))
+        incident_id = short_id(article.name, str(draft.sentence.start), *([str(draft.part)] if draft.part else []))
         if not draft.places:  # the text gives no place: a row without a point keeps the toll
             rows.append(row(article, incident_id, None, draft.event_type, draft.tolls, draft.actor, date,
                             one_line(" ".join(draft.evidence))))
