@@ -326,7 +326,8 @@ def read_tolls(sentence: str) -> TollReading:
     kept = []
     for entry in attached:
         n, word, end = entry
-        if W.related_total(s, min(n.first, word), max(end, word + 1), _clause_end(s, n.first)):
+        if W.related_total(s, min(n.first, word), max(end, word + 1), _clause_end(s, n.first)) \
+                or W.unconfirmed_claim(s, min(n.first, word)):
             rejected.append(n)  # "across all five attacks": a total of related events, not this one's toll
         else:
             kept.append(entry)

@@ -81,7 +81,8 @@ def read_drafts(article: Article, sentences: list[Sentence], scenes: Scenes) -> 
             continue
         if not draft.places:
             position, earlier = _antecedent(index, sentences, drafts, by_sentence, scenes, article)
-            if position is not None and earlier is not None and not same_kinds(earlier.tolls, draft.tolls):
+            if position is not None and earlier is not None and (
+                    not same_kinds(earlier.tolls, draft.tolls) or restates_toll(draft, earlier, drafts)):
                 drafts[position] = _completed(earlier, draft)
                 by_sentence[index] = position
                 continue
@@ -130,6 +131,20 @@ def per_place(draft: Draft, figures: tuple[Figure, ...]) -> list[Draft]:
         tolls = Tolls(**{figure.kind: Range(figure.low, figure.high)})
         parts.append(replace(draft, places=places, tolls=tolls, part=number))
     return parts
+
+
+def restates_toll(toll: Draft, earlier: Draft, drafts: list[Draft]) -> bool:
+    """True when a toll sentence with no event of its own only gives again the figures already told:
+    those of the incident it follows, or the article's sum ("... killing two soldiers. 2 fatalities.")."""
+    if toll.event_type != OTHER:
+        return False
+    for mine, theirs, kind in zip(kinds(toll.tolls), kinds(earlier.tolls), range(3)):
+        if mine == Range():
+            continue
+        total = sum((kinds(d.tolls)[kind].low or 0) for d in drafts)
+        if mine != theirs and mine != Range(total, total):
+            return False
+    return True
 
 
 def _completed(earlier: Draft, toll: Draft) -> Draft:

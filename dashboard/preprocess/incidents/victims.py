@@ -44,6 +44,8 @@ ALONG_WITH = tuple(tuple(p.split()) for p in wordlists.words("victims", "along_w
 PAST_CRIME = _set("past_crime")
 BODY_FOUND = _set("body_found")
 RELATED_EVENTS = _set("related_events")
+CLAIM_WORDS = _set("claim_words")
+UNCONFIRMED = _set("unconfirmed")
 _NAME_LINKS = frozenset({"de", "del", "da", "dos", "y", "bin", "ibn", "van", "von", "la", "al", "el", "abu"})
 _NOT_NAMES = frozenset(V.MONTHS) | frozenset(V.WEEKDAYS) | _set("not_names")
 _MAX_WORDS = 6  # words of one noun phrase after its determiner
@@ -239,4 +241,20 @@ def related_total(s: Tokens, first: int, last: int, clause_end: int) -> bool:
     for k in range(last, clause_end):
         if s.words[k] == "across" and any(s.word(m) in RELATED_EVENTS for m in range(k + 1, k + 5)):
             return True
+        if s.words[k] == "in" and s.word(k + 1) in _SEVERAL and s.word(k + 2) in RELATED_EVENTS:
+            return True  # "six dead in two attacks"
     return False
+
+
+_SEVERAL = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "all",
+                      "several", "multiple", "separate"})
+
+
+def unconfirmed_claim(s: Tokens, first: int) -> bool:
+    """True when a figure is a party's claim the text says was not confirmed ("ISWAP claimed to have
+    killed six soldiers, however this was not independently verified"): coders code no toll."""
+    claimed = any(s.words[k] in CLAIM_WORDS for k in range(max(0, first - 12), first))
+    return claimed and any(s.words[k] == "not" and s.word(k + 1) in UNCONFIRMED or s.words[k] in UNCONFIRMED
+                           and s.word(k - 1) in ("be", "been") and s.word(k - 2) == "not"
+                           or s.words[k] == "not" and s.word(k + 1) in ("be", "been") and s.word(k + 2) in UNCONFIRMED
+                           for k in range(len(s.words)))
