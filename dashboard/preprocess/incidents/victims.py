@@ -235,8 +235,9 @@ def body_found(s: Tokens, i: int) -> bool:
 def related_total(s: Tokens, first: int, last: int, clause_end: int) -> bool:
     """True when a figure is a total over several events: its verb's subject is "the four attacks",
     or "across all five attacks" follows it in its clause."""
-    for k in range(max(0, first - 4), first):
-        if s.words[k] in RELATED_EVENTS and s.words[k].endswith("s") and s.word(k - 1) not in ONE_DETERMINERS:
+    for k in range(max(0, first - 4), first):  # "the four attacks killed a total of 35"
+        if s.words[k] in RELATED_EVENTS and s.words[k].endswith("s") and (
+                s.word(k - 1) in _SEVERAL or s.word(k - 1).isdigit() or s.word(k - 2) in _SEVERAL):
             return True
     for k in range(last, clause_end):
         if s.words[k] == "across" and any(s.word(m) in RELATED_EVENTS for m in range(k + 1, k + 5)):
