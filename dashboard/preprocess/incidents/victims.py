@@ -111,6 +111,8 @@ def item_at(s: Tokens, j: int, limit: int, tolls: set[int], figures: dict[int, i
     k = _of_phrase(s, k, limit, tolls, figures)
     if numeric:
         return Item(j, max(k, figures[j]), None, head, numeric=True)
+    if not head and det == "another":
+        return Item(j, k, 1, det)  # "one was killed and another injured"
     if not head or head in V.NON_PERSON_NOUNS or head in V.NON_TOLL_AFTER or head in RELATED_EVENTS:
         return None
     if det in BOTH:
@@ -124,12 +126,14 @@ def _named(s: Tokens, j: int, limit: int, tolls: set[int]) -> Item | None:
     while k < limit and (_capitalised(s, k) or s.words[k] in _NAME_LINKS and _capitalised(s, k + 1)
                          or s.words[k] == "." and k > j and len(s.words[k - 1]) == 1):
         k += 1
-    head = s.words[k - 1]
+    head, name_end = s.words[k - 1], k
     while k < limit and k - j < _MAX_WORDS and _wordlike(s.words[k]) and s.words[k] not in PHRASE_ENDS \
             and k not in tolls:
         head, k = s.words[k], k + 1
     if head in V.NON_PERSON_NOUNS or head in RELATED_EVENTS:
         return None
+    if k == name_end and name_end - j > 1:
+        return Item(j, k, 1, head)  # a full name: one person, whatever its last letter
     return Item(j, k, None if _plural(head) else 1, head)
 
 
