@@ -44,6 +44,7 @@ class Draft:
     date: DateReading | None
     evidence: tuple[str, ...] = ()
     part: int = 0  # a sentence giving figures per place: one draft per place (0, 1, ...)
+    figures: tuple[Figure, ...] = ()  # the figures read from its own sentence
 
 
 class Scenes(Protocol):
@@ -73,7 +74,7 @@ def read_drafts(article: Article, sentences: list[Sentence], scenes: Scenes) -> 
         draft = _sentence_draft(article, sentence, index, triggers, may_have_toll, scenes)
         if draft is None:
             continue
-        parts = per_place(draft, read_tolls(sentence.text).figures) if len(draft.places) > 1 else []
+        parts = per_place(draft, draft.figures) if len(draft.places) > 1 else []
         if parts:
             for part in parts:
                 by_sentence[index] = len(drafts)
@@ -112,7 +113,7 @@ def _sentence_draft(article: Article, sentence: Sentence, index: int, triggers: 
     types = [t.event_type for t in triggers if clause[0] <= t.start < clause[1]]
     return Draft(sentence, tuple(attached), reading.tolls, event_type(types, reading.tolls),
                  actor(sentence.text, [(f.start, f.end) for f in reading.figures]),
-                 find_date(sentence.text, article.published), (sentence.text,))
+                 find_date(sentence.text, article.published), (sentence.text,), figures=reading.figures)
 
 
 def per_place(draft: Draft, figures: tuple[Figure, ...]) -> list[Draft]:
@@ -129,7 +130,7 @@ def per_place(draft: Draft, figures: tuple[Figure, ...]) -> list[Draft]:
         if not places:
             return []
         tolls = Tolls(**{figure.kind: Range(figure.low, figure.high)})
-        parts.append(replace(draft, places=places, tolls=tolls, part=number))
+        parts.append(replace(draft, places=places, tolls=tolls, part=number, figures=(figure,)))
     return parts
 
 
