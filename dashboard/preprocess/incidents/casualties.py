@@ -436,11 +436,16 @@ def _named_victims(s: _Sentence, words: dict[int, tuple[str, str]], attached: li
             items = W.objects_after(s, i, _clause_end(s, i), tolls, figures)
         else:
             items = W.subject_before(s, i, tolls, figures)
-        if s.words[i] == "body" and not linked.get(i) and not items:
-            items = [W.Item(i - 1, i + 1, 1, "body")]
+        if s.words[i] == "body":
+            continue  # counted below, when no other figure gives the dead
         found += [(_Number(item.first, item.last, item.count, item.count), i, item.last) for item in items
                   if item.count is not None and not taken.intersection(range(item.first, item.last))]
-    return found + _besides_victims(s, words, tolls, figures, taken)
+    found += _besides_victims(s, words, tolls, figures, taken)
+    killed = [k for _, k, _ in attached + found if words[k][1] == V.KILLED]
+    bodies = [i for i in words if s.words[i] == "body"]
+    if bodies and not killed:  # "the body of a policeman was found"; "... killed, and his body was found" is one
+        found.append((_Number(bodies[0] - 1, bodies[0] + 1, 1, 1), bodies[0], bodies[0] + 1))
+    return found
 
 
 def _besides_victims(s: _Sentence, words: dict[int, tuple[str, str]], tolls: set[int], figures: dict[int, int],

@@ -188,6 +188,11 @@ def subject_before(s: Tokens, i: int, tolls: set[int], figures: dict[int, int]) 
         return []
     if end < i and s.words[end] in ("who", "whom"):
         return []
+    singular = any(s.words[k] in ("was", "is", "has") for k in range(end, i))
+    if s.word(end - 1) == ",":  # "Dia, the deputy mayor of the town, was killed": the name before the aside
+        aside = next((k for k in range(end - 2, max(-1, end - 14), -1) if s.words[k] == ","), None)
+        if aside is not None and item_at(s, aside + 1, end - 1, tolls, figures) is not None:
+            end = aside
     best: list[Item] = []
     for start in range(end - 1, max(-1, end - 16), -1):
         before = s.word(start - 1)
@@ -197,6 +202,9 @@ def subject_before(s: Tokens, i: int, tolls: set[int], figures: dict[int, int]) 
                 best = found  # the longest list that ends at the verb
         if before in V.CLAUSE_BREAKS or before in ("but", "while", "before", "after", "when", "because"):
             break
+    if singular and len(best) == 1 and best[0].count is None and not best[0].numeric \
+            and best[0].head not in UNKNOWN_PRONOUNS:
+        return [Item(best[0].first, best[0].last, 1, best[0].head)]  # "Flores was killed": one person
     return best
 
 
