@@ -106,7 +106,7 @@ def item_at(s: Tokens, j: int, limit: int, tolls: set[int], figures: dict[int, i
         return None
     k, head = start, ""
     while k < limit and k - start < _MAX_WORDS and _wordlike(s.words[k]) and s.words[k] not in PHRASE_ENDS \
-            and k not in tolls:
+            and s.words[k] != "of" and k not in tolls:
         head, k = s.words[k], k + 1
     k = _of_phrase(s, k, limit, tolls, figures)
     if numeric:
