@@ -58,7 +58,7 @@ def _child(path: str) -> None:
     sys.path.insert(0, str(ROOT))
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    from dashboard.preprocess.gazetteer import load_gazetteer
+    from dashboard.preprocess.places.gazetteer import load_gazetteer
     from dashboard.preprocess.ingest import read_article
     from dashboard.preprocess.pipeline import process_article
 

@@ -104,7 +104,7 @@ _DESCRIPTIONS: dict[str, tuple[str, str, bool]] = {
     "date": ("date", "Day the incident happened (ISO 8601), relative words resolved against `published`.", False),
     "date_precision": ("text", "How exact `date` is: day, week, month or unknown.", True),
     "location": ("text", "The resolved place name (gazetteer or geocoder).", False),
-    "mention": ("text", "The place as the article writes it.", True),
+    "mention": ("text", "The place as the article writes it (empty: an incident whose place the text does not give).", False),
     "admin1": ("text", "Province, state or governorate of the place.", False),
     "country": ("text", "Country name.", False),
     "country_code": ("text", "ISO 3166-1 alpha-2 country code.", False),

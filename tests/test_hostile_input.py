@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from dashboard import schema
 from dashboard.errors import ArticleError, ManifestError
-from dashboard.preprocess import world_index
-from dashboard.preprocess.geocode import AnswerCache
+from dashboard.preprocess.places import world_index
+from dashboard.preprocess.places.nominatim import AnswerCache
 from dashboard.preprocess.ingest import parse_article, read_manifest
 from dashboard.preprocess.pipeline import BuildOptions, run_build
 from dashboard.schema import C

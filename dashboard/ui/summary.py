@@ -79,11 +79,16 @@ def summarise(rows: pd.DataFrame) -> Summary:
     return Summary(
         rows=len(rows),
         incidents=int(rows[C.incident_id].nunique()),
-        places=int(places.nunique()),
+        places=int(places[places != ""].nunique()),  # an incident whose place is not given names none
         sources=len(source_names(rows)),
         killed=toll_total(rows, "killed"),
         injured=toll_total(rows, "injured"),
     )
+
+
+def rows_without_point(rows: pd.DataFrame) -> int:
+    """How many rows have no point to draw (an incident whose place was not found)."""
+    return int((rows[C.latitude].isna() | rows[C.longitude].isna()).sum())
 
 
 def timeline(rows: pd.DataFrame) -> pd.DataFrame:

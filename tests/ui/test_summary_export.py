@@ -11,8 +11,8 @@ import pytest
 from dashboard.schema import C, read_table
 from dashboard.ui.export import csv_bytes, geojson_bytes
 from dashboard.ui.filters import FilterState, apply_filters
-from dashboard.ui.summary import summarise, timeline, toll_text
-from tests.ui.tables import FORMULA_EVIDENCE, sample_reports
+from dashboard.ui.summary import rows_without_point, summarise, timeline, toll_text
+from tests.ui.tables import FORMULA_EVIDENCE, report, sample_reports
 
 
 @pytest.mark.parametrize(("low", "high", "text"), [
@@ -67,3 +67,13 @@ def test_geojson_row_without_point_has_null_geometry() -> None:
     [feature] = json.loads(geojson_bytes(rows))["features"]
     assert feature["geometry"] is None
     assert json.loads(io.BytesIO(geojson_bytes(rows.iloc[0:0])).read())["features"] == []
+
+
+def test_an_incident_without_a_place_is_counted_but_names_no_place() -> None:
+    from dashboard.schema import to_frame
+    rows = to_frame([report(incident_id="a", location="Harbor City", mention="Harbor City", latitude=1.0,
+                            longitude=2.0, killed_min=3, killed_max=3, evidence="x"),
+                     report(incident_id="b", killed_min=7, killed_max=7, evidence="y")])
+    summary = summarise(rows)
+    assert (summary.incidents, summary.places, summary.killed) == (2, 1, (10, 10))
+    assert rows_without_point(rows) == 1

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from dashboard.preprocess.incidents import vocabulary as V
+from dashboard.preprocess.incidents import victims as W
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,8 @@ _MAX_PHRASE = max(len(k) for k in (*_LOWER, *_UPPER, *_APPROX, *_VAGUE))
 _RANGE_JOINS = frozenset({"-", "–", "to", "or"})
 _CHAIN_JOINS = frozenset({"and", ",", "&"})
 #: Every word that can make a toll: a sentence with none of them is not read further (speed).
-TOLL_WORDS = frozenset(V.ACTIVE_TOLL_VERBS) | frozenset(V.PASSIVE_TOLL_WORDS) | V.COMBINED_TOLL_WORDS | {"toll"}
+TOLL_WORDS = frozenset(V.ACTIVE_TOLL_VERBS) | frozenset(V.PASSIVE_TOLL_WORDS) | V.COMBINED_TOLL_WORDS | {
+    "toll", "death", "body"}
 _LETTERS = re.compile(r"[a-z]+")
 #: Words a number expression can start with (besides digits).
 _NUMBER_STARTS = frozenset(V.UNITS) | frozenset(V.TENS) | {k[0] for k in _VAGUE} | {"a", "an"}
@@ -267,6 +269,14 @@ def _toll_words(s: _Sentence) -> dict[int, tuple[str, str]]:
             found[i] = (_COMBINED, "") if s.word(i - 1) in ("casualty", "injury") else (_TOLL, V.KILLED)
         elif w == "taken" and s.word(i + 1) not in V.TAKEN_AS:
             continue
+        elif w == "death" and s.word(i - 1) == "to":  # "stoned to death a thief", "burned two men to death"
+            found[i] = (_ACTIVE if W.item_at(s, i + 1, len(s.words), set(), {}) else _PASSIVE, V.KILLED)
+        elif w == "death" and s.word(i + 1) == "of":  # "the death of a child"
+            found[i] = (_ACTIVE, V.KILLED)
+        elif W.body_found(s, i):  # "the body of a policeman was found"
+            found[i] = (_PASSIVE, V.KILLED)
+        elif w in V.ACTIVE_TOLL_VERBS and W.past_crime(s, i):  # "suspected of killing", "who had killed"
+            continue
         elif w in V.PASSIVE_TOLL_WORDS or w in V.ACTIVE_TOLL_VERBS:
             kind = V.PASSIVE_TOLL_WORDS.get(w) or V.ACTIVE_TOLL_VERBS[w]
             role = _ACTIVE if w in V.ACTIVE_TOLL_VERBS else _PASSIVE
@@ -288,6 +298,8 @@ def _hedged(s: _Sentence, first: int, last: int) -> bool:
 
 def _object_follows(s: _Sentence, i: int, numbers_at: dict[int, _Number]) -> bool:
     """True when toll verb i has a figure as its object ("killed 10"): it is then not a passive word."""
+    if W.item_at(s, i + 1, len(s.words), set(), {}) is not None:
+        return True  # "three gunmen shot dead a councillor": the figure is the attackers'
     j = i + 1
     while j < len(s.words) and j - i <= 4:
         if j in numbers_at:
@@ -305,26 +317,40 @@ def read_tolls(sentence: str) -> TollReading:
         return TollReading(Tolls(), (), ())
     s = _Sentence(sentence)
     numbers = _numbers(s)
-    if not numbers:
-        return TollReading(Tolls(), (), ())
     words = _toll_words(s)
-    numbers_at = {n.first: n for n in numbers}
-    starts_at = {}
-    for n in numbers:
-        for k in range(n.first, n.last):
-            starts_at[k] = n
+    if not numbers and not words:
+        return TollReading(Tolls(), (), ())
     _mark_subsets(s, numbers, words)
+    attached, rejected = _link_figures(s, numbers, words)
+    attached += _named_victims(s, words, attached)
+    kept = []
+    for entry in attached:
+        n, word, end = entry
+        if W.related_total(s, min(n.first, word), max(end, word + 1), _clause_end(s, n.first)) \
+                or W.unconfirmed_claim(s, min(n.first, word)):
+            rejected.append(n)  # "across all five attacks": a total of related events, not this one's toll
+        else:
+            kept.append(entry)
+    return _total(s, kept, words, rejected)
 
-    attached: list[tuple[_Number, int, int]] = []  # number, toll word index, end token of the victims' phrase
+
+_Link = tuple[_Number, int, int]  # a figure, its toll word, the end token of the victims' phrase
+
+
+def _link_figures(s: _Sentence, numbers: list[_Number], words: dict[int, tuple[str, str]]
+                  ) -> tuple[list[_Link], list[_Number]]:
+    """Each figure -> its toll word (after it: passive; before it: active), or rejected."""
+    numbers_at = {n.first: n for n in numbers}
+    starts_at = {k: n for n in numbers for k in range(n.first, n.last)}
+    attached: list[_Link] = []
     rejected: list[_Number] = []
     last_active: tuple[int, int] | None = None  # (toll word, end token of the previous object)
     for n in numbers:
         if n.rejected or n.subset:
             rejected.append(n)
             continue
-        link = _passive_link(s, n, words, starts_at, numbers_at)
-        if link is None:
-            link = _active_link(s, n, words, last_active)
+        link = _besides_link(s, n, words) or _passive_link(s, n, words, starts_at, numbers_at) \
+            or _active_link(s, n, words, last_active) or _elided_link(s, n, attached)
         if link is None:
             rejected.append(n)
             last_active = None
@@ -343,7 +369,99 @@ def read_tolls(sentence: str) -> TollReading:
         if s.word(n.first - 1) == "and" and s.word(n.last) in ("other", "others") and not any(
                 a[0].last >= n.first - 7 and a[0] is not n for a in attached):
             n.plus_one = True
-    return _total(s, attached, words, rejected)
+    return attached, rejected
+
+
+def _besides_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]]) -> tuple[int, int] | None:
+    """A figure counted on top of another: "in addition to eight assailants, four soldiers were killed"
+    (the toll word after it), "two died, as well as two assailants" (the toll word before it)."""
+    if W.phrase_before(s, n.first, W.BESIDES) is not None:
+        later = [k for k in words if k > n.last and words[k][0] != _COMBINED and s.clause[k] == s.clause[n.first]]
+        if later:
+            return min(later), _phrase_end(s, n.last, words)
+    at = n.first - 1 if s.word(n.first - 1) == "," else n.first
+    if W.phrase_before(s, at, W.ALONG_WITH) is not None or W.phrase_before(s, n.first, W.ALONG_WITH) is not None:
+        earlier = [k for k in words if k < n.first and words[k][0] != _COMBINED and s.clause[k] == s.clause[n.first]]
+        if earlier:
+            return max(earlier), _phrase_end(s, n.last, words)
+    return None
+
+
+def _elided_link(s: _Sentence, n: _Number, attached: list[_Link]) -> tuple[int, int] | None:
+    """A figure whose toll word is left out, at another place: "10 were killed in A and 3 in B"."""
+    if not attached or s.word(n.first - 1) not in ("and", ",") or s.word(n.last) not in ("in", "at", "near"):
+        return None
+    previous, word, _ = attached[-1]
+    if not previous.last <= word < n.first or s.clause[word] != s.clause[n.first]:
+        return None
+    return word, n.last
+
+
+def _clause_end(s: _Sentence, i: int) -> int:
+    j = i
+    while j < len(s.words) and s.clause[j] == s.clause[i]:
+        j += 1
+    return j
+
+
+_AUXILIARIES = frozenset({"was", "were", "been", "be", "being", "is", "are", "got", "get", "gets"})
+
+
+def _active_form(s: _Sentence, i: int, role: str) -> bool:
+    """True when toll word ``i`` is a verb with its victims after it ("killed the driver"), not a
+    passive ("the driver was killed") or a noun ("deaths")."""
+    if role != _ACTIVE:
+        return False
+    j = i - 1
+    while j >= 0 and s.words[j] in ("also", "reportedly", "allegedly", "later", "then", "fatally", "and", "shot"):
+        j -= 1
+    return s.word(j) not in _AUXILIARIES
+
+
+def _named_victims(s: _Sentence, words: dict[int, tuple[str, str]], attached: list[_Link]) -> list[_Link]:
+    """Victims named without a figure ("killed the driver", "the bomber and the driver both died",
+    "in addition to the bomber, ..."): one link per person, ``victims`` reads who they are."""
+    tolls = set(words)
+    figures = {n.first: n.last for n, _, _ in attached}
+    taken = {k for n, _, _ in attached for k in range(n.first, n.last)}
+    linked: dict[int, list[_Number]] = {}
+    for n, word, _ in attached:
+        linked.setdefault(word, []).append(n)
+    found: list[_Link] = []
+    for i, (role, kind) in words.items():
+        if role in (_COMBINED, _TOLL) or not kind or any(n.plus_one for n in linked.get(i, [])) \
+                or _hedged(s, i, i + 1):
+            continue
+        if _active_form(s, i, role):
+            items = W.objects_after(s, i, _clause_end(s, i), tolls, figures)
+        else:
+            items = W.subject_before(s, i, tolls, figures)
+        if s.words[i] == "body":
+            continue  # counted below, when no other figure gives the dead
+        found += [(_Number(item.first, item.last, item.count, item.count), i, item.last) for item in items
+                  if item.count is not None and not taken.intersection(range(item.first, item.last))]
+    found += _besides_victims(s, words, tolls, figures, taken)
+    killed = [k for _, k, _ in attached + found if words[k][1] == V.KILLED]
+    bodies = [i for i in words if s.words[i] == "body"]
+    if bodies and not killed:  # "the body of a policeman was found"; "... killed, and his body was found" is one
+        found.append((_Number(bodies[0] - 1, bodies[0] + 1, 1, 1), bodies[0], bodies[0] + 1))
+    return found
+
+
+def _besides_victims(s: _Sentence, words: dict[int, tuple[str, str]], tolls: set[int], figures: dict[int, int],
+                     taken: set[int]) -> list[_Link]:
+    """People named after "in addition to" / "besides" (no figure), counted with the next toll word."""
+    found: list[_Link] = []
+    for k in range(len(s.words)):
+        if W.phrase_before(s, k, W.BESIDES) is None:
+            continue
+        later = [j for j in words if j > k and words[j][0] != _COMBINED and s.clause[j] == s.clause[k]]
+        if not later:
+            continue
+        for item in W.read_list(s, k, min(later), tolls, figures):
+            if item.count is not None and not taken.intersection(range(item.first, item.last)):
+                found.append((_Number(item.first, item.last, item.count, item.count), min(later), item.last))
+    return found
 
 
 def _mark_subsets(s: _Sentence, numbers: list[_Number], words: dict[int, tuple[str, str]]) -> None:
@@ -373,6 +491,17 @@ def _passive_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]], s
             if role == _COMBINED or role == _PASSIVE or (w in V.PASSIVE_TOLL_WORDS
                                                          and not _object_follows(s, j, numbers_at)):
                 return j, _phrase_end(s, j + 1, words)  # "ten dead fighters": the victims go on after it
+            return None
+        if w == "to" and s.word(j + 1) == "death" and j + 1 in words:
+            j += 1
+            continue
+        if w in V.SUBSET_WORDS and s.word(j - 1) != ",":  # "nine people including two policemen were killed"
+            k = j + 1
+            while k < len(s.words) and k - j <= 6 and k not in words and s.words[k] not in (",", ";"):
+                k += 1
+            if k in words:
+                j = k
+                continue
             return None
         if w == "," and s.word(j + 1) in V.SUBSET_WORDS:
             while j + 1 < len(s.words) and s.words[j + 1] != ",":  # skip "..., including three children,"
@@ -442,25 +571,48 @@ def _phrase_end(s: _Sentence, j: int, words: dict[int, tuple[str, str]]) -> int:
 def _total(s: _Sentence, attached: list[tuple[_Number, int, int]], words: dict[int, tuple[str, str]],
            rejected: list[_Number]) -> TollReading:
     """Figures of one kind in one clause add up; across clauses (or a running "toll") the largest stands."""
-    groups: dict[tuple[str, int, bool], list[_Number]] = {}
+    groups: dict[tuple[str, int, bool, bool], list[_Number]] = {}
     figures = []
     for n, word, end in attached:
         role, kind = words[word]
-        groups.setdefault((kind, s.clause[n.first], role == _TOLL), []).append(n)
+        additive = W.is_attacker(s, n.first, end) or "also" in s.words[min(n.first, word):max(end, word + 1)] \
+            or W.phrase_before(s, n.first, W.BESIDES) is not None
+        groups.setdefault((kind, s.clause[n.first], role == _TOLL, additive), []).append(n)
         start_tok, end_tok = min(n.first, word), max(end, word + 1)
         extra = 1 if n.plus_one else 0
         figures.append(Figure(kind, None if n.low is None else n.low + extra,
                               None if n.high is None else n.high + extra,
                               s.starts[start_tok], s.ends[end_tok - 1]))
     best: dict[str, Range] = {}
-    for (kind, _, _), members in groups.items():
+    added: dict[str, list[_Number]] = {}
+    for (kind, _, _, additive), members in groups.items():
+        if additive:  # attackers' deaths, "also", "in addition to": on top of the others
+            added.setdefault(kind, []).extend(members)
+            continue
         total = _sum(members)
         current = best.get(kind)
         if current is None or _size(total) > _size(current):
             best[kind] = total
+    for kind, members in added.items():
+        best[kind] = _plus(best.get(kind), _sum(members))
+    if V.KILLED not in best and V.CAPTURED in best and _bodies_of_captives(s):
+        best[V.KILLED] = best[V.CAPTURED]
     spans = tuple((s.starts[n.first], s.ends[n.last - 1]) for n in rejected)
     return TollReading(Tolls(best.get(V.KILLED, Range()), best.get(V.INJURED, Range()), best.get(V.CAPTURED, Range())),
                        tuple(figures), spans)
+
+
+def _plus(first: Range | None, second: Range) -> Range:
+    if first is None:
+        return second
+    low = None if first.low is None and second.low is None else (first.low or 0) + (second.low or 0)
+    high = None if first.high is None or second.high is None else first.high + second.high
+    return Range(low, high)
+
+
+def _bodies_of_captives(s: _Sentence) -> bool:
+    """"abducted 10 officers; their bodies were found": the captives were killed."""
+    return any(w == "bodies" and s.word(i - 1) in ("their", "the") for i, w in enumerate(s.words))
 
 
 def _sum(members: list[_Number]) -> Range:

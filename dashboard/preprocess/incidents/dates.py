@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dashboard.preprocess.incidents.vocabulary import MONTHS, WEEKDAYS
+from dashboard.preprocess.incidents.vocabulary import MONTHS, REPORTING, WEEKDAYS
 
 DAY, WEEK, MONTH, UNKNOWN = "day", "week", "month", "unknown"
 
@@ -38,7 +38,7 @@ class DateReading:
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY = "|".join(WEEKDAYS)
-_REPORTING = r"(?:said|says|say|told|reported|announced|stated|wrote|added|confirmed|claimed|statement|declared)"
+_REPORTING = "(?:%s)" % "|".join(REPORTING)
 _PATTERNS = re.compile(
     rf"""
     (?P<dmy>\b(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})\.?(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dashboard.preprocess.incidents.vocabulary import ABBREVIATIONS
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -20,13 +22,8 @@ class Sentence:
     paragraph: int  # 0-based index of the non-empty line the sentence is on
 
 
-#: Words that end with a full stop without ending the sentence ("Col. Jaff", "U.S. forces").
-_ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "col", "gen", "lt", "sgt", "capt", "maj", "brig", "cpl", "pvt", "adm", "cmdr",
-    "st", "prof", "gov", "sen", "rep", "rev", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "dept",
-    "mt", "ft", "fig", "pres", "gens", "messrs", "hon", "insp", "supt", "cdr", "lieut",
-})
+#: Words that end with a full stop without ending the sentence ("Col. Jaff"): data/words/sentences.toml.
+_ABBREVIATIONS = ABBREVIATIONS
 #: A possible end: terminal punctuation, closing quotes/brackets, then space before a capital, digit or quote.
 _END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")

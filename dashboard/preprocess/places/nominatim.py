@@ -14,7 +14,6 @@ row or when the time budget is spent, the client stops asking for the rest of th
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 import os

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from dashboard.preprocess.incidents.casualties import Range, Tolls, parse_tolls, read_tolls
 
 N = Range()
+N_TOLLS = Tolls()
 
 
 def tolls(killed: tuple[int | None, int | None] = (None, None), injured: tuple[int | None, int | None] = (None, None),
@@ -137,3 +141,69 @@ def test_figures_give_the_words_naming_the_victims() -> None:
 def test_a_sentence_without_figures_has_empty_tolls() -> None:
     assert parse_tolls("The city was calm on Sunday.") == Tolls(N, N, N)
     assert not Tolls().any()
+
+
+# --- README's toll table: every example written as a sentence is checked here -----------------------
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+_ROW = re.compile(r"^\| (?P<says>.+) \| (?P<low>\d+|empty) \| (?P<high>\d+|empty) \|$", re.MULTILINE)
+_SENTENCE = re.compile(r'"([^"]+[.])"')
+
+
+def _readme_sentences() -> list[tuple[str, int | None, int | None]]:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("<!-- section: tolls -->"):text.index("<!-- section: places -->")]
+    found = []
+    for row in _ROW.finditer(section):
+        low, high = (None if v == "empty" else int(v) for v in (row["low"], row["high"]))
+        found += [(sentence, low, high) for sentence in _SENTENCE.findall(row["says"])]
+    return found
+
+
+def test_the_readme_toll_table_has_sentence_examples() -> None:
+    assert len(_readme_sentences()) >= 20
+
+
+@pytest.mark.parametrize(("sentence", "low", "high"), _readme_sentences())
+def test_every_sentence_of_the_readme_toll_table(sentence: str, low: int | None, high: int | None) -> None:
+    tolls_read = parse_tolls(sentence)
+    figures = [r for r in (tolls_read.killed, tolls_read.injured, tolls_read.captured) if r != N]
+    if low is None and high is None:
+        assert not figures, tolls_read
+    else:
+        assert figures and all(r == Range(low, high) for r in figures), tolls_read
+
+
+# --- who did what to whom, on more short texts ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The soldier was wounded and the assailant was killed.", tolls(killed=(1, 1), injured=(1, 1))),
+        ("The driver was killed and six passengers wounded in the explosion.", tolls(killed=(1, 1), injured=(6, 6))),
+        ("One person was killed and another was injured.", tolls(killed=(1, 1), injured=(1, 1))),
+        ("Gunmen killed his younger brother.", tolls(killed=(1, 1))),
+        ("Raiders burned two suspected thieves to death.", tolls(killed=(2, 2))),
+        ("Locals lynched a man.", tolls(killed=(1, 1))),
+        ("Nine people including two policemen were killed.", tolls(killed=(9, 9))),
+        ("One officer was killed in the attack, along with 2 others.", tolls(killed=(3, 3))),
+        ("In addition to eight assailants, four soldiers were killed.", tolls(killed=(12, 12))),
+        ("Gunmen shot and killed Jo Bloggs, a local teacher, in the market.", tolls(killed=(1, 1))),
+        ("Okonkwo, the deputy mayor of the town, was killed in the attack.", tolls(killed=(1, 1))),
+        ("Jones was killed in the attack.", tolls(killed=(1, 1))),
+        ("Jones was shot and killed and his body was found a day later.", tolls(killed=(1, 1))),
+        ("Residents were killed.", N_TOLLS),
+        ("Police killed the gunmen.", N_TOLLS),
+        ("Gunmen killing villagers is a growing fear.", N_TOLLS),
+        ("Six dead and several wounded in two attacks.", N_TOLLS),
+        ("No one was hurt and nobody died.", N_TOLLS),
+    ],
+)
+def test_victims_named_without_a_number(sentence: str, expected: Tolls) -> None:
+    assert parse_tolls(sentence) == expected
+
+
+def test_attackers_are_not_the_victims_of_their_own_verb() -> None:
+    reading = read_tolls("Three gunmen shot dead a councillor.")
+    assert reading.tolls == tolls(killed=(1, 1))
+    assert [reading.figures[0].low] == [1]

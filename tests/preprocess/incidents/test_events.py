@@ -251,8 +251,25 @@ def test_rows_fit_the_schema() -> None:
     assert {r.event_type for r in rows} == {"armed attack", "mention"}
 
 
-def test_an_article_without_places_has_no_rows() -> None:
-    assert extract_incidents(article("Five people were killed on Friday."), []) == []
+def test_an_incident_whose_place_is_unknown_is_still_a_row_with_its_toll() -> None:
+    rows = extract_incidents(article("Militants ambushed a convoy near a village on Friday, killing 7 fighters "
+                                     "and wounding 31."), [])
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.killed_min, row.injured_min, row.event_type) == (7, 31, "clash")
+    assert row.latitude is None and row.longitude is None and row.mention == "" and row.location == ""
+    assert row.date == dt.date(2019, 3, 8) and row.evidence.startswith("Militants ambushed")
+    assert len(schema.validate(schema.to_frame(rows))) == 1
+
+
+def test_an_incident_with_only_its_country_named_is_placed_at_the_country() -> None:
+    rows = rows_for("Gunmen attacked a remote hamlet, killing four herders. Officials in Testland condemned it.")
+    row = only(rows, "Testland")
+    assert row.killed_min == 4 and row.event_type == "armed attack"
+
+
+def test_an_article_without_places_or_tolls_has_no_rows() -> None:
+    assert extract_incidents(article("Officials met on Friday to discuss the attack."), []) == []
 
 
 @pytest.mark.parametrize(
@@ -368,3 +385,30 @@ def test_the_town_where_the_wounded_were_treated_is_not_the_scene() -> None:
 def test_a_hospital_that_was_hit_is_still_the_scene() -> None:
     rows = rows_for("A rocket hit a hospital in Brook on Sunday, killing 3 patients.")
     assert only(rows, "Brook").killed_min == 3
+
+
+# --- tolls per place, restated tolls ---------------------------------------------------------------
+
+def test_figures_per_place_give_one_incident_per_place() -> None:
+    rows = rows_for("Ten fighters were killed in Ashford and 3 in Brook on Monday.")
+    ashford, brook = only(rows, "Ashford"), only(rows, "Brook")
+    assert (ashford.killed_min, brook.killed_min) == (10, 3)
+    assert ashford.incident_id != brook.incident_id
+
+
+def test_one_figure_at_two_places_stays_one_incident() -> None:
+    rows = rows_for("Militants attacked Ashford and Brook, killing 5 soldiers.")
+    assert only(rows, "Ashford").incident_id == only(rows, "Brook").incident_id
+
+
+def test_a_sentence_repeating_the_toll_adds_nothing() -> None:
+    rows = rows_for("Gunmen attacked a checkpoint in Brook on Monday, killing two soldiers. 2 fatalities.")
+    (row,) = [r for r in rows if r.event_type != "mention"]
+    assert (row.location, row.killed_min) == ("Brook", 2)
+    assert row.evidence.endswith("2 fatalities.")
+
+
+def test_attackers_killed_in_a_later_sentence_are_their_own_figure_not_a_restatement() -> None:
+    rows = rows_for("A bomb killed four people in Brook on Monday. The bomber also died.")
+    killed = sum(r.killed_min or 0 for r in {r.incident_id: r for r in rows if r.event_type != "mention"}.values())
+    assert killed == 5

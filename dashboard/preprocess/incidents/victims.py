@@ -1,0 +1,273 @@
+"""Who did what to whom in a clause: victims named without a number, and who counts as an attacker.
+
+In: a sentence's tokens (``casualties``), the index of a toll word and the figures already read.
+Out: :class:`Item` values, one per noun phrase of a list of victims ("the governor, his bodyguard
+and two passers-by": three items, the last a figure ``casualties`` reads), with the count each
+adds: one for a singular noun after a determiner ("the driver", "a party coordinator", "his
+wife"), a pronoun ("killing her") or a name ("Tizon was killed"); two for "both gunmen"; none
+(unknown) for a plural without a number ("killing villagers").
+
+* :func:`objects_after` reads the victims after an active toll verb ("killed a police commander,
+  his wife and a companion"); :func:`subject_before` the victims before a passive one ("the bomber
+  and the driver both died"). A comma-joined phrase counts only in a list closed by "and"
+  ("A, B and C"); otherwise it restates the one before ("killed Jo Bloggs, a teacher": one).
+* :func:`is_attacker` tells a perpetrator's noun ("gunmen", "the assailant"): their deaths are added
+  to the victims', as coders count them, and they are never the victims of their own verb
+  ("three gunmen shot dead a councillor" is one killed).
+
+The words are data: ``data/words/victims.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from dashboard import wordlists
+from dashboard.preprocess.incidents import vocabulary as V
+
+
+def _set(name: str) -> frozenset[str]:
+    return frozenset(wordlists.words("victims", name))
+
+
+ONE_DETERMINERS = _set("one_determiners")
+BOTH = _set("both")
+ONE_PRONOUNS = _set("one_pronouns")
+UNKNOWN_PRONOUNS = _set("unknown_pronouns")
+PHRASE_ENDS = _set("phrase_ends")
+CLAUSE_STARTS = _set("clause_starts")
+BETWEEN = _set("between_subject_and_toll")
+ATTACKERS = _set("attackers")
+BESIDES = tuple(tuple(p.split()) for p in wordlists.words("victims", "besides"))
+ALONG_WITH = tuple(tuple(p.split()) for p in wordlists.words("victims", "along_with"))
+PAST_CRIME = _set("past_crime")
+BODY_FOUND = _set("body_found")
+RELATED_EVENTS = _set("related_events")
+CLAIM_WORDS = _set("claim_words")
+UNCONFIRMED = _set("unconfirmed")
+_NAME_LINKS = frozenset({"de", "del", "da", "dos", "y", "bin", "ibn", "van", "von", "la", "al", "el", "abu"})
+_NOT_NAMES = frozenset(V.MONTHS) | frozenset(V.WEEKDAYS) | _set("not_names")
+_MAX_WORDS = 6  # words of one noun phrase after its determiner
+
+
+class Tokens(Protocol):
+    """What a sentence's tokens give (``casualties._Sentence``)."""
+
+    text: str
+    words: list[str]
+    starts: list[int]
+
+    def word(self, i: int) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One noun phrase of a list of victims: tokens [first, last), its count and head noun."""
+
+    first: int
+    last: int
+    count: int | None  # None: a figure (read by casualties) or a number the text does not give
+    head: str
+    numeric: bool = False
+
+
+def _capitalised(s: Tokens, i: int) -> bool:
+    return i < len(s.words) and s.text[s.starts[i]].isupper() and s.words[i][0].isalpha()
+
+
+def _wordlike(word: str) -> bool:
+    return word.replace("-", "").replace("'", "").isalpha()
+
+
+def _plural(head: str) -> bool:
+    return head in V.PEOPLE_NOUNS or head == "police" or (
+        head.endswith("s") and not head.endswith(("ss", "'s")) and head not in V.PERSON_NOUNS)
+
+
+def item_at(s: Tokens, j: int, limit: int, tolls: set[int], figures: dict[int, int]) -> Item | None:
+    """The noun phrase naming people that starts at token ``j`` (``figures``: first -> last token of
+    each figure read as a toll), or None when none starts there."""
+    if j >= limit:
+        return None
+    w = s.words[j]
+    if w in ONE_PRONOUNS and not (w == "her" and j + 1 < limit and _wordlike(s.words[j + 1])
+                                  and s.words[j + 1] not in PHRASE_ENDS and j + 1 not in tolls):
+        return Item(j, j + 1, 1, w)
+    if w in UNKNOWN_PRONOUNS:
+        return Item(j, j + 1, None, w)
+    if j in figures:
+        start, numeric, det = figures[j], True, ""
+    elif w in ONE_DETERMINERS or w in BOTH or (w.endswith("'s") and len(w) > 2):
+        start, numeric, det = j + 1, False, w
+    elif _capitalised(s, j) and w not in _NOT_NAMES:
+        return _named(s, j, limit, tolls)
+    else:
+        return None
+    k, head = start, ""
+    while k < limit and k - start < _MAX_WORDS and _wordlike(s.words[k]) and s.words[k] not in PHRASE_ENDS \
+            and s.words[k] != "of" and k not in tolls:
+        head, k = s.words[k], k + 1
+    k = _of_phrase(s, k, limit, tolls, figures)
+    if numeric:
+        return Item(j, max(k, figures[j]), None, head, numeric=True)
+    if not head and det == "another":
+        return Item(j, k, 1, det)  # "one was killed and another injured"
+    if not head or head in V.NON_PERSON_NOUNS or head in V.NON_TOLL_AFTER or head in RELATED_EVENTS:
+        return None
+    if det in BOTH:
+        return Item(j, k, 2 if _plural(head) else None, head)
+    return Item(j, k, None if _plural(head) else 1, head)
+
+
+def _named(s: Tokens, j: int, limit: int, tolls: set[int]) -> Item | None:
+    """A name ("Jo Bloggs", "Kola H. Dia"), or a name used as a modifier ("Taliban fighters")."""
+    k = j
+    while k < limit and (_capitalised(s, k) or s.words[k] in _NAME_LINKS and _capitalised(s, k + 1)
+                         or s.words[k] == "." and k > j and len(s.words[k - 1]) == 1):
+        k += 1
+    head, name_end = s.words[k - 1], k
+    while k < limit and k - j < _MAX_WORDS and _wordlike(s.words[k]) and s.words[k] not in PHRASE_ENDS \
+            and k not in tolls:
+        head, k = s.words[k], k + 1
+    if head in V.NON_PERSON_NOUNS or head in RELATED_EVENTS:
+        return None
+    if k == name_end and name_end - j > 1:
+        return Item(j, k, 1, head)  # a full name: one person, whatever its last letter
+    return Item(j, k, None if _plural(head) else 1, head)
+
+
+def _of_phrase(s: Tokens, k: int, limit: int, tolls: set[int], figures: dict[int, int]) -> int:
+    """After a head noun, "of the committee" / "of a village" belongs to the phrase: its end."""
+    if s.word(k) != "of":
+        return k
+    inner = item_at(s, k + 1, limit, tolls, figures)
+    return inner.last if inner is not None and not inner.numeric else k
+
+
+def read_list(s: Tokens, j: int, limit: int, tolls: set[int], figures: dict[int, int]) -> list[Item]:
+    """The noun phrases of a list from token ``j`` ("A, B and C"); a comma-joined phrase that no
+    "and" closes restates the one before it and is dropped."""
+    items: list[Item] = []
+    joins: list[str] = []
+    item = item_at(s, j, limit, tolls, figures)
+    while item is not None:
+        items.append(item)
+        k = item.last
+        if s.word(k) == "," and s.word(k + 1) == "and":
+            join, k = "and", k + 2
+        elif s.word(k) in ("and", "&", ",") and not (s.word(k) == "," and s.word(k + 1) in ONE_PRONOUNS):
+            join, k = ("," if s.word(k) == "," else "and"), k + 1
+        else:
+            break
+        item = item_at(s, k, limit, tolls, figures)
+        if item is not None:
+            joins.append(join)
+    if "and" not in joins:
+        return items[:1]
+    last_and = len(joins) - joins[::-1].index("and")
+    return items[:last_and + 1]
+
+
+def objects_after(s: Tokens, i: int, limit: int, tolls: set[int], figures: dict[int, int]) -> list[Item]:
+    """The victims of the active toll verb at ``i`` ("killed the driver", "the death of a child")."""
+    j = i + 1
+    if s.word(i) == "death" and s.word(j) == "of":
+        j += 1
+    return read_list(s, j, limit, tolls, figures)
+
+
+def subject_before(s: Tokens, i: int, tolls: set[int], figures: dict[int, int]) -> list[Item]:
+    """The victims before the passive toll word at ``i`` ("the bomber and the driver both died"):
+    the longest list that ends right before the words between subject and toll and starts a clause."""
+    end = i
+    while end > 0 and s.words[end - 1] in BETWEEN and (
+            s.words[end - 1] != "and" or s.word(end - 2) in V.KILLED_BY):
+        end -= 1
+    if end == i and s.words[i] in V.ACTIVE_TOLL_VERBS and s.words[i] not in V.PASSIVE_TOLL_WORDS:
+        return []
+    if end < i and s.words[end] in ("who", "whom"):
+        return []
+    singular = any(s.words[k] in ("was", "is", "has") for k in range(end, i))
+    if s.word(end - 1) == ",":  # "Dia, the deputy mayor of the town, was killed": the name before the aside
+        aside = next((k for k in range(end - 2, max(-1, end - 14), -1) if s.words[k] == ","), None)
+        if aside is not None and item_at(s, aside + 1, end - 1, tolls, figures) is not None:
+            end = aside
+    best: list[Item] = []
+    for start in range(end - 1, max(-1, end - 16), -1):
+        before = s.word(start - 1)
+        if start == 0 or before in CLAUSE_STARTS or before in (",", ";", ":", "(", "-"):
+            found = read_list(s, start, end, tolls, figures)
+            if found and found[-1].last == end:
+                best = found  # the longest list that ends at the verb
+        if before in V.CLAUSE_BREAKS or before in ("but", "while", "before", "after", "when", "because"):
+            break
+    if singular and len(best) == 1 and best[0].count is None and not best[0].numeric \
+            and best[0].head not in UNKNOWN_PRONOUNS:
+        return [Item(best[0].first, best[0].last, 1, best[0].head)]  # "Flores was killed": one person
+    return best
+
+
+def is_attacker(s: Tokens, first: int, last: int) -> bool:
+    """True when the words of a figure or phrase name perpetrators ("two assailants", "the bomber")."""
+    return any(s.words[k] in ATTACKERS for k in range(first, min(last + 1, len(s.words))))
+
+
+def phrase_before(s: Tokens, j: int, phrases: tuple[tuple[str, ...], ...]) -> int | None:
+    """Start of one of ``phrases`` ending right before token ``j`` (a comma before it allowed)."""
+    for phrase in phrases:
+        size = len(phrase)
+        if j - size >= 0 and tuple(s.words[j - size:j]) == phrase:
+            return j - size
+    return None
+
+
+def past_crime(s: Tokens, i: int) -> bool:
+    """True when the toll verb at ``i`` tells a crime spoken of, not this incident's toll ("suspected
+    of killing", "a man who had killed his father", "having killed")."""
+    j = i - 1
+    while j >= 0 and s.words[j] in ("allegedly", "reportedly", "previously", "earlier", "already", "once"):
+        j -= 1
+    before = s.word(j)
+    if before in ("having", "had"):
+        return True
+    return before in ("of", "for", "with") and s.word(j - 1) in PAST_CRIME
+
+
+def body_found(s: Tokens, i: int) -> bool:
+    """True for one body found: "the body of a policeman was found", "a man's body was discovered"."""
+    if s.words[i] != "body":
+        return False
+    before = s.word(i - 1)
+    if before not in ONE_DETERMINERS and not before.endswith("'s"):
+        return False
+    return s.word(i + 1) == "of" or any(s.word(k) in BODY_FOUND for k in range(i + 1, i + 5))
+
+
+def related_total(s: Tokens, first: int, last: int, clause_end: int) -> bool:
+    """True when a figure is a total over several events: its verb's subject is "the four attacks",
+    or "across all five attacks" follows it in its clause."""
+    for k in range(max(0, first - 4), first):  # "the four attacks killed a total of 35"
+        if s.words[k] in RELATED_EVENTS and s.words[k].endswith("s") and (
+                s.word(k - 1) in _SEVERAL or s.word(k - 1).isdigit() or s.word(k - 2) in _SEVERAL):
+            return True
+    for k in range(last, clause_end):
+        if s.words[k] == "across" and any(s.word(m) in RELATED_EVENTS for m in range(k + 1, k + 5)):
+            return True
+        if s.words[k] == "in" and s.word(k + 1) in _SEVERAL and s.word(k + 2) in RELATED_EVENTS:
+            return True  # "six dead in two attacks"
+    return False
+
+
+_SEVERAL = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "all",
+                      "several", "multiple", "separate"})
+
+
+def unconfirmed_claim(s: Tokens, first: int) -> bool:
+    """True when a figure is a party's claim the text says was not confirmed ("ISWAP claimed to have
+    killed six soldiers, however this was not independently verified"): coders code no toll."""
+    claimed = any(s.words[k] in CLAIM_WORDS for k in range(max(0, first - 12), first))
+    return claimed and any(s.words[k] == "not" and s.word(k + 1) in UNCONFIRMED or s.words[k] in UNCONFIRMED
+                           and s.word(k - 1) in ("be", "been") and s.word(k - 2) == "not"
+                           or s.words[k] == "not" and s.word(k + 1) in ("be", "been") and s.word(k + 2) in UNCONFIRMED
+                           for k in range(len(s.words)))
