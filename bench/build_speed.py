@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.preprocess.places.gazetteer import load_gazetteer  # noqa: E402
 from dashboard.preprocess.pipeline import BuildOptions, run_build  # noqa: E402
+from dashboard.settings import Settings
 
 OWN_REPORTS = (
     "Gunmen kill five at checkpoint\n\nGunmen killed five soldiers at a checkpoint near Baqubah on Monday, "
@@ -60,7 +61,7 @@ def main() -> None:
             folder.mkdir()
             mean_chars = make_corpus(folder, args.articles, seeds_only)
             options = BuildOptions(inputs=(folder,), out=Path(temporary) / "out.csv",
-                                   incidents_out=Path(temporary) / "incidents.csv", settings={"geocoder": "none"})
+                                   incidents_out=Path(temporary) / "incidents.csv", settings=Settings(geocoder="none"))
             started = time.perf_counter()
             summary = run_build(options)
             seconds = time.perf_counter() - started

@@ -244,7 +244,7 @@ def build_set(items: list[Item], settings: dict | None = None) -> Built:
                     writer.writerow([name, item.published.isoformat() if item.published else ""])
         out = Path(tmp) / "reports.parquet"
         options = pipeline.BuildOptions(inputs=(folder,), out=out, manifest=Path(tmp) / "manifest.csv",
-                                        settings={"geocoder": "none", **(settings or {})})
+                                        settings=pipeline.Settings().replace(geocoder="none", **(settings or {})))
         summary = pipeline.run_build(options)
         built.skipped = [f"{s.name}: {s.reason}" for s in summary.skipped]
         built.seconds = summary.seconds

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.schema import EVENT_TYPES, C, INCIDENT_COLUMNS, coerce, write_table  # noqa: E402
 from dashboard.ui.filters import FilterState, apply_filters  # noqa: E402
+from dashboard.settings import Settings
 from dashboard.ui.launch import start_in_background  # noqa: E402
 from dashboard.ui.mapview import build_map, map_details_json, map_points_json  # noqa: E402
 from dashboard.ui.payloads import publish  # noqa: E402
@@ -226,7 +227,7 @@ def main() -> int:
                 ("ours", ROOT / "dashboard" / "app.py", ours_data, OURS_DRAWN, len(rows), after_ours, args.visits),
                 ("plain", plain_app, plain_data, PLAIN_DRAWN, len(plain_rows), after_plain, args.plain_visits),
             ):
-                process, base = start_in_background(data, {"tiles": "none"}, app=app)
+                process, base = start_in_background(data, Settings(tiles="none"), app=app)
                 try:
                     results[name] = measure_page(browser, base, drawn, total, after, args.timeout, visits)
                 finally:

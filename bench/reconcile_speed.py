@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from dashboard.aggregate import incidents_from_reports  # noqa: E402
 from dashboard.preprocess.reconcile import reconcile  # noqa: E402
 from dashboard.schema import Incident, to_frame, validate  # noqa: E402
-from dashboard.settings import SETTINGS  # noqa: E402
+from dashboard.settings import Settings  # noqa: E402
 
-DEFAULTS = {s.name: s.default for s in SETTINGS}
+DEFAULTS = Settings()
 START = dt.date(2020, 1, 1)
 TYPES = ("armed attack", "bombing/explosion", "air or missile strike", "clash", "capture/arrest", "mention")
 
@@ -49,7 +49,7 @@ def repeated(articles: int) -> list[Incident]:
 
 def timed(name: str, rows: list[Incident]) -> None:
     started = time.perf_counter()
-    out = reconcile(rows, DEFAULTS["merge_km"], DEFAULTS["merge_days"])
+    out = reconcile(rows, DEFAULTS.merge_km, DEFAULTS.merge_days)
     seconds = time.perf_counter() - started
     incidents = len({r.incident_id for r in out})
     print(f"{name}: reconcile {len(rows)} reports -> {incidents} incidents in {seconds:.2f} s "

@@ -24,7 +24,7 @@ st.title("Incident map")
 
 try:
     dataset = load_dataset(data_path(sys.argv[1:]))
-    tiles = settings.resolve()["tiles"]
+    tiles = settings.resolve().tiles
 except DashboardError as err:
     show_error("The table cannot be shown.", str(err))
     st.stop()

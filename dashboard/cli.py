@@ -55,9 +55,7 @@ def make_parser() -> argparse.ArgumentParser:
                                "merge_days"))
 
     serve = commands.add_parser("serve", help="open the dashboard in a browser")
-    serve.add_argument("--data", type=Path, default=settings.DEFAULT_DATA, help="table written by 'build' (CSV or Parquet)")
-    serve.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
-    _add_setting_flags(serve, ("tiles",))
+    _add_setting_flags(serve, ("data", "port", "tiles"))
 
     commands.add_parser("fetch-assets", help="fetch the offline map assets (Leaflet and plugins) from npm")
     return parser
@@ -89,11 +87,12 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.command == "serve":
             from dashboard.ui.launch import serve
 
-            if not args.data.is_file():
-                hint = " (build it from the seed articles with 'make data')" if args.data == settings.DEFAULT_DATA else ""
-                raise SettingError(f"{args.data} does not exist{hint}")
+            data = Path(values.data)
+            if not data.is_file():
+                hint = " (build it from the seed articles with 'make data')" if data == settings.DEFAULT_DATA else ""
+                raise SettingError(f"{data} does not exist{hint}")
 
-            return serve(args.data, args.port, values)
+            return serve(data, values.port, values)
         if args.command == "fetch-assets":
             from dashboard.ui.assets import ensure_assets
 
@@ -112,7 +111,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 2
 
 
-def _build(args: argparse.Namespace, values: dict) -> int:
+def _build(args: argparse.Namespace, values: settings.Settings) -> int:
     from dashboard.preprocess.pipeline import BuildOptions, run_build
 
     options = BuildOptions(

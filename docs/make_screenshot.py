@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from dashboard.settings import Settings
 from dashboard.ui.launch import start_in_background  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -36,7 +37,7 @@ def main() -> int:
 
             data = write_reports(Path(temporary))
             print(f"{args.data} is missing: showing the tests' demonstration table", file=sys.stderr)
-        process, base = start_in_background(data, {"tiles": "none"})
+        process, base = start_in_background(data, Settings(tiles="none"))
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

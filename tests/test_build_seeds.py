@@ -10,6 +10,7 @@ import pytest
 from dashboard.geodesy import km_between
 from dashboard import schema
 from dashboard.preprocess.pipeline import BuildOptions, run_build
+from dashboard.settings import Settings
 from dashboard.schema import C
 
 # Real positions (GeoNames / OpenStreetMap), to check the build against, not used by it.
@@ -28,7 +29,7 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
 def built(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, pd.DataFrame]:
     out = tmp_path_factory.mktemp("build")
     summary = run_build(BuildOptions(inputs=(seeds_dir,), out=out / "reports.csv", incidents_out=out / "incidents.csv",
-                                     manifest=seeds_dir / "manifest.csv", settings={"geocoder": "none"}))
+                                     manifest=seeds_dir / "manifest.csv", settings=Settings(geocoder="none")))
     assert summary.articles_read == 2 and not summary.skipped
     return schema.read_table(out / "reports.csv"), schema.read_table(out / "incidents.csv")
 

@@ -29,6 +29,7 @@ from dashboard.preprocess.places import world_index
 from dashboard.preprocess.places.nominatim import AnswerCache
 from dashboard.preprocess.ingest import parse_article, read_manifest
 from dashboard.preprocess.pipeline import BuildOptions, run_build
+from dashboard.settings import Settings
 from dashboard.schema import C
 from dashboard.ui.export import csv_bytes
 
@@ -112,7 +113,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (inputs / "dangling.txt").symlink_to(inputs / "nowhere.txt")
     os.mkfifo(inputs / "pipe.txt")
     out, incidents = root / "reports.csv", root / "incidents.csv"
-    summary = run_build(BuildOptions(inputs=(inputs,), out=out, incidents_out=incidents, settings={"geocoder": "none"}))
+    summary = run_build(BuildOptions(inputs=(inputs,), out=out, incidents_out=incidents, settings=Settings(geocoder="none")))
     return {"summary": summary, "out": out, "incidents": incidents,
             "good": {key.replace("\n", "\\n").replace("\r", "\\r") for key in good}}
 
@@ -222,7 +223,7 @@ def test_a_build_over_fuzzed_files_names_every_file_and_writes_the_good_rows(tmp
     for name, data in files.items():
         (inputs / name).write_bytes(data)
     out = root / "reports.csv"
-    summary = run_build(BuildOptions(inputs=(inputs,), out=out, settings={"geocoder": "none"}))
+    summary = run_build(BuildOptions(inputs=(inputs,), out=out, settings=Settings(geocoder="none")))
     table = schema.read_table(out)
     read = set(summary.read)
     assert "good.txt" in set(table[C.article]) and set(table[C.article]) <= read

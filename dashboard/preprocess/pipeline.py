@@ -26,7 +26,7 @@ from dashboard.preprocess.places.locate import corpus_focus, locate_places
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import reconcile
 from dashboard.schema import C, Incident, table_bytes, to_frame, validate
-from dashboard.settings import SETTINGS
+from dashboard.settings import Settings
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 
@@ -37,7 +37,7 @@ class BuildOptions:
     out: Path
     incidents_out: Path | None = None
     manifest: Path | None = None
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
     progress: bool = False
 
 
@@ -95,10 +95,10 @@ def run_build(options: BuildOptions) -> BuildSummary:
     if not files:
         raise NothingReadError("no articles found in " + ", ".join(str(p) for p in options.inputs)
                                + (f" ({summary.reasons()})" if passed_over else ""))
-    settings = {s.name: s.default for s in SETTINGS} | dict(options.settings)
+    settings = options.settings
     gazetteer = load_gazetteer()
     geocoder = make_geocoder(settings)
-    max_bytes = int(settings["max_article_bytes"])
+    max_bytes = settings.max_article_bytes
 
     reports: list[Incident] = []
     articles: list[Article] = []
@@ -109,7 +109,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
         except ArticleError as err:
             summary.skipped.append(Skipped(err.name, err.reason))
     # The build's focus (countries of the sure places of all articles) is a prior for each one.
-    focus = corpus_focus((a.text for a in articles), gazetteer, str(settings["country"]).split(",") if settings["country"] else ())
+    focus = corpus_focus((a.text for a in articles), gazetteer, settings.countries)
     try:
         for article in articles:
             reports.extend(process_article(article, gazetteer, geocoder, focus))
@@ -123,7 +123,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
     if not summary.articles_read:
         raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
 
-    reports = reconcile(reports, float(settings["merge_km"]), int(settings["merge_days"]))
+    reports = reconcile(reports, settings.merge_km, settings.merge_days)
     table = to_frame(reports)
     outputs = [(options.out, table_bytes(table, options.out))]
     if options.incidents_out:

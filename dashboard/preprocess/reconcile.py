@@ -49,7 +49,6 @@ import math
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence
 
-from dashboard.errors import SettingError
 from dashboard.geodesy import EARTH_RADIUS_KM, km_between
 from dashboard.same_incident import MENTION, targets_in, toll_range, tolls_conflict, types_compatible
 from dashboard.schema import Incident
@@ -343,10 +342,8 @@ def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -
 def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> list[Incident]:
     """The same rows in the same order, each with the ``incident_id`` of the incident it belongs to.
 
-    Raises :class:`SettingError` when ``merge_km`` is not above 0 or ``merge_days`` is below 0.
+    ``merge_km`` > 0 and ``merge_days`` >= 0 are the settings' own checks (:mod:`dashboard.settings`).
     """
-    if not merge_km > 0 or merge_days < 0:
-        raise SettingError(f"reconcile needs merge_km > 0 and merge_days >= 0 (got {merge_km!r}, {merge_days!r})")
     units = reports_of(reports)
     roots = group_reports(units, merge_km, merge_days)
     smallest: dict[int, str] = {}

@@ -20,10 +20,12 @@ import streamlit as st
 from dashboard.aggregate import incidents_from_reports
 from dashboard.errors import SchemaError
 from dashboard.schema import is_incident_table, read_table
+from dashboard import settings
 from dashboard.settings import DEFAULT_DATA
 from dashboard.ui.filters import FilterOptions, filter_options
 
-DATA_ENV = "DASHBOARD_DATA"
+#: The environment variable of the ``data`` setting.
+DATA_ENV = next(s.env for s in settings.SETTINGS if s.name == "data")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +49,7 @@ def data_path(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> P
     known, _ = parser.parse_known_args(list(argv))
     if known.data is not None:
         return known.data
-    if environ.get(DATA_ENV):
-        return Path(environ[DATA_ENV])
-    return DEFAULT_DATA
+    return Path(settings.resolve(environ=environ).data) if environ.get(DATA_ENV) else DEFAULT_DATA
 
 
 @st.cache_resource(show_spinner="Reading the table...", max_entries=4)

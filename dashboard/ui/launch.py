@@ -15,10 +15,10 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 from dashboard.errors import DashboardError
-from dashboard.settings import SETTINGS
+from dashboard.settings import SETTINGS, Settings
 from dashboard.ui.assets import ensure_assets, missing_assets
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -44,16 +44,15 @@ def streamlit_command(data: Path, port: int, app: Path = APP) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(app), *options, "--", "--data", str(data)]
 
 
-def app_environment(settings: Mapping[str, Any], base: Mapping[str, str] | None = None) -> dict[str, str]:
+def app_environment(settings: Settings, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for the app: ``base`` plus the dashboard's settings, so the app resolves the same values."""
     environ = dict(os.environ if base is None else base)
     for setting in SETTINGS:
-        if setting.name in settings:
-            environ[setting.env] = str(settings[setting.name])
+        environ[setting.env] = str(getattr(settings, setting.name))
     return environ
 
 
-def serve(data: Path, port: int, settings: dict) -> int:
+def serve(data: Path, port: int, settings: Settings) -> int:
     """Open the dashboard on ``data`` at http://127.0.0.1:PORT; returns when Streamlit stops."""
     if missing_assets():
         print("fetching the map's offline assets from the npm registry (once)...", file=sys.stderr)
@@ -69,7 +68,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_in_background(data: Path, settings: Mapping[str, Any], app: Path = APP,
+def start_in_background(data: Path, settings: Settings, app: Path = APP,
                         timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
     """Streamlit on a free loopback port, for tests, benchmarks and screenshots; returns it and its URL.
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.settings import Settings
 from dashboard.ui.launch import start_in_background
 from tests.ui.tables import write_reports
 
@@ -43,7 +44,7 @@ def running_app(data: Path) -> Iterator[Server]:
 
     if missing_assets():
         pytest.fail("the map's offline assets are missing: run 'make assets' (python -m dashboard fetch-assets)")
-    process, base = start_in_background(data, {"tiles": "none"})
+    process, base = start_in_background(data, Settings(tiles="none"))
     try:
         yield Server(base, data)
     finally:

@@ -32,10 +32,10 @@ from dashboard.same_incident import (
 )
 from dashboard.errors import SettingError
 from dashboard.schema import EVENT_TYPES, C, Incident, to_frame, validate
-from dashboard.settings import SETTINGS
+from dashboard import settings
+from dashboard.settings import Settings
 
-DEFAULTS = {s.name: s.default for s in SETTINGS}
-KM, DAYS = DEFAULTS["merge_km"], DEFAULTS["merge_days"]  # the shipped behaviour
+KM, DAYS = Settings().merge_km, Settings().merge_days  # the shipped behaviour
 DAY = dt.date(2021, 3, 14)
 
 # Kano, Nigeria, and places around it (facts, not test answers: any town would do).
@@ -322,10 +322,10 @@ def test_empty_input() -> None:
     assert reconcile([], KM, DAYS) == []
 
 
-@pytest.mark.parametrize(("merge_km", "merge_days"), [(0.0, 1), (-5.0, 1), (float("nan"), 1), (25.0, -1)])
-def test_unusable_thresholds_raise_a_setting_error(merge_km: float, merge_days: int) -> None:
-    with pytest.raises(SettingError, match="merge_km"):
-        reconcile(_corpus(), merge_km, merge_days)
+@pytest.mark.parametrize(("merge_km", "merge_days"), [("0", "1"), ("-5", "1"), ("nan", "1"), ("25", "-1")])
+def test_unusable_thresholds_are_refused_by_the_settings(merge_km: str, merge_days: str) -> None:
+    with pytest.raises(SettingError, match="merge"):
+        settings.resolve({"merge_km": merge_km, "merge_days": merge_days}, environ={})
 
 
 def test_a_nan_coordinate_counts_as_no_point() -> None:
@@ -377,9 +377,8 @@ def test_readme_documents_the_targets_types_and_defaults() -> None:
     for first, second in COMPATIBLE_TYPE_PAIRS:
         documented = f"{first} ~ {second}" in section or (second == "other" and "other ~ every type" in section)
         assert documented, (first, second)
-    defaults = {s.name: s.default for s in SETTINGS}
     for name in ("merge_km", "merge_days"):
-        assert f"| `{name}` | {defaults[name]:g} |" in section, name
+        assert f"| `{name}` | {getattr(Settings(), name):g} |" in section, name
 
 
 def test_ids_do_not_depend_on_the_process_hash_seed() -> None:

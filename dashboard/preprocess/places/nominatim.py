@@ -42,6 +42,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from dashboard.errors import GeocoderError, SettingError
+from dashboard.settings import Settings
 from dashboard.preprocess.places.gazetteer import Place
 
 #: Nominatim's usage policy: at most one request per second.
@@ -90,19 +91,18 @@ class GeocoderConfig:
     max_km: float
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> GeocoderConfig:
+    def from_settings(cls, settings: Settings) -> GeocoderConfig:
         """The nominatim settings, checked; SettingError (one line) when they cannot be used."""
-        url = str(settings["nominatim_url"]).strip().rstrip("/")
+        url = settings.nominatim_url.strip().rstrip("/")
         if not _base_url(url):
             raise SettingError(f"--nominatim-url: {url!r} is not an http(s) base URL such as "
                                "https://nominatim.openstreetmap.org")
-        agent = str(settings["user_agent"]).strip()
+        agent = settings.user_agent.strip()
         if not agent:
             raise SettingError("--geocoder nominatim needs --user-agent (or DASHBOARD_USER_AGENT) naming "
                                "you or your application, as Nominatim's usage policy requires")
-        return cls(url=url, user_agent=agent, cache_dir=Path(settings["cache"]),
-                   timeout=float(settings["geocoder_timeout"]), budget=float(settings["geocoder_budget"]),
-                   max_km=float(settings["geocoder_max_km"]))
+        return cls(url=url, user_agent=agent, cache_dir=Path(settings.cache), timeout=settings.geocoder_timeout,
+                   budget=settings.geocoder_budget, max_km=settings.geocoder_max_km)
 
 
 def _base_url(url: str) -> bool:
@@ -407,9 +407,9 @@ def _adapter_without_retries(*, proxies: Any, ssl_context: Any) -> RequestsAdapt
     return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
 
 
-def make_geocoder(settings: Mapping[str, Any]) -> Geocoder | None:
+def make_geocoder(settings: Settings) -> Geocoder | None:
     """The build's geocoder from its settings: None for ``geocoder=none`` (fully offline)."""
-    if settings["geocoder"] == "none":
+    if settings.geocoder == "none":
         return None
     config = GeocoderConfig.from_settings(settings)
     try:
