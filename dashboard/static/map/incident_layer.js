@@ -183,13 +183,13 @@
         }
 
         function marker(g) {
-            const i = g.first, lat = d.lat[i], lng = d.lng[i] + 360 * g.shift;
+            const i = g.first, lat = d.lat[i], lng = d.lng[i], shown = [lat, lng + 360 * g.shift];
             if (g.n > 1) {  // a stack: every row at one spot
-                const stack = L.marker([lat, lng], {icon: clusterIcon(g.n)});
-                stack.bindPopup(() => stackPopup(d.lat[i], d.lng[i]), {maxWidth: 400});
+                const stack = L.marker(shown, {icon: clusterIcon(g.n)});
+                stack.bindPopup(() => stackPopup(lat, lng), {maxWidth: 400});
                 return stack;  // in the points group: its click reaches the app like a marker's
             }
-            const circle = L.circleMarker([lat, lng], {
+            const circle = L.circleMarker(shown, {
                 radius: d.r[i], color: "#222", weight: 1, fillOpacity: 0.85,
                 fillColor: payload.colourOf(d, i, options.unknownColour), className: "incident-marker"});
             circle.bindPopup(() => popup(i), {maxWidth: 380});
