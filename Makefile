@@ -2,7 +2,7 @@
 PYTHON ?= python3
 SEEDS ?= ../shared/seeds
 
-.PHONY: install assets browser run test test-fast data bench
+.PHONY: install assets browser run test test-fast js-test data bench
 
 install:            ## Python packages (the project, editable, with its test extras)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
@@ -17,8 +17,13 @@ run: assets         ## the dashboard on data/incidents.csv (built from the seeds
 	@test -f data/incidents.csv || $(MAKE) --no-print-directory data
 	$(PYTHON) -m dashboard serve
 
-test: assets browser  ## every test, browser tests included
+test: assets browser js-test  ## every test, browser tests included (and the map's JS: lint and unit tests)
 	$(PYTHON) -m pytest
+
+js-test:            ## the map's JavaScript: ESLint (no HTML sinks) and node's unit tests; npm packages into node_modules/
+	npm install --no-audit --no-fund
+	npx --no-install eslint dashboard/static tests/js eslint.config.js
+	node --test tests/js/
 
 test-fast: install  ## unit tests only (no browser)
 	$(PYTHON) -m pytest -m "not browser"

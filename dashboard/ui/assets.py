@@ -1,4 +1,4 @@
-"""Local copies of the map's JavaScript and CSS, so the map works with no internet.
+"""Local copies of the map's JavaScript and CSS, so the map works with no internet; our own map code.
 
 In: nothing (the npm registry, through ``npm pack``, at setup time only).
 Out: ``dashboard/static/vendor/<package>/...`` (git-ignored), which Streamlit serves at
@@ -6,6 +6,9 @@ Out: ``dashboard/static/vendor/<package>/...`` (git-ignored), which Streamlit se
 the URL of one file. Nothing third-party is committed: the files are fetched by
 :func:`ensure_assets` (``python -m dashboard fetch-assets``, ``make assets``, or ``serve`` when
 they are missing). The app itself never touches the network.
+
+The map's own code is committed beside them, in ``dashboard/static/map/`` (served at
+``/app/static/map/``, :func:`map_code_url`), as plain script files: :data:`MAP_CODE_FILES`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,12 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 #: Where the browser finds VENDOR_DIR.
 VENDOR_URL = "/app/static/vendor"
+#: The map's own JavaScript (ours, committed), and where the browser finds it.
+MAP_CODE_DIR = STATIC_DIR / "map"
+MAP_CODE_URL = "/app/static/map"
+#: Its files in loading order: each after the files it uses; ``incident_layer.js`` (Leaflet and
+#: the DOM) uses the pure ones before it.
+MAP_CODE_FILES: tuple[str, ...] = ("tolls.js", "links.js", "payload.js", "grid.js", "incident_layer.js")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +69,13 @@ def asset_path(package: str, file: str, vendor_dir: Path = VENDOR_DIR) -> Path:
 def asset_url(package: str, file: str) -> str:
     """The URL the browser loads one file of one package from."""
     return f"{VENDOR_URL}/{_BY_NAME[package].folder}/{file}"
+
+
+def map_code_url(file: str) -> str:
+    """The URL the browser loads one file of the map's own code from."""
+    if file not in MAP_CODE_FILES:
+        raise ValueError(f"{file} is not a file of the map's code")
+    return f"{MAP_CODE_URL}/{file}"
 
 
 def missing_assets(vendor_dir: Path = VENDOR_DIR) -> list[str]:

@@ -1,4 +1,8 @@
-"""Rows -> map payload and map: one payload, local assets only, text as data, clicked point -> rows."""
+"""Rows -> map payload and map: local assets only, text as data, clicked point -> rows.
+
+The payloads are read here as the map reads them: by its own JS (``dashboard/static/map/payload.js``,
+run with node through ``tests/js/popup_contents.mjs``), so Python keeps no twin of the decoder.
+"""
 
 from __future__ import annotations
 
@@ -6,47 +10,67 @@ import gzip
 import json
 import os
 import re
+import shutil
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
 from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import C
-from dashboard.ui.assets import VENDOR_URL
+from dashboard.ui.assets import MAP_CODE_DIR, MAP_CODE_FILES, MAP_CODE_URL, VENDOR_URL, map_code_url
 from dashboard.ui.filters import FilterState, apply_filters
 from dashboard.ui.mapview import (
-    build_map, map_details_json, map_points_json, read_payload, row_positions, rows_at, safe_url,
+    MAP_CODE_VERSION, build_map, map_details_json, map_points_json, row_positions, rows_at, safe_url,
 )
 from dashboard.ui.payloads import CACHE_URL, prune, publish, publish_later, wait_for_pending
+from dashboard.ui.summary import toll_text
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE, sample_reports
 
 URL = "/app/static/cache/points.json"
 DETAILS_URL = "/app/static/cache/details.json"
+JS_TESTS = Path(__file__).resolve().parents[1] / "js"
 
 
 def rendered(fmap) -> str:
     return fmap.get_root().render()
 
 
-def payload(rows, reports=None) -> dict:
-    return read_payload(map_points_json(rows), map_details_json(rows, reports))
+def popups(points: bytes, details: bytes) -> list[dict]:
+    """Each point's popup content as the map's JS reads the two payloads (see payload.js popupContent)."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is not installed (apt-get install nodejs npm)")
+        pytest.skip("node is not installed")
+    payloads = json.dumps({"points": json.loads(points), "details": json.loads(details)})
+    done = subprocess.run([node, str(JS_TESTS / "popup_contents.mjs")], input=payloads, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def popups_of(rows, reports=None) -> list[dict]:
+    return popups(map_points_json(rows), map_details_json(rows, reports))
 
 
 def test_payload_has_one_entry_per_row_with_a_point() -> None:
     rows = sample_reports()
-    data = payload(rows)
-    assert len(data["lat"]) == len(rows) == len(data["t"]) == len(data["ev"])
-    assert data["ev"] == list(rows[C.evidence])  # article text travels unchanged, as data
-    assert data["types"][data["t"][0]] == "armed attack"
-    assert data["so"] is None and data["sn"] == list(rows[C.source])
+    points = json.loads(map_points_json(rows))
+    shown = popups_of(rows)
+    assert len(points["lat"]) == len(points["lng"]) == len(points["t"]) == len(rows) == len(shown)
+    assert [p["evidence"] for p in shown] == list(rows[C.evidence])  # article text travels unchanged, as data
+    assert points["types"][points["t"][0]] == rows[C.event_type].iloc[0] == shown[0]["type"]
+    assert [[s["name"] for s in p["sources"]] for p in shown] == [[name or "source"] for name in rows[C.source]]
 
 
 def test_rows_without_a_point_are_left_off_the_map() -> None:
     rows = sample_reports()
     rows.loc[0, [C.latitude, C.longitude]] = float("nan")
-    data = payload(rows)
-    assert len(data["lat"]) == len(data["ev"]) == len(rows) - 1
-    assert data["ev"] == list(rows[C.evidence])[1:]  # the n-th point's details are the n-th entries
+    points = json.loads(map_points_json(rows))
+    assert len(points["lat"]) == len(rows) - 1 and points["k"] == list(range(1, len(rows)))
+    assert [p["evidence"] for p in popups_of(rows)] == list(rows[C.evidence])[1:]  # each point finds its row
 
 
 def test_a_filtered_view_points_into_the_details_of_the_whole_table() -> None:
@@ -55,9 +79,10 @@ def test_a_filtered_view_points_into_the_details_of_the_whole_table() -> None:
     positions = row_positions(table, rows)
     points = map_points_json(rows, positions)
     assert json.loads(points)["k"] == list(positions) and list(positions) != list(range(len(rows)))
-    data = read_payload(points, map_details_json(table))  # the one details file serves every filter
-    assert data["ev"] == list(rows[C.evidence]) and data["sn"] == list(rows[C.source])
-    assert data["place"] == list(rows[C.location])
+    shown = popups(points, map_details_json(table))  # the one details file serves every filter
+    assert [p["evidence"] for p in shown] == list(rows[C.evidence])
+    assert [p["sources"][0]["name"] for p in shown] == list(rows[C.source])
+    assert [p["place"] for p in shown] == list(rows[C.location])
 
 
 def test_row_positions_refuse_rows_of_another_table() -> None:
@@ -83,39 +108,52 @@ def test_payload_texts_are_stored_once() -> None:
 def test_incident_popup_lists_each_source_with_its_own_figure() -> None:
     reports = sample_reports()
     incidents = incidents_from_reports(reports)
-    data = payload(incidents, reports)
-    first = [(data["sn"][j], data["su"][j], data["sl"][j], data["sh"][j])
-             for j in range(data["so"][0], data["so"][1])]
-    assert first == [("Daily Example", "https://daily.example/a1", 10, 10),
-                     ("Evening Example", "https://evening.example/b1", 13, 19)]
-    assert (data["kl"][0], data["kh"][0]) == (10, 19)
-    assert data["kl"][1] == 40 and data["kh"][1] is None  # "40+"
+    details = json.loads(map_details_json(incidents, reports))
+    assert details["so"][:3] == [0, 2, 3]  # the first incident's sources are entries 0 and 1
+    assert (details["sl"][:2], details["sh"][:2]) == ([10, 13], [10, 19])
+    shown = popups_of(incidents, reports)
+    assert shown[0]["sources"] == [
+        {"name": "Daily Example", "url": "https://daily.example/a1", "killed": "10"},
+        {"name": "Evening Example", "url": "https://evening.example/b1", "killed": "13-19"},
+    ]
+    assert (shown[0]["killed"], shown[1]["killed"]) == ("10-19", "40+")
 
 
 def test_an_incident_table_alone_lists_its_joined_sources_by_name() -> None:
     incidents = incidents_from_reports(sample_reports())
-    data = payload(incidents)
-    assert data["sn"][data["so"][0]:data["so"][1]] == ["Daily Example", "Evening Example"]
-    assert data["su"][data["so"][0]:data["so"][1]] == ["https://daily.example/a1", "https://evening.example/b1"]
+    first = popups_of(incidents)[0]["sources"]
+    assert first == [{"name": "Daily Example", "url": "https://daily.example/a1", "killed": ""},
+                     {"name": "Evening Example", "url": "https://evening.example/b1", "killed": ""}]
 
 
 def test_javascript_urls_never_become_links() -> None:
     assert safe_url("javascript:alert(1)") == ""
     assert safe_url(" https://a.example/x ") == "https://a.example/x"
-    assert "javascript:alert(1)" not in payload(sample_reports())["su"]
+    details = json.loads(map_details_json(sample_reports()))
+    assert "javascript:alert(1)" in set(sample_reports()[C.source_url]) and "javascript:alert(1)" not in details["su"]["v"]
+    assert all(s["url"].startswith("https://") or s["url"] == "" for p in popups_of(sample_reports()) for s in p["sources"])
 
 
 def test_payload_links_are_the_http_ones_trimmed() -> None:
     rows = sample_reports().head(4).copy()
     rows[C.source_url] = [" https://a.example/x ", "javascript:alert(1)", "HTTP://b.example/y", "data:text/html,x"]
-    assert payload(rows)["su"] == ["https://a.example/x", "", "HTTP://b.example/y", ""]
+    assert json.loads(map_details_json(rows))["su"] == {"v": ["https://a.example/x", "", "HTTP://b.example/y", ""]}
+    assert [p["sources"][0]["url"] for p in popups_of(rows)] == ["https://a.example/x", "", "HTTP://b.example/y", ""]
 
 
 def test_template_syntax_in_article_text_is_not_evaluated() -> None:
     rows = sample_reports()
     rows.loc[0, C.evidence] = "{{ 7 * 7 }} and {% if true %}x{% endif %}"
-    assert payload(rows)["ev"][0] == "{{ 7 * 7 }} and {% if true %}x{% endif %}"
+    assert popups_of(rows)[0]["evidence"] == "{{ 7 * 7 }} and {% if true %}x{% endif %}"
     assert "7 * 7" not in rendered(build_map(rows, URL, DETAILS_URL))  # the text never passes through a template
+
+
+def test_the_details_panel_and_the_popups_write_tolls_alike() -> None:
+    """Python's toll_text against the cases the map's JS tollText is tested with (tests/js/tolls.test.mjs)."""
+    cases = json.loads((JS_TESTS / "toll_texts.json").read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= 5
+    for low, high, text in cases:
+        assert toll_text(low, high) == text, (low, high)
 
 
 def test_map_html_loads_only_local_assets_and_no_article_text() -> None:
@@ -126,7 +164,34 @@ def test_map_html_loads_only_local_assets_and_no_article_text() -> None:
                   "world-atlas/countries-110m.json"):
         assert f"{VENDOR_URL}/{asset}" in html
     assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", ' in html
-    assert "innerHTML" not in html
+
+
+def test_the_map_code_is_loaded_from_its_files_in_order_and_given_options_as_json() -> None:
+    html = rendered(build_map(sample_reports(), URL, DETAILS_URL, tiles="none"))
+    sources = re.findall(r'<script src="([^"]+)"', html)
+    ours = [src for src in sources if src.startswith(MAP_CODE_URL + "/")]
+    assert ours == [f"{map_code_url(file)}?v={MAP_CODE_VERSION}" for file in MAP_CODE_FILES]
+    assert sources.index(ours[0]) > sources.index(f"{VENDOR_URL}/leaflet/dist/leaflet.js")  # after Leaflet
+    assert all((MAP_CODE_DIR / file).is_file() for file in MAP_CODE_FILES)
+    call = re.search(r"IncidentMap\.incidentLayer\((map_\w+), (\{.*\})\);", html)
+    assert call is not None
+    options = json.loads(call.group(2))
+    assert options["outlineUrl"] == f"{VENDOR_URL}/world-atlas/countries-110m.json" and options["cellPx"] > 0
+    with_tiles = rendered(build_map(sample_reports(), URL, DETAILS_URL))
+    assert json.loads(re.search(r"IncidentMap\.incidentLayer\(map_\w+, (\{.*\})\);", with_tiles).group(1))["outlineUrl"] is None
+    with pytest.raises(ValueError):
+        map_code_url("../vendor/leaflet/dist/leaflet.js")
+
+
+def test_the_code_version_hashes_the_map_code(tmp_path, monkeypatch) -> None:
+    import dashboard.ui.mapview as mapview
+
+    for file in MAP_CODE_FILES:
+        (tmp_path / file).write_bytes((MAP_CODE_DIR / file).read_bytes())
+    monkeypatch.setattr(mapview, "MAP_CODE_DIR", tmp_path)
+    assert mapview._code_version() == MAP_CODE_VERSION
+    (tmp_path / "grid.js").write_bytes((tmp_path / "grid.js").read_bytes() + b"\n// changed\n")
+    assert mapview._code_version() != MAP_CODE_VERSION
 
 
 def test_tiles_setting_chooses_the_tile_layer() -> None:
@@ -142,7 +207,7 @@ def test_map_fits_the_rows() -> None:
 
 def test_empty_rows_still_make_a_map() -> None:
     rows = sample_reports().iloc[0:0]
-    assert payload(rows)["lat"] == []
+    assert json.loads(map_points_json(rows))["lat"] == [] and popups_of(rows) == []
     assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", null);' in rendered(build_map(rows, URL, DETAILS_URL))
 
 
