@@ -72,7 +72,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
     if not files:
         raise SettingError("no articles found in " + ", ".join(str(p) for p in options.inputs))
     settings = {s.name: s.default for s in SETTINGS} | dict(options.settings)
-    gazetteer = load_gazetteer()
+    gazetteer = load_gazetteer(cache=settings["cache"])
     geocoder = make_geocoder(settings)
     max_bytes = int(settings["max_article_bytes"])
 
