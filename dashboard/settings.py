@@ -70,6 +70,8 @@ SETTINGS: tuple[Setting, ...] = (
             _positive_float),
     Setting("merge_days", 1, "Reports of one incident: their dates are at most this many days apart.",
             _non_negative_int),
+    Setting("gazetteer_url", "https://download.geonames.org/export/dump",
+            "Base URL that 'gazetteer download CC' fetches CC.zip (a GeoNames country file) from."),
     Setting("tiles", "openstreetmap", "Map tiles: openstreetmap, none, or a tile URL template "
             "(e.g. http://127.0.0.1:8080/{z}/{x}/{y}.png for a local tile server)."),
 )

@@ -309,10 +309,10 @@ def combine(world: WorldIndex, parts: Iterable[tuple[str, dict[str, list]]]) -> 
             kinds.append(kind)
             by_id[gid] = row
         counts[cc] = (added, merged)
-    seats = world_index.town_names(index)
+    taken = world_index.seat_test(index)
     for row, name, spellings, kind in pending_admin:
         cc = index.country_code[row]
-        index.spell(row, world_index.admin_spellings(name, spellings, kind, "", lambda key: (cc, key) in seats))
+        index.spell(row, world_index.admin_spellings(name, spellings, kind, "", lambda key: taken(cc, key)))
     return index.finish(), counts
 
 

@@ -71,12 +71,12 @@ class Gazetteer:
     """Every known place, looked up by any spelling of its name."""
 
     def __init__(self, world: world_index.WorldIndex, curated: list[Place], curated_names: dict[str, list[str]],
-                 aliases: dict[str, int] | None = None, hidden: frozenset[int] = frozenset()):
+                 aliases: dict[str, int] | None = None, stands_for: dict[int, str] | None = None):
         self._world = world
         self._aliases = aliases or {}  # folded other name of a country -> its world row
         self._curated = {place.key: place for place in curated}
         self._curated_by_name: dict[str, list[str]] = curated_names
-        self._hidden = hidden  # world rows a curated row stands for (the same province)
+        self._stands_for = stands_for or {}  # world row -> key of the curated row that stands for it
         self._places: dict[int, Place] = {}
 
     # -- lookups -------------------------------------------------------------------------------
@@ -89,8 +89,15 @@ class Gazetteer:
         rows = self._world.rows(key)
         if key in self._aliases and self._aliases[key] not in rows:
             rows = (*rows, self._aliases[key])
-        found = [self._place(row) for row in rows if row not in self._hidden]
-        found += [self._curated[k] for k in self._curated_by_name.get(key, ())]
+        curated = list(self._curated_by_name.get(key, ()))
+        found = []
+        for row in rows:
+            if row in self._stands_for:  # the same province as a curated row: found as that row
+                if self._stands_for[row] not in curated:
+                    curated.append(self._stands_for[row])
+            else:
+                found.append(self._place(row))
+        found += [self._curated[k] for k in curated]
         found.sort(key=lambda place: (-place.population, place.key))
         return found
 
@@ -168,17 +175,17 @@ def _load(curated: Path | None, folder: Path, stamp: str | None, cache_dir: Path
             key = fold_name(spelling.strip())
             if key and place.key not in names.setdefault(key, []):
                 names[key].append(place.key)
-    # A curated province stands for the world's row of the same province (same admin1 code).
-    hidden = set()
+    # A curated province stands for the world's row of the same province (same admin1 code): a
+    # spelling of that row finds the curated one.
+    stands_for: dict[int, str] = {}
     admin1 = world_index.KIND_CODES.index("admin1")
     for place, row in zip(places.values(), rows):
         if place.kind == "admin1" and row["admin1_code"]:
             for spelling in [row["name"], *row["alternate_names"].split("|")]:
-                hidden.update(r for r in world.rows(fold_name(spelling.strip())) if world.kind[r] == admin1
-                              and world.country_code[r] == place.country_code
-                              and world.admin1_code[r] == row["admin1_code"])
-    return Gazetteer(world, list(places.values()), names, read_country_aliases(COUNTRY_ALIASES, world),
-                     frozenset(hidden))
+                stands_for.update((r, place.key) for r in world.rows(fold_name(spelling.strip()))
+                                  if world.kind[r] == admin1 and world.country_code[r] == place.country_code
+                                  and world.admin1_code[r] == row["admin1_code"])
+    return Gazetteer(world, list(places.values()), names, read_country_aliases(COUNTRY_ALIASES, world), stands_for)
 
 
 def read_country_aliases(path: Path, world: world_index.WorldIndex) -> dict[str, int]:

