@@ -399,8 +399,10 @@ def add_files(paths: Iterable[Path], cache: str | Path | None, world_cache_dir: 
         atomic_write_bytes(_part_path(folder, cc), marshal.dumps({"format": _PART_FORMAT, "columns": columns}))
         source = (sources or {}).get(cc) or str(Path(path).resolve())
         keep[cc] = Imported(cc, source, len(columns["name"]), 0, 0, now)
+    parsed_codes = set(parsed)
+    parsed.clear()  # the parts are read back one by one: keep the peak memory down
     entries = _commit(folder, world_cache_dir, list(keep.values()))
-    return [e for e in entries if e.country_code in parsed]
+    return [e for e in entries if e.country_code in parsed_codes]
 
 
 def remove_countries(codes: Iterable[str], cache: str | Path | None, world_cache_dir: Path) -> list[str]:
