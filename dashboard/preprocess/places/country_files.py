@@ -248,6 +248,10 @@ def combine(world: WorldIndex, parts: Iterable[tuple[str, dict[str, list]]]) -> 
             if kinds[row] in _ADMIN:
                 admin_keys.setdefault((index.country_code[row], kinds[row], key), []).append(row)
     from_world = len(index)
+    # A country's name is the country's: a hamlet or site spelled so ("Kenia" in Congo) is not
+    # indexed under it (villages, neighbourhoods, sites and terrain of under SEAT_POPULATION people).
+    country_keys = {fold_name(name) for name in index.country_names.values()}
+    minor = {"village", "neighbourhood", "site", "camp", "terrain"}
     pending_admin: list[tuple[int, str, list[str], str]] = []
     counts: dict[str, tuple[int, int]] = {}
 
@@ -295,6 +299,8 @@ def combine(world: WorldIndex, parts: Iterable[tuple[str, dict[str, list]]]) -> 
                     if target < from_world:  # a derived median point gives way to the file's own
                         index.latitude[target], index.longitude[target] = round(lat, 5), round(lon, 5)
                     pending_admin.append((target, name, spellings, kinds[target]))
+                elif kinds[target] in minor and index.population[target] < world_index.SEAT_POPULATION:
+                    index.spell(target, [sp for sp in [name, *spellings] if fold_name(sp) not in country_keys])
                 else:
                     index.spell(target, [name, *spellings])
                 continue
@@ -304,6 +310,10 @@ def combine(world: WorldIndex, parts: Iterable[tuple[str, dict[str, list]]]) -> 
                 pending_admin.append((row, name, spellings, kind))
                 for other in {key, *map(fold_name, spellings)}:
                     admin_keys.setdefault((pcc, kind, other), []).append(row)
+            elif kind in minor and population < world_index.SEAT_POPULATION:
+                keep = [sp for sp in spellings if fold_name(sp) not in country_keys]
+                row = index.add(gid, name, lat, lon, pcc, admin1, population, kind, keep,
+                                own_name=key not in country_keys)
             else:
                 row = index.add(gid, name, lat, lon, pcc, admin1, population, kind, spellings)
             kinds.append(kind)

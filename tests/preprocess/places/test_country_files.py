@@ -41,6 +41,7 @@ GOOD_ROWS = [
     row(900000005, "Zqx Air Base", 35.50, 44.30, "S", "AIRB", admin1=""),
     row(900000006, "Zqx Mountains", 35.90, 44.60, "T", "MTS"),
     row(900000007, "Zqxtown Quarter", 35.47, 44.39, "P", "PPLX"),
+    row(900000008, "Syria", 35.80, 44.50, "P", "PPL", alternates="Zqxsyria"),  # a hamlet with a country's name
 ]
 
 
@@ -76,6 +77,9 @@ def test_every_feature_class_is_imported_with_its_kind_and_province(imported: Pa
     assert [p.kind for p in places.lookup("Zqx Mountains")] == ["terrain"]
     assert [p.kind for p in places.lookup("Zqxtown Quarter")] == ["neighbourhood"]
     assert places.get("gn:900000005").name == "Zqx Air Base"
+    # A hamlet spelled as a country is found by its other names, never by the country's.
+    assert "gn:900000008" not in {p.key for p in places.lookup("Syria")}
+    assert [p.key for p in places.lookup("Zqxsyria")] == ["gn:900000008"]
 
 
 def test_duplicates_merge(imported: Path) -> None:
@@ -93,7 +97,7 @@ def test_duplicates_merge(imported: Path) -> None:
     assert [p.key for p in places.lookup("Kerkukzqb")] == [f"gn:{KIRKUK_ID}"]
     assert places.get("gn:421190751").key == f"gn:{KIRKUK_ID}"
     [entry] = country_files.list_imported(imported)
-    assert (entry.places, entry.added, entry.merged) == (9, 6, 3)
+    assert (entry.places, entry.added, entry.merged) == (10, 7, 3)
 
 
 def test_the_default_gazetteer_does_not_see_another_cache(imported: Path, tmp_path: Path) -> None:
