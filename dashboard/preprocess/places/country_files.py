@@ -60,6 +60,8 @@ ADMIN_MERGE_KM = 150.0
 #: Populated places of this many people or more, or capitals (PPLA, PPLC), are "city"; of 1,000 or more "town".
 CITY_POPULATION = 15000
 _PART_FORMAT = 1
+#: Bump when the merging rules change: combined indexes are then derived again from the parts.
+_COMBINE_FORMAT = 2
 
 _CC = re.compile(r"^[A-Z]{2}$")
 _GROUPS = {"city": "populated", "town": "populated", "village": "populated", "neighbourhood": "populated",
@@ -342,7 +344,7 @@ def _read_part(folder: Path, cc: str) -> dict[str, list]:
 
 def index_path(folder: Path, world_cache_dir: Path, manifest_text: str) -> Path:
     digest = hashlib.sha1(manifest_text.encode("utf-8")).hexdigest()[:12]
-    return folder / f"index-{world_index.cache_file(world_cache_dir).stem}-{digest}.marshal"
+    return folder / f"index-{world_index.cache_file(world_cache_dir).stem}-c{_COMBINE_FORMAT}-{digest}.marshal"
 
 
 def load_index(folder: Path, world_cache_dir: Path) -> WorldIndex:
