@@ -61,7 +61,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("nominatim_url", "https://nominatim.openstreetmap.org",
             "Base URL of the Nominatim server (public or self-hosted)."),
     Setting("user_agent", "", "User agent that identifies you to the geocoding service (required with nominatim)."),
-    Setting("cache", "data/cache", "Folder of the persistent geocoder cache (queries and answers, hits and misses)."),
+    Setting("cache", "data/cache", "Folder of the persistent geocoder cache (queries and answers, hits and misses) "
+            "and of the imported gazetteer country files."),
     Setting("geocoder_timeout", 10.0, "Seconds to wait for one geocoder answer.", _positive_float),
     Setting("geocoder_budget", 120.0, "Most seconds of network time one build may spend geocoding.", _positive_float),
     Setting("geocoder_max_km", 300.0, "A geocoder answer farther than this many km from the article's other "

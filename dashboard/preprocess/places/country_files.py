@@ -213,7 +213,7 @@ def read_country_file(path: Path) -> tuple[str, dict[str, list]]:
             cc = fields[8].strip().upper()
             codes[cc] = codes.get(cc, 0) + 1
             spellings = [s for s in {fields[2].strip(), *fields[3].split(",")} - {name, ""}
-                         if world_index._usable_alternate(s.strip())]
+                         if world_index.usable_alternate(s.strip())]
             columns["geonameid"].append(gid)
             columns["name"].append(name)
             columns["spellings"].append([s.strip() for s in sorted(spellings)])

