@@ -16,7 +16,9 @@ precision, with their admin codes), spots (S: air bases, airports, camps, other 
 (T, H, V, U) and areas (L). A place that is already known merges into the known row instead of
 being added again: the same GeoNames id (or, for a WOF row, the GeoNames id the concordance gives),
 or the same folded name within :data:`MERGE_KM` (admin areas: same country, level and name within
-:data:`ADMIN_MERGE_KM`). Its spellings, population and admin codes join the known row.
+:data:`ADMIN_MERGE_KM`). Its spellings, population and admin codes join the known row. Admin
+areas carry no population (as the embedded ones): their people are their towns', and a district
+must not outweigh the town it is named after.
 
 A bad file (wrong column count, bad coordinates or id, not UTF-8) stops everything with one line
 naming the file and line; all files are read before anything is written, and every file is
@@ -61,7 +63,7 @@ ADMIN_MERGE_KM = 150.0
 CITY_POPULATION = 15000
 _PART_FORMAT = 1
 #: Bump when the merging rules change: combined indexes are then derived again from the parts.
-_COMBINE_FORMAT = 2
+_COMBINE_FORMAT = 3
 
 _CC = re.compile(r"^[A-Z]{2}$")
 _GROUPS = {"city": "populated", "town": "populated", "village": "populated", "neighbourhood": "populated",
@@ -294,7 +296,8 @@ def combine(world: WorldIndex, parts: Iterable[tuple[str, dict[str, list]]]) -> 
                     index.extra_ids[gid] = target
                 if kinds[target] == "country":
                     continue  # a country keeps its own names (WOF lists odd ones)
-                index.population[target] = max(index.population[target], population)
+                if kinds[target] not in _ADMIN:  # an area's people are its towns': it never outweighs them
+                    index.population[target] = max(index.population[target], population)
                 if not index.admin1_code[target] and admin1:
                     index.admin1_code[target] = admin1
                 if kinds[target] in _ADMIN:
@@ -308,7 +311,7 @@ def combine(world: WorldIndex, parts: Iterable[tuple[str, dict[str, list]]]) -> 
                 continue
             added += 1
             if kind in _ADMIN:
-                row = index.add(gid, name, lat, lon, pcc, admin1, population, kind, own_name=False)
+                row = index.add(gid, name, lat, lon, pcc, admin1, 0, kind, own_name=False)
                 pending_admin.append((row, name, spellings, kind))
                 for other in {key, *map(fold_name, spellings)}:
                     admin_keys.setdefault((pcc, kind, other), []).append(row)

@@ -37,7 +37,7 @@ GOOD_ROWS = [
     row(900000003, "Qzorvillage", 36.60, 44.12, "P", "PPLL"),  # a namesake 110 km away: another place
     row(KIRKUK_ID, "Kirkuk", 35.46806, 44.39222, "P", "PPLA", alternates="Kerkukzqa", population=1031000),
     row(421190751, "Karkuk", 35.47, 44.40, "P", "PPL", admin1="", alternates="Kerkukzqb"),  # WOF row, concordance
-    row(900000004, "Zqxabad District", 35.70, 44.20, "A", "ADM2"),
+    row(900000004, "Zqxabad District", 35.70, 44.20, "A", "ADM2", population=250000),
     row(900000005, "Zqx Air Base", 35.50, 44.30, "S", "AIRB", admin1=""),
     row(900000006, "Zqx Mountains", 35.90, 44.60, "T", "MTS"),
     row(900000007, "Zqxtown Quarter", 35.47, 44.39, "P", "PPLX"),
@@ -72,7 +72,7 @@ def test_every_feature_class_is_imported_with_its_kind_and_province(imported: Pa
     assert village[0].geo_precision == "place"
     district = places.lookup("Zqxabad District")
     assert [p.kind for p in district] == ["admin2"] and district[0].geo_precision == "region"
-    assert district[0].admin1 == "Kirkuk"
+    assert district[0].admin1 == "Kirkuk" and district[0].population == 0  # an area never outweighs its towns
     assert [p.kind for p in places.lookup("Zqx Air Base")] == ["site"]
     assert [p.kind for p in places.lookup("Zqx Mountains")] == ["terrain"]
     assert [p.kind for p in places.lookup("Zqxtown Quarter")] == ["neighbourhood"]
