@@ -58,7 +58,48 @@ def make_parser() -> argparse.ArgumentParser:
     _add_setting_flags(serve, ("data", "port", "tiles"))
 
     commands.add_parser("fetch-assets", help="fetch the offline map assets (Leaflet and plugins) from npm")
+    _add_gazetteer_parser(commands)
     return parser
+
+
+def _add_gazetteer_parser(commands: argparse._SubParsersAction) -> None:
+    gazetteer = commands.add_parser("gazetteer", help="add GeoNames country files to the embedded gazetteer")
+    actions = gazetteer.add_subparsers(dest="gazetteer_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="import GeoNames country files (CC.txt: 19 tab-separated columns)")
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    listing = actions.add_parser("list", help="what is imported, from which file, how many places")
+    remove = actions.add_parser("remove", help="drop imported countries")
+    remove.add_argument("codes", nargs="+", metavar="CC")
+    download = actions.add_parser("download", help="fetch CC.zip from the gazetteer URL and import it")
+    download.add_argument("codes", nargs="+", metavar="CC")
+    for action in (add, listing, remove, download):
+        _add_setting_flags(action, ("cache",))
+    _add_setting_flags(download, ("gazetteer_url", "geocoder_timeout"))
+
+
+def _gazetteer_command(args: argparse.Namespace, values: dict) -> int:
+    from dashboard.preprocess.places import country_files
+    from dashboard.preprocess.places.gazetteer import CACHE_DIR
+
+    if args.gazetteer_command == "list":
+        entries = country_files.list_imported(values.cache)
+        for e in entries:
+            print(f"{e.country_code}\t{e.places:,} places ({e.added:,} added, {e.merged:,} merged)\t{e.source}\t{e.imported}")
+        if not entries:
+            print(f"no country file imported (into {country_files.folder_of(values.cache)})")
+        return 0
+    if args.gazetteer_command == "remove":
+        removed = country_files.remove_countries(args.codes, values.cache, CACHE_DIR)
+        print(f"removed {', '.join(removed)}")
+        return 0
+    if args.gazetteer_command == "add":
+        entries = country_files.add_files(args.files, values.cache, CACHE_DIR)
+    else:
+        entries = country_files.download_and_add(args.codes, values.gazetteer_url, values.cache, CACHE_DIR,
+                                                 values.geocoder_timeout)
+    for e in entries:
+        print(f"{e.country_code}: {e.places:,} places from {e.source} ({e.added:,} added, {e.merged:,} merged)")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,6 +134,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 raise SettingError(f"{data} does not exist{hint}")
 
             return serve(data, values.port, values)
+        if args.command == "gazetteer":
+            return _gazetteer_command(args, values)
         if args.command == "fetch-assets":
             from dashboard.ui.assets import ensure_assets
 

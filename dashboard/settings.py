@@ -103,6 +103,8 @@ class Settings:
     data: str = _declare("data/incidents.csv", "The table the dashboard shows (CSV or Parquet written by "
                          "'build'); built from the seed articles by 'make data'.")
     port: int = _declare(8501, "Port of the dashboard on 127.0.0.1.", _port)
+    gazetteer_url: str = _declare("https://download.geonames.org/export/dump", "Base URL that 'gazetteer "
+                                  "download CC' fetches CC.zip (a GeoNames country file) from.")
     tiles: str = _declare("openstreetmap", "Map tiles: openstreetmap, none, or a tile URL template "
                           "(e.g. http://127.0.0.1:8080/{z}/{x}/{y}.png for a local tile server).")
 

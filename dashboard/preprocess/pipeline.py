@@ -96,7 +96,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
         raise NothingReadError("no articles found in " + ", ".join(str(p) for p in options.inputs)
                                + (f" ({summary.reasons()})" if passed_over else ""))
     settings = options.settings
-    gazetteer = load_gazetteer()
+    gazetteer = load_gazetteer(cache=settings.cache)
     geocoder = make_geocoder(settings)
     max_bytes = settings.max_article_bytes
 
