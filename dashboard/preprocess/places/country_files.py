@@ -112,7 +112,7 @@ class Imported:
 def folder_of(cache: str | Path | None = None) -> Path:
     """``<cache>/gazetteer``, ``cache`` defaulting to the ``cache`` setting (``DASHBOARD_CACHE``)."""
     if cache is None:
-        cache = settings_module.resolve()["cache"]
+        cache = settings_module.resolve().cache
     return Path(cache) / FOLDER
 
 
