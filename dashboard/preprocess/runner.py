@@ -13,6 +13,7 @@ counting articles as they finish (any order), so the output is the same whatever
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import queue
 from collections import deque
@@ -175,6 +176,8 @@ class ProcessRunner(_FutureRunner):
 
     def __init__(self, jobs: int) -> None:
         self.workers = jobs
+        if multiprocessing.get_start_method() == "fork":
+            _gazetteer()  # loaded once here: the forked workers share it instead of each loading it
         self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
 
     def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:
