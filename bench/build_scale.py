@@ -172,8 +172,8 @@ def main() -> None:
 
 
 def _cache_line(summary: str) -> str:
-    return next((line.removeprefix("article cache: ") for line in summary.splitlines()
-                 if line.startswith("article cache:")), "")
+    return next((line.strip().removeprefix("article cache: ") for line in summary.splitlines()
+                 if line.strip().startswith("article cache:")), "")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,8 @@ class BuildSummary:
         lines = [f"articles read: {self.articles_read}; skipped: {len(self.skipped)}; "
                  f"passed over: {len(self.passed_over)}; rows written: {self.rows}; incidents: {self.incidents}; "
                  f"{self.seconds:.2f} s"]
+        lines += [f"  ran on: {self.runner}"] if self.runner else []
+        lines += [f"  article cache: {self.cache}"] if self.cache else []
         lines += [f"  skipped {one_line(s.name)}: {s.reason}" for s in self.skipped]
         lines += [f"  passed over {one_line(s.name)}: {s.reason}" for s in self.passed_over]
         if self.replaced:
@@ -72,10 +74,6 @@ class BuildSummary:
             lines += [f"  {name}: {count} replaced" for name, count in self.replaced]
         if self.geocoding:
             lines.append(f"geocoding: {self.geocoding}")
-        if self.runner:
-            lines.append(f"ran on: {self.runner}")
-        if self.cache:
-            lines.append(f"article cache: {self.cache}")
         lines += [f"wrote {path}" for path in self.outputs]
         return "\n".join(lines)
 
