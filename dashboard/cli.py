@@ -50,9 +50,12 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--manifest", type=Path, default=None,
                        help="CSV with columns file, source, published, url, title")
     build.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    build.add_argument("--no-cache", action="store_true",
+                       help="read every article anew: the article cache (in the cache folder) is neither read "
+                            "nor written")
     _add_setting_flags(build, ("max_article_bytes", "geocoder", "nominatim_url", "user_agent", "cache",
                                "geocoder_timeout", "geocoder_budget", "geocoder_max_km", "country", "merge_km",
-                               "merge_days"))
+                               "merge_days", "jobs", "dask"))
 
     serve = commands.add_parser("serve", help="open the dashboard in a browser")
     _add_setting_flags(serve, ("data", "port", "tiles"))
@@ -164,6 +167,7 @@ def _build(args: argparse.Namespace, values: settings.Settings) -> int:
         manifest=args.manifest,
         settings=values,
         progress=not args.quiet and sys.stderr.isatty(),
+        use_cache=not args.no_cache,
     )
     summary = run_build(options)
     if not args.quiet:

@@ -100,6 +100,10 @@ class Settings:
                                _positive_float)
     merge_days: int = _declare(1, "Reports of one incident: their dates are at most this many days apart.",
                                _non_negative_int)
+    jobs: int = _declare(0, "Worker processes for the per-article stages of 'build'; 0: every core this "
+                         "process may use.", _non_negative_int)
+    dask: str = _declare("", "Address of a Dask scheduler (tcp://HOST:PORT): 'build' runs the per-article "
+                         "stages on its workers; empty: on this machine.")
     data: str = _declare("data/incidents.csv", "The table the dashboard shows (CSV or Parquet written by "
                          "'build'); built from the seed articles by 'make data'.")
     port: int = _declare(8501, "Port of the dashboard on 127.0.0.1.", _port)

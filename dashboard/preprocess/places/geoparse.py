@@ -452,12 +452,22 @@ def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str]
     """The build's focus as votes added to every article: the countries of the sure names of all
     ``texts`` (a country named, a province, a large city), PRIOR_WEIGHT votes in all, plus
     HINT_WEIGHT for each country of the user's ``hint`` (ISO codes)."""
-    vocab = load_vocabulary()
+    return focus_from_votes((focus_votes(text, gazetteer) for text in texts), hint)
+
+
+def focus_votes(text: str, gazetteer: Gazetteer) -> list[tuple[str, float]]:
+    """One article's part of :func:`corpus_focus`: its sure names' (country, weight), in order
+    (a build may compute them in worker processes and add them up with :func:`focus_from_votes`)."""
+    votes = _votes(_candidates(_find(text, gazetteer, load_vocabulary()).found, gazetteer)).values()
+    return [(cc, weight) for cc, weight in votes if weight >= 1.0]
+
+
+def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> dict[str, float]:
+    """:func:`corpus_focus` from each article's :func:`focus_votes`, added in the articles' order."""
     totals: Counter[str] = Counter()
-    for text in texts:
-        for cc, weight in _votes(_candidates(_find(text, gazetteer, vocab).found, gazetteer)).values():
-            if weight >= 1.0:
-                totals[cc] += weight
+    for votes in articles:
+        for cc, weight in votes:
+            totals[cc] += weight
     whole = sum(totals.values())
     focus = {cc: PRIOR_WEIGHT * n / whole for cc, n in totals.items()} if whole else {}
     for cc in hint:
