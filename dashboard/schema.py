@@ -163,8 +163,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 #: included), DEL, and the Unicode line and paragraph separators. Some reader takes each of them for
 #: the end of a record or a field, or shows nothing; a run of them becomes one space.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-#: Unicode categories that draw nothing before a cell's first visible character.
-_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+#: Unicode categories that may draw nothing before a cell's first visible character (unassigned,
+#: private-use and surrogate code points included: a reader may skip or blank them).
+_INVISIBLE = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zs", "Zl", "Zp"})
 
 
 def is_incident_table(frame: pd.DataFrame) -> bool:
