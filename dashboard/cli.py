@@ -1,4 +1,4 @@
-"""``python -m dashboard build | serve | fetch-assets``: arguments in, one line per error out.
+"""``python -m dashboard build | serve | review | fetch-assets``: arguments in, one line per error out.
 
 This is the CLI boundary: every :class:`DashboardError` becomes one line on stderr and exit code 2;
 nothing below prints errors itself. Warnings (a damaged cache rebuilt ...) are logged and shown as
@@ -32,6 +32,10 @@ def _add_setting_flags(parser: argparse.ArgumentParser, names: Sequence[str]) ->
     for setting in settings.SETTINGS:
         if setting.name in names:
             flag = "--" + setting.name.replace("_", "-")
+            if isinstance(setting.default, bool):  # a switch: given means true
+                parser.add_argument(flag, dest=setting.name, default=None, action="store_const", const="true",
+                                    help=f"{setting.help} (env {setting.env})")
+                continue
             parser.add_argument(flag, dest=setting.name, default=None, metavar=setting.name.upper(),
                                 help=f"{setting.help} (default: {setting.default!r}; env {setting.env})")
 
@@ -55,10 +59,15 @@ def make_parser() -> argparse.ArgumentParser:
                             "nor written")
     _add_setting_flags(build, ("max_article_bytes", "geocoder", "nominatim_url", "user_agent", "cache",
                                "geocoder_timeout", "geocoder_budget", "geocoder_max_km", "country", "merge_km",
-                               "merge_days", "jobs", "dask"))
+                               "merge_days", "jobs", "dask", "review_db"))
 
     serve = commands.add_parser("serve", help="open the dashboard in a browser")
-    _add_setting_flags(serve, ("data", "port", "tiles"))
+    _add_setting_flags(serve, ("data", "port", "tiles", "review_db", "read_only"))
+
+    review = commands.add_parser("review", help="move the reviewers' corrections between machines (CSV)")
+    review.add_argument("action", choices=("export", "import"), help="export: write every entry; import: add them")
+    review.add_argument("file", type=Path, metavar="FILE", help="the CSV file to write or read")
+    _add_setting_flags(review, ("data", "review_db"))
 
     commands.add_parser("fetch-assets", help="fetch the offline map assets (Leaflet and plugins) from npm")
     _add_gazetteer_parser(commands)
@@ -139,6 +148,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return serve(data, values.port, values)
         if args.command == "gazetteer":
             return _gazetteer_command(args, values)
+        if args.command == "review":
+            return _review(args, values)
         if args.command == "fetch-assets":
             from dashboard.ui.assets import ensure_assets
 
@@ -155,6 +166,27 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 143
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _review(args: argparse.Namespace, values: settings.Settings) -> int:
+    from dashboard.errors import OutputError
+    from dashboard.files import atomic_write_bytes
+    from dashboard.review import ReviewStore, export_csv, import_csv, store_path
+
+    store = ReviewStore(store_path(values.data, values.review_db))
+    if args.action == "export":
+        if not store.exists():
+            raise SettingError(f"{store.path} does not exist: nothing has been reviewed for {values.data}")
+        atomic_write_bytes(args.file, export_csv(store))
+        print(f"{len(store.history())} entries written to {args.file}", file=sys.stderr)
+        return 0
+    try:
+        data = args.file.read_bytes()
+    except OSError as err:
+        raise OutputError(f"{args.file} cannot be read ({err.strerror or err})") from err
+    added = import_csv(store, data, args.file.name)
+    print(f"{added} new entries imported into {store.path}", file=sys.stderr)
+    return 0
 
 
 def _build(args: argparse.Namespace, values: settings.Settings) -> int:

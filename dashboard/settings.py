@@ -69,6 +69,15 @@ def _port(text: str) -> int:
     return value
 
 
+def _boolean(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _declare(default: Any, help: str, parse: Callable[[str], Any] = str, choices: tuple[str, ...] = ()) -> Any:
     return dataclasses.field(default=default, metadata={"help": help, "parse": parse, "choices": choices})
 
@@ -111,6 +120,10 @@ class Settings:
                                   "download CC' fetches CC.zip (a GeoNames country file) from.")
     tiles: str = _declare("openstreetmap", "Map tiles: openstreetmap, none, or a tile URL template "
                           "(e.g. http://127.0.0.1:8080/{z}/{x}/{y}.png for a local tile server).")
+    review_db: str = _declare("", "SQLite file of the reviewers' corrections; empty: <table>.review.sqlite3 "
+                              "beside the table.")
+    read_only: bool = _declare(False, "Serve the page without any editing control (for a page shared with "
+                               "others).", _boolean)
 
     @property
     def countries(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from dashboard.preprocess.places.geoparse import focus_from_votes
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import reconcile
 from dashboard.preprocess.runner import Job, Read, Runner, article_rows, default_jobs, make_runner, read_batch, rows_batch
+from dashboard.review import apply_stored
 from dashboard.schema import C, Incident, table_bytes, to_frame, validate
 from dashboard.settings import Settings
 
@@ -125,7 +126,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
         raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
 
     reports = reconcile(reports, settings.merge_km, settings.merge_days)
-    table = to_frame(reports)
+    table = apply_stored(to_frame(reports), options.out, settings.review_db)  # a rebuild keeps every review
     outputs = [(options.out, table_bytes(table, options.out))]
     if options.incidents_out:
         outputs.append((options.incidents_out, table_bytes(incidents_from_reports(validate(table)),
