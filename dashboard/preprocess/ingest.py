@@ -27,6 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable
 
+from dashboard import wordlists
 from dashboard.errors import ArticleError, ManifestError
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -414,9 +415,7 @@ _SOURCE_LINE = re.compile(r"(?:^|\|)\s*Source\s*:\s*([^|\n]{2,80}?)\s*(?:\||$)",
 #: A wire dateline naming the agency: "BAGHDAD (Reuters) -", "KABUL, Oct 3 (AFP) —".
 _DATELINE_AGENCY = re.compile(r"^[A-Z][A-Za-z .'-]{1,40}(?:,[^()\n]{1,30})?\s+\(([A-Z][A-Za-z .&-]{1,30})\)\s*[-–—:]",
                               re.MULTILINE)
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
+_MONTHS = {words[0]: int(number) for number, words in wordlists.groups("dates", "months").items()}
 _MONTH_ABBREVIATIONS = {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
 _MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DATE_PATTERNS = (

@@ -22,13 +22,13 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from dashboard.geodesy import km_between_many
 from dashboard.schema import EVENT_TYPES, REVIEW_STATES, C
 from dashboard.ui.summary import source_names
 
 VIEW_INCIDENTS, VIEW_REPORTS = "incidents", "reports"
 #: How near (km) a ``town``-precision row's point must be to a selected place's point to belong to it.
 TOWN_RADIUS_KM = 3.0
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +80,6 @@ def filter_options(rows: pd.DataFrame) -> FilterOptions:
     )
 
 
-def _distance_km(lat: np.ndarray, lng: np.ndarray, lat0: float, lng0: float) -> np.ndarray:
-    """Great-circle (haversine) distance of each point from one point."""
-    p1, p2 = np.radians(lat), np.radians(lat0)
-    dlat, dlng = p2 - p1, np.radians(lng0) - np.radians(lng)
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlng / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
 def location_mask(rows: pd.DataFrame, locations: Sequence[str], radius_km: float = TOWN_RADIUS_KM) -> pd.Series:
     """Rows at one of the places, plus the ``town``-precision rows (neighbourhoods) lying at one of them."""
     chosen = rows[C.location].isin(list(locations))
@@ -100,7 +92,7 @@ def location_mask(rows: pd.DataFrame, locations: Sequence[str], radius_km: float
     lng = rows.loc[candidates, C.longitude].to_numpy(dtype="float64")
     inside = np.zeros(len(lat), dtype=bool)
     for lat0, lng0 in anchors.itertuples(index=False, name=None):
-        inside |= _distance_km(lat, lng, float(lat0), float(lng0)) <= radius_km
+        inside |= km_between_many(lat, lng, float(lat0), float(lng0)) <= radius_km
     near = pd.Series(False, index=rows.index)
     near.loc[candidates[candidates].index] = inside
     return chosen | near

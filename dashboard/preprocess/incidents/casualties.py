@@ -404,7 +404,7 @@ def _clause_end(s: _Sentence, i: int) -> int:
     return j
 
 
-_AUXILIARIES = frozenset({"was", "were", "been", "be", "being", "is", "are", "got", "get", "gets"})
+_AUXILIARIES = V._set("tolls", "auxiliaries")
 
 
 def _active_form(s: _Sentence, i: int, role: str) -> bool:

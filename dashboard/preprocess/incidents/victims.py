@@ -46,7 +46,7 @@ BODY_FOUND = _set("body_found")
 RELATED_EVENTS = _set("related_events")
 CLAIM_WORDS = _set("claim_words")
 UNCONFIRMED = _set("unconfirmed")
-_NAME_LINKS = frozenset({"de", "del", "da", "dos", "y", "bin", "ibn", "van", "von", "la", "al", "el", "abu"})
+_NAME_LINKS = _set("name_links")
 _NOT_NAMES = frozenset(V.MONTHS) | frozenset(V.WEEKDAYS) | _set("not_names")
 _MAX_WORDS = 6  # words of one noun phrase after its determiner
 
@@ -259,8 +259,7 @@ def related_total(s: Tokens, first: int, last: int, clause_end: int) -> bool:
     return False
 
 
-_SEVERAL = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "all",
-                      "several", "multiple", "separate"})
+_SEVERAL = _set("several_events")
 
 
 def unconfirmed_claim(s: Tokens, first: int) -> bool:

@@ -166,6 +166,30 @@ def read_concordance(path: Path) -> dict[int, int]:
     return found
 
 
+def _checked(fields: list[str], where: str) -> tuple[int, str, float, float, int]:
+    """One line's id, name, point and population; GazetteerError naming ``where`` when unusable."""
+    if len(fields) != COLUMNS:
+        raise GazetteerError(f"{where}: {len(fields)} tab-separated columns, a GeoNames country file has {COLUMNS}")
+    try:
+        gid = int(fields[0])
+    except ValueError:
+        raise GazetteerError(f"{where}: geonameid {fields[0]!r} is not a number") from None
+    try:
+        lat, lon = float(fields[4]), float(fields[5])
+    except ValueError:
+        raise GazetteerError(f"{where}: coordinates {fields[4]!r}, {fields[5]!r} are not numbers") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
+        raise GazetteerError(f"{where}: coordinates {lat}, {lon} are out of range")
+    try:
+        population = int(fields[14] or 0)
+    except ValueError:
+        raise GazetteerError(f"{where}: population {fields[14]!r} is not a number") from None
+    name = fields[1].strip()
+    if not name:
+        raise GazetteerError(f"{where}: the place has no name")
+    return gid, name, lat, lon, population
+
+
 def read_country_file(path: Path) -> tuple[str, dict[str, list]]:
     """The file's country code and its places as columns; a bad line raises GazetteerError
     naming the file and the line."""
@@ -190,25 +214,7 @@ def read_country_file(path: Path) -> tuple[str, dict[str, list]]:
             if not line.strip():
                 continue
             fields = line.split("\t")  # no quoting: a double quote is part of the name
-            if len(fields) != COLUMNS:
-                raise GazetteerError(f"{where}: {len(fields)} tab-separated columns, a GeoNames country file has {COLUMNS}")
-            try:
-                gid = int(fields[0])
-            except ValueError:
-                raise GazetteerError(f"{where}: geonameid {fields[0]!r} is not a number") from None
-            try:
-                lat, lon = float(fields[4]), float(fields[5])
-            except ValueError:
-                raise GazetteerError(f"{where}: coordinates {fields[4]!r}, {fields[5]!r} are not numbers") from None
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
-                raise GazetteerError(f"{where}: coordinates {lat}, {lon} are out of range")
-            try:
-                population = int(fields[14] or 0)
-            except ValueError:
-                raise GazetteerError(f"{where}: population {fields[14]!r} is not a number") from None
-            name = fields[1].strip()
-            if not name:
-                raise GazetteerError(f"{where}: the place has no name")
+            gid, name, lat, lon, population = _checked(fields, where)
             if gid in seen:
                 continue  # the same row twice: the first stands
             seen.add(gid)
@@ -241,28 +247,65 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def combine(world: WorldIndex, parts: Iterable[tuple[str, dict[str, list]]]) -> tuple[WorldIndex, dict[str, tuple[int, int]]]:
     """The world index with the parts' places merged in; per country (added, merged)."""
-    index = IndexBuilder.from_index(world)
-    by_id: dict[int, int] = {gid: row for row, gid in enumerate(index.geonameid)}
-    by_id.update(index.extra_ids)
-    kinds = [KIND_CODES[k] for k in index.kind]
-    # Admin areas by (country, kind, folded spelling): their bare names may not be indexed.
-    admin_keys: dict[tuple[str, str, str], list[int]] = {}
-    for key, rows in index.names.items():
-        for row in rows:
-            if kinds[row] in _ADMIN:
-                admin_keys.setdefault((index.country_code[row], kinds[row], key), []).append(row)
-    from_world = len(index)
-    # A country's name is the country's: a hamlet or site spelled so ("Kenia" in Congo) is not
-    # indexed under it (villages, neighbourhoods, sites and terrain of under SEAT_POPULATION people).
-    country_keys = {fold_name(name) for name in index.country_names.values()}
-    minor = {"village", "neighbourhood", "site", "camp", "terrain"}
-    pending_admin: list[tuple[int, str, list[str], str]] = []
+    merger = _Merger(world)
     counts: dict[str, tuple[int, int]] = {}
+    for cc, part in parts:
+        added = merged = 0
+        for i in range(len(part["geonameid"])):
+            if merger.take(cc, {column: values[i] for column, values in part.items()}):
+                merged += 1
+            else:
+                added += 1
+        counts[cc] = (added, merged)
+    return merger.finish(), counts
 
-    def same_place(key: str, kind: str, cc: str, lat: float, lon: float, keys: list[str]) -> int | None:
+
+#: Kinds whose small places (under SEAT_POPULATION people) are not indexed under a country's name.
+_MINOR = frozenset({"village", "neighbourhood", "site", "camp", "terrain"})
+
+
+class _Merger:
+    """Places of country files merged one by one into a copy of the world index."""
+
+    def __init__(self, world: WorldIndex) -> None:
+        self.index = index = IndexBuilder.from_index(world)
+        self.by_id: dict[int, int] = {gid: row for row, gid in enumerate(index.geonameid)}
+        self.by_id.update(index.extra_ids)
+        self.kinds = [KIND_CODES[k] for k in index.kind]
+        # Admin areas by (country, kind, folded spelling): their bare names may not be indexed.
+        self.admin_keys: dict[tuple[str, str, str], list[int]] = {}
+        for key, rows in index.names.items():
+            for row in rows:
+                if self.kinds[row] in _ADMIN:
+                    self.admin_keys.setdefault((index.country_code[row], self.kinds[row], key), []).append(row)
+        self.from_world = len(index)
+        # A country's name is the country's: a hamlet or site spelled so ("Kenia" in Congo) is not
+        # indexed under it (villages, neighbourhoods, sites and terrain of under SEAT_POPULATION people).
+        self.country_keys = {fold_name(name) for name in index.country_names.values()}
+        self.pending_admin: list[tuple[int, str, list[str], str]] = []
+
+    def take(self, cc: str, place: dict) -> bool:
+        """Merge one place of country ``cc``'s file; True when it was already known (merged)."""
+        gid, name, kind, spellings = place["geonameid"], place["name"], place["kind"], place["spellings"]
+        lat, lon, pcc = place["latitude"], place["longitude"], place["country_code"] or cc
+        key = fold_name(name)
+        target = self.by_id.get(gid)
+        if target is None and place["concordance"]:
+            target = self.by_id.get(place["concordance"])
+        if target is None:
+            keys = [key, *map(fold_name, spellings)] if kind in _ADMIN else []
+            target = self._same_place(key, kind, pcc, lat, lon, keys)
+        if target is not None:
+            self._merge(target, gid, place)
+            return True
+        self._add(gid, place, pcc, key)
+        return False
+
+    def _same_place(self, key: str, kind: str, cc: str, lat: float, lon: float, keys: list[str]) -> int | None:
+        index = self.index
         if kind in _ADMIN:
             for other in keys:
-                for row in admin_keys.get((cc, kind, other), ()):
+                for row in self.admin_keys.get((cc, kind, other), ()):
                     if _km(lat, lon, index.latitude[row], index.longitude[row]) <= ADMIN_MERGE_KM:
                         return row
             return None
@@ -270,65 +313,57 @@ def combine(world: WorldIndex, parts: Iterable[tuple[str, dict[str, list]]]) -> 
             return index.country_rows.get(cc)
         group = _GROUPS[kind]
         for row in index.names.get(key, ()):
-            if (_GROUPS[kinds[row]] == group and index.country_code[row] == cc
+            if (_GROUPS[self.kinds[row]] == group and index.country_code[row] == cc
                     and _km(lat, lon, index.latitude[row], index.longitude[row]) <= MERGE_KM):
                 return row
         return None
 
-    for cc, part in parts:
-        added = merged = 0
-        for i, gid in enumerate(part["geonameid"]):
-            name, kind, spellings = part["name"][i], part["kind"][i], part["spellings"][i]
-            lat, lon, pcc = part["latitude"][i], part["longitude"][i], part["country_code"][i] or cc
-            admin1, population = part["admin1_code"][i], part["population"][i]
-            key = fold_name(name)
-            target = by_id.get(gid)
-            if target is None and part["concordance"][i]:
-                target = by_id.get(part["concordance"][i])
-            if target is None and kind in _ADMIN:
-                target = same_place(key, kind, pcc, lat, lon, [key, *map(fold_name, spellings)])
-            elif target is None:
-                target = same_place(key, kind, pcc, lat, lon, [])
-            if target is not None:
-                merged += 1
-                by_id[gid] = target
-                if index.geonameid[target] != gid:
-                    index.extra_ids[gid] = target
-                if kinds[target] == "country":
-                    continue  # a country keeps its own names (WOF lists odd ones)
-                if kinds[target] not in _ADMIN:  # an area's people are its towns': it never outweighs them
-                    index.population[target] = max(index.population[target], population)
-                if not index.admin1_code[target] and admin1:
-                    index.admin1_code[target] = admin1
-                if kinds[target] in _ADMIN:
-                    if target < from_world:  # a derived median point gives way to the file's own
-                        index.latitude[target], index.longitude[target] = round(lat, 5), round(lon, 5)
-                    pending_admin.append((target, name, spellings, kinds[target]))
-                elif kinds[target] in minor and index.population[target] < world_index.SEAT_POPULATION:
-                    index.spell(target, [sp for sp in [name, *spellings] if fold_name(sp) not in country_keys])
-                else:
-                    index.spell(target, [name, *spellings])
-                continue
-            added += 1
-            if kind in _ADMIN:
-                row = index.add(gid, name, lat, lon, pcc, admin1, 0, kind, own_name=False)
-                pending_admin.append((row, name, spellings, kind))
-                for other in {key, *map(fold_name, spellings)}:
-                    admin_keys.setdefault((pcc, kind, other), []).append(row)
-            elif kind in minor and population < world_index.SEAT_POPULATION:
-                keep = [sp for sp in spellings if fold_name(sp) not in country_keys]
-                row = index.add(gid, name, lat, lon, pcc, admin1, population, kind, keep,
-                                own_name=key not in country_keys)
-            else:
-                row = index.add(gid, name, lat, lon, pcc, admin1, population, kind, spellings)
-            kinds.append(kind)
-            by_id[gid] = row
-        counts[cc] = (added, merged)
-    taken = world_index.seat_test(index)
-    for row, name, spellings, kind in pending_admin:
-        cc = index.country_code[row]
-        index.spell(row, world_index.admin_spellings(name, spellings, kind, "", lambda key: taken(cc, key)))
-    return index.finish(), counts
+    def _merge(self, target: int, gid: int, place: dict) -> None:
+        index, kind = self.index, self.kinds[target]
+        name, spellings, admin1 = place["name"], place["spellings"], place["admin1_code"]
+        self.by_id[gid] = target
+        if index.geonameid[target] != gid:
+            index.extra_ids[gid] = target
+        if kind == "country":
+            return  # a country keeps its own names (WOF lists odd ones)
+        if kind not in _ADMIN:  # an area's people are its towns': it never outweighs them
+            index.population[target] = max(index.population[target], place["population"])
+        if not index.admin1_code[target] and admin1:
+            index.admin1_code[target] = admin1
+        if kind in _ADMIN:
+            if target < self.from_world:  # a derived median point gives way to the file's own
+                index.latitude[target], index.longitude[target] = round(place["latitude"], 5), round(place["longitude"], 5)
+            self.pending_admin.append((target, name, spellings, kind))
+        elif kind in _MINOR and index.population[target] < world_index.SEAT_POPULATION:
+            index.spell(target, [sp for sp in [name, *spellings] if fold_name(sp) not in self.country_keys])
+        else:
+            index.spell(target, [name, *spellings])
+
+    def _add(self, gid: int, place: dict, pcc: str, key: str) -> None:
+        index, kind = self.index, place["kind"]
+        name, spellings, admin1, population = place["name"], place["spellings"], place["admin1_code"], place["population"]
+        lat, lon = place["latitude"], place["longitude"]
+        if kind in _ADMIN:
+            row = index.add(gid, name, lat, lon, pcc, admin1, 0, kind, own_name=False)
+            self.pending_admin.append((row, name, spellings, kind))
+            for other in {key, *map(fold_name, spellings)}:
+                self.admin_keys.setdefault((pcc, kind, other), []).append(row)
+        elif kind in _MINOR and population < world_index.SEAT_POPULATION:
+            keep = [sp for sp in spellings if fold_name(sp) not in self.country_keys]
+            row = index.add(gid, name, lat, lon, pcc, admin1, population, kind, keep,
+                            own_name=key not in self.country_keys)
+        else:
+            row = index.add(gid, name, lat, lon, pcc, admin1, population, kind, spellings)
+        self.kinds.append(kind)
+        self.by_id[gid] = row
+
+    def finish(self) -> WorldIndex:
+        taken = world_index.seat_test(self.index)
+        for row, name, spellings, kind in self.pending_admin:
+            cc = self.index.country_code[row]
+            self.index.spell(row, world_index.admin_spellings(name, spellings, kind, "",
+                                                             lambda key, cc=cc: taken(cc, key)))
+        return self.index.finish()
 
 
 def _part_path(folder: Path, cc: str) -> Path:

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from dashboard import wordlists
+
 # Letters that NFKD does not decompose into ASCII plus a combining mark.
 _LETTERS = str.maketrans({
     "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "ł": "l", "Ł": "l",
@@ -22,7 +24,7 @@ _LETTERS = str.maketrans({
 _MARKS = re.compile(r"['’‘`´ʿʾʻʼ]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 # Arabic article and its sun-letter assimilations, written before a name ("al-", "ash-", "el ").
-_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "adh", "ul"})
+_ARTICLES = frozenset(wordlists.words("places", "folded_articles"))
 # Transliteration variants, applied in order to each word.
 _VARIANTS = (
     ("ck", "k"), ("q", "k"), ("ou", "u"), ("o", "u"), ("ee", "i"), ("y", "i"), ("ph", "f"),

@@ -35,6 +35,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from dashboard import wordlists
 from dashboard.errors import GazetteerError
 from dashboard.files import atomic_write_bytes
 from dashboard.preprocess.places.placenames import fold_name, plain_name
@@ -52,12 +53,7 @@ SEAT_POPULATION = 1000
 
 #: Generic words of admin-area names: "Achin District" is also indexed as "Achin" (unless a town
 #: holds that name), and every area also as "<name> <word of its level>".
-ADMIN_WORDS = frozenset({
-    "province", "governorate", "district", "region", "county", "state", "department", "prefecture",
-    "municipality", "division", "zone", "oblast", "raion", "rayon", "woreda", "wilaya", "wilayah",
-    "muhafazat", "qada", "qadha", "nahiya", "parish", "territory", "emirate", "canton", "local",
-    "government", "area", "lga", "subdistrict", "sub",
-})
+ADMIN_WORDS = frozenset(wordlists.words("places", "admin_words"))
 LEVEL_WORDS = {"admin1": ("Province", "Region", "State"), "admin2": ("District",)}
 
 
