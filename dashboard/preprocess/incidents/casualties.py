@@ -106,7 +106,7 @@ class _Number:
 class _Sentence:
     """A sentence's tokens, lower-cased words and offsets."""
 
-    __slots__ = ("text", "words", "starts", "ends", "clause")
+    __slots__ = ("text", "words", "starts", "ends", "clause", "clause_ends")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -119,6 +119,11 @@ class _Sentence:
             if word in V.CLAUSE_BREAKS:
                 clause += 1
             self.clause.append(clause)
+        # the token each clause ends before (clauses are numbered in order, one after another)
+        self.clause_ends = [len(self.words)] * (clause + 1)
+        for j in range(1, len(self.clause)):
+            if self.clause[j] != self.clause[j - 1]:
+                self.clause_ends[self.clause[j - 1]] = j
 
     def word(self, i: int) -> str:
         return self.words[i] if 0 <= i < len(self.words) else ""
@@ -324,9 +329,10 @@ def read_tolls(sentence: str) -> TollReading:
     attached, rejected = _link_figures(s, numbers, words)
     attached += _named_victims(s, words, attached)
     kept = []
+    cues = W.total_cues(s) if attached else []
     for entry in attached:
         n, word, end = entry
-        if W.related_total(s, min(n.first, word), max(end, word + 1), _clause_end(s, n.first)) \
+        if W.related_total(s, min(n.first, word), max(end, word + 1), _clause_end(s, n.first), cues) \
                 or W.unconfirmed_claim(s, min(n.first, word)):
             rejected.append(n)  # "across all five attacks": a total of related events, not this one's toll
         else:
@@ -398,10 +404,8 @@ def _elided_link(s: _Sentence, n: _Number, attached: list[_Link]) -> tuple[int, 
 
 
 def _clause_end(s: _Sentence, i: int) -> int:
-    j = i
-    while j < len(s.words) and s.clause[j] == s.clause[i]:
-        j += 1
-    return j
+    """The token the clause of token ``i`` ends before (looked up, not walked to)."""
+    return s.clause_ends[s.clause[i]] if i < len(s.words) else i
 
 
 _AUXILIARIES = V._set("tolls", "auxiliaries")

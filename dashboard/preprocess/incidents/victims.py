@@ -20,6 +20,8 @@ The words are data: ``data/words/victims.toml``.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -244,19 +246,29 @@ def body_found(s: Tokens, i: int) -> bool:
     return s.word(i + 1) == "of" or any(s.word(k) in BODY_FOUND for k in range(i + 1, i + 5))
 
 
-def related_total(s: Tokens, first: int, last: int, clause_end: int) -> bool:
+def related_total(s: Tokens, first: int, last: int, clause_end: int, cues: Sequence[int] | None = None) -> bool:
     """True when a figure is a total over several events: its verb's subject is "the four attacks",
-    or "across all five attacks" follows it in its clause."""
+    or "across all five attacks" follows it in its clause. ``cues``: the sentence's
+    :func:`total_cues` when the caller has them (found by bisection, not by a walk to the clause end)."""
     for k in range(max(0, first - 4), first):  # "the four attacks killed a total of 35"
         if s.words[k] in RELATED_EVENTS and s.words[k].endswith("s") and (
                 s.word(k - 1) in _SEVERAL or s.word(k - 1).isdigit() or s.word(k - 2) in _SEVERAL):
             return True
-    for k in range(last, clause_end):
-        if s.words[k] == "across" and any(s.word(m) in RELATED_EVENTS for m in range(k + 1, k + 5)):
-            return True
-        if s.words[k] == "in" and s.word(k + 1) in _SEVERAL and s.word(k + 2) in RELATED_EVENTS:
-            return True  # "six dead in two attacks"
-    return False
+    if cues is None:
+        return any(_total_cue(s, k) for k in range(last, clause_end))
+    at = bisect.bisect_left(cues, last)
+    return at < len(cues) and cues[at] < clause_end
+
+
+def total_cues(s: Tokens) -> list[int]:
+    """The tokens of a sentence that say a figure before them is a total over several events, in order."""
+    return [k for k in range(len(s.words)) if _total_cue(s, k)]
+
+
+def _total_cue(s: Tokens, k: int) -> bool:
+    if s.words[k] == "across" and any(s.word(m) in RELATED_EVENTS for m in range(k + 1, k + 5)):
+        return True
+    return s.words[k] == "in" and s.word(k + 1) in _SEVERAL and s.word(k + 2) in RELATED_EVENTS  # "six dead in two attacks"
 
 
 _SEVERAL = _set("several_events")
