@@ -62,7 +62,8 @@ def main() -> None:
             folder.mkdir()
             mean_chars = make_corpus(folder, args.articles, seeds_only)
             options = BuildOptions(inputs=(folder,), out=Path(temporary) / "out.csv",
-                                   incidents_out=Path(temporary) / "incidents.csv", settings=Settings(geocoder="none"))
+                                   incidents_out=Path(temporary) / "incidents.csv", settings=Settings(geocoder="none"),
+                                   use_cache=False)  # the build itself, not the article cache
             started = time.perf_counter()
             summary = run_build(options)
             seconds = time.perf_counter() - started
