@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.preprocess.places.gazetteer import load_gazetteer  # noqa: E402
 from dashboard.preprocess.pipeline import BuildOptions, run_build  # noqa: E402
-from dashboard.settings import Settings
+from dashboard.settings import resolve  # noqa: E402
 
 OWN_REPORTS = (
     "Gunmen kill five at checkpoint\n\nGunmen killed five soldiers at a checkpoint near Baqubah on Monday, "
@@ -62,7 +62,7 @@ def main() -> None:
             folder.mkdir()
             mean_chars = make_corpus(folder, args.articles, seeds_only)
             options = BuildOptions(inputs=(folder,), out=Path(temporary) / "out.csv",
-                                   incidents_out=Path(temporary) / "incidents.csv", settings=Settings(geocoder="none"),
+                                   incidents_out=Path(temporary) / "incidents.csv", settings=resolve({"geocoder": "none"}),
                                    use_cache=False)  # the build itself, not the article cache
             started = time.perf_counter()
             summary = run_build(options)
