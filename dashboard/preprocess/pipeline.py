@@ -21,6 +21,7 @@ from dashboard.errors import ArticleError, NothingReadError, SettingError, one_l
 from dashboard.files import atomic_write_many
 from dashboard.preprocess.incidents.events import extract_incidents
 from dashboard.preprocess.ingest import Article, Skipped, find_articles, manifest_entry, read_article, read_manifest
+from dashboard.preprocess.map_labels import label_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.locate import corpus_focus, locate_places
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
@@ -129,7 +130,8 @@ def run_build(options: BuildOptions) -> BuildSummary:
     if options.incidents_out:
         outputs.append((options.incidents_out, table_bytes(incidents_from_reports(validate(table)),
                                                            options.incidents_out)))
-    atomic_write_many(outputs)  # both tables, or neither
+    outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # the map's place names, beside each
+    atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
     summary.rows = len(table)
     summary.incidents = table[C.incident_id].nunique()
