@@ -60,7 +60,8 @@ COORDINATE_DECIMALS = 5
 TILES_NONE = "none"
 TILES_OSM = "openstreetmap"
 WORLD_VIEW = ((20.0, 0.0), 2)
-FIT_MAX_ZOOM = 11
+#: The closest zoom the map opens at: rows at one town are shown in their province, the towns around named.
+FIT_MAX_ZOOM = 9
 MAX_ZOOM = 18
 #: Above this zoom every point is drawn on its own, except points at one spot, which stay one stack.
 CLUSTER_MAX_ZOOM = 16

@@ -5,7 +5,8 @@
  * drawn) or, with tiles, by itself at the first tile that fails to load. The outline (world-atlas
  * TopoJSON, turned into GeoJSON by topojson-client) lies under the tiles, so tiles that do load
  * still show; the names (the labels file the build writes beside the table, published by the app)
- * lie above them and under the markers. Which names a view draws is labels.placeLabels's choice;
+ * lie above them and above the markers (a name next to a large circle stays readable), letting
+ * every click through to the markers. Which names a view draws is labels.placeLabels's choice;
  * each is a Leaflet divIcon whose node's text is set with textContent.
  *
  * Loaded after Leaflet and labels.js, which it finds in globalThis.IncidentMap.
@@ -36,19 +37,21 @@
     }
 
     function labelIcon(text, style, width) {
-        const box = document.createElement("div"), words = document.createElement("div"), dot = document.createElement("div");
-        box.className = "place-label";
+        const words = document.createElement("div");
         words.className = "place-label-text";
         words.textContent = text;
         words.style.cssText = `font:${style.font};color:${style.colour};line-height:${HEIGHT}px;white-space:nowrap;`
-            + "text-align:center;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff";
-        dot.style.cssText = `position:absolute;left:${width / 2 - 2}px;top:${HEIGHT + GAP - 2}px;width:4px;height:4px;`
-            + "border-radius:2px;background:#555";
-        box.style.cssText = `position:relative;width:${width}px;height:${HEIGHT + GAP + 2}px;pointer-events:none`;
-        box.appendChild(words);
-        box.appendChild(dot);
-        return L.divIcon({html: box, className: "place-label-icon", iconSize: [width, HEIGHT + GAP + 2],
-            iconAnchor: [width / 2, HEIGHT + GAP]});
+            + `width:${width}px;text-align:center;pointer-events:none;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff`;
+        return L.divIcon({html: words, className: "place-label", iconSize: [width, HEIGHT], iconAnchor: [width / 2, HEIGHT + GAP]});
+    }
+
+    /** A place's name above its point (over the markers) and a dot at the point (under them). */
+    function label(latLng, text, style, width) {
+        return L.layerGroup([
+            L.circleMarker(latLng, {pane: "placeDots", radius: 2, stroke: false, fillColor: "#555", fillOpacity: 1,
+                interactive: false}),
+            L.marker(latLng, {pane: "placeLabels", interactive: false, keyboard: false, icon: labelIcon(text, style, width)}),
+        ]);
     }
 
     /**
@@ -58,9 +61,13 @@
      */
     function offlineLayer(map, options) {
         const outlinePane = map.createPane("offlineOutline"), labelPane = map.createPane("placeLabels");
+        const dotPane = map.createPane("placeDots");
         outlinePane.style.zIndex = 150;  // under the tiles (200)
-        labelPane.style.zIndex = 390;  // over the tiles, under the markers (400)
-        outlinePane.style.pointerEvents = labelPane.style.pointerEvents = "none";
+        dotPane.style.zIndex = 390;  // over the tiles, under the incidents' circles (400)
+        labelPane.style.zIndex = 610;  // over the markers (600), under tooltips and popups: a name stays readable
+        for (const pane of [outlinePane, dotPane, labelPane]) {
+            pane.style.pointerEvents = "none";
+        }
         const group = L.layerGroup().addTo(map), shown = new Map();
         let on = false, url = null, data = null, widths = null;
 
@@ -93,9 +100,8 @@
                 const key = `${i}:${shift}`;
                 let marker = shown.get(key);
                 if (!marker) {
-                    marker = L.marker([data.lat[i], data.lng[i] + 360 * shift], {pane: "placeLabels",
-                        interactive: false, keyboard: false,
-                        icon: labelIcon(data.name[i], STYLES[data.c[i]] || STYLES[3], widths[i])});
+                    marker = label([data.lat[i], data.lng[i] + 360 * shift], data.name[i], STYLES[data.c[i]] || STYLES[3],
+                        widths[i]);
                     group.addLayer(marker);
                 }
                 wanted.set(key, marker);
