@@ -290,7 +290,7 @@ LABELS_URL = "/app/static/cache/labels.json.gz"
 
 def test_the_rows_hand_the_map_their_place_labels_or_null() -> None:
     html = rendered(build_map(sample_reports(), URL, DETAILS_URL, tiles="none", labels_url=LABELS_URL))
-    assert re.search(r'window\.loadIncidents\("[^"]+", "[^"]+", \[\[[^\]]+\], \[[^\]]+\]\], "' + re.escape(LABELS_URL) + '"\);',
+    assert re.search(r'window\.loadIncidents\("[^"]+", "[^"]+", \[\[[^\]]+\], \[[^\]]+\]\], "' + re.escape(LABELS_URL) + r'"\);',
                      html)
     assert re.search(r"window\.loadIncidents\([^;]*, null\);", rendered(build_map(sample_reports(), URL, DETAILS_URL)))
 
