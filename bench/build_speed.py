@@ -1,6 +1,7 @@
 """Benchmark: articles per second for `dashboard build` on one core (prints figures, asserts nothing).
 
-About 1,000 articles are made by repeating the seed articles (read from ../shared/seeds, written
+The settings come from the environment (``DASHBOARD_CACHE=DIR`` measures the build with the
+country files imported into DIR). About 1,000 articles are made by repeating the seed articles (read from ../shared/seeds, written
 only to a temporary folder) and short reports written for this benchmark, then built in-process
 with the process pinned to one core. The gazetteer's load is timed apart from the build.
 

@@ -19,6 +19,7 @@ from dashboard.schema import (
     DATE_PRECISIONS,
     GEO_PRECISIONS,
     INCIDENT_COLUMNS,
+    REVIEW_COLUMN,
     SOURCES_COLUMN,
     TOLL_KINDS,
     C,
@@ -56,8 +57,22 @@ def _missing_last(value: Any) -> tuple[bool, Any]:
     return (True, 0) if _missing(value) else (False, value)
 
 
+def _review_of(group: list[dict[str, Any]]) -> str:
+    """An incident's review state: rejected when every report is, else unreviewed while one report is,
+    else corrected when one report is, else verified."""
+    states = {r.get(C.review, "unreviewed") for r in group}
+    if states == {"rejected"}:
+        return "rejected"
+    states.discard("rejected")
+    return next(s for s in ("unreviewed", "corrected", "verified") if s in states)
+
+
 def _summarise(group: list[dict[str, Any]]) -> dict[str, Any]:
-    """The rows of one incident (plain dicts: pandas per group costs ~15 ms, this ~20 us) -> one row."""
+    """The rows of one incident (plain dicts: pandas per group costs ~15 ms, this ~20 us) -> one row.
+
+    Rejected reports take no part unless every report of the incident is rejected."""
+    review = _review_of(group)
+    group = [r for r in group if r.get(C.review) != "rejected"] or group
     group = sorted(group, key=lambda r: (_missing_last(r[C.published]), r[C.article]))
     row: dict[str, Any] = {C.incident_id: group[0][C.incident_id]}
 
@@ -85,17 +100,22 @@ def _summarise(group: list[dict[str, Any]]) -> dict[str, Any]:
     row[C.published] = min(published) if published else None
     row[C.evidence] = _joined_unique((r[C.evidence] for r in group), EVIDENCE_JOIN)
     row[SOURCES_COLUMN.name] = len({r[C.article] for r in group})
+    row[REVIEW_COLUMN.name] = review
     return row
 
 
 def incidents_from_reports(reports: pd.DataFrame) -> pd.DataFrame:
-    """A validated report table -> one row per incident (``INCIDENT_COLUMNS``), in order of first report."""
+    """A validated report table -> one row per incident (``INCIDENT_COLUMNS``, and ``review`` when the
+    reports have it), in order of first report."""
+    reviewed = (REVIEW_COLUMN.name,) if REVIEW_COLUMN.name in reports.columns else ()
+    out_columns = list(INCIDENT_COLUMNS + reviewed)
     if reports.empty:
-        return coerce(pd.DataFrame(columns=list(INCIDENT_COLUMNS)))
+        return coerce(pd.DataFrame(columns=out_columns))
     groups: dict[str, list[dict[str, Any]]] = {}
+    names = COLUMNS + reviewed
     # Rows as dicts built from whole columns: DataFrame.to_dict("records") boxes every cell one by one.
-    columns = [reports[name].tolist() for name in COLUMNS]
-    for record in (dict(zip(COLUMNS, values)) for values in zip(*columns)):
+    columns = [reports[name].tolist() for name in names]
+    for record in (dict(zip(names, values)) for values in zip(*columns)):
         groups.setdefault(record[C.incident_id], []).append(record)
     rows = [_summarise(group) for group in groups.values()]
-    return coerce(pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS)))
+    return coerce(pd.DataFrame(rows, columns=out_columns))

@@ -1,7 +1,7 @@
 """The dashboard page: layout only. Run ``python -m dashboard serve`` or ``streamlit run dashboard/app.py``.
 
 In: the table named by ``--data FILE`` (after ``--``), ``$DASHBOARD_DATA`` or data/incidents.csv;
-the ``tiles`` setting (``$DASHBOARD_TILES``). Out: the page. Loading, filtering, the map and the
+the ``tiles``, ``review_db`` and ``read_only`` settings (``$DASHBOARD_TILES`` ...). Out: the page. Loading, filtering, the map and the
 exports live in :mod:`dashboard.ui`; errors are shown here, once, with ``st.error`` (their text,
 which may quote the file, as plain text). Nothing from the data is drawn as Markdown or HTML.
 """
@@ -18,14 +18,16 @@ from dashboard.ui.data import data_path, load_dataset, options_for
 from dashboard.ui.filters import VIEW_INCIDENTS, VIEW_REPORTS, apply_filters
 from dashboard.ui.panels import show_details, show_downloads, show_error, show_map, show_summary, show_table
 from dashboard.ui.payloads import publish_labels
+from dashboard.ui.reviewing import ReviewContext
 from dashboard.ui.sidebar import filter_sidebar, query_notes
 
 st.set_page_config(page_title="Incident map", layout="wide")
 st.title("Incident map")
 
 try:
-    dataset = load_dataset(data_path(sys.argv[1:]))
-    tiles = settings.resolve().tiles
+    values = settings.resolve()
+    dataset = load_dataset(data_path(sys.argv[1:]), values.review_db)
+    tiles = values.tiles
 except DashboardError as err:
     show_error("The table cannot be shown.", str(err))
     st.stop()
@@ -49,6 +51,7 @@ with map_column:
 with summary_slot:
     show_summary(rows, f"{dataset.version}|{state!r}")
 with details_column:
-    show_details(rows, reports, point)
+    editable = dataset.store is not None and dataset.keys is not None and not values.read_only
+    show_details(rows, reports, point, ReviewContext(dataset.store, dataset.keys) if editable else None)
 show_table(rows, len(dataset.incidents))
 show_downloads(rows, f"{dataset.path.stem}-{state.view}-filtered")

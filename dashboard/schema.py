@@ -6,7 +6,8 @@ The pipeline produces :class:`Incident` records, :func:`to_frame` turns them int
 Column names are never typed as bare strings elsewhere: use the ``Incident`` fields or ``COLUMNS``.
 
 A report table (``build --out``) has :data:`COLUMNS`; an incident table (``build --incidents``)
-has :data:`INCIDENT_COLUMNS`, the same plus ``sources``.
+has :data:`INCIDENT_COLUMNS`, the same plus ``sources``. Both end with ``review`` (:data:`REVIEW_COLUMN`),
+which :func:`validate` adds as ``unreviewed`` to a table written without it.
 """
 
 from __future__ import annotations
@@ -138,11 +139,22 @@ SOURCES_COLUMN = Column("sources", "int", "Incident tables only: how many report
 INCIDENT_SCHEMA: tuple[Column, ...] = SCHEMA + (SOURCES_COLUMN,)
 INCIDENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in INCIDENT_SCHEMA)
 
+#: What a human reviewer said about a row (see 'Reviewing rows' in README).
+REVIEW_STATES: dict[str, str] = {
+    "unreviewed": "nobody has reviewed the row yet",
+    "verified": "a reviewer checked the row and found it right",
+    "corrected": "a reviewer corrected some of its values (the table holds the corrected values)",
+    "rejected": "a reviewer found the row wrong (the page hides it unless the review filter shows it)",
+}
+#: The last column of every table a build writes: the review state (a table without it reads as unreviewed).
+REVIEW_COLUMN = Column("review", "text", "Review state: unreviewed, verified, corrected or rejected "
+                       "(see 'Reviewing rows'); a table written without it reads as unreviewed.", True)
+
 #: Column names as attributes (``C.killed_min``), so code never spells a column name as a bare string.
-C = SimpleNamespace(**{name: name for name in INCIDENT_COLUMNS})
+C = SimpleNamespace(**{name: name for name in INCIDENT_COLUMNS + (REVIEW_COLUMN.name,)})
 
 TOLL_COLUMNS: tuple[str, ...] = tuple(f"{k}_{end}" for k in TOLL_KINDS for end in ("min", "max"))
-_COLUMN_BY_NAME = {c.name: c for c in INCIDENT_SCHEMA}
+_COLUMN_BY_NAME = {c.name: c for c in INCIDENT_SCHEMA + (REVIEW_COLUMN,)}
 
 #: First visible characters a spreadsheet reads as a formula (OWASP CSV injection), with their
 #: full-width forms, which some spreadsheets take for the same.
@@ -151,8 +163,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 #: included), DEL, and the Unicode line and paragraph separators. Some reader takes each of them for
 #: the end of a record or a field, or shows nothing; a run of them becomes one space.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-#: Unicode categories that draw nothing before a cell's first visible character.
-_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+#: Unicode categories that may draw nothing before a cell's first visible character (unassigned,
+#: private-use and surrogate code points included: a reader may skip or blank them).
+_INVISIBLE = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zs", "Zl", "Zp"})
 
 
 def is_incident_table(frame: pd.DataFrame) -> bool:
@@ -243,7 +256,9 @@ def _conversion_problems(frame: pd.DataFrame) -> list[str]:
 
 def validate(frame: pd.DataFrame) -> pd.DataFrame:
     """Check a table against the schema and return it coerced; raise :class:`SchemaError` listing every problem."""
-    expected = INCIDENT_COLUMNS if is_incident_table(frame) else COLUMNS
+    expected = (INCIDENT_COLUMNS if is_incident_table(frame) else COLUMNS) + (REVIEW_COLUMN.name,)
+    if REVIEW_COLUMN.name not in frame.columns:
+        frame = frame.assign(**{REVIEW_COLUMN.name: "unreviewed"})
     missing = [c for c in expected if c not in frame.columns]
     if missing:
         raise SchemaError([f"missing column(s): {', '.join(missing)}"])
@@ -263,12 +278,13 @@ def _value_problems(table: pd.DataFrame) -> list[str]:
             rows = ", ".join(str(i + 2) for i in list(mask[mask].index[:3]))  # +2: header line, 1-based
             problems.append(f"{message} ({int(mask.sum())} row(s), first at line {rows})")
 
-    for column in INCIDENT_SCHEMA:
+    for column in INCIDENT_SCHEMA + (REVIEW_COLUMN,):
         if column.required and column.name in table.columns:
             values = table[column.name]
             empty = values.isna() if column.kind != "text" else values.str.strip() == ""
             check(empty, f"column {column.name} is empty")
-    for name, allowed in (("event_type", EVENT_TYPES), ("date_precision", DATE_PRECISIONS)):
+    for name, allowed in (("event_type", EVENT_TYPES), ("date_precision", DATE_PRECISIONS),
+                          (REVIEW_COLUMN.name, REVIEW_STATES)):
         check(~table[name].isin(list(allowed)), f"column {name} has a value outside {sorted(allowed)}")
     has_point = table["latitude"].notna() & table["longitude"].notna()
     check(table["latitude"].notna() != table["longitude"].notna(), "latitude and longitude must be given together")

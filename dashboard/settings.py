@@ -69,6 +69,15 @@ def _port(text: str) -> int:
     return value
 
 
+def _boolean(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _declare(default: Any, help: str, parse: Callable[[str], Any] = str, choices: tuple[str, ...] = ()) -> Any:
     return dataclasses.field(default=default, metadata={"help": help, "parse": parse, "choices": choices})
 
@@ -100,11 +109,21 @@ class Settings:
                                _positive_float)
     merge_days: int = _declare(1, "Reports of one incident: their dates are at most this many days apart.",
                                _non_negative_int)
+    jobs: int = _declare(0, "Worker processes for the per-article stages of 'build'; 0: every core this "
+                         "process may use.", _non_negative_int)
+    dask: str = _declare("", "Address of a Dask scheduler (tcp://HOST:PORT): 'build' runs the per-article "
+                         "stages on its workers; empty: on this machine.")
     data: str = _declare("data/incidents.csv", "The table the dashboard shows (CSV or Parquet written by "
                          "'build'); built from the seed articles by 'make data'.")
     port: int = _declare(8501, "Port of the dashboard on 127.0.0.1.", _port)
+    gazetteer_url: str = _declare("https://download.geonames.org/export/dump", "Base URL that 'gazetteer "
+                                  "download CC' fetches CC.zip (a GeoNames country file) from.")
     tiles: str = _declare("openstreetmap", "Map tiles: openstreetmap, none, or a tile URL template "
                           "(e.g. http://127.0.0.1:8080/{z}/{x}/{y}.png for a local tile server).")
+    review_db: str = _declare("", "SQLite file of the reviewers' corrections; empty: <table>.review.sqlite3 "
+                              "beside the table.")
+    read_only: bool = _declare(False, "Serve the page without any editing control (for a page shared with "
+                               "others).", _boolean)
 
     @property
     def countries(self) -> tuple[str, ...]:

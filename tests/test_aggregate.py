@@ -50,7 +50,7 @@ def test_toll_range(lows: list, highs: list, expected: tuple) -> None:
 def test_one_row_per_incident_in_order_of_first_report() -> None:
     result = table(row("b", "x.txt"), row("a", "y.txt"), row("b", "z.txt"))
     assert list(result.incident_id) == ["b", "a"]
-    assert list(result.columns) == list(INCIDENT_COLUMNS)
+    assert list(result.columns) == [*INCIDENT_COLUMNS, "review"]  # validated reports carry their review state
     assert is_incident_table(result)
     assert list(result.sources) == [2, 1]
 
@@ -123,4 +123,4 @@ def test_the_incident_table_follows_the_schema_and_survives_a_round_trip(tmp_pat
 
 def test_no_reports_give_an_empty_incident_table() -> None:
     result = table()
-    assert result.empty and list(result.columns) == list(INCIDENT_COLUMNS)
+    assert result.empty and list(result.columns) == [*INCIDENT_COLUMNS, "review"]

@@ -252,6 +252,17 @@ def read_article(path: Path, metadata: Metadata | None = None, max_bytes: int = 
     """One file -> Article named ``name`` (default: the file name); raise ArticleError (unreadable,
     empty, binary, oversized, not text)."""
     name = name or path.name
+    data = read_bytes(path, max_bytes, name)
+    return parse_article(name, data, metadata or Metadata(), is_html=is_html_path(path))
+
+
+def is_html_path(path: Path) -> bool:
+    return path.suffix.lower() in (".html", ".htm")
+
+
+def read_bytes(path: Path, max_bytes: int = 5_000_000, name: str | None = None) -> bytes:
+    """The file's bytes for :func:`parse_article`; raise ArticleError (unreadable, oversized)."""
+    name = name or path.name
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -261,7 +272,7 @@ def read_article(path: Path, metadata: Metadata | None = None, max_bytes: int = 
             raise ArticleError(name, f"oversized (more than {max_bytes:,} bytes)")
     except OSError as err:
         raise ArticleError(name, f"unreadable ({err.strerror or err})") from err
-    return parse_article(name, data, metadata or Metadata(), is_html=path.suffix.lower() in (".html", ".htm"))
+    return data
 
 
 def _read_at_most(path: Path, size: int, max_bytes: int) -> bytes | None:

@@ -19,13 +19,17 @@ from typing import Any, Iterator, Sequence
 from dashboard.aggregate import incidents_from_reports
 from dashboard.errors import ArticleError, NothingReadError, SettingError, one_line
 from dashboard.files import atomic_write_many
-from dashboard.preprocess.incidents.events import extract_incidents
-from dashboard.preprocess.ingest import Article, Skipped, find_articles, manifest_entry, read_article, read_manifest
+from dashboard.preprocess import article_cache
+from dashboard.preprocess.article_cache import ArticleCache, Entry, corpus_id
+from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped, find_articles, is_html_path,
+                                         manifest_entry, read_bytes, read_manifest)
 from dashboard.preprocess.map_labels import label_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.locate import corpus_focus, locate_places
+from dashboard.preprocess.places.geoparse import focus_from_votes
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import reconcile
+from dashboard.preprocess.runner import Job, Read, Runner, article_rows, default_jobs, make_runner, read_batch, rows_batch
+from dashboard.review import apply_stored
 from dashboard.schema import C, Incident, table_bytes, to_frame, validate
 from dashboard.settings import Settings
 
@@ -40,6 +44,7 @@ class BuildOptions:
     manifest: Path | None = None
     settings: Settings = field(default_factory=Settings)
     progress: bool = False
+    use_cache: bool = True  # False: --no-cache (every article read anew, the cache left as it is)
 
 
 @dataclass
@@ -53,12 +58,16 @@ class BuildSummary:
     incidents: int = 0
     seconds: float = 0.0
     geocoding: str = ""
+    cache: str = ""  # what the article cache gave
+    runner: str = ""  # what ran the per-article stages
     outputs: list[Path] = field(default_factory=list)
 
     def render(self) -> str:
         lines = [f"articles read: {self.articles_read}; skipped: {len(self.skipped)}; "
                  f"passed over: {len(self.passed_over)}; rows written: {self.rows}; incidents: {self.incidents}; "
                  f"{self.seconds:.2f} s"]
+        lines += [f"  ran on: {self.runner}"] if self.runner else []
+        lines += [f"  article cache: {self.cache}"] if self.cache else []
         lines += [f"  skipped {one_line(s.name)}: {s.reason}" for s in self.skipped]
         lines += [f"  passed over {one_line(s.name)}: {s.reason}" for s in self.passed_over]
         if self.replaced:
@@ -81,11 +90,16 @@ def process_article(article: Article, gazetteer: Gazetteer, geocoder: Geocoder |
                     focus: dict[str, float] | None = None) -> list[Incident]:
     """One article -> its report rows (before reconciliation across articles); ``focus`` is the
     build's prior over countries (:func:`corpus_focus`)."""
-    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus))
+    return article_rows(article, gazetteer, geocoder, focus)
 
 
 def run_build(options: BuildOptions) -> BuildSummary:
-    """Read, extract, reconcile, validate, write. Bad articles are skipped and reported; bad settings raise."""
+    """Read, extract, reconcile, validate, write. Bad articles are skipped and reported; bad settings raise.
+
+    The per-article passes run on :mod:`~dashboard.preprocess.runner` (this process, ``jobs``
+    processes or a Dask cluster) and skip what :mod:`~dashboard.preprocess.article_cache` holds;
+    whatever runs them, the tables are the same, byte for byte.
+    """
     started = time.perf_counter()
     _check_outputs(options)
     manifest = read_manifest(options.manifest) if options.manifest else {}
@@ -97,40 +111,28 @@ def run_build(options: BuildOptions) -> BuildSummary:
         raise NothingReadError("no articles found in " + ", ".join(str(p) for p in options.inputs)
                                + (f" ({summary.reasons()})" if passed_over else ""))
     settings = options.settings
-    gazetteer = load_gazetteer()
     geocoder = make_geocoder(settings)
-    max_bytes = settings.max_article_bytes
-
-    reports: list[Incident] = []
-    articles: list[Article] = []
-    for file in _progress(files, options.progress):
-        try:
-            articles.append(read_article(file.path, manifest_entry(manifest, file.key), max_bytes=max_bytes,
-                                         name=file.key))
-        except ArticleError as err:
-            summary.skipped.append(Skipped(err.name, err.reason))
-    # The build's focus (countries of the sure places of all articles) is a prior for each one.
-    focus = corpus_focus((a.text for a in articles), gazetteer, settings.countries)
+    # Rows made with a geocoder depend on its answers (and its budget): not cached.
+    cache = (ArticleCache(Path(settings.cache), corpus_id(options.inputs, options.manifest))
+             if options.use_cache and geocoder is None else None)
     try:
-        for article in articles:
-            reports.extend(process_article(article, gazetteer, geocoder, focus))
-            summary.articles_read += 1
-            summary.read.append(article.name)
-            if article.replaced:
-                summary.replaced.append((article.name, article.replaced))
+        with make_runner(settings.jobs or default_jobs(), settings.dask, settings.cache) as runner:
+            reports = _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress)
     finally:
         if geocoder is not None:
             geocoder.close()
+        if cache is not None:
+            cache.close()
     if not summary.articles_read:
         raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
 
     reports = reconcile(reports, settings.merge_km, settings.merge_days)
-    table = to_frame(reports)
+    table = apply_stored(to_frame(reports), options.out, settings.review_db)  # a rebuild keeps every review
     outputs = [(options.out, table_bytes(table, options.out))]
     if options.incidents_out:
         outputs.append((options.incidents_out, table_bytes(incidents_from_reports(validate(table)),
                                                            options.incidents_out)))
-    outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # the map's place names, beside each
+    outputs += label_outputs(table, load_gazetteer(cache=settings.cache), [path for path, _ in outputs])  # map names
     atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
     summary.rows = len(table)
@@ -139,6 +141,74 @@ def run_build(options: BuildOptions) -> BuildSummary:
         summary.geocoding = geocoder.stats.render()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], settings: Settings, runner: Runner,
+                 cache: ArticleCache | None, geocoder: Geocoder | None, summary: BuildSummary,
+                 progress: bool) -> list[Incident]:
+    """Both per-article passes over ``files`` (in key order): the focus votes, then the rows."""
+    build_version = article_cache.version(settings) if cache is not None else ""
+    jobs: list[Job] = []
+    keys: list[str] = []
+    failed: dict[int, Skipped] = {}  # position in files -> why it could not be read
+    for index, file in enumerate(_progress(files, progress, "reading")):
+        metadata = manifest_entry(manifest, file.key)
+        try:
+            data = read_bytes(file.path, settings.max_article_bytes, file.key)
+        except ArticleError as err:
+            failed[index] = Skipped(err.name, err.reason)
+            continue
+        jobs.append(Job(file.key, data, metadata or Metadata(), is_html_path(file.path)))
+        if cache is not None:
+            keys.append(article_cache.entry_key(build_version, file.key, metadata, data))
+    stored = cache.get_many(keys) if cache is not None else {}
+    entries = [stored.get(key) for key in keys] if cache is not None else [None] * len(jobs)
+
+    # Pass 1: each article parsed, the countries of its sure places counted for the focus.
+    unread = [job for job, entry in zip(jobs, entries) if entry is None]
+    bar = _Bar(len(unread), progress, "articles parsed")
+    fresh = iter(runner.map(read_batch, unread, settings.cache, progress=bar.add))
+    reads = [Read(job.name, entry.votes, entry.replaced, entry.skipped) if entry is not None else next(fresh)
+             for job, entry in zip(jobs, entries)]
+    bar.end()
+    focus = focus_from_votes((r.votes for r in reads if not r.skipped), settings.countries)
+    digest = article_cache.focus_digest(focus)
+
+    # Pass 2: the rows of each article read (those made under this focus come from the cache).
+    def cached_rows(entry: Entry | None) -> bool:
+        return entry is not None and entry.rows is not None and entry.focus == digest
+
+    todo = [job for job, read, entry in zip(jobs, reads, entries) if not read.skipped and not cached_rows(entry)]
+    bar = _Bar(len(todo), progress, "articles done")
+    if geocoder is None:
+        made = iter(runner.map(rows_batch, todo, focus, settings.cache, progress=bar.add))
+    else:  # one geocoder, its rate limit and its budget: here, in order
+        gazetteer = load_gazetteer(cache=settings.cache)
+        made = (bar.added(process_article(job.article(), gazetteer, geocoder, focus)) for job in todo)
+    reports: list[Incident] = []
+    skipped = dict(failed)
+    positions = [index for index in range(len(files)) if index not in failed]
+    for index, job, key, read, entry in zip(positions, jobs, keys or [""] * len(jobs), reads, entries):
+        if read.skipped:
+            skipped[index] = Skipped(job.name, read.skipped)
+            rows = None
+        else:
+            rows = entry.rows if cached_rows(entry) and entry is not None else next(made)
+            reports.extend(rows or [])
+            summary.articles_read += 1
+            summary.read.append(job.name)
+            if read.replaced:
+                summary.replaced.append((job.name, read.replaced))
+        if cache is not None and not (entry is not None and (read.skipped or cached_rows(entry))):
+            cache.put(key, Entry(read.votes, read.replaced, read.skipped, digest, rows))
+    bar.end()
+    summary.skipped = [skipped[index] for index in sorted(skipped)]
+    if cache is not None:
+        dropped = cache.keep_only(keys)
+        summary.cache = (f"{cache.hits} of {len(jobs)} articles known; rows made for {len(todo)}; "
+                         f"{dropped} old entries dropped")
+    summary.runner = runner.describe()
+    return reports
 
 
 def _check_outputs(options: BuildOptions) -> None:
@@ -181,17 +251,36 @@ def _check_writable_folder(path: Path) -> None:
         raise SettingError(f"cannot write {path}: the folder {folder} is not writable")
 
 
-def _progress(items: Sequence[Any], show: bool) -> Iterator[Any]:
+def _progress(items: Sequence[Any], show: bool, label: str = "articles") -> Iterator[Any]:
     """Yield ``items``, drawing a one-line progress bar on stderr when ``show`` (a terminal, long runs)."""
-    if not show or len(items) < 20:
-        yield from items
-        return
-    total, width = len(items), 30
-    for index, item in enumerate(items, start=1):
+    bar = _Bar(len(items), show, label)
+    for item in items:
         yield item
-        if index % max(total // 200, 1) == 0 or index == total:
-            filled = width * index // total
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {index}/{total} articles")
-            sys.stderr.flush()
-    sys.stderr.write("\n")
+        bar.add(1)
+    bar.end()
 
+
+class _Bar:
+    """A one-line progress bar on stderr, moved on as articles finish (any order); silent when not shown."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, show: bool, label: str) -> None:
+        self.total, self.show, self.label, self.count, self.drawn = total, show and total >= 20, label, 0, 0
+
+    def add(self, count: int) -> None:
+        self.count += count
+        if self.show and (self.count - self.drawn >= max(self.total // 200, 1) or self.count == self.total):
+            self.drawn = self.count
+            filled = self.WIDTH * self.count // self.total
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {self.count}/{self.total} {self.label}")
+            sys.stderr.flush()
+
+    def added(self, value: Any) -> Any:
+        self.add(1)
+        return value
+
+    def end(self) -> None:
+        if self.show and self.drawn:
+            sys.stderr.write("\n")
+            self.show = False

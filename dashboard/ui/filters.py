@@ -1,4 +1,5 @@
-"""The filter state, the pure function that applies it, and its round trip through the URL query.
+"""The filter state, the pure function that applies it (rejected rows hidden unless the review
+filter names them), and its round trip through the URL query.
 
 In: a validated table and a :class:`FilterState`. Out: the rows that pass (same columns, same
 order). :func:`to_query` / :func:`from_query` turn a state into ``st.query_params`` values and
@@ -21,7 +22,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from dashboard.schema import EVENT_TYPES, C
+from dashboard.schema import EVENT_TYPES, REVIEW_STATES, C
 from dashboard.ui.summary import source_names
 
 VIEW_INCIDENTS, VIEW_REPORTS = "incidents", "reports"
@@ -43,13 +44,17 @@ class FilterState:
     text: str = ""
     show_mentions: bool = False
     view: str = VIEW_INCIDENTS
+    reviews: tuple[str, ...] = ()  # review states shown; empty: every state but rejected
 
 
 #: Query parameter names (short, stable: they are in bookmarks).
 QUERY_KEYS: dict[str, str] = {
     "locations": "place", "sources": "source", "date_from": "from", "date_to": "to",
     "event_types": "type", "min_killed": "killed", "text": "q", "show_mentions": "mentions", "view": "view",
+    "reviews": "review",
 }
+#: The review state hidden unless the review filter asks for it.
+HIDDEN_REVIEW = "rejected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +116,11 @@ def apply_filters(rows: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     keep = pd.Series(True, index=rows.index)
     if not state.show_mentions:
         keep &= rows[C.event_type] != "mention"
+    if C.review in rows.columns:
+        if state.reviews:
+            keep &= rows[C.review].isin(list(state.reviews))
+        else:
+            keep &= rows[C.review] != HIDDEN_REVIEW
     if state.locations:
         keep &= location_mask(rows, state.locations)
     if state.sources:
@@ -205,6 +215,9 @@ def read_query(params: Mapping[str, str | Sequence[str]]) -> tuple[FilterState, 
     mentions = one("show_mentions")
     if mentions not in (None, "", "0", "1"):
         notes.append(f"{QUERY_KEYS['show_mentions']}: not 0 or 1")
+    reviews = values("reviews")
+    if any(r not in REVIEW_STATES for r in reviews):
+        notes.append(f"{QUERY_KEYS['reviews']}: not a review state")
     view = one("view")
     if view not in (None, "", VIEW_INCIDENTS, VIEW_REPORTS):
         notes.append(f"{QUERY_KEYS['view']}: not {VIEW_INCIDENTS} or {VIEW_REPORTS}")
@@ -218,6 +231,7 @@ def read_query(params: Mapping[str, str | Sequence[str]]) -> tuple[FilterState, 
         text=one("text") or "",
         show_mentions=mentions == "1",
         view=view if view in (VIEW_INCIDENTS, VIEW_REPORTS) else VIEW_INCIDENTS,
+        reviews=tuple(r for r in reviews if r in REVIEW_STATES),
     )
     return state, tuple(notes)
 

@@ -20,6 +20,7 @@ from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
 from dashboard.ui.mapview import (
     MAP_CODE_VERSION, TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json, row_positions, rows_at, safe_url,
 )
+from dashboard.ui.reviewing import ReviewContext, show_name_input, show_review
 from dashboard.ui.payloads import payload_name, publish, publish_later
 from dashboard.ui.summary import summarise, timeline, toll_text
 from dashboard.ui.summary_html import figures_html, timeline_html
@@ -90,9 +91,13 @@ def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | No
     return float(clicked["lat"]), float(clicked["lng"])
 
 
-def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[float, float] | None) -> None:
-    """What was reported at the clicked point: each row, each source with its own figure and link."""
+def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[float, float] | None,
+                 review: ReviewContext | None = None) -> None:
+    """What was reported at the clicked point: each row, each source with its own figure and link, and
+    (unless ``review`` is None: an incident table, or the page served read-only) each report's review controls."""
     st.subheader("Details")
+    if review is not None:
+        show_name_input()
     if point is None:
         st.caption("Click a marker on the map to see its incident here.")
         return
@@ -100,7 +105,7 @@ def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[
     if found.empty:
         st.caption("No incident at the clicked point under the current filters.")
         return
-    for row in found.itertuples(index=False):
+    for index, row in zip(found.index, found.itertuples(index=False)):
         with st.container(border=True):
             place = getattr(row, C.location) or getattr(row, C.mention)
             st.text(place)
@@ -116,15 +121,16 @@ def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[
                 ("actor", getattr(row, C.actor)),
             ]
             st.text("\n".join(f"{label}: {value}" for label, value in facts if value))
-            _show_sources(row, reports)
+            _show_sources(row, reports, found.loc[[index]] if reports is None else None, review)
 
 
-def _show_sources(row: object, reports: pd.DataFrame | None) -> None:
+def _show_sources(row: object, reports: pd.DataFrame | None, itself: pd.DataFrame | None,
+                  review: ReviewContext | None) -> None:
     if reports is not None:
         behind = reports[reports[C.incident_id] == getattr(row, C.incident_id)]
     else:
-        behind = pd.DataFrame([row._asdict()])  # type: ignore[attr-defined]
-    for report in behind.itertuples(index=False):
+        behind = itself if itself is not None else pd.DataFrame([row._asdict()])  # type: ignore[attr-defined]
+    for index, report in zip(behind.index, behind.itertuples(index=False)):
         figure = toll_text(getattr(report, C.killed_min), getattr(report, C.killed_max))
         name = getattr(report, C.source) or "source"
         st.text(f"{name}" + (f" (killed {figure})" if figure else ""))
@@ -132,6 +138,8 @@ def _show_sources(row: object, reports: pd.DataFrame | None) -> None:
         if url:
             st.link_button("open the article", url)
         st.text(getattr(report, C.evidence))
+        if review is not None and index in review.keys.index:
+            show_review(behind.loc[index], str(review.keys[index]), review)
 
 
 def show_table(rows: pd.DataFrame, file_rows: int) -> None:

@@ -13,6 +13,8 @@ from dataclasses import replace
 
 import streamlit as st
 
+from dashboard.schema import REVIEW_STATES
+
 from dashboard.ui.filters import (
     VIEW_INCIDENTS,
     VIEW_REPORTS,
@@ -28,7 +30,7 @@ from dashboard.ui.filters import (
 _PREFIX = "filter_"
 _SEEDED = "filters_seeded_from_url"
 _NOTES = "filters_query_notes"  # (what the URL asked for once read, the notes about what was dropped)
-_KEYS = ("view", "locations", "sources", "dates", "event_types", "min_killed", "text", "show_mentions")
+_KEYS = ("view", "locations", "sources", "dates", "event_types", "min_killed", "text", "show_mentions", "reviews")
 
 
 def _key(name: str) -> str:
@@ -59,6 +61,7 @@ def _seed(options_by_view: dict[str, FilterOptions], has_reports: bool) -> None:
         "locations": list(state.locations), "sources": list(state.sources),
         "dates": dates, "event_types": list(state.event_types),
         "min_killed": state.min_killed, "text": state.text, "show_mentions": state.show_mentions,
+        "reviews": list(state.reviews),
     }
     for name, value in values.items():
         st.session_state[_key(name)] = value
@@ -150,6 +153,8 @@ def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool)
     text = sidebar.text_input("Search the evidence", key=_key("text"))
     show_mentions = sidebar.toggle("Show mention rows", key=_key("show_mentions"),
                                    help="places an article names with nothing reported there")
+    reviews = sidebar.multiselect("Review", list(REVIEW_STATES), key=_key("reviews"),
+                                  help="rows a reviewer left in this state; none chosen: every row but the rejected")
     sidebar.button("Reset filters", on_click=_reset, key="filter_reset")
 
     state = FilterState(
@@ -160,6 +165,7 @@ def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool)
         text=text or "",
         show_mentions=bool(show_mentions),
         view=view,
+        reviews=tuple(r for r in reviews if r in REVIEW_STATES),
     )
     if len(dates) == 2:
         state = replace(state, date_from=None if dates[0] == options.first_date else dates[0],

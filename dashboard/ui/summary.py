@@ -41,6 +41,7 @@ class Summary:
     sources: int
     killed: tuple[int, int | None]
     injured: tuple[int, int | None]
+    without_point: int = 0  # rows the map cannot draw (no place found): still in the table and downloads
 
     @property
     def killed_text(self) -> str:
@@ -83,6 +84,7 @@ def summarise(rows: pd.DataFrame) -> Summary:
         sources=len(source_names(rows)),
         killed=toll_total(rows, "killed"),
         injured=toll_total(rows, "injured"),
+        without_point=rows_without_point(rows),
     )
 
 

@@ -153,4 +153,10 @@ def figures_html(summary: Summary) -> str:
         f'<div style="font-size:14px;color:#555">{escape(label)}</div>'
         f'<div class="incident-figure-value" style="font-size:2rem;line-height:1.3">{escape(value)}</div></div>'
         for label, value in figures)
-    return f'<div class="incident-figures" style="display:flex;flex-wrap:wrap;gap:8px">{cells}</div>'
+    note = ""
+    if summary.without_point:
+        rows = "row has" if summary.without_point == 1 else "rows have"
+        note = (f'<div class="incident-no-point" style="font-size:14px;color:#555">{summary.without_point:,} of '
+                f'{summary.rows:,} filtered {rows} no point on the map (no place found): they are in the table '
+                'and the downloads.</div>')
+    return f'<div class="incident-figures" style="display:flex;flex-wrap:wrap;gap:8px">{cells}</div>{note}'

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.settings import Settings
 from dashboard.ui.launch import start_in_background
@@ -29,6 +30,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = ROOT / "test-artifacts"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")
+#: How long a wait may last before the test fails (s). Only a failing test waits this long; on a
+#: busy machine a fresh server's first page took over 30 s (two busy loops on both cores).
+WAIT_S = 90.0
 
 
 @dataclass
@@ -93,6 +97,8 @@ class Session:
 @pytest.fixture()
 def session(browser) -> Iterator[Session]:
     context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    context.set_default_timeout(WAIT_S * 1000)  # every wait_for, wait_for_function, click, download
+    expect.set_options(timeout=WAIT_S * 1000)  # every expect(...)
     page = context.new_page()
     recorded = Session(page)
 
@@ -114,7 +120,4 @@ def session(browser) -> Iterator[Session]:
 
 def wait_until_idle(page) -> None:
     """Until the app's script has run to its end (every element of the run sent) and none is asked for."""
-    from playwright.sync_api import expect
-
-    expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
-                                                                    timeout=30_000)
+    expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning")

@@ -14,7 +14,7 @@ from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import read_table
 from dashboard.ui.export import csv_bytes
 from dashboard.ui.filters import FilterState, apply_filters
-from tests.browser.conftest import ARTIFACTS, MAP_FRAME, wait_until_idle
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME, WAIT_S, wait_until_idle
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def open_page(session, server, **query: str) -> None:
     session.page.goto(url)
 
 
-def wait_map(page, expected: int, timeout: float = 30.0):
+def wait_map(page, expected: int, timeout: float = WAIT_S):
     """The map's iframe once it is the only one and its clusters and markers add up to ``expected``.
 
     During a rerun Streamlit shows the old iframe beside the new one (a frame can go away between
@@ -105,7 +105,7 @@ def test_a_popup_and_the_details_show_the_evidence(session, server) -> None:
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
     details = session.page.get_by_text("Jets struck a depot on the hill.", exact=False)
-    details.first.wait_for(timeout=15_000)  # the click reran the app and filled the details panel
+    details.first.wait_for()  # the click reran the app and filled the details panel
 
 
 @pytest.mark.parametrize(("place", "evidence", "tag"), [
@@ -120,7 +120,7 @@ def test_article_html_is_shown_as_text_and_never_runs(session, server, place, ev
     expect(shown).to_have_text(evidence)  # once the details file has arrived
     assert shown.locator(tag).count() == 0
     assert frame.locator('img[src="x"]').count() == 0
-    session.page.get_by_text(evidence[:40], exact=False).first.wait_for(timeout=15_000)  # details panel
+    session.page.get_by_text(evidence[:40], exact=False).first.wait_for()  # details panel
     assert session.page.locator('img[src="x"]').count() == 0
     assert frame.evaluate(XSS_FLAGS) == ["undefined", "undefined"]
     assert session.page.evaluate(XSS_FLAGS) == ["undefined", "undefined"]
@@ -134,7 +134,7 @@ def test_the_downloaded_csv_is_the_filtered_rows(session, server, tmp_path) -> N
     open_page(session, server, place="Harbor City")
     rows = expected_incidents(server, FilterState(locations=("Harbor City",)))
     wait_map(session.page, len(rows))
-    with session.page.expect_download(timeout=20_000) as download:
+    with session.page.expect_download() as download:
         session.page.get_by_role("button", name="Download CSV").click()
     path = tmp_path / "download.csv"
     download.value.save_as(path)
@@ -151,7 +151,7 @@ def test_an_incident_lists_each_source_with_its_own_figure(session, server) -> N
     expect(sources.nth(0)).to_have_text("Daily Example (killed 10)")
     expect(sources.nth(1)).to_have_text("Evening Example (killed 13-19)")
     expect(stack).to_contain_text("killed: 10-19")
-    session.page.get_by_text("Evening Example (killed 13-19)").first.wait_for(timeout=15_000)  # details panel
+    session.page.get_by_text("Evening Example (killed 13-19)").first.wait_for()  # details panel
 
 
 #: The folium map object of the frame (folium names it map_<id>).
@@ -176,13 +176,13 @@ def test_zooming_does_not_rerun_the_app_but_a_marker_click_does(session, server)
     frame.locator(".leaflet-control-zoom-out").click()
     # Any state the zoom made the map send is posted to the page before the timer set after the
     # zoom ends fires (timers fire in deadline order), and before the probe posted after it.
-    frame.wait_for_function("() => window.zoomed === true", timeout=15_000)
+    frame.wait_for_function("() => window.zoomed === true")
     frame.evaluate("() => window.parent.postMessage('zoom-probe', '*')")
-    session.page.wait_for_function("() => window.probed === true", timeout=15_000)
+    session.page.wait_for_function("() => window.probed === true")
     wait_until_idle(session.page)
     assert len(reruns) == before  # the page asked for no rerun
     frame.locator("path.incident-marker").first.click(force=True)
-    session.page.get_by_text("Jets struck a depot on the hill.").first.wait_for(timeout=15_000)
+    session.page.get_by_text("Jets struck a depot on the hill.").first.wait_for()
     assert len(reruns) > before
 
 
@@ -194,7 +194,7 @@ def drawn_after(frame, view_js: str) -> int:
     """
     frame.evaluate("() => { window.drawnNow = null; const m = " + LEAFLET_MAP
                    + "; m.once('moveend', () => { window.drawnNow = (" + DRAWN + ")(); }); " + view_js + "; }")
-    frame.wait_for_function("() => window.drawnNow !== null", timeout=10_000)
+    frame.wait_for_function("() => window.drawnNow !== null")
     return frame.evaluate("() => window.drawnNow")
 
 

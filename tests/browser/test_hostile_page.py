@@ -57,7 +57,7 @@ def test_image_markup_in_the_table_loads_no_image(session, image_server) -> None
     frame = wait_map(page, 1)
     frame.locator("path.incident-marker").first.click(force=True)
     details = page.get_by_text(f"as written: {MARKDOWN_IMAGE} {HTML_IMAGE}", exact=True)
-    expect(details).to_be_visible(timeout=20_000)  # the click reran the app and filled the details panel
+    expect(details).to_be_visible()  # the click reran the app and filled the details panel
     expect(page.get_by_text(f"Jets struck a depot on the hill. {MARKDOWN_IMAGE} {HTML_IMAGE}",
                             exact=True)).to_be_visible()
     # (the map's popup is drawn too, and its requests recorded; its own tests are in test_map_popup.py)
@@ -76,7 +76,7 @@ def test_image_markup_in_the_table_loads_no_image(session, image_server) -> None
 def test_a_bad_files_message_quoting_image_markup_loads_no_image(session, bad_file_server) -> None:
     page = session.page
     page.goto(bad_file_server.base + "/")
-    expect(page.locator("[data-testid=stAlert]")).to_contain_text("The table cannot be shown.", timeout=30_000)
+    expect(page.locator("[data-testid=stAlert]")).to_contain_text("The table cannot be shown.")
     expect(page.get_by_text(MARKDOWN_IMAGE, exact=False)).to_be_visible()  # the reason, as written
     wait_until_idle(page)
     expect(page.locator(MAP_FRAME)).to_have_count(0)

@@ -17,8 +17,9 @@ from tests.ui.tables import (
 from tests.ui.test_app import shown, start
 
 #: Elements that draw their text as plain text (no Markdown, no HTML): st.text, st.code, table
-#: cells, and the options of a multiselect (the widget's label and help are Markdown, its options not).
-PLAIN = {"text", "code", "dataframe", "multiselect"}
+#: cells, the options of a multiselect (the widget's label and help are Markdown, its options not),
+#: and the value of a text input (the review form shows a row's values to correct).
+PLAIN = {"text", "code", "dataframe", "multiselect", "text_input"}
 
 
 def warnings(app: AppTest) -> list[str]:

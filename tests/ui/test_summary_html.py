@@ -88,3 +88,13 @@ def figures(html: str) -> dict[str, str]:
 def test_the_figures_are_labelled_and_the_totals_are_ranges() -> None:
     assert figures(figures_html(summarise(sample_reports()))) == {
         "Incidents": "6", "Places": "6", "Sources": "3", "Killed (min-max)": "66+", "Injured (min-max)": "5"}
+
+
+def test_rows_without_a_point_are_counted_in_a_note_under_the_figures() -> None:
+    rows = sample_reports()
+    assert "incident-no-point" not in figures_html(summarise(rows.dropna(subset=[C.latitude, C.longitude])))
+    placeless = rows.copy()
+    placeless.loc[placeless.index[:2], [C.latitude, C.longitude]] = None
+    expected = int((placeless[C.latitude].isna() | placeless[C.longitude].isna()).sum())
+    html = figures_html(summarise(placeless))
+    assert re.search(rf">{expected:,} of {len(placeless):,} filtered rows have no point on the map", html)

@@ -66,6 +66,7 @@ def read_drafts(article: Article, sentences: list[Sentence], scenes: Scenes) -> 
     hit_starts = [h[0] for h in hits]
     drafts: list[Draft] = []
     by_sentence: dict[int, int] = {}  # sentence index -> position of its draft in ``drafts``
+    totals = [0, 0, 0]  # the sum of the drafts' lower figures, kind by kind (kept as drafts come and change)
     for index, sentence in enumerate(sentences):
         first, last = bisect.bisect_left(hit_starts, sentence.start), bisect.bisect_left(hit_starts, sentence.end)
         triggers = [Trigger(a - sentence.start, b - sentence.start, article.text[a:b], kind)
@@ -79,17 +80,21 @@ def read_drafts(article: Article, sentences: list[Sentence], scenes: Scenes) -> 
             for part in parts:
                 by_sentence[index] = len(drafts)
                 drafts.append(part)
+                _count(totals, part, 1)
             continue
         if not draft.places:
             position, earlier = _antecedent(index, sentences, drafts, by_sentence, scenes, article)
             if position is not None and earlier is not None and (
-                    not same_kinds(earlier.tolls, draft.tolls) or restates_toll(draft, earlier, drafts)):
+                    not same_kinds(earlier.tolls, draft.tolls) or restates_toll(draft, earlier, totals)):
+                _count(totals, earlier, -1)
                 drafts[position] = _completed(earlier, draft)
+                _count(totals, drafts[position], 1)
                 by_sentence[index] = position
                 continue
             draft = _borrowed(draft, earlier, scenes, index)
         by_sentence[index] = len(drafts)
         drafts.append(draft)
+        _count(totals, draft, 1)
     return drafts
 
 
@@ -134,18 +139,24 @@ def per_place(draft: Draft, figures: tuple[Figure, ...]) -> list[Draft]:
     return parts
 
 
-def restates_toll(toll: Draft, earlier: Draft, drafts: list[Draft]) -> bool:
+def restates_toll(toll: Draft, earlier: Draft, totals: list[int]) -> bool:
     """True when a toll sentence with no event of its own only gives again the figures already told:
-    those of the incident it follows, or the article's sum ("... killing two soldiers. 2 fatalities.")."""
+    those of the incident it follows, or the article's sum ("... killing two soldiers. 2 fatalities.");
+    ``totals``: the sum of the lower figures of the drafts read so far, kind by kind."""
     if toll.event_type != OTHER:
         return False
-    for mine, theirs, kind in zip(kinds(toll.tolls), kinds(earlier.tolls), range(3)):
+    for mine, theirs, total in zip(kinds(toll.tolls), kinds(earlier.tolls), totals):
         if mine == Range():
             continue
-        total = sum((kinds(d.tolls)[kind].low or 0) for d in drafts)
         if mine != theirs and mine != Range(total, total):
             return False
     return True
+
+
+def _count(totals: list[int], draft: Draft, sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) a draft's lower figures to the running ``totals``."""
+    for kind, figure in enumerate(kinds(draft.tolls)):
+        totals[kind] += sign * (figure.low or 0)
 
 
 def _completed(earlier: Draft, toll: Draft) -> Draft:
@@ -190,11 +201,11 @@ def _antecedent(index: int, sentences: list[Sentence], drafts: list[Draft], by_s
             if where:
                 date = find_date(sentences[back].text, article.published)
                 return None, Draft(sentences[back], tuple(where[:1]), Tolls(), OTHER, "", date)
-    for back in range(index - 1, -1, -1):
-        if sentences[back].paragraph != sentence.paragraph:
-            break
-        if back in by_sentence:
-            return by_sentence[back], drafts[by_sentence[back]]
+    # the nearest earlier sentence that told an incident, if it is in this paragraph: sentences are
+    # read in order, so it is the last one filed (and paragraph numbers only grow)
+    back = next(reversed(by_sentence), None)
+    if back is not None and back < index and sentences[back].paragraph == sentence.paragraph:
+        return by_sentence[back], drafts[by_sentence[back]]
     return None, None
 
 

@@ -18,6 +18,7 @@ else it is an incident with no place (a row without a point: its toll is not los
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 
@@ -65,6 +66,8 @@ class ArticleScenes:
         self.sentences = split_sentences(self.text)
         self.starts = [s.start for s in self.sentences]
         self.quotes = quoted_spans(self.text)
+        self.quote_starts = [a for a, _ in self.quotes]
+        self.quote_reach = list(itertools.accumulate((b for _, b in self.quotes), max))
         self.places = sorted(places, key=lambda p: p.mention.start)
         #: Mention starts of the places named as a backdrop.
         self.context = frozenset(p.mention.start for p in self.places if self._is_context(p))
@@ -77,6 +80,7 @@ class ArticleScenes:
         # a toll with no place at all falls back on any place named, a dateline included ("KABUL - A bomb ...")
         self.last_resort = self.focus or _focus(self.places) or _only_country(self.places)
         self.paragraph_focus: dict[int, ResolvedMention | None] = {}
+        self.paragraph_sentences: dict[int, list[int]] | None = None
 
     # -- sentences and places --------------------------------------------------------------------
 
@@ -97,15 +101,21 @@ class ArticleScenes:
         before = self.text[max(0, start - 60):start]
         if _CONTEXT_AFTER.match(self.text[end:end + 30]) or _context_before(before) or _treated_in(before):
             return True
-        line_start = self.text.rfind("\n", 0, start) + 1
-        return not self.text[line_start:start].strip() and bool(_DATELINE_AFTER.match(self.text[end:end + 50]))
+        return _starts_line(self.text, start) and bool(_DATELINE_AFTER.match(self.text[end:end + 50]))
 
     def in_quote(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.quotes)
+        # the last quote starting at or before ``offset`` is found by bisection; the running
+        # maximum of the ends tells whether any of them reaches past it
+        index = bisect.bisect_right(self.quote_starts, offset) - 1
+        return index >= 0 and self.quote_reach[index] > offset
 
     def _paragraph_focus(self, paragraph: int) -> ResolvedMention | None:
         if paragraph not in self.paragraph_focus:
-            inside = [p for i, s in enumerate(self.sentences) if s.paragraph == paragraph
+            if self.paragraph_sentences is None:  # grouped once, not scanned again for every paragraph
+                self.paragraph_sentences = {}
+                for i, s in enumerate(self.sentences):
+                    self.paragraph_sentences.setdefault(s.paragraph, []).append(i)
+            inside = [p for i in self.paragraph_sentences.get(paragraph, [])
                       for p in self.by_sentence.get(i, []) if p.mention.start not in self.context]
             self.paragraph_focus[paragraph] = _focus(inside) or self.focus
         return self.paragraph_focus[paragraph]
@@ -166,6 +176,14 @@ class ArticleScenes:
     def fallback_places(self, index: int) -> list[ResolvedMention]:
         focus = self._paragraph_focus(self.sentences[index].paragraph) or self.last_resort
         return [focus] if focus is not None else []
+
+
+def _starts_line(text: str, offset: int) -> bool:
+    """True when only white space lies between the start of its line and ``offset`` (looked at
+    backwards from ``offset``, so that the cost is the white space's, not the line's)."""
+    while offset > 0 and text[offset - 1] != "\n" and text[offset - 1].isspace():
+        offset -= 1
+    return offset == 0 or text[offset - 1] == "\n"
 
 
 def _locative(before: str) -> bool:

@@ -40,22 +40,39 @@ def merge_restatements(drafts: list[Draft], lead: DateReading, article: Article)
       of the body's places (headlines name the nearest well-known town).
     """
     current = list(drafts)
-    hosts = [i for i, d in enumerate(drafts) if d.tolls.any() and not is_headline(d.sentence, article)]
+    # Both folds need the draft's places among the host's and the same day: the drafts a draft may
+    # fold into are looked up by (its first place, its day), not searched for among all drafts.
+    hosts: dict[tuple[str, DateReading], list[int]] = {}
+    for i, d in enumerate(drafts):
+        if d.tolls.any() and not is_headline(d.sentence, article):
+            _file_by_place(hosts, i, d, lead)
     kept: list[int] = []
+    kept_by_place: dict[tuple[str, DateReading], list[int]] = {}
     for i in range(len(current)):
         draft = current[i]
         host = None
+        where = (place_key(draft.places[0]), date_of(draft.date, lead)) if draft.places else None
         if not draft.tolls.any():
-            host = next((h for h in hosts if _restates(draft, current[h], lead)), None)
+            host = next((h for h in hosts.get(where, ()) if _restates(draft, current[h], lead)), None)
         elif draft.event_type == OTHER:
-            host = next((k for k in reversed(kept) if _completes(draft, current[k], lead)), None)
+            host = next((k for k in reversed(kept_by_place.get(where, ())) if _completes(draft, current[k], lead)),
+                        None)
         if host is None and is_headline(draft.sentence, article):
             host = next((j for j in range(len(current)) if j != i and _summarises(draft, current[j], lead)), None)
         if host is None:
             kept.append(i)
+            _file_by_place(kept_by_place, i, draft, lead)
         else:
             current[host] = _folded(current[host], draft)
     return [current[i] for i in kept]
+
+
+def _file_by_place(index: dict[tuple[str, DateReading], list[int]], position: int, draft: Draft,
+                   lead: DateReading) -> None:
+    """File a draft's position under each of its places with its day (once per place, in the order drafts come)."""
+    day = date_of(draft.date, lead)
+    for key in dict.fromkeys(place_key(p) for p in draft.places):
+        index.setdefault((key, day), []).append(position)
 
 
 def _folded(host: Draft, draft: Draft) -> Draft:

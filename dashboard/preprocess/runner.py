@@ -1,0 +1,227 @@
+"""Runs the per-article stages (parse, locate places, extract incidents) here, in worker
+processes, or on a Dask distributed cluster; the results come back in input order.
+
+A build's articles go through in two passes, each a map over articles: :func:`read_batch` (the
+article parsed, the countries of its sure places counted for the build's focus) and, once the
+focus is known, :func:`rows_batch` (the article's report rows). Articles travel as :class:`Job`
+values (the file's bytes and its manifest metadata), so that a worker needs no shared disk.
+
+Each worker process loads the gazetteer once (:func:`_gazetteer`, kept per process); the work
+is sent in batches of a few articles, and :meth:`Runner.map` yields results in input order while
+counting articles as they finish (any order), so the output is the same whatever runs it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
+
+from dashboard.errors import ArticleError, SettingError
+from dashboard.preprocess.incidents.events import extract_incidents
+from dashboard.preprocess.ingest import Article, Metadata, parse_article
+from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
+from dashboard.preprocess.places.geoparse import focus_votes
+from dashboard.preprocess.places.locate import locate_places
+from dashboard.preprocess.places.nominatim import Geocoder
+from dashboard.schema import Incident
+
+#: Articles per task sent to a worker: enough to make the cost of sending small.
+BATCH = 16
+#: Batches in flight per worker: keeps workers busy while bounding what waits in memory.
+WINDOW_PER_WORKER = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One article to process: its key, the file's bytes and what the manifest says about it."""
+
+    name: str
+    data: bytes
+    metadata: Metadata
+    is_html: bool
+
+    def article(self) -> Article:
+        return parse_article(self.name, self.data, self.metadata, self.is_html)
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """The first pass's answer for one article: its focus votes, or why it was skipped."""
+
+    name: str
+    votes: tuple[tuple[str, float], ...] = ()
+    replaced: int = 0
+    skipped: str = ""  # the reason, when the article could not be read
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _gazetteer(cache: str | None = None) -> Gazetteer:
+    """The gazetteer with the country files imported under ``cache`` (the build's ``cache`` setting),
+    cached per process: loaded once per worker."""
+    return load_gazetteer(cache=cache)
+
+
+def _init_worker(cache: str | None = None) -> None:
+    _gazetteer(cache)
+
+
+def article_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
+                 focus: dict[str, float] | None = None) -> list[Incident]:
+    """One article -> its report rows (before reconciliation across articles)."""
+    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus))
+
+
+def read_one(job: Job, cache: str | None = None) -> Read:
+    try:
+        article = job.article()
+    except ArticleError as err:
+        return Read(job.name, skipped=err.reason)
+    return Read(job.name, tuple(focus_votes(article.text, _gazetteer(cache))), article.replaced)
+
+
+def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
+    return [read_one(job, cache) for job in jobs]
+
+
+def rows_batch(jobs: Sequence[Job], focus: dict[str, float], cache: str | None = None) -> list[list[Incident]]:
+    gazetteer = _gazetteer(cache)
+    return [article_rows(job.article(), gazetteer, None, focus) for job in jobs]
+
+
+Progress = Callable[[int], None]
+
+
+class Runner:
+    """Runs a batch function over items; results in input order, ``progress(n)`` as batches finish."""
+
+    workers = 1
+
+    def map(self, function: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
+            progress: Progress | None = None) -> Iterator[Any]:
+        for start in range(0, len(items), BATCH):
+            batch = items[start:start + BATCH]
+            yield from function(batch, *args)
+            if progress is not None:
+                progress(len(batch))
+
+    def describe(self) -> str:
+        return "1 process"
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _FutureRunner(Runner):
+    """Shared by the process pool and Dask: submit batches in a window, yield in order."""
+
+    def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:
+        raise NotImplementedError
+
+    def map(self, function: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
+            progress: Progress | None = None) -> Iterator[Any]:
+        batches = [items[start:start + BATCH] for start in range(0, len(items), BATCH)]
+        finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        sizes: dict[Any, int] = {}
+        pending: deque[Any] = deque()
+        done: set[Any] = set()
+        todo = iter(batches)
+        window = max(self.workers * WINDOW_PER_WORKER, 2)
+
+        def submit_next() -> None:
+            batch = next(todo, None)
+            if batch is not None:
+                future = self._submit(function, batch, *args)
+                sizes[future] = len(batch)
+                pending.append(future)
+                future.add_done_callback(finished.put)
+
+        try:
+            for _ in range(window):
+                submit_next()
+            while pending:
+                future = finished.get()  # any batch that finished, in whatever order
+                done.add(future)
+                if progress is not None:
+                    progress(sizes[future])
+                while pending and pending[0] in done:
+                    head = pending.popleft()
+                    done.discard(head)
+                    del sizes[head]
+                    results = head.result()
+                    submit_next()
+                    yield from results
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+class ProcessRunner(_FutureRunner):
+    """``jobs`` worker processes on this machine, each with its own gazetteer."""
+
+    def __init__(self, jobs: int, cache: str | None = None) -> None:
+        self.workers = jobs
+        if multiprocessing.get_start_method() == "fork":
+            _gazetteer(cache)  # loaded once here: the forked workers share it instead of each loading it
+        self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cache,))
+
+    def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:
+        return self._pool.submit(function, batch, *args)
+
+    def describe(self) -> str:
+        return f"{self.workers} processes"
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskRunner(_FutureRunner):
+    """The workers of a Dask distributed cluster (``tcp://HOST:PORT`` of its scheduler)."""
+
+    def __init__(self, address: str) -> None:
+        try:
+            from distributed import Client
+        except ImportError as err:
+            raise SettingError("--dask needs Dask distributed: pip install 'dask[distributed]'") from err
+        try:
+            self._client = Client(address, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as err:
+            raise SettingError(f"cannot reach the Dask scheduler at {address}: {err}") from err
+        self.address = address
+        self.workers = max(len(self._client.scheduler_info().get("workers", {})), 1)
+
+    def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:
+        return self._client.submit(function, list(batch), *args, pure=False)
+
+    def describe(self) -> str:
+        return f"Dask cluster {self.address} ({self.workers} workers)"
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def make_runner(jobs: int, dask: str = "", cache: str | None = None) -> Runner:
+    """The Dask cluster when ``dask`` names a scheduler, else ``jobs`` local processes (1: this one);
+    ``cache`` is the folder of the imported country files the workers' gazetteer includes."""
+    if dask:
+        return DaskRunner(dask)
+    if jobs <= 1:
+        return Runner()
+    return ProcessRunner(jobs, cache)

@@ -1,0 +1,202 @@
+"""Issue 14: the per-article stages on every core, from the article cache, or on a Dask cluster,
+give the same tables, byte for byte, as one process reading every article anew."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dashboard import cli
+from dashboard.preprocess import article_cache, pipeline
+from dashboard.preprocess.pipeline import BuildOptions, BuildSummary, run_build
+from dashboard.settings import Settings
+
+# Our own short reports: places in several countries, tolls, dates, and sources.
+PLACES = ["Kirkuk", "Mosul", "Tikrit", "Maiduguri", "Kano", "Kabul", "Kandahar", "Mogadishu", "Aleppo", "Homs"]
+TEMPLATES = [
+    "{place}, {month} {day} (Wire) - A car bomb exploded near a market in {place} on {weekday}, killing {n} people "
+    "and wounding {m} others, police said.\n\nNo group claimed the attack.",
+    "Gunmen attacked a checkpoint outside {place} late on {weekday}, killing {n} soldiers, officials said on "
+    "{month} {day}. {m} attackers were captured.",
+    "At least {n} civilians were killed when a suicide bomber struck a mosque in {place}, a local official said. "
+    "{other} was calm.",
+]
+MONTHS = ["January", "March", "May", "July", "September", "November"]
+WEEKDAYS = ["Monday", "Tuesday", "Friday", "Sunday"]
+
+
+def article_text(number: int, variant: int = 0) -> str:
+    template = TEMPLATES[(number + variant) % len(TEMPLATES)]
+    return template.format(place=PLACES[number % len(PLACES)], other=PLACES[(number * 3 + 1) % len(PLACES)],
+                           month=MONTHS[number % len(MONTHS)], day=1 + number % 27,
+                           weekday=WEEKDAYS[number % len(WEEKDAYS)], n=2 + number % 9 + variant, m=1 + number % 5)
+
+
+def write_corpus(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        (folder / f"a{number:03d}.txt").write_text(article_text(number), encoding="utf-8")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")  # skipped: empty
+    (folder / "page.html").write_text(f"<html><head><title>T</title></head><body><p>{article_text(7, 1)}</p>"
+                                      "</body></html>", encoding="utf-8")
+    return folder
+
+
+def build(inputs: tuple[Path, ...], out: Path, cache: Path | None = None, manifest: Path | None = None,
+          **settings: object) -> tuple[BuildSummary, bytes, bytes]:
+    out.mkdir(parents=True, exist_ok=True)
+    values = Settings(geocoder="none", cache=str(cache or out / "cache"), **settings)  # type: ignore[arg-type]
+    summary = run_build(BuildOptions(inputs=inputs, out=out / "reports.csv", incidents_out=out / "incidents.parquet",
+                                     manifest=manifest, settings=values, use_cache=cache is not None))
+    return summary, (out / "reports.csv").read_bytes(), (out / "incidents.parquet").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus") / "articles", 40)
+
+
+@pytest.fixture(scope="module")
+def one_process(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildSummary, bytes, bytes]:
+    return build((corpus,), tmp_path_factory.mktemp("one"), jobs=1)
+
+
+def test_the_made_up_corpus_gives_rows(one_process) -> None:
+    summary, reports, _ = one_process
+    assert summary.articles_read == 41 and [s.name for s in summary.skipped] == ["empty.txt"]
+    assert summary.rows >= 41 and reports.count(b"\n") == summary.rows + 1
+
+
+def test_two_processes_equal_one_on_a_made_up_corpus(corpus: Path, one_process, tmp_path: Path) -> None:
+    summary, reports, incidents = build((corpus,), tmp_path, jobs=2)
+    assert summary.runner == "2 processes" and one_process[0].runner == "1 process"
+    assert (reports, incidents) == one_process[1:]
+    assert summary.read == one_process[0].read and summary.skipped == one_process[0].skipped
+
+
+def test_two_processes_equal_one_on_the_seeds(seeds_dir: Path, tmp_path: Path) -> None:
+    manifest = seeds_dir / "manifest.csv"
+    first = build((seeds_dir,), tmp_path / "one", manifest=manifest, jobs=1)
+    second = build((seeds_dir,), tmp_path / "two", manifest=manifest, jobs=2)
+    assert first[0].rows > 0
+    assert first[1:] == second[1:]
+
+
+def test_the_focus_is_the_same_summed_in_parts(corpus: Path) -> None:
+    from dashboard.preprocess.places.gazetteer import load_gazetteer
+    from dashboard.preprocess.places.geoparse import corpus_focus, focus_from_votes, focus_votes
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("a*.txt"))]
+    gazetteer = load_gazetteer()
+    whole = corpus_focus(texts, gazetteer, ("IQ",))
+    assert len(whole) >= 3 and whole == focus_from_votes([focus_votes(t, gazetteer) for t in texts], ("IQ",))
+
+
+# --- the article cache -------------------------------------------------------------------------
+
+
+def entries(cache: Path) -> int:
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        return connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+
+def test_a_rebuild_of_unchanged_articles_makes_no_rows(corpus: Path, one_process, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = build((corpus,), tmp_path / "first", cache, jobs=1)
+    again = build((corpus,), tmp_path / "again", cache, jobs=2)
+    assert "0 of 42 articles known; rows made for 41" in first[0].cache
+    assert "42 of 42 articles known; rows made for 0; 0 old entries dropped" in again[0].cache
+    assert first[1:] == again[1:] == one_process[1:]
+    assert entries(cache) == 42
+
+
+def test_changed_added_and_deleted_articles_are_handled(corpus: Path, tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "articles", 30)
+    cache = tmp_path / "cache"
+    build((folder,), tmp_path / "first", cache, jobs=1)
+    (folder / "a003.txt").write_text(article_text(3, variant=1), encoding="utf-8")  # changed
+    (folder / "a005.txt").unlink()  # deleted
+    (folder / "b000.txt").write_text(article_text(41), encoding="utf-8")  # added
+    summary, reports, incidents = build((folder,), tmp_path / "second", cache, jobs=2)
+    clean = build((folder,), tmp_path / "clean", None, jobs=1)
+    assert (reports, incidents) == clean[1:]
+    assert summary.read == clean[0].read and "a005.txt" not in summary.read and "b000.txt" in summary.read
+    assert "30 of 32 articles known" in summary.cache and "2 old entries dropped" in summary.cache
+    assert entries(cache) == 32
+
+
+def poison(cache: Path) -> None:
+    """Rewrite every stored row's mention, to see whether a build takes the rows from the cache."""
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        connection.execute("UPDATE articles SET rows = replace(rows, '\"Kirkuk\"', '\"Poisoned\"')")
+
+
+def test_rows_come_from_the_cache_and_no_cache_ignores_it(corpus: Path, one_process, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    build((corpus,), tmp_path / "first", cache, jobs=1)
+    poison(cache)
+    cached = build((corpus,), tmp_path / "cached", cache, jobs=1)
+    assert b"Poisoned" in cached[1]
+    code = cli.main(["build", str(corpus), "--out", str(tmp_path / "fresh.csv"), "--cache", str(cache),
+                     "--no-cache", "--jobs", "2", "--quiet"])
+    assert code == 0
+    assert (tmp_path / "fresh.csv").read_bytes() == one_process[1]
+    assert b"Poisoned" in build((corpus,), tmp_path / "still", cache, jobs=1)[1]  # --no-cache left it as it was
+
+
+def test_a_build_killed_midway_leaves_whole_entries(corpus: Path, one_process, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(article_cache.ArticleCache, "COMMIT_EVERY", 7)
+    made = {"batches": 0}
+    real = pipeline.rows_batch
+
+    def dies_midway(jobs, focus, cache=None):
+        made["batches"] += 1
+        if made["batches"] == 2:
+            raise KeyboardInterrupt
+        return real(jobs, focus, cache)
+
+    monkeypatch.setattr(pipeline, "rows_batch", dies_midway)
+    with pytest.raises(KeyboardInterrupt):
+        build((corpus,), tmp_path / "killed", cache, jobs=1)
+    assert not (tmp_path / "killed" / "reports.csv").exists()
+    kept = entries(cache)
+    assert 0 < kept < 42
+    monkeypatch.setattr(pipeline, "rows_batch", real)
+    summary, reports, incidents = build((corpus,), tmp_path / "rerun", cache, jobs=1)
+    assert f"{kept} of 42 articles known" in summary.cache
+    assert (reports, incidents) == one_process[1:]
+
+
+def test_a_change_of_code_version_makes_rows_anew(corpus: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    build((corpus,), tmp_path / "first", cache, jobs=1)
+    monkeypatch.setattr(article_cache, "code_version", lambda: "another version")
+    summary = build((corpus,), tmp_path / "second", cache, jobs=1)[0]
+    assert "0 of 42 articles known; rows made for 41; 42 old entries dropped" in summary.cache
+
+
+def test_a_damaged_cache_is_set_aside(corpus: Path, one_process, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / article_cache.ArticleCache.FILE_NAME).write_bytes(b"not a database at all" * 100)
+    summary, reports, _ = build((corpus,), tmp_path / "out", cache, jobs=1)
+    assert reports == one_process[1] and (cache / (article_cache.ArticleCache.FILE_NAME + ".damaged")).exists()
+
+
+# --- a Dask cluster ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_local_dask_cluster_gives_the_same_tables(corpus: Path, one_process, tmp_path: Path) -> None:
+    import distributed  # in the test extras
+
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        summary, reports, incidents = build((corpus,), tmp_path, dask=cluster.scheduler_address)
+    assert summary.runner.startswith("Dask cluster tcp://127.0.0.1:") and "2 workers" in summary.runner
+    assert (reports, incidents) == one_process[1:]
