@@ -65,8 +65,18 @@ def publish(data: bytes, cache_dir: Path = CACHE_DIR, keep: int = KEEP, name: st
 
 
 def prune(cache_dir: Path = CACHE_DIR, keep: int = KEEP) -> list[Path]:
-    """Remove all but the ``keep`` most recently used payloads; return what was removed."""
-    files = sorted(cache_dir.glob("*" + SUFFIX), key=lambda p: p.stat().st_mtime, reverse=True)
+    """Remove all but the ``keep`` most recently used payloads; return what was removed.
+
+    Another thread (the background maker) may prune at the same time: a file gone between the
+    listing and its look-up is passed over.
+    """
+    used = []
+    for path in cache_dir.glob("*" + SUFFIX):
+        try:
+            used.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            continue
+    files = [path for _, path in sorted(used, key=lambda item: item[0], reverse=True)]
     for old in files[keep:]:
         old.unlink(missing_ok=True)
     return files[keep:]

@@ -321,3 +321,12 @@ def test_a_labels_file_that_is_not_ours_is_left_out_with_a_warning(tmp_path, cap
     labels_file(table).write_bytes(content)
     assert publish_labels(table, cache_dir=tmp_path / "cache") is None
     assert "cannot be used" in caplog.text and not (tmp_path / "cache").exists()
+
+
+def test_a_payload_removed_by_another_pruner_meanwhile_is_passed_over(tmp_path, monkeypatch) -> None:
+    for k in range(3):
+        publish(f"payload {k}".encode(), cache_dir=tmp_path)
+    listed = sorted(tmp_path.glob("*.json.gz"))
+    gone = tmp_path / ("0" * 32 + ".json.gz")  # listed, then removed before its look-up
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: iter([*listed, gone]))
+    assert len(prune(tmp_path, keep=1)) == 2
