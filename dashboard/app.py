@@ -17,6 +17,7 @@ from dashboard.errors import DashboardError
 from dashboard.ui.data import data_path, load_dataset, options_for
 from dashboard.ui.filters import VIEW_INCIDENTS, VIEW_REPORTS, apply_filters
 from dashboard.ui.panels import show_details, show_downloads, show_error, show_map, show_summary, show_table
+from dashboard.ui.payloads import publish_labels
 from dashboard.ui.reviewing import ReviewContext
 from dashboard.ui.sidebar import filter_sidebar, query_notes
 
@@ -45,7 +46,8 @@ st.text(f"{dataset.path.name}: {len(rows)} of {len(tables[state.view])} {state.v
 summary_slot = st.container()  # drawn above the map, filled after it: the map's frame starts loading first
 map_column, details_column = st.columns([3, 1])
 with map_column:
-    point = show_map(rows, tables[state.view], reports, tiles, f"{dataset.version}|{state.view}", repr(state))
+    point = show_map(rows, tables[state.view], reports, tiles, f"{dataset.version}|{state.view}", repr(state),
+                     labels_url=publish_labels(dataset.path))
 with summary_slot:
     show_summary(rows, f"{dataset.version}|{state!r}")
 with details_column:

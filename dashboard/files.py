@@ -119,3 +119,13 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def labels_file(table: str | Path) -> Path:
+    """Where the map's place labels of a table live: beside it (``incidents.csv`` -> ``incidents.labels.json``).
+
+    Written by ``build`` (:mod:`dashboard.preprocess.map_labels`), read by the app
+    (:func:`dashboard.ui.payloads.publish_labels`); the one place both find the name.
+    """
+    table = Path(table)
+    return table.with_name(f"{table.stem}.labels.json")

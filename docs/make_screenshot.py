@@ -2,6 +2,8 @@
 
     python docs/make_screenshot.py [--data data/incidents.csv] [--out docs/screenshot.png]
 
+Every host but 127.0.0.1 is blocked, so the map shows what it shows with no network: the
+countries' outline and, when ``build`` wrote the labels file beside the table, the places' names.
 With no ``--data`` file on disk, it shows the small demonstration table of the tests.
 """
 
@@ -10,17 +12,18 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.settings import Settings
+from dashboard.files import labels_file  # noqa: E402
+from dashboard.settings import Settings  # noqa: E402
 from dashboard.ui.launch import start_in_background  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")
 
 
 def main() -> int:
@@ -41,13 +44,20 @@ def main() -> int:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOOPBACK)
+                              else route.abort())
+                page = context.new_page()
                 page.goto(base)
                 page.locator(MAP_FRAME).wait_for(state="visible", timeout=60_000)
                 frame = page.locator(MAP_FRAME).element_handle().content_frame()
                 assert frame is not None, "the map's iframe has no document"
-                frame.wait_for_function("() => window.incidentCount !== undefined", timeout=60_000)
-                time.sleep(1.5)  # the country outline and the chart settle
+                frame.wait_for_function("() => window.incidentCount !== undefined && window.outlineDrawn === true",
+                                        timeout=60_000)
+                if labels_file(data).is_file():
+                    frame.wait_for_function("() => window.placeLabelsShown > 0", timeout=60_000)
+                page.locator("[data-testid=stApp]").and_(
+                    page.locator("[data-test-script-state=notRunning]")).wait_for(timeout=60_000)
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(args.out))
                 browser.close()

@@ -23,6 +23,7 @@ from dashboard.preprocess import article_cache
 from dashboard.preprocess.article_cache import ArticleCache, Entry, corpus_id
 from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped, find_articles, is_html_path,
                                          manifest_entry, read_bytes, read_manifest)
+from dashboard.preprocess.map_labels import label_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import focus_from_votes
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
@@ -131,7 +132,8 @@ def run_build(options: BuildOptions) -> BuildSummary:
     if options.incidents_out:
         outputs.append((options.incidents_out, table_bytes(incidents_from_reports(validate(table)),
                                                            options.incidents_out)))
-    atomic_write_many(outputs)  # both tables, or neither
+    outputs += label_outputs(table, load_gazetteer(cache=settings.cache), [path for path, _ in outputs])  # map names
+    atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
     summary.rows = len(table)
     summary.incidents = table[C.incident_id].nunique()

@@ -30,9 +30,10 @@ VENDOR_URL = "/app/static/vendor"
 #: The map's own JavaScript (ours, committed), and where the browser finds it.
 MAP_CODE_DIR = STATIC_DIR / "map"
 MAP_CODE_URL = "/app/static/map"
-#: Its files in loading order: each after the files it uses; ``incident_layer.js`` (Leaflet and
-#: the DOM) uses the pure ones before it.
-MAP_CODE_FILES: tuple[str, ...] = ("tolls.js", "links.js", "payload.js", "grid.js", "incident_layer.js")
+#: Its files in loading order: each after the files it uses; ``offline_layer.js`` and
+#: ``incident_layer.js`` (Leaflet and the DOM) use the pure ones before them.
+MAP_CODE_FILES: tuple[str, ...] = ("tolls.js", "links.js", "payload.js", "grid.js", "labels.js", "offline_layer.js",
+                                   "incident_layer.js")
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,8 @@ COORDINATE_DECIMALS = 5
 TILES_NONE = "none"
 TILES_OSM = "openstreetmap"
 WORLD_VIEW = ((20.0, 0.0), 2)
-FIT_MAX_ZOOM = 11
+#: The closest zoom the map opens at: rows at one town are shown in their province, the towns around named.
+FIT_MAX_ZOOM = 9
 MAX_ZOOM = 18
 #: Above this zoom every point is drawn on its own, except points at one spot, which stay one stack.
 CLUSTER_MAX_ZOOM = 16
@@ -251,13 +252,14 @@ var {{ this.get_name() }} = IncidentMap.incidentLayer({{ this._parent.get_name()
 {% endmacro %}
 """)
 
-    def __init__(self, outline: bool) -> None:
+    def __init__(self, offline: bool) -> None:
         super().__init__()
         self._name = "IncidentLayer"
         self.options = {
             "imagePath": asset_url("leaflet", "dist/images/"),
             "unknownColour": UNKNOWN_COLOUR,
-            "outlineUrl": asset_url("world-atlas", "countries-110m.json") if outline else None,
+            "offline": offline,  # no tiles: the outline and the place names from the first markers on
+            "outlineUrl": asset_url("world-atlas", "countries-110m.json"),
             "topojsonUrl": asset_url("topojson-client", "dist/topojson-client.min.js"),
             "fitMaxZoom": FIT_MAX_ZOOM,
             "clusterMaxZoom": CLUSTER_MAX_ZOOM,
@@ -282,27 +284,30 @@ def _tile_layer(tiles: str) -> folium.TileLayer | None:
 
 
 class IncidentRows(MacroElement):
-    """Hands one filtered view (its points and details URLs and bounds) to the map's ``loadIncidents``."""
+    """Hands one filtered view (its points, details and labels URLs and bounds) to the map's ``loadIncidents``."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-window.loadIncidents({{ this.points_url }}, {{ this.details_url }}, {{ this.bounds }});
+window.loadIncidents({{ this.points_url }}, {{ this.details_url }}, {{ this.bounds }}, {{ this.labels_url }});
 {% endmacro %}
 """)
 
-    def __init__(self, points_url: str, details_url: str, bounds: list[list[float]] | None) -> None:
+    def __init__(self, points_url: str, details_url: str, bounds: list[list[float]] | None,
+                 labels_url: str | None = None) -> None:
         super().__init__()
         self._name = "IncidentRows"
         self.points_url = json.dumps(points_url)
         self.details_url = json.dumps(details_url)
         self.bounds = json.dumps(bounds)
+        self.labels_url = json.dumps(labels_url)
 
 
 def base_map(tiles: str = TILES_OSM) -> folium.Map:
     """The map without rows: tiles (or the country outline) and the incident layer, from local assets.
 
-    ``tiles``: ``openstreetmap``, ``none`` (an offline outline of the countries instead) or a tile
-    URL template. The same ``tiles`` give the same script, whatever rows are shown later.
+    ``tiles``: ``openstreetmap``, ``none`` (the countries' outline and the places' names instead) or
+    a tile URL template; with tiles, the map switches to the outline and names by itself when a
+    tile fails to load. The same ``tiles`` give the same script, whatever rows are shown later.
     """
     layer = _tile_layer(tiles)
     (lat, lng), zoom = WORLD_VIEW
@@ -313,22 +318,26 @@ def base_map(tiles: str = TILES_OSM) -> folium.Map:
     fmap.default_css = [("leaflet_css", asset_url("leaflet", "dist/leaflet.css"))]
     if layer is not None:
         layer.add_to(fmap)
-    IncidentLayer(outline=layer is None).add_to(fmap)
+    IncidentLayer(offline=layer is None).add_to(fmap)
     return fmap
 
 
-def incident_rows(rows: pd.DataFrame, points_url: str, details_url: str) -> folium.FeatureGroup:
-    """The rows' part of the map: their points and details URLs and the bounds to fit (for ``feature_group_to_add``)."""
+def incident_rows(rows: pd.DataFrame, points_url: str, details_url: str,
+                  labels_url: str | None = None) -> folium.FeatureGroup:
+    """The rows' part of the map: their points, details and place labels URLs and the bounds to fit
+    (for ``feature_group_to_add``). ``labels_url``: the table's labels file
+    (:func:`dashboard.ui.payloads.publish_labels`), drawn when the map has no tiles; None: none."""
     group = folium.FeatureGroup(name="incidents", control=False)
-    IncidentRows(points_url, details_url, point_bounds(rows)).add_to(group)
+    IncidentRows(points_url, details_url, point_bounds(rows), labels_url).add_to(group)
     return group
 
 
-def build_map(rows: pd.DataFrame, points_url: str, details_url: str, tiles: str = TILES_OSM) -> folium.Map:
+def build_map(rows: pd.DataFrame, points_url: str, details_url: str, tiles: str = TILES_OSM,
+              labels_url: str | None = None) -> folium.Map:
     """A whole map of the rows (fitted to them): markers from ``points_url`` (:func:`map_points_json`),
-    popups from ``details_url`` (:func:`map_details_json`)."""
+    popups from ``details_url`` (:func:`map_details_json`), place names from ``labels_url``."""
     fmap = base_map(tiles)
-    incident_rows(rows, points_url, details_url).add_to(fmap)
+    incident_rows(rows, points_url, details_url, labels_url).add_to(fmap)
     return fmap
 
 

@@ -69,11 +69,12 @@ def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame) -> tuple[str, b
 
 
 def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | None, tiles: str,
-             version: str, state_key: str) -> tuple[float, float] | None:
+             version: str, state_key: str, labels_url: str | None = None) -> tuple[float, float] | None:
     """The map of ``rows`` (filtered from ``table``); returns the point of the last marker clicked, if any.
 
     ``version`` names the table (file version and view), ``state_key`` the filters: a rerun that
     keeps them (a marker click) reuses the points, and every filter shares the details file.
+    ``labels_url``: the table's place names for the map without tiles (``payloads.publish_labels``).
     """
     # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
     # across filter changes and only hands it the new rows.
@@ -81,7 +82,7 @@ def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | No
     # the popup texts of the whole table take a third of a second at 100,000 rows: made in the
     # background, the map draws its points meanwhile and asks for the texts until they are there
     details_url = publish_later(f"{version}|details|{MAP_CODE_VERSION}", partial(map_details_json, table, reports))
-    rows_layer = incident_rows(rows, publish(points, name=points_name), details_url)
+    rows_layer = incident_rows(rows, publish(points, name=points_name), details_url, labels_url)
     answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=MAP_RETURNS, feature_group_to_add=rows_layer)
     clicked = (answer or {}).get("last_object_clicked")

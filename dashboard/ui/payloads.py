@@ -9,6 +9,9 @@ A payload that takes long to make (the popup texts of a whole table) is publishe
 :func:`publish_later` names its file after what it is made from, returns that URL at once and
 makes the file in a background thread; the map asks for it until it is there.
 
+The map's place labels (the file ``build`` writes beside the table, :func:`dashboard.files.labels_file`)
+are published as they are by :func:`publish_labels`, after a check of their shape.
+
 Why gzip files: Streamlit's server compresses what it sends from ``/app/static`` anew on every
 request (0.2 s for the points of 100,000 rows, 0.4 s for their texts) but passes
 ``application/gzip`` through untouched. So each payload is compressed once, here, with a fast
@@ -19,14 +22,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import logging
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from dashboard.files import atomic_write_bytes
+from dashboard.files import atomic_write_bytes, labels_file
 from dashboard.ui.assets import STATIC_DIR
 
 CACHE_DIR = STATIC_DIR / "cache"
@@ -60,8 +65,18 @@ def publish(data: bytes, cache_dir: Path = CACHE_DIR, keep: int = KEEP, name: st
 
 
 def prune(cache_dir: Path = CACHE_DIR, keep: int = KEEP) -> list[Path]:
-    """Remove all but the ``keep`` most recently used payloads; return what was removed."""
-    files = sorted(cache_dir.glob("*" + SUFFIX), key=lambda p: p.stat().st_mtime, reverse=True)
+    """Remove all but the ``keep`` most recently used payloads; return what was removed.
+
+    Another thread (the background maker) may prune at the same time: a file gone between the
+    listing and its look-up is passed over.
+    """
+    used = []
+    for path in cache_dir.glob("*" + SUFFIX):
+        try:
+            used.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            continue
+    files = [path for _, path in sorted(used, key=lambda item: item[0], reverse=True)]
     for old in files[keep:]:
         old.unlink(missing_ok=True)
     return files[keep:]
@@ -112,3 +127,38 @@ def wait_for_pending(timeout: float = 60.0) -> None:
         pending = list(_PENDING.values())
     for future in pending:
         future.result(timeout=timeout)
+
+
+#: The labels file's format this app reads (``dashboard.preprocess.map_labels.FORMAT``).
+LABELS_FORMAT = 1
+_LABEL_KEYS = ("name", "lat", "lng", "z", "c")
+
+
+def publish_labels(table: str | Path, cache_dir: Path = CACHE_DIR, keep: int = KEEP) -> str | None:
+    """The URL of the place labels of ``table`` (the file ``build`` wrote beside it), or None.
+
+    None when there is no such file (a table made otherwise, or by an older build) or it is not a
+    labels file this app reads (a warning is logged): the map then draws the outline only.
+    """
+    path = labels_file(table)
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    data = _checked_labels(str(path), status.st_mtime_ns, status.st_size)
+    return None if data is None else publish(data, cache_dir, keep)
+
+
+@lru_cache(maxsize=8)
+def _checked_labels(path: str, modified: int, size: int) -> bytes | None:
+    """The file's bytes when they are a labels file of our format (cached per file version)."""
+    try:
+        data = Path(path).read_bytes()
+        labels = json.loads(data)
+        lengths = {len(labels[key]) for key in _LABEL_KEYS}
+        if labels.get("format") != LABELS_FORMAT or len(lengths) != 1:
+            raise ValueError("not a labels file of format %d" % LABELS_FORMAT)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        _LOG.warning("the map's place labels %s cannot be used: %s", path, err)
+        return None
+    return data

@@ -24,7 +24,8 @@ from dashboard.ui.filters import FilterState, apply_filters
 from dashboard.ui.mapview import (
     MAP_CODE_VERSION, build_map, map_details_json, map_points_json, row_positions, rows_at, safe_url,
 )
-from dashboard.ui.payloads import CACHE_URL, prune, publish, publish_later, wait_for_pending
+from dashboard.files import labels_file
+from dashboard.ui.payloads import CACHE_URL, prune, publish, publish_labels, publish_later, wait_for_pending
 from dashboard.ui.summary import toll_text
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE, sample_reports
 
@@ -177,8 +178,11 @@ def test_the_map_code_is_loaded_from_its_files_in_order_and_given_options_as_jso
     assert call is not None
     options = json.loads(call.group(2))
     assert options["outlineUrl"] == f"{VENDOR_URL}/world-atlas/countries-110m.json" and options["cellPx"] > 0
+    assert options["offline"] is True  # no tiles: outline and place names from the first markers on
     with_tiles = rendered(build_map(sample_reports(), URL, DETAILS_URL))
-    assert json.loads(re.search(r"IncidentMap\.incidentLayer\(map_\w+, (\{.*\})\);", with_tiles).group(1))["outlineUrl"] is None
+    tiled = json.loads(re.search(r"IncidentMap\.incidentLayer\(map_\w+, (\{.*\})\);", with_tiles).group(1))
+    # with tiles the outline waits for a tile that fails to load
+    assert tiled["offline"] is False and tiled["outlineUrl"] == options["outlineUrl"]
     with pytest.raises(ValueError):
         map_code_url("../vendor/leaflet/dist/leaflet.js")
 
@@ -197,18 +201,18 @@ def test_the_code_version_hashes_the_map_code(tmp_path, monkeypatch) -> None:
 def test_tiles_setting_chooses_the_tile_layer() -> None:
     assert "tile.openstreetmap.org" in rendered(build_map(sample_reports(), URL, DETAILS_URL))
     local = rendered(build_map(sample_reports(), URL, DETAILS_URL, tiles="http://127.0.0.1:8080/{z}/{x}/{y}.png"))
-    assert "127.0.0.1:8080" in local and "openstreetmap" not in local and "countries-110m" not in local
+    assert "127.0.0.1:8080" in local and "openstreetmap" not in local and '"offline": false' in local
 
 
 def test_map_fits_the_rows() -> None:
     rows = apply_filters(sample_reports(), FilterState(locations=("Harbor City", "Hilltop")))
-    assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", [[10.0, 20.0], [12.0, 22.0]]);' in rendered(build_map(rows, URL, DETAILS_URL))
+    assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", [[10.0, 20.0], [12.0, 22.0]], null);' in rendered(build_map(rows, URL, DETAILS_URL))
 
 
 def test_empty_rows_still_make_a_map() -> None:
     rows = sample_reports().iloc[0:0]
     assert json.loads(map_points_json(rows))["lat"] == [] and popups_of(rows) == []
-    assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", null);' in rendered(build_map(rows, URL, DETAILS_URL))
+    assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", null, null);' in rendered(build_map(rows, URL, DETAILS_URL))
 
 
 @pytest.mark.parametrize(("lat", "lng", "expected"), [
@@ -279,3 +283,50 @@ def test_a_payload_that_fails_is_logged_and_tried_again(tmp_path, caplog) -> Non
     assert publish_later("broken|details", lambda: b"{}", tmp_path) == url
     wait_for_pending()
     assert (tmp_path / url.rsplit("/", 1)[1]).exists()
+
+
+LABELS_URL = "/app/static/cache/labels.json.gz"
+
+
+def test_the_rows_hand_the_map_their_place_labels_or_null() -> None:
+    html = rendered(build_map(sample_reports(), URL, DETAILS_URL, tiles="none", labels_url=LABELS_URL))
+    assert re.search(r'window\.loadIncidents\("[^"]+", "[^"]+", \[\[[^\]]+\], \[[^\]]+\]\], "' + re.escape(LABELS_URL) + r'"\);',
+                     html)
+    assert re.search(r"window\.loadIncidents\([^;]*, null\);", rendered(build_map(sample_reports(), URL, DETAILS_URL)))
+
+
+def _labels(names: list[str]) -> dict:
+    return {"format": 1, "classes": ["capital", "large city", "city", "town", "village"], "name": names,
+            "lat": [1.0] * len(names), "lng": [2.0] * len(names), "z": [7] * len(names), "c": [3] * len(names)}
+
+
+def test_the_labels_file_beside_the_table_is_published_as_gzip(tmp_path) -> None:
+    table = tmp_path / "reports.csv"
+    assert labels_file(table) == tmp_path / "reports.labels.json"
+    assert publish_labels(table, cache_dir=tmp_path / "cache") is None  # none written: the outline only
+    data = json.dumps(_labels(["Town <b>one</b>", "Two"])).encode()
+    labels_file(table).write_bytes(data)
+    url = publish_labels(table, cache_dir=tmp_path / "cache")
+    assert url is not None and url.startswith(CACHE_URL + "/")
+    assert gzip.decompress((tmp_path / "cache" / url.rsplit("/", 1)[1]).read_bytes()) == data
+
+
+@pytest.mark.parametrize("content", [
+    b"not json", b"[]", json.dumps({**_labels(["A"]), "format": 99}).encode(),
+    json.dumps({**_labels(["A", "B"]), "lat": [1.0]}).encode(),  # columns of different lengths
+    json.dumps({key: value for key, value in _labels(["A"]).items() if key != "z"}).encode(),
+])
+def test_a_labels_file_that_is_not_ours_is_left_out_with_a_warning(tmp_path, caplog, content) -> None:
+    table = tmp_path / "reports.csv"
+    labels_file(table).write_bytes(content)
+    assert publish_labels(table, cache_dir=tmp_path / "cache") is None
+    assert "cannot be used" in caplog.text and not (tmp_path / "cache").exists()
+
+
+def test_a_payload_removed_by_another_pruner_meanwhile_is_passed_over(tmp_path, monkeypatch) -> None:
+    for k in range(3):
+        publish(f"payload {k}".encode(), cache_dir=tmp_path)
+    listed = sorted(tmp_path.glob("*.json.gz"))
+    gone = tmp_path / ("0" * 32 + ".json.gz")  # listed, then removed before its look-up
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: iter([*listed, gone]))
+    assert len(prune(tmp_path, keep=1)) == 2

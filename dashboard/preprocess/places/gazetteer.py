@@ -26,6 +26,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from dashboard.errors import GazetteerError
 from dashboard.preprocess.places import country_files, world_index
 from dashboard.preprocess.places.placenames import display_name, fold_name
@@ -128,6 +130,18 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self._world.name) + len(self._curated)
+
+    def places_in(self, south: float, west: float, north: float, east: float, min_population: int = 0) -> list[Place]:
+        """Every place with a point of its own in the box (degrees, ``west <= east``) and at least
+        ``min_population`` people: the world's rows first, then the curated ones."""
+        lat = np.frombuffer(self._world.latitude, dtype="float64")
+        lng = np.frombuffer(self._world.longitude, dtype="float64")
+        inside = (lat >= south) & (lat <= north) & (lng >= west) & (lng <= east)
+        if min_population > 0:
+            inside &= np.frombuffer(self._world.population, dtype="int64") >= min_population
+        found = [self._place(int(row)) for row in np.flatnonzero(inside)]
+        return found + [p for p in self._curated.values() if p.own_point and p.population >= min_population
+                        and south <= p.latitude <= north and west <= p.longitude <= east]
 
     # -- building Place records lazily (the world has 272,000 rows; an article needs a few) ------
     def _place(self, row: int) -> Place:

@@ -1,9 +1,10 @@
 /*
  * The map's incident layer: grid clusters and circle markers for the points in view, popups
- * filled in when their texts arrive, a legend, and (without tiles) the countries' outline.
+ * filled in when their texts arrive, a legend, and (without tiles, or when a tile fails) the
+ * countries' outline and the places' names (offline_layer.js).
  *
- * Loaded after Leaflet and the pure modules (tolls, links, payload, grid), which it finds in
- * globalThis.IncidentMap. dashboard.ui.mapview calls IncidentMap.incidentLayer(map, options)
+ * Loaded after Leaflet, the pure modules (tolls, links, payload, grid, labels) and offline_layer,
+ * which it finds in globalThis.IncidentMap. dashboard.ui.mapview calls IncidentMap.incidentLayer(map, options)
  * with its options as JSON; the rows arrive later through window.loadIncidents (called for each
  * filtered view), so a filter change updates the map instead of rebuilding it.
  *
@@ -102,21 +103,6 @@
         control.addTo(map);
     }
 
-    /** The countries' outline (maps without tiles), loaded once the first markers are drawn. */
-    function drawOutline(map, options) {
-        const script = document.createElement("script");
-        script.src = options.topojsonUrl;
-        script.onload = () => {
-            fetch(options.outlineUrl).then((answer) => answer.json()).then((topo) => {
-                const countries = globalThis.topojson.feature(topo, topo.objects.countries);
-                L.geoJSON(countries, {interactive: false, style: {color: "#8a8a8a", weight: 1,
-                    fillColor: "#f2efe9", fillOpacity: 1}}).addTo(map).bringToBack();
-                map.getContainer().style.background = "#cfe3ef";
-            });
-        };
-        document.head.appendChild(script);
-    }
-
     /**
      * A gzip JSON payload (dashboard.ui.payloads), unpacked off the main thread. A file still
      * being made (404) is asked for again, ``tries`` more times, every ``retryMs``.
@@ -136,8 +122,8 @@
     }
 
     /**
-     * Adds the layer to ``map`` and defines window.loadIncidents(pointsUrl, detailsUrl, bounds).
-     * ``options``: imagePath, unknownColour, outlineUrl (null with tiles), topojsonUrl,
+     * Adds the layer to ``map`` and defines window.loadIncidents(pointsUrl, detailsUrl, bounds, labelsUrl).
+     * ``options``: imagePath, unknownColour, offline (no tiles), outlineUrl, topojsonUrl,
      * fitMaxZoom, clusterMaxZoom, cellPx, stackMax, retries, retryMs. Returns the markers' group.
      */
     function incidentLayer(map, options) {
@@ -149,6 +135,8 @@
         // first draw (null until then); waiting: popups opened before the texts came
         let d = null, x = null, waiting = [], openPopup = null, openMarker = null;
         const identities = new WeakMap();  // marker -> grid.identity of what it shows
+        const offline = space.offlineLayer(map, {outlineUrl: options.outlineUrl, topojsonUrl: options.topojsonUrl,
+            fetchJson: (url) => fetchPayload(url, options.retries, options.retryMs)});
 
         // A popup opened before the texts arrive says so and is filled in when they do.
         function popup(i) {
@@ -245,8 +233,9 @@
         // The small points file is drawn first; the popups' texts (every row of the table, the
         // same file for every filter) are fetched once, after that.
         let wanted = null, legendShown = false, detailsWanted = null;
-        window.loadIncidents = (url, detailsUrl, bounds) => {
+        window.loadIncidents = (url, detailsUrl, bounds, labelsUrl) => {
             wanted = url;
+            offline.setLabels(labelsUrl || null);
             if (bounds) {
                 map.fitBounds(bounds, {maxZoom: options.fitMaxZoom, padding: [30, 30]});
             }
@@ -259,8 +248,8 @@
                 if (!legendShown) {
                     legend(map, d);
                     legendShown = true;
-                    if (options.outlineUrl) {
-                        setTimeout(() => drawOutline(map, options), 0);
+                    if (options.offline) {
+                        setTimeout(offline.start, 0);  // after the markers' first paint
                     }
                 }
                 draw();
