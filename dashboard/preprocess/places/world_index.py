@@ -99,13 +99,16 @@ class Strings:
 class NameIndex:
     """Folded name -> rows: sorted keys (one list) and the rows of key i at rows[first[i]:first[i+1]].
 
-    Looked up by bisection; loading it splits one string, it builds no dict of a million entries.
+    Loading it splits one string and builds no dict; the first look-up makes the key -> position
+    dict (about 0.05 s per 300,000 names), so that every later one is a hash look-up, not a
+    bisection of string comparisons (the build asks for tens of names per article).
     """
 
-    __slots__ = ("keys", "first", "rows_of")
+    __slots__ = ("keys", "first", "rows_of", "_positions")
 
     def __init__(self, keys: list[str], first: array, rows_of: array):
         self.keys, self.first, self.rows_of = keys, first, rows_of
+        self._positions: dict[str, int] | None = None
 
     @classmethod
     def of(cls, mapping: dict[str, Iterable[int]]) -> NameIndex:
@@ -117,8 +120,10 @@ class NameIndex:
         return cls(keys, first, rows_of)
 
     def _at(self, key: str) -> int:
-        i = bisect.bisect_left(self.keys, key)
-        return i if i < len(self.keys) and self.keys[i] == key else -1
+        positions = self._positions
+        if positions is None:
+            positions = self._positions = dict(zip(self.keys, range(len(self.keys))))
+        return positions.get(key, -1)
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._at(key) >= 0
