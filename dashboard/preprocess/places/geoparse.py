@@ -574,6 +574,16 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
         return None  # neither well known nor backed by the article: not this place
     strongest = max(focus.values(), default=0.0)
     abroad = share < 0.2 * strongest
+    if not (c.exact or place.curated or place.kind == "country" or parent_named
+            or place.country_code in evidence.countries_named):
+        # Only a folded or alternate spelling matches: abroad, it needs its country or parent
+        # named (a neighbour with the same folded luck is no evidence); at home, a candidate
+        # spelled exactly in another focus country wins ("Toumour" is not "Tuomor").
+        if abroad:
+            return None
+        if any(o.exact and o.place.country_code != place.country_code and focus.get(o.place.country_code, 0.0) > 0.0
+               for o in evidence.candidates[key]):
+            return None
     if abroad and place.kind != "country" and not (parent_named or place.country_code in evidence.countries_named):
         # A place abroad needs its own evidence: its country named, or a neighbour named (a
         # large city only when no namesake lies where the article is).
