@@ -314,3 +314,23 @@ def test_a_folded_spelling_abroad_needs_its_country_or_a_neighbour(gazetteer: Ga
     assert "Kadouna" not in places("Gunmen attacked a market in Kirkuk and later raided Kadouna.", gazetteer)
     assert places("Gunmen attacked a market in Kadouna, Nigeria.", gazetteer)["Kadouna"].place.country_code == "NG"
     assert places("Gunmen attacked a market in Kadouna near Zaria.", gazetteer)["Kadouna"].place.country_code == "NG"
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Burkinabe soldiers were attacked near Gao.", "BF"),
+    ("Malian soldiers were attacked near Gao.", "ML"),
+])
+def test_an_adjective_of_nationality_counts_for_the_focus(gazetteer: Gazetteer, text: str, country: str) -> None:
+    found = places(text, gazetteer)
+    assert found["Gao"].place.country_code == country
+    assert set(found) == {"Gao"}  # the adjective itself is never a place
+
+
+def test_an_adjective_of_nationality_alone_makes_no_place_abroad(gazetteer: Gazetteer) -> None:
+    # A foreign actor ("Turkish warplanes") does not rule out a cued town elsewhere.
+    assert places("Turkish warplanes struck positions near Kandi.", gazetteer)["Kandi"].place.country_code == "BJ"
+
+
+def test_adjectives_of_nationality_join_the_corpus_focus(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Nigerien troops repelled an attack.", "Nigerien soldiers were ambushed."], gazetteer)
+    assert set(focus) == {"NE"}
