@@ -52,6 +52,9 @@ HINT_WEIGHT = 2.0
 #: An adjective of nationality ("Nigerian troops") votes for its country: half a place's vote,
 #: since a foreign actor is often named so ("Turkish warplanes"); never a country named.
 DEMONYM_WEIGHT = 0.5
+#: A folded spelling loses to an exact one in another country whose focus share is at least this
+#: part of its own country's ("Toumour" in a Niger note is not "Tuomor"; "Hama" in a Syria note is Hamah).
+EXACT_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -605,7 +608,8 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
         # spelled exactly in another focus country wins ("Toumour" is not "Tuomor").
         if abroad:
             return None
-        if any(o.exact and o.place.country_code != place.country_code and focus.get(o.place.country_code, 0.0) > 0.0
+        if any(o.exact and o.place.country_code != place.country_code
+               and focus.get(o.place.country_code, 0.0) >= EXACT_SHARE * max(share, 1e-9)
                for o in evidence.candidates[key]):
             return None
     if abroad and place.kind != "country" and not (parent_named or place.country_code in evidence.countries_named):

@@ -298,9 +298,11 @@ def places_with(text: str, gazetteer: Gazetteer, focus: dict[str, float]) -> dic
 
 
 @pytest.mark.parametrize(("text", "focus", "country"), [
-    ("Gunmen attacked a market in Kandi.", {"LK": 0.6, "BJ": 0.2}, "BJ"),
-    ("Gunmen attacked a market in Kandy.", {"LK": 0.2, "BJ": 0.6}, "LK"),
-    ("Gunmen attacked a market in Kandi, Sri Lanka.", {"LK": 0.6, "BJ": 0.2}, "LK"),
+    ("Gunmen attacked a market in Kandi.", {"LK": 0.6, "BJ": 0.35}, "BJ"),
+    ("Gunmen attacked a market in Kandy.", {"LK": 0.35, "BJ": 0.6}, "LK"),
+    ("Gunmen attacked a market in Kandi, Sri Lanka.", {"LK": 0.6, "BJ": 0.35}, "LK"),
+    # A country that is nearly all of the focus keeps its folded spelling ("Hama" for Hamah).
+    ("Gunmen attacked a market in Kandi.", {"LK": 0.9, "BJ": 0.1}, "LK"),
 ])
 def test_an_exact_spelling_in_a_focus_country_beats_a_folded_one(gazetteer: Gazetteer, text: str,
                                                                    focus: dict[str, float], country: str) -> None:
