@@ -441,15 +441,22 @@ class _Candidate:
 
 
 def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Candidate]]:
-    spelled = {}
+    spelled: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    nouns = load_vocabulary().place_nouns
     for f in found:
-        spelled.setdefault(f.key, plain_name(f.mention.text).replace(" ", ""))
+        # "Niger State", "Gwoza LGA" known as a whole: the place of that kind spelled "Niger" is
+        # named by its own name, exactly.
+        words = plain_name(f.mention.text).split()
+        noun_kinds = nouns.get(words[-1], ()) if len(words) > 1 else ()
+        spelled.setdefault(f.key, ("".join(words), "".join(words[:-1]) if noun_kinds else "", noun_kinds))
     result = {}
-    for key, spelling in spelled.items():
-        result[key] = [
-            _Candidate(place, own_name=gazetteer.is_own_name(place, key),
-                       exact=plain_name(place.name).replace(" ", "") == spelling)
-            for place in gazetteer.lookup_key(key)]
+    for key, (spelling, stem, noun_kinds) in spelled.items():
+        result[key] = []
+        for place in gazetteer.lookup_key(key):
+            plain = plain_name(place.name).replace(" ", "")
+            typed = bool(stem) and plain == stem and place.kind in noun_kinds
+            result[key].append(_Candidate(place, own_name=typed or gazetteer.is_own_name(place, key),
+                                          exact=typed or plain == spelling))
     return result
 
 
@@ -675,7 +682,7 @@ def _choose(viable: dict[str, list[tuple[_Candidate, float]]], evidence: _Eviden
 def _precision(place: Place, kinds: set[str]) -> str:
     """The place's own precision, or "region" when a district cue names a town ("Gwoza LGA"):
     the town's point then stands for the district around it."""
-    if place.kind not in REGION_KINDS and kinds and not kinds & _TOWN_CUES and kinds & {"admin1", "admin2", "region"}:
+    if place.kind not in REGION_KINDS and place.kind not in kinds and kinds & {"admin1", "admin2", "region"}:
         return "region"
     return place.geo_precision
 

@@ -336,3 +336,14 @@ def test_an_adjective_of_nationality_alone_makes_no_place_abroad(gazetteer: Gaze
 def test_adjectives_of_nationality_join_the_corpus_focus(gazetteer: Gazetteer) -> None:
     focus = corpus_focus(["Nigerien troops repelled an attack.", "Nigerien soldiers were ambushed."], gazetteer)
     assert set(focus) == {"NE"}
+
+
+@pytest.mark.parametrize("text", ["Bandits killed five farmers in Niger State.", "Gunmen attacked a village in Niger state."])
+def test_a_state_named_like_a_country_is_the_state(gazetteer: Gazetteer, text: str) -> None:
+    found = next(r for r in geoparse(text, gazetteer) if r.mention.text.startswith("Niger"))
+    assert (found.place.kind, found.place.country_code, found.geo_precision) == ("admin1", "NG", "region")
+
+
+@pytest.mark.parametrize("text", ["Bandits attacked a school in Gwoza district.", "Bandits attacked a school in Gwoza LGA."])
+def test_a_town_named_for_its_district_stands_for_the_district(gazetteer: Gazetteer, text: str) -> None:
+    assert places(text, gazetteer)["Gwoza"].geo_precision == "region"
