@@ -52,6 +52,10 @@ HINT_WEIGHT = 2.0
 #: An adjective of nationality ("Nigerian troops") votes for its country: half a place's vote,
 #: since a foreign actor is often named so ("Turkish warplanes"); never a country named.
 DEMONYM_WEIGHT = 0.5
+#: A place smaller than this (a village of a country file, most with no population) needs a cue
+#: ("in X", "X village", "(X, Y)"), its parent or a neighbour named, not only its country:
+#: village names that are also words, peoples or surnames abound ("Fulani", "Toll").
+SMALL_POPULATION = 1000
 #: A folded spelling loses to an exact one in another country whose focus share is at least this
 #: part of its own country's ("Toumour" in a Niger note is not "Tuomor"; "Hama" in a Syria note is Hamah).
 EXACT_SHARE = 0.5
@@ -602,7 +606,8 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
     near = _near_others(evidence, place, key)
     # A place named by one of GeoNames' alternates needs more than its country being named.
     backed = (c.well_known or parent_named or (c.own_name and key in evidence.cued)
-              or (share >= 0.25 and (c.own_name or place.population >= 1000)))
+              or (share >= 0.25 and (place.population >= SMALL_POPULATION
+                                     or (c.own_name and (place.curated or place.kind in REGION_KINDS)))))
     if not (backed or near):
         return None  # neither well known nor backed by the article: not this place
     places_focus = focus if places_focus is None else places_focus

@@ -347,3 +347,19 @@ def test_a_state_named_like_a_country_is_the_state(gazetteer: Gazetteer, text: s
 @pytest.mark.parametrize("text", ["Bandits attacked a school in Gwoza district.", "Bandits attacked a school in Gwoza LGA."])
 def test_a_town_named_for_its_district_stands_for_the_district(gazetteer: Gazetteer, text: str) -> None:
     assert places(text, gazetteer)["Gwoza"].geo_precision == "region"
+
+
+def test_a_village_of_a_country_file_needs_a_cue_not_only_its_country(tmp_path: Path) -> None:
+    from dashboard.cli import main
+
+    fields = ["910000001", "Zqxwari", "Zqxwari", "", "30.60", "47.60", "P", "PPL", "IQ", "", "02", "", "", "",
+              "0", "", "5", "Asia/Baghdad", "2020-01-01"]
+    source = tmp_path / "IQ.txt"
+    source.write_text("\t".join(fields) + "\n", encoding="utf-8")
+    assert main(["gazetteer", "add", str(source), "--cache", str(tmp_path / "cache")]) == 0
+    villages = load_gazetteer(cache=tmp_path / "cache")
+    # Its country named by another place is not enough for a village that may be a word or a people...
+    assert "Zqxwari" not in places("Gunmen attacked Kirkuk as Zqxwari elders met.", villages)
+    # ... a cue is.
+    found = places("Gunmen attacked Kirkuk and the village of Zqxwari.", villages)
+    assert found["Zqxwari"].place.country_code == "IQ"
