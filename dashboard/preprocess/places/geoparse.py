@@ -49,6 +49,16 @@ ABROAD_SHARE = 0.05
 PRIOR_WEIGHT = 0.75
 #: A known country named in the build's ``country`` hint weighs as much as a country the article names.
 HINT_WEIGHT = 2.0
+#: An adjective of nationality ("Nigerian troops") votes for its country: half a place's vote,
+#: since a foreign actor is often named so ("Turkish warplanes"); never a country named.
+DEMONYM_WEIGHT = 0.5
+#: A place smaller than this (a village of a country file, most with no population) needs a cue
+#: ("in X", "X village", "(X, Y)"), its parent or a neighbour named, not only its country:
+#: village names that are also words, peoples or surnames abound ("Fulani", "Toll").
+SMALL_POPULATION = 1000
+#: A folded spelling loses to an exact one in another country whose focus share is at least this
+#: part of its own country's ("Toumour" in a Niger note is not "Tuomor"; "Hama" in a Syria note is Hamah).
+EXACT_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +91,19 @@ class Vocabulary:
     feature_nouns: frozenset[str]
     road_nouns: frozenset[str]
     brands: frozenset[str]
+    demonym_countries: dict[str, str] = field(default_factory=dict)  # "nigerian" -> "NG"
 
     @functools.cached_property
     def neutral(self) -> frozenset[str]:
         return self.common_words | self.demonyms
+
+    @functools.cached_property
+    def demonym_pattern(self) -> re.Pattern[str] | None:
+        """Capitalised adjectives of nationality ("Nigerian", "Nigerien"), as whole words."""
+        if not self.demonym_countries:
+            return None
+        words = sorted({w[:1].upper() + w[1:] for w in self.demonym_countries}, key=len, reverse=True)
+        return re.compile(r"(?<![\w'’\-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w\-])")
 
 
 _LISTS = ("common_words", "demonyms", "organisation_nouns", "person_titles", "speech_verbs",
@@ -99,8 +118,10 @@ def load_vocabulary(path: Path = WORDS_FILE) -> Vocabulary:
     if missing:
         raise WordListError(f"{path}: no list [{missing[0]}] in the geoparser's word lists")
     words = {name: frozenset(w.lower() for w in lists[name].words) for name in _LISTS}
+    demonym_countries = {word.lower(): cc.upper() for cc, group in lists["demonym_countries"].groups for word in group} \
+        if "demonym_countries" in lists else {}
     return Vocabulary(**words, place_nouns={k.lower(): v for k, v in lists["place_nouns"].groups},
-                      place_acronyms=frozenset(lists["place_acronyms"].words))
+                      place_acronyms=frozenset(lists["place_acronyms"].words), demonym_countries=demonym_countries)
 
 
 #: Lower-case particles inside names ("Bab al-Sheikh", "Deir ez-Zor"): the one set of the stage.
@@ -158,6 +179,7 @@ class _Context:
     found: list[_Found] = field(default_factory=list)
     people: set[str] = field(default_factory=set)  # folded surnames of people and organisations
     between_end: int = -1  # end of a name written after "between" ("between X and Y")
+    demonyms: list[str] = field(default_factory=list)  # countries of the adjectives of nationality, in order
 
 
 def _token(word: str, start: int) -> _Token:
@@ -247,6 +269,8 @@ def _find(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> _Context:
     for words, first, last in _runs(text, vocab.place_acronyms, gazetteer.knows):
         _read_run(text, words, first, last, gazetteer, vocab, context)
     _find_roads(text, gazetteer, vocab, context)
+    if vocab.demonym_pattern is not None:
+        context.demonyms = [vocab.demonym_countries[m.group().lower()] for m in vocab.demonym_pattern.finditer(text)]
     # A surname met in a person's or organisation's full name is that person later on.
     context.found = [f for f in context.found if f.key not in context.people or f.located or " " in f.mention.text]
     context.found.sort(key=lambda f: f.mention.start)
@@ -421,15 +445,22 @@ class _Candidate:
 
 
 def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Candidate]]:
-    spelled = {}
+    spelled: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    nouns = load_vocabulary().place_nouns
     for f in found:
-        spelled.setdefault(f.key, plain_name(f.mention.text).replace(" ", ""))
+        # "Niger State", "Gwoza LGA" known as a whole: the place of that kind spelled "Niger" is
+        # named by its own name, exactly.
+        words = plain_name(f.mention.text).split()
+        noun_kinds = nouns.get(words[-1], ()) if len(words) > 1 else ()
+        spelled.setdefault(f.key, ("".join(words), "".join(words[:-1]) if noun_kinds else "", noun_kinds))
     result = {}
-    for key, spelling in spelled.items():
-        result[key] = [
-            _Candidate(place, own_name=gazetteer.is_own_name(place, key),
-                       exact=plain_name(place.name).replace(" ", "") == spelling)
-            for place in gazetteer.lookup_key(key)]
+    for key, (spelling, stem, noun_kinds) in spelled.items():
+        result[key] = []
+        for place in gazetteer.lookup_key(key):
+            plain = plain_name(place.name).replace(" ", "")
+            typed = bool(stem) and plain == stem and place.kind in noun_kinds
+            result[key].append(_Candidate(place, own_name=typed or gazetteer.is_own_name(place, key),
+                                          exact=typed or plain == spelling))
     return result
 
 
@@ -458,8 +489,9 @@ def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str]
 def focus_votes(text: str, gazetteer: Gazetteer) -> list[tuple[str, float]]:
     """One article's part of :func:`corpus_focus`: its sure names' (country, weight), in order
     (a build may compute them in worker processes and add them up with :func:`focus_from_votes`)."""
-    votes = _votes(_candidates(_find(text, gazetteer, load_vocabulary()).found, gazetteer)).values()
-    return [(cc, weight) for cc, weight in votes if weight >= 1.0]
+    context = _find(text, gazetteer, load_vocabulary())
+    votes = _votes(_candidates(context.found, gazetteer)).values()
+    return [(cc, weight) for cc, weight in votes if weight >= 1.0] + [(cc, DEMONYM_WEIGHT) for cc in dict.fromkeys(context.demonyms)]
 
 
 def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> dict[str, float]:
@@ -494,9 +526,12 @@ class _Evidence:
         return {cc for cc, weight in self.votes.values() if weight >= 2.0}
 
 
-def _gather(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float]) -> _Evidence:
+def _gather(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float], demonyms: Iterable[str] = ()) -> _Evidence:
     candidates = _candidates(found, gazetteer)
-    evidence = _Evidence(candidates, _votes(candidates), prior)
+    votes = _votes(candidates)
+    for cc in dict.fromkeys(demonyms):
+        votes["\0" + cc] = (cc, DEMONYM_WEIGHT)  # no name's key: never a name's own vote
+    evidence = _Evidence(candidates, votes, prior)
     for f in found:
         evidence.kinds[f.key].update(f.kinds)
         if f.located or f.kinds:
@@ -530,12 +565,13 @@ def _near_others(evidence: _Evidence, place: Place, key: str) -> bool:
     return any(_others_hold(evidence.cells.get((lat + i, lon + j), ()), key) for i in (-1, 0, 1) for j in (-1, 0, 1))
 
 
-def _focus(evidence: _Evidence, key: str) -> dict[str, float]:
+def _focus(evidence: _Evidence, key: str, demonyms: bool = True) -> dict[str, float]:
     """Share of the article's weight each country has, as the names other than ``key`` tell it
-    (a name may not back itself), with the build's focus added as a weaker voice."""
+    (a name may not back itself), with the build's focus added as a weaker voice; ``demonyms``
+    False: without the adjectives of nationality."""
     totals: Counter[str] = Counter(evidence.prior)
     for other, (cc, weight) in evidence.votes.items():
-        if other != key:
+        if other != key and (demonyms or not other.startswith("\0")):
             totals[cc] += weight
     total = sum(totals.values())
     return {cc: n / total for cc, n in totals.items()} if total else {}
@@ -558,7 +594,8 @@ def _allowed_by_name(c: _Candidate, places: list[_Candidate], kinds: set[str], f
     return not regions or any(r.country_code == place.country_code for r in regions)
 
 
-def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float], others: list[set[str]]) -> float | None:
+def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float], others: list[set[str]],
+           places_focus: dict[str, float] | None = None) -> float | None:
     """A candidate's score before nearness to the chosen places; None when the article does not back it."""
     place = c.place
     kinds = evidence.kinds[key]
@@ -569,15 +606,28 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
     near = _near_others(evidence, place, key)
     # A place named by one of GeoNames' alternates needs more than its country being named.
     backed = (c.well_known or parent_named or (c.own_name and key in evidence.cued)
-              or (share >= 0.25 and (c.own_name or place.population >= 1000)))
+              or (share >= 0.25 and (place.population >= SMALL_POPULATION
+                                     or (c.own_name and (place.curated or place.kind in REGION_KINDS)))))
     if not (backed or near):
         return None  # neither well known nor backed by the article: not this place
-    strongest = max(focus.values(), default=0.0)
-    abroad = share < 0.2 * strongest
+    places_focus = focus if places_focus is None else places_focus
+    strongest = max(places_focus.values(), default=0.0)
+    abroad = places_focus.get(place.country_code, 0.0) < 0.2 * strongest
+    if not (c.exact or place.curated or place.kind == "country" or parent_named
+            or place.country_code in evidence.countries_named):
+        # Only a folded or alternate spelling matches: abroad, it needs its country or parent
+        # named (a neighbour with the same folded luck is no evidence); at home, a candidate
+        # spelled exactly in another focus country wins ("Toumour" is not "Tuomor").
+        if abroad:
+            return None
+        if any(o.exact and o.place.country_code != place.country_code
+               and focus.get(o.place.country_code, 0.0) >= EXACT_SHARE * max(share, 1e-9)
+               for o in evidence.candidates[key]):
+            return None
     if abroad and place.kind != "country" and not (parent_named or place.country_code in evidence.countries_named):
         # A place abroad needs its own evidence: its country named, or a neighbour named (a
         # large city only when no namesake lies where the article is).
-        home = any(focus.get(o.place.country_code, 0.0) >= 0.2 * strongest for o in evidence.candidates[key])
+        home = any(places_focus.get(o.place.country_code, 0.0) >= 0.2 * strongest for o in evidence.candidates[key])
         if not near and not (c.well_known and not home):
             return None
     value = c.prior + 2.0 * share + (3.0 if parent_named else 0.0) + (0.5 if near else 0.0)
@@ -593,7 +643,10 @@ def _viable(evidence: _Evidence) -> dict[str, list[tuple[_Candidate, float]]]:
     for key, places in evidence.candidates.items():
         others = [keys for k, keys in named_keys.items() if k != key]
         focus = _focus(evidence, key)
-        kept = [(c, value) for c in places if (value := _score(evidence, key, c, focus, others)) is not None]
+        # An adjective of nationality alone ("Turkish warplanes") makes nothing abroad; beside
+        # other evidence (a place, the build's focus) it tips the balance ("Nigerien troops").
+        places_focus = focus if _focus(evidence, key, demonyms=False) else {}
+        kept = [(c, value) for c in places if (value := _score(evidence, key, c, focus, others, places_focus)) is not None]
         if kept:
             viable[key] = kept
     return viable
@@ -634,14 +687,16 @@ def _choose(viable: dict[str, list[tuple[_Candidate, float]]], evidence: _Eviden
 def _precision(place: Place, kinds: set[str]) -> str:
     """The place's own precision, or "region" when a district cue names a town ("Gwoza LGA"):
     the town's point then stands for the district around it."""
-    if place.kind not in REGION_KINDS and kinds and not kinds & _TOWN_CUES and kinds & {"admin1", "admin2", "region"}:
+    if place.kind not in REGION_KINDS and place.kind not in kinds and kinds & {"admin1", "admin2", "region"}:
         return "region"
     return place.geo_precision
 
 
-def resolve(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float] | None = None) -> list[ResolvedMention]:
-    """Choose a place for every mention; one sense per name throughout the article."""
-    evidence = _gather(found, gazetteer, prior or {})
+def resolve(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float] | None = None,
+            demonyms: Iterable[str] = ()) -> list[ResolvedMention]:
+    """Choose a place for every mention; one sense per name throughout the article; ``demonyms``:
+    the countries of its adjectives of nationality."""
+    evidence = _gather(found, gazetteer, prior or {}, demonyms)
     chosen = _choose(_viable(evidence), evidence)
     results = []
     for f in found:
@@ -688,4 +743,5 @@ def _contains(outer: Place, inner: Place) -> bool:
 def geoparse(text: str, gazetteer: Gazetteer, prior: dict[str, float] | None = None) -> list[ResolvedMention]:
     """Every place mention in ``text``, in text order, resolved from the article's context and
     the build's focus ``prior`` (:func:`corpus_focus`)."""
-    return resolve(_find(text, gazetteer, load_vocabulary()).found, gazetteer, prior)
+    context = _find(text, gazetteer, load_vocabulary())
+    return resolve(context.found, gazetteer, prior, context.demonyms)
