@@ -1,6 +1,6 @@
 // ESLint (flat config) for the map's JavaScript (dashboard/static/map) and its tests (tests/js).
 // Beside the recommended rules, the page's security rule: article text must reach the DOM as
-// text only, so every HTML sink (innerHTML and the like, string HTML handed to Leaflet, inline
+// text only, so every HTML sink (innerHTML and the like, string HTML handed to the map library, inline
 // event handlers, eval) is an error. Run by `make js-test` (and so by `make test` and CI).
 "use strict";
 
@@ -19,11 +19,11 @@ const htmlSinks = [
 const STRING = "/^(Literal|TemplateLiteral|BinaryExpression)$/";
 const LEAFLET_CONTENT = "/^(bindPopup|bindTooltip|setContent|setPopupContent|setTooltipContent)$/";
 
-/** Leaflet puts a string's HTML into the page (innerHTML): pass it DOM nodes instead. */
+/** The map library (L) puts a string's HTML into the page (innerHTML): pass it DOM nodes instead. */
 const htmlSyntax = [
     {
         selector: `CallExpression[callee.property.name=${LEAFLET_CONTENT}][arguments.0.type=${STRING}]`,
-        message: "Leaflet parses string content as HTML: pass a DOM node (or a function returning one)",
+        message: "The map library parses string content as HTML: pass a DOM node (or a function returning one)",
     },
     {
         selector: `Property[key.name="html"][value.type=${STRING}]`,
@@ -48,7 +48,7 @@ module.exports = [
     {ignores: ["dashboard/static/vendor/", "dashboard/static/cache/", "node_modules/"]},
     js.configs.recommended,
     {
-        // plain scripts, loaded by the map page (globals: the browser's, Leaflet's L) and
+        // plain scripts, loaded by the map page (globals: the browser's, the map library's L) and
         // required by the node tests (module, require)
         files: ["dashboard/static/**/*.js"],
         languageOptions: {

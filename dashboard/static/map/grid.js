@@ -9,7 +9,7 @@
  * one spot is a stack (a popup lists them, as zooming cannot split it); above clusterMaxZoom only
  * points at one spot are grouped.
  *
- * Pure functions of arrays and numbers: no DOM, no Leaflet.
+ * Pure functions of arrays and numbers: no DOM, no map library.
  */
 (function (name, make) {
     "use strict";

@@ -3,7 +3,7 @@
  * filled in when their texts arrive, a legend, and (without tiles, or when a tile fails) the
  * countries' outline and the places' names (offline_layer.js).
  *
- * Loaded after Leaflet, the pure modules (tolls, links, payload, grid, labels) and offline_layer,
+ * Loaded after the map library (L), the pure modules (tolls, links, payload, grid, labels) and offline_layer,
  * which it finds in globalThis.IncidentMap. dashboard.ui.mapview calls IncidentMap.incidentLayer(map, options)
  * with its options as JSON; the rows arrive later through window.loadIncidents (called for each
  * filtered view), so a filter change updates the map instead of rebuilding it.
@@ -164,7 +164,7 @@
             return box;
         }
 
-        // Leaflet gives the mouse position for large circle markers: report the marker's own
+        // The map library gives the mouse position for large circle markers: report the marker's own
         // point instead, so the app finds the clicked row(s) from it.
         function pinPoint(e) {
             e.latlng = e.target.getLatLng();

@@ -10,7 +10,7 @@
  * boxes per cell), so each test looks at a few boxes only. The grid is the world's, not the
  * view's, so a pan at one zoom keeps the choice of the labels well inside the view.
  *
- * Pure functions of arrays and numbers: no DOM, no Leaflet.
+ * Pure functions of arrays and numbers: no DOM, no map library.
  */
 (function (name, make) {
     "use strict";

@@ -7,9 +7,9 @@
  * still show; the names (the labels file the build writes beside the table, published by the app)
  * lie above them and above the markers (a name next to a large circle stays readable), letting
  * every click through to the markers. Which names a view draws is labels.placeLabels's choice;
- * each is a Leaflet divIcon whose node's text is set with textContent.
+ * each is a divIcon of the map library whose node's text is set with textContent.
  *
- * Loaded after Leaflet and labels.js, which it finds in globalThis.IncidentMap.
+ * Loaded after the map library (L) and labels.js, which it finds in globalThis.IncidentMap.
  */
 (function (name, make) {
     "use strict";

@@ -9,7 +9,7 @@
  * A coded text column is {v: distinct texts, c: one index into v per entry}, or {v} alone when
  * every entry is its own text.
  *
- * Pure functions of the decoded JSON: no DOM, no Leaflet.
+ * Pure functions of the decoded JSON: no DOM, no map library.
  */
 (function (name, make) {
     "use strict";
