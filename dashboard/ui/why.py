@@ -18,8 +18,9 @@ from typing import Iterable, Sequence
 import pandas as pd
 import streamlit as st
 
+from dashboard.errors import one_line
 from dashboard.schema import C
-from dashboard.why import Span, WhyData, WhyPlace, WhyRow, read_why, why_file
+from dashboard.why import Span, WhyData, WhyFileError, WhyPlace, WhyRow, read_why, why_file
 
 #: Colours of the marks: place words, toll words.
 PLACE_MARK = "#cfe3ff"
@@ -34,12 +35,18 @@ def _load(path: str, modified_ns: int, size: int) -> WhyData | None:
 
 
 def load_why(table: Path) -> WhyData | None:
-    """The why file beside ``table`` (cached per file version); None when the table has none."""
+    """The why file beside ``table`` (cached per file version); None when the table has none. A why
+    file that cannot be read is said so in one line: the table is shown without it."""
     try:
         status = why_file(table).stat()
     except OSError:
         return None
-    return _load(str(Path(table).resolve()), status.st_mtime_ns, status.st_size)
+    try:
+        return _load(str(Path(table).resolve()), status.st_mtime_ns, status.st_size)
+    except WhyFileError as err:
+        st.warning("The explanations of the rows (why here, why this toll) cannot be read; rebuild the table.")
+        st.text(one_line(str(err)))
+        return None
 
 
 def describe(place: WhyPlace) -> str:
