@@ -86,7 +86,7 @@ def why_html(why: WhyRow, evidence: str) -> str:
         f'<mark data-why="{_e("place" if what == "place" else "toll")}" title="{_e(what)}" '
         f'style="background:{PLACE_MARK if what == "place" else TOLL_MARK}">{_e(text)}</mark>'
         for text, what in marked_parts(evidence, why.spans))
-    lines = [f'<div class="why" style="font-size:14px;line-height:1.4">',
+    lines = ['<div class="why" style="font-size:14px;line-height:1.4">',
              f'<div class="why-sentence">{sentence}</div>']
     if why.mention:
         lines.append(f"<div><b>as written:</b> {_e(why.mention)}</div>")

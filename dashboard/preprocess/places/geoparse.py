@@ -763,11 +763,11 @@ def _reasons(key: str, winner: _Candidate | None, ranked: list[tuple[float, _Can
     if winner is None:
         return ()
     place, reasons = winner.place, []
+    if len(evidence.candidates.get(key, [])) == 1:
+        reasons.append("the only place of this name in the gazetteer")
     kinds = evidence.kinds[key]
     if kinds and place.kind in kinds:
         reasons.append(f"a place noun beside the name asks for a {place.kind}")
-    elif key in evidence.cued:
-        reasons.append("written as a place (a cue such as \"in X\", \"north of X\" or \"X district\")")
     for other in evidence.comma[key]:
         if other in chosen and _contains(chosen[other], place):
             reasons.append(f"written as \"{names[key]}, {names.get(other, other)}\" and lies in {chosen[other].name}")
@@ -792,8 +792,8 @@ def _reasons(key: str, winner: _Candidate | None, ranked: list[tuple[float, _Can
         reasons.append(f"the largest of the candidates (population {place.population:,})")
     if winner.exact and not all(c.exact for _, c in ranked):
         reasons.append("spelled exactly so (others only by a folded or alternate spelling)")
-    if len(evidence.candidates.get(key, [])) == 1:
-        reasons.append("the only place of this name in the gazetteer")
+    if key in evidence.cued and not (kinds and place.kind in kinds):
+        reasons.append("written as a place (a cue such as \"in X\", \"north of X\" or \"X district\")")
     return tuple(reasons)
 
 
