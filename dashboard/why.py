@@ -114,8 +114,12 @@ class WhyData:
 
 def why_bytes(rows: Mapping[str, WhyRow], places: Sequence[WhyPlace]) -> bytes:
     """The why file's bytes (keys sorted: the same table gives the same bytes)."""
-    return json.dumps({"format": FORMAT, "rows": {key: rows[key].to_json() for key in sorted(rows)},
-                       "places": [p.to_list() for p in places]},
+    return why_bytes_of_json({key: row.to_json() for key, row in rows.items()}, [p.to_list() for p in places])
+
+
+def why_bytes_of_json(rows: Mapping[str, Mapping[str, Any]], places: Sequence[Sequence[Any]]) -> bytes:
+    """:func:`why_bytes` of rows already in their JSON form (:meth:`WhyRow.to_json`) and places as lists."""
+    return json.dumps({"format": FORMAT, "rows": {key: rows[key] for key in sorted(rows)}, "places": list(places)},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -11,7 +11,6 @@ the page's place search. Nothing here resolves a place again: the decisions are 
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -23,7 +22,7 @@ from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.geoparse import Decision, ResolvedMention
 from dashboard.review import report_keys
 from dashboard.schema import C, Incident
-from dashboard.why import Span, WhyPlace, WhyRow, why_bytes, why_file
+from dashboard.why import Span, WhyPlace, WhyRow, why_bytes_of_json, why_file
 
 #: At most this many other candidates are kept per row (best first), and this many the article did not back.
 MAX_BEATEN = 8
@@ -42,11 +41,19 @@ def why_place(place: Place, score: float | None = None) -> WhyPlace:
 
 
 def place_spans(evidence: str, words: str) -> list[Span]:
-    """Every whole-word occurrence of the place's words (as written) in the evidence sentence."""
-    if not words.strip():
-        return []
-    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words.split())) + r"(?!\w)"
-    return [Span(m.start(), m.end(), "place") for m in re.finditer(pattern, evidence)]
+    """Every whole-word occurrence of the place's words (as written, white space collapsed as in the
+    evidence) in the evidence sentence."""
+    words = " ".join(words.split())
+    spans: list[Span] = []
+    if not words:
+        return spans
+    at = evidence.find(words)
+    while at >= 0:
+        end = at + len(words)
+        if (at == 0 or not evidence[at - 1].isalnum()) and (end == len(evidence) or not evidence[end].isalnum()):
+            spans.append(Span(at, end, "place"))
+        at = evidence.find(words, at + 1)
+    return spans
 
 
 def toll_spans(evidence: str) -> list[Span]:
@@ -66,10 +73,13 @@ def explain_rows(article: Article, places: Sequence[ResolvedMention], decisions:
     for resolved in places:
         by_words.setdefault((resolved.mention.text, resolved.latitude, resolved.longitude), resolved)
     explained = []
+    tolls: dict[str, list[Span]] = {}  # by evidence: the rows of one incident at several places share it
     for row in rows:
         resolved = by_words.get((row.mention, row.latitude, row.longitude))
         decision = decisions.get(resolved.mention.start) if resolved is not None else None
-        spans = place_spans(row.evidence, row.mention) + (toll_spans(row.evidence) if _has_toll(row) else [])
+        if _has_toll(row) and row.evidence not in tolls:
+            tolls[row.evidence] = toll_spans(row.evidence)
+        spans = place_spans(row.evidence, row.mention) + (tolls[row.evidence] if _has_toll(row) else [])
         spans.sort(key=lambda s: (s.start, s.end))
         if decision is None:
             chosen = why_place(resolved.place) if resolved is not None and resolved.place is not None else None
@@ -123,11 +133,11 @@ def why_outputs(table: pd.DataFrame, explained: Mapping[Identity, dict[str, Any]
     """The why file beside each of ``tables`` (the build writes them with the tables, atomically):
     each row's explanation under its report key."""
     keys = report_keys(table)
-    rows: dict[str, WhyRow] = {}
+    rows: dict[str, dict[str, Any]] = {}
     for key, article, mention, evidence in zip(keys.tolist(), table[C.article].tolist(), table[C.mention].tolist(),
                                                table[C.evidence].tolist()):
         found = explained.get((article, mention, evidence))
         if found is not None:
-            rows[key] = WhyRow.from_json(found)
-    data = why_bytes(rows, search_places(table, gazetteer))
+            rows[key] = found
+    data = why_bytes_of_json(rows, [p.to_list() for p in search_places(table, gazetteer)])
     return [(why_file(path), data) for path in tables]

@@ -737,6 +737,10 @@ def _decide(found: list[_Found], evidence: _Evidence, chosen: dict[str, Place],
     for k, p in chosen.items():
         if p.kind not in REGION_KINDS and p.own_point:  # a neighbourhood at its town's point is no neighbour
             anchors[_cell(p)].append((k, p))
+    # the article's focus as _focus gives it, each name's own vote taken out below (not summed again per name)
+    totals: Counter[str] = Counter(evidence.prior)
+    for cc, weight in evidence.votes.values():
+        totals[cc] += weight
     made: dict[str, Decision] = {}
     for f in found:
         place = chosen.get(f.key)
@@ -750,7 +754,7 @@ def _decide(found: list[_Found], evidence: _Evidence, chosen: dict[str, Place],
                 place, winner[0] if winner else 0.0,
                 tuple((c.place, value) for value, c in ranked if c.place is not place),
                 tuple(c.place for c in evidence.candidates.get(f.key, []) if id(c.place) not in backed),
-                _reasons(f.key, winner[1] if winner else None, ranked, evidence, chosen, names, anchors))
+                _reasons(f.key, winner[1] if winner else None, ranked, evidence, chosen, names, anchors, totals))
         decisions[f.mention.start] = made[f.key]
         if f.road is not None:
             decisions.setdefault(f.road.start, made[f.key])
@@ -758,7 +762,7 @@ def _decide(found: list[_Found], evidence: _Evidence, chosen: dict[str, Place],
 
 def _reasons(key: str, winner: _Candidate | None, ranked: list[tuple[float, _Candidate]], evidence: _Evidence,
              chosen: dict[str, Place], names: dict[str, str],
-             anchors: dict[tuple[int, int], list[tuple[str, Place]]]) -> tuple[str, ...]:
+             anchors: dict[tuple[int, int], list[tuple[str, Place]]], totals: Counter[str]) -> tuple[str, ...]:
     """What counted for the winner, in the words the details panel shows."""
     if winner is None:
         return ()
@@ -774,9 +778,11 @@ def _reasons(key: str, winner: _Candidate | None, ranked: list[tuple[float, _Can
     parents = [names[k] for k, p in chosen.items() if k != key and place.parent and p.key == place.parent]
     if parents:
         reasons.append(f"the place it lies in is named too ({parents[0]})")
-    focus = _focus(evidence, key)
-    share = focus.get(place.country_code, 0.0)
-    if share > 0:
+    own_cc, own_weight = evidence.votes.get(key, ("", 0.0))
+    whole = sum(totals.values()) - own_weight
+    share = (totals[place.country_code] - (own_weight if own_cc == place.country_code else 0.0)) / whole \
+        if whole > 0 else 0.0  # = _focus(evidence, key)[country], without summing every vote again
+    if share > 1e-9:
         reasons.append(f"focus country {place.country or place.country_code}: {share:.0%} of the article's "
                        "and the build's place evidence")
     lat, lon = _cell(place)
