@@ -26,7 +26,7 @@ from dashboard.preprocess.explain import explain_rows
 from dashboard.preprocess.incidents.events import extract_incidents
 from dashboard.preprocess.ingest import Article, Metadata, parse_article
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.geoparse import focus_votes
+from dashboard.preprocess.places.geoparse import Parsed, focus_votes, parse
 from dashboard.preprocess.places.locate import locate_places
 from dashboard.preprocess.places.nominatim import Geocoder
 from dashboard.schema import Incident
@@ -58,6 +58,9 @@ class Read:
     votes: tuple[tuple[str, float], ...] = ()
     replaced: int = 0
     skipped: str = ""  # the reason, when the article could not be read
+    #: What finding read in the text, handed to the second pass so that the article is parsed
+    #: once (None from the article cache: the second pass parses it again).
+    parsed: Parsed | None = None
 
 
 def default_jobs() -> int:
@@ -79,9 +82,10 @@ def _init_worker(cache: str | None = None) -> None:
 
 
 def article_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                 focus: dict[str, float] | None = None) -> list[Incident]:
-    """One article -> its report rows (before reconciliation across articles)."""
-    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus))
+                 focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> list[Incident]:
+    """One article -> its report rows (before reconciliation across articles); ``parsed``: its
+    text's places as the first pass found them."""
+    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus, parsed))
 
 
 #: One article's rows and, in the same order, why each is so (:func:`explain_rows`).
@@ -89,10 +93,10 @@ Made = tuple[list[Incident], list[dict[str, Any]]]
 
 
 def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                   focus: dict[str, float] | None = None) -> Made:
+                   focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> Made:
     """:func:`article_rows` with the place stage's decisions kept, and each row's explanation."""
     decisions: dict[int, Any] = {}
-    places = locate_places(article.text, gazetteer, geocoder, focus, decisions)
+    places = locate_places(article.text, gazetteer, geocoder, focus, parsed, decisions)
     rows = extract_incidents(article, places)
     return rows, explain_rows(article, places, decisions, rows)
 
@@ -102,16 +106,20 @@ def read_one(job: Job, cache: str | None = None) -> Read:
         article = job.article()
     except ArticleError as err:
         return Read(job.name, skipped=err.reason)
-    return Read(job.name, tuple(focus_votes(article.text, _gazetteer(cache))), article.replaced)
+    gazetteer = _gazetteer(cache)
+    parsed = parse(article.text, gazetteer)
+    return Read(job.name, tuple(focus_votes(article.text, gazetteer, parsed)), article.replaced, parsed=parsed)
 
 
 def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
     return [read_one(job, cache) for job in jobs]
 
 
-def rows_batch(jobs: Sequence[Job], focus: dict[str, float], cache: str | None = None) -> list[Made]:
+def rows_batch(jobs: Sequence[tuple[Job, Parsed | None]], focus: dict[str, float],
+               cache: str | None = None) -> list[Made]:
+    """The rows of each (job, what the first pass parsed in it), each with why it is so."""
     gazetteer = _gazetteer(cache)
-    return [explained_rows(job.article(), gazetteer, None, focus) for job in jobs]
+    return [explained_rows(job.article(), gazetteer, None, focus, parsed) for job, parsed in jobs]
 
 
 Progress = Callable[[int], None]

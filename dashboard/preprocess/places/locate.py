@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Sequence
 
 from dashboard.geodesy import km_between
 from dashboard.preprocess.places.gazetteer import Gazetteer, Place
-from dashboard.preprocess.places.geoparse import Decision, Mention, ResolvedMention, corpus_focus, geoparse
+from dashboard.preprocess.places.geoparse import Decision, Mention, Parsed, ResolvedMention, corpus_focus, geoparse
 from dashboard.preprocess.places.nominatim import Geocoder, Query
 from dashboard.preprocess.places.unknown_names import find_unknown_names
 
@@ -180,13 +180,14 @@ def _plausible(place: Place, query: Query, qualifier: Place | None, context: Seq
 
 
 def locate_places(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                  focus: dict[str, float] | None = None,
+                  focus: dict[str, float] | None = None, parsed: Parsed | None = None,
                   decisions: dict[int, Decision] | None = None) -> list[ResolvedMention]:
     """Every place the text names: gazetteer first, then the geocoder, else the fallback;
-    ``focus`` is the build's prior over countries (:func:`corpus_focus`); ``decisions``, when
-    given, gets why each mention got its place, by the mention's start offset."""
-    return add_unknown_places(text, geoparse(text, gazetteer, focus, decisions), gazetteer.is_known, geocoder,
-                              decisions)
+    ``focus`` is the build's prior over countries (:func:`corpus_focus`); ``parsed``: the text's
+    :func:`parse` when the build's first pass made it; ``decisions``, when given, gets why each
+    mention got its place, by the mention's start offset."""
+    return add_unknown_places(text, geoparse(text, gazetteer, focus, parsed, decisions), gazetteer.is_known,
+                              geocoder, decisions)
 
 
 def _unknown_decision(resolved: ResolvedMention) -> Decision | None:
