@@ -123,3 +123,28 @@ def test_a_place_corrected_on_the_map_moves_the_marker_through_reload_and_rebuil
         page.reload()
         markers_where(page, lambda points: near(points, *moved) and not near(points, *before))
     assert session.errors == []
+
+
+HOSTILE_ARTICLE = ('Gunmen killed four people in Daquq on Monday <img src=x onerror="window.__xssImg = 1">'
+                   '<script>window.__xssScript = 1</script> police said.')
+
+
+def test_hostile_article_text_in_the_why_section_is_shown_as_text_and_runs_nothing(session, tmp_path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "hostile.txt").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    data = tmp_path / "reports.csv"
+    build(folder, data, tmp_path / "cache")
+    page = session.page
+    with running_app(data) as server:
+        page.goto(server.base + "/?place=Daquq")
+        markers_where(page, lambda points: len(points) == 1)
+        page.frame_locator(MAP_FRAME).locator("path.incident-marker").first.click(force=True)
+        page.get_by_text("Why here, why this toll").first.click()
+        section = page.locator(".why").first
+        expect(section).to_contain_text('onerror="window.__xssImg = 1"')  # the markup, as text
+        expect(section.locator("mark[data-why=place]").first).to_have_text("Daquq")
+        expect(section.locator("mark[data-why=toll]").first).to_contain_text("four")
+        assert section.locator("img, script").count() == 0
+        assert page.evaluate("() => [typeof window.__xssImg, typeof window.__xssScript]") == ["undefined", "undefined"]
+    assert session.errors == []
