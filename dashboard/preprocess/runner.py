@@ -101,18 +101,18 @@ def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | 
     return rows, explain_rows(article, places, decisions, rows)
 
 
-def read_one(job: Job, cache: str | None = None) -> Read:
+def read_one(job: Job, gazetteer: Gazetteer) -> Read:
     try:
         article = job.article()
     except ArticleError as err:
         return Read(job.name, skipped=err.reason)
-    gazetteer = _gazetteer(cache)
     parsed = parse(article.text, gazetteer)
     return Read(job.name, tuple(focus_votes(article.text, gazetteer, parsed)), article.replaced, parsed=parsed)
 
 
 def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
-    return [read_one(job, cache) for job in jobs]
+    gazetteer = _gazetteer(cache)  # once a batch: finding it checks the imported files on disk
+    return [read_one(job, gazetteer) for job in jobs]
 
 
 def rows_batch(jobs: Sequence[tuple[Job, Parsed | None]], focus: dict[str, float],
