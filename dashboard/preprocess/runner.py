@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.explain import explain_rows
+from dashboard.preprocess.incidents.casualties import read_tolls
 from dashboard.preprocess.incidents.events import extract_incidents
 from dashboard.preprocess.ingest import Article, Metadata, parse_article
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
@@ -97,8 +98,11 @@ def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | 
     """:func:`article_rows` with the place stage's decisions kept, and each row's explanation."""
     decisions: dict[int, Any] = {}
     places = locate_places(article.text, gazetteer, geocoder, focus, parsed, decisions)
+    read_tolls.cache_clear()  # the sentences read for this article's rows, read again by the explanations
     rows = extract_incidents(article, places)
-    return rows, explain_rows(article, places, decisions, rows)
+    explained = explain_rows(article, places, decisions, rows)
+    read_tolls.cache_clear()
+    return rows, explained
 
 
 def read_one(job: Job, gazetteer: Gazetteer) -> Read:

@@ -18,6 +18,7 @@ How a figure becomes a toll (README section "tolls" has the full table):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -316,6 +317,11 @@ def _object_follows(s: _Sentence, i: int, numbers_at: dict[int, _Number]) -> boo
     return False
 
 
+# Kept for the sentences of the article being read: the build's explanations read each row's
+# evidence sentence again right after the incidents stage read it (the reading is frozen, so
+# sharing it is safe). The build empties it between articles (``read_tolls.cache_clear()``), so
+# that no figure is ever carried from one article to another.
+@functools.lru_cache(maxsize=1024)
 def read_tolls(sentence: str) -> TollReading:
     """One sentence -> tolls, the figures that made them and the numbers rejected as tolls."""
     if TOLL_WORDS.isdisjoint(_LETTERS.findall(sentence.lower())):
