@@ -304,9 +304,13 @@ def _admin_in_a_chain(text: str, found: _Found, following: _Found, gazetteer: Ga
     """ "X, Mopti, Mali": a name between another name and its country is the province or
     district the first lies in, even when a town of that name is known (so its point stands
     for that area: region precision)."""
+    kinds = [p.kind for p in gazetteer.lookup_key(following.key)]
+    areas = [kind for kind in kinds if kind in ("country", "admin1")]
+    if areas and ("country" in areas or len(areas) == len(kinds)):
+        found.located = True  # "X, Mali", "X, Kirkuk Province": the text says where X is
     if found.kinds or not _CHAIN_BEFORE.search(text, max(0, found.mention.start - 40), found.mention.start):
         return
-    if any(p.kind == "country" for p in gazetteer.lookup_key(following.key)):
+    if "country" in areas:
         found.kinds = ("admin1", "admin2", "region")
         found.located = True
 
@@ -316,25 +320,33 @@ _ADMIN_CUE = ("admin1", "admin2", "region")
 AREA_WORDS = tuple(wordlists.words("places", "area_level_words"))
 
 
+_PAREN_AFTER_NAME = re.compile(rf"{_CAPITAL}[^\W_]*[ \t]*\([ \t]*$")
+
+
 def _admin_parentheses(text: str, found: list[_Found]) -> None:
-    """ "X (A, B)", "X (A)": the names in a parenthesis right after a place name are the areas it
-    lies in (ACLED's district and province): admin cues for them (their point stands for an area:
-    region precision), and X must lie in them."""
-    for i, f in enumerate(found[:-1]):
-        if text[f.mention.end:found[i + 1].mention.start].strip(" \t") != "(":
+    """ "X (A, B)", "X (A)": the names in a parenthesis right after a capitalised name (known or
+    not) are the areas it lies in (ACLED's district and province): admin cues for them (their
+    point stands for an area: region precision), and X, when known, must lie in them."""
+    i = 0
+    while i < len(found):
+        f = found[i]
+        if not _PAREN_AFTER_NAME.search(text, max(0, f.mention.start - 40), f.mention.start):
+            i += 1
             continue
         close = text.find(")", f.mention.end)
-        if close < 0:
-            continue
-        inside = [j for j in range(i + 1, len(found)) if found[j].mention.end <= close]
-        if any(text[a.mention.end:b.mention.start].strip(" \t") != "," for a, b in
-               zip((found[j] for j in inside), (found[j] for j in inside[1:]))):
+        inside = [j for j in range(i, len(found)) if close >= 0 and found[j].mention.end <= close]
+        i = (inside[-1] if inside else i) + 1
+        if not inside or any(text[found[a].mention.end:found[b].mention.start].strip(" \t") != ","
+                             for a, b in zip(inside, inside[1:])):
             continue  # not a plain list of areas
-        f.within = tuple(inside)
         for j in inside:
             if not found[j].kinds:
                 found[j].kinds = _ADMIN_CUE
             found[j].located = True
+        before = inside[0] - 1
+        if before >= 0 and text[found[before].mention.end:f.mention.start].strip(" \t") == "(":
+            found[before].within = tuple(inside)
+            found[before].located = True
 
 
 def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabulary,
@@ -496,7 +508,7 @@ def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Ca
         words = plain_name(f.mention.text).split()
         noun_kinds = nouns.get(words[-1], ()) if len(words) > 1 else ()
         spelled.setdefault(f.key, ("".join(words), "".join(words[:-1]) if noun_kinds else "", noun_kinds))
-    admin_cued = {f.key for f in found if set(f.kinds) & _AREA_CUES}
+    admin_cued = {f.key: f.mention.text for f in reversed(found) if set(f.kinds) & _AREA_CUES}
     result = {}
     for key, (spelling, stem, noun_kinds) in spelled.items():
         result[key] = []
@@ -506,7 +518,7 @@ def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Ca
             result[key].append(_Candidate(place, own_name=typed or gazetteer.is_own_name(place, key),
                                           exact=typed or plain == spelling))
         if key in admin_cued:
-            result[key] += _areas_of_name(key, result[key], gazetteer)
+            result[key] += _areas_of_name(admin_cued[key], result[key], gazetteer)
     return result
 
 
@@ -514,14 +526,14 @@ def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Ca
 _AREA_CUES = frozenset({"admin1", "admin2"})
 
 
-def _areas_of_name(key: str, have: list[_Candidate], gazetteer: Gazetteer) -> list[_Candidate]:
-    """The provinces and districts named ``key`` that the index holds only under a qualified name
+def _areas_of_name(name: str, have: list[_Candidate], gazetteer: Gazetteer) -> list[_Candidate]:
+    """The provinces and districts called ``name`` that the index holds only under a qualified name
     because a town has the bare one ("Tillaberi Region" beside the town of Tillaberi): an area
     cue asks for them, so they are candidates, named by their own name."""
     seen = {c.place.key for c in have}
     extra = []
     for word in AREA_WORDS:
-        for place in gazetteer.lookup_key(f"{key} {word}"):
+        for place in gazetteer.lookup_key(fold_name(f"{name} {word}")):
             if place.kind in _AREA_CUES and place.key not in seen:
                 seen.add(place.key)
                 extra.append(_Candidate(place, own_name=True, exact=True))

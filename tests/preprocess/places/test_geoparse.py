@@ -363,3 +363,37 @@ def test_a_village_of_a_country_file_needs_a_cue_not_only_its_country(tmp_path: 
     # ... a cue is.
     found = places("Gunmen attacked Kirkuk and the village of Zqxwari.", villages)
     assert found["Zqxwari"].place.country_code == "IQ"
+
+
+# -- rules of issue 11: focus, home, areas, peoples -------------------------------------------
+
+def test_each_article_is_one_voice_in_the_corpus_focus(gazetteer: Gazetteer) -> None:
+    # One article naming five Nigerian cities weighs as much as one naming one city of Niger.
+    focus = corpus_focus(["Unrest in Kano, Kaduna, Lagos, Ibadan and Maiduguri.", "Protesters gathered in Niamey."],
+                         gazetteer)
+    assert focus["NG"] == pytest.approx(focus["NE"])
+
+
+def test_areas_in_parentheses_after_a_place_are_areas(gazetteer: Gazetteer) -> None:
+    # "X (district, province)": the province named like its chief town is the province, at region precision.
+    found = places("Gunmen raided Qzvoro (Abala, Tillaberi) at night.", gazetteer)
+    tillaberi = found["Tillaberi"]
+    assert tillaberi.place.kind == "admin1" and tillaberi.geo_precision == "region"
+    # Without the parenthesis the town stands on its own.
+    town = places("Gunmen raided a market in Tillaberi at night.", gazetteer)["Tillaberi"]
+    assert town.place.kind != "admin1" and town.geo_precision == "place"
+
+
+def test_a_people_is_a_place_only_after_a_cue_before_it(gazetteer: Gazetteer) -> None:
+    assert "Turkana" not in places("Turkana raiders stole cattle near Lodwar.", gazetteer)
+    assert "Turkana" not in places("Police said the Turkana village was burned.", gazetteer)
+    assert places("Raiders stole cattle in Turkana on Monday.", gazetteer)["Turkana"].place.country_code == "KE"
+    assert places("Raiders stole cattle in Lokori, Turkana, Kenya.", gazetteer)["Turkana"].place.country_code == "KE"
+
+
+def test_a_folded_name_does_not_vote_like_a_sure_one(gazetteer: Gazetteer) -> None:
+    # "Cuban" folds onto a Guatemalan city: no vote for Guatemala, so the Kenyan town keeps its home.
+    focus = corpus_focus(["Gunmen attacked Garissa and Mandera.", "Clashes in Kano and Kaduna."], gazetteer)
+    found = places_with("Armed men abducted two Cuban doctors in Mandera.", gazetteer, focus)
+    assert found["Mandera"].place.country_code == "KE"
+    assert "GT" not in {r.place.country_code for r in found.values()}
