@@ -529,12 +529,14 @@ _AREA_CUES = frozenset({"admin1", "admin2"})
 def _areas_of_name(name: str, have: list[_Candidate], gazetteer: Gazetteer) -> list[_Candidate]:
     """The provinces and districts called ``name`` that the index holds only under a qualified name
     because a town has the bare one ("Tillaberi Region" beside the town of Tillaberi): an area
-    cue asks for them, so they are candidates, named by their own name."""
+    cue asks for them, so they are candidates, named by their own name; not where a town of that
+    name lies in the area's country (its seat: the town's point then stands for the area)."""
     seen = {c.place.key for c in have}
+    towns = {c.place.country_code for c in have if c.own_name and c.place.kind not in REGION_KINDS}
     extra = []
     for word in AREA_WORDS:
         for place in gazetteer.lookup_key(fold_name(f"{name} {word}")):
-            if place.kind in _AREA_CUES and place.key not in seen:
+            if place.kind in _AREA_CUES and place.key not in seen and place.country_code not in towns:
                 seen.add(place.key)
                 extra.append(_Candidate(place, own_name=True, exact=True))
     return extra

@@ -375,10 +375,12 @@ def test_each_article_is_one_voice_in_the_corpus_focus(gazetteer: Gazetteer) -> 
 
 
 def test_areas_in_parentheses_after_a_place_are_areas(gazetteer: Gazetteer) -> None:
-    # "X (district, province)": the province named like its chief town is the province, at region precision.
+    # "X (district, province)": the province named like its chief town, at region precision (the
+    # town's point stands for it); the district's name is looked up as a district too.
     found = places("Gunmen raided Qzvoro (Abala, Tillaberi) at night.", gazetteer)
     tillaberi = found["Tillaberi"]
-    assert tillaberi.place.kind == "admin1" and tillaberi.geo_precision == "region"
+    assert tillaberi.place.country_code == "NE" and tillaberi.geo_precision == "region"
+    assert found["Abala"].place.country_code == "NE" and found["Abala"].geo_precision == "region"
     # Without the parenthesis the town stands on its own.
     town = places("Gunmen raided a market in Tillaberi at night.", gazetteer)["Tillaberi"]
     assert town.place.kind != "admin1" and town.geo_precision == "place"
