@@ -59,6 +59,8 @@ SMALL_POPULATION = 1000
 #: A country whose focus share is at least this part of the strongest one's is "at home" for the
 #: article; below it, "abroad": a place there needs its own evidence.
 HOME_SHARE = 0.2
+#: A city abroad this large may stand on its name even beside the article's own places ("Aleppo").
+MAJOR_CITY_POPULATION = 500_000
 #: A town of this many people where the article is (its country at home) beats a hamlet of the same
 #: name (fewer than SMALL_POPULATION) that neither its parent, a neighbour nor its country backs
 #: ("Wajir" in a Kenya note is the town, not a namesake hamlet of another focus country).
@@ -316,6 +318,8 @@ def _admin_in_a_chain(text: str, found: _Found, following: _Found, gazetteer: Ga
 
 
 _ADMIN_CUE = ("admin1", "admin2", "region")
+#: A town of an area's name this close to the area's point (or inside it) is its seat.
+SEAT_KM = 100.0
 #: The level words an area is also indexed under ("Tillaberi Region", "Wajir County"); folded.
 AREA_WORDS = tuple(wordlists.words("places", "area_level_words"))
 
@@ -530,13 +534,15 @@ def _areas_of_name(name: str, have: list[_Candidate], gazetteer: Gazetteer) -> l
     """The provinces and districts called ``name`` that the index holds only under a qualified name
     because a town has the bare one ("Tillaberi Region" beside the town of Tillaberi): an area
     cue asks for them, so they are candidates, named by their own name; not where a town of that
-    name lies in the area's country (its seat: the town's point then stands for the area)."""
+    name lies in the area (its seat: the town's point then stands for the area)."""
     seen = {c.place.key for c in have}
-    towns = {c.place.country_code for c in have if c.own_name and c.place.kind not in REGION_KINDS}
+    towns = [c.place for c in have if c.own_name and c.place.kind not in REGION_KINDS]
     extra = []
     for word in AREA_WORDS:
         for place in gazetteer.lookup_key(fold_name(f"{name} {word}")):
-            if place.kind in _AREA_CUES and place.key not in seen and place.country_code not in towns:
+            if place.kind in _AREA_CUES and place.key not in seen and not any(
+                    town.country_code == place.country_code and (_contains(place, town) or _km(place, town) <= SEAT_KM)
+                    for town in towns):
                 seen.add(place.key)
                 extra.append(_Candidate(place, own_name=True, exact=True))
     return extra
@@ -625,8 +631,12 @@ def _gather(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float], 
         evidence.kinds[f.key].update(f.kinds)
         if f.located or f.kinds:
             evidence.cued.add(f.key)
-        if f.comma_next is not None and found[f.comma_next].key != f.key:
-            evidence.comma[f.key].add(found[f.comma_next].key)
+        # "X, Y, Z, Country": X lies in each link after it (a chain of at most CHAIN_LINKS).
+        link, links = f.comma_next, 0
+        while link is not None and links < CHAIN_LINKS:
+            if found[link].key != f.key:
+                evidence.comma[f.key].add(found[link].key)
+            link, links = found[link].comma_next, links + 1
         evidence.comma[f.key].update(found[j].key for j in f.within if found[j].key != f.key)
     # Tikrit and Samarra name places 100 km apart, Samara in Russia is alone; "Oregon" the state
     # holds a Portland, "Oregon" the Ohio town does not.
@@ -751,7 +761,10 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
     if abroad and place.kind != "country" and not (parent_named or place.country_code in evidence.countries_named):
         # A place abroad needs its own evidence: its country named, or a neighbour named (a
         # large city only when no namesake lies where the article is).
-        if not near and not (c.well_known and not facts.home):
+        # Where the article names its own places, a large city abroad needs more than its name
+        # ("Kaya" beside a Nigerian district is not the Burkinabe city), unless it is a major one.
+        if not near and not (c.well_known and not facts.home
+                             and (place.population >= MAJOR_CITY_POPULATION or not _home_focus(evidence, key))):
             return None
     value = c.prior + 2.0 * share + (3.0 if parent_named else 0.0) + (0.5 if near else 0.0)
     if kinds and place.kind in kinds:
@@ -798,12 +811,13 @@ def _choose(viable: dict[str, list[tuple[_Candidate, float]]], evidence: _Eviden
                 anchors[_cell(p)].append((k, p))
         for key, kept in viable.items():
             best: tuple[float, int, Place] | None = None
-            containers = [previous[other] for other in evidence.comma[key] if other in previous]
+            containers = [(previous[other], bool(evidence.kinds[other] & _AREA_CUES))
+                          for other in evidence.comma[key] if other in previous]
             for c, value in kept:
-                if any(_outside(area, c.place) for area in containers):
+                if any(_outside(area, c.place, as_area) for area, as_area in containers):
                     continue  # "X, Cabo Delgado", "X (Diffa)": the text says where X is, and it is not there
                 value += _nearness(c.place, key, anchors)
-                value += sum(1.5 for area in containers if _contains(area, c.place))
+                value += sum(1.5 for area, _ in containers if _contains(area, c.place))
                 if best is None or (value, c.place.population) > best[:2]:
                     best = (value, c.place.population, c.place)
             if best is not None:
@@ -861,13 +875,21 @@ def _join_roads(found: list[_Found], results: list[ResolvedMention]) -> list[Res
 
 #: How far from an area's point a place with no known province may lie and still be in it.
 AREA_KM = {"admin1": 300.0, "region": 300.0, "admin2": 100.0}
+#: How far from a town that stands for its area ("X (Mueda, Cabo Delgado)") a place in that area may lie.
+TOWN_AREA_KM = 250.0
+#: How many links of a comma chain after a name ("X, Y, Z, Country") say where it lies.
+CHAIN_LINKS = 4
 
 
-def _outside(area: Place, place: Place) -> bool:
+def _outside(area: Place, place: Place, as_area: bool = False) -> bool:
     """True when ``place`` (a town, a village, a spot) cannot lie in ``area`` (a country, province
-    or district the text puts it in: "X, Y"); a town as ``area`` says nothing so sure (lists)."""
-    if place.kind in REGION_KINDS or area.kind not in ("country", *AREA_KM):
+    or district the text puts it in: "X, Y"). A town as ``area`` says nothing so sure (lists),
+    unless it is cued as an area (``as_area``: "X (Mueda, Cabo Delgado)", "X, Mopti, Mali"): its
+    point then stands for the area around it (TOWN_AREA_KM)."""
+    if place.kind in REGION_KINDS:
         return False
+    if area.kind not in ("country", *AREA_KM):
+        return as_area and (place.country_code != area.country_code or _km(area, place) > TOWN_AREA_KM)
     if place.country_code != area.country_code:
         return True
     if area.kind == "country" or _contains(area, place):

@@ -399,3 +399,12 @@ def test_a_folded_name_does_not_vote_like_a_sure_one(gazetteer: Gazetteer) -> No
     found = places_with("Armed men abducted two Cuban doctors in Mandera.", gazetteer, focus)
     assert found["Mandera"].place.country_code == "KE"
     assert "GT" not in {r.place.country_code for r in found.values()}
+
+
+def test_a_city_abroad_needs_more_than_its_name_beside_the_articles_own_places(gazetteer: Gazetteer) -> None:
+    # Kaya is a Burkinabe city; beside a Nigerian district, a village called so is not it.
+    found = places("Insurgents burned Kaya village near Madagali, Adamawa State.", gazetteer)
+    assert found["Adamawa State"].place.country_code == "NG"
+    assert "Kaya" not in found or found["Kaya"].place.country_code != "BF"
+    # On its own name alone, with nothing else in the article, the city stands.
+    assert places("Gunmen attacked a church in Kaya.", gazetteer)["Kaya"].place.country_code == "BF"

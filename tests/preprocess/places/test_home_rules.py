@@ -62,3 +62,9 @@ def test_a_place_outside_the_province_the_text_names_is_not_that_place(gazetteer
     assert outside is None  # not the Kirkuk farm: the name is left to the fallback (the province, at region precision)
     assert places("Gunmen raided Qzfarm (Kirkuk, Iraq) at dawn.", gazetteer, focus)["Qzfarm"].place.name == "Qzfarm"
     assert places("Gunmen raided Qzfarm (Basra, Iraq) at dawn.", gazetteer, focus).get("Qzfarm") is None
+
+
+def test_every_link_of_a_comma_chain_says_where_the_first_lies(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+    assert places("Gunmen raided Qzfarm, Hawija, Kirkuk Province, Iraq.", gazetteer, focus)["Qzfarm"].place.name == "Qzfarm"
+    assert places("Gunmen raided Qzfarm, Zubayr, Basra Province, Iraq.", gazetteer, focus).get("Qzfarm") is None
