@@ -98,6 +98,7 @@ class Vocabulary:
     road_nouns: frozenset[str]
     brands: frozenset[str]
     peoples: frozenset[str] = frozenset()
+    calendar: frozenset[str] = frozenset()  # months and weekdays: never a place on their own
     demonym_countries: dict[str, str] = field(default_factory=dict)  # "nigerian" -> "NG"
 
     @functools.cached_property
@@ -128,7 +129,8 @@ def load_vocabulary(path: Path = WORDS_FILE) -> Vocabulary:
     demonym_countries = {word.lower(): cc.upper() for cc, group in lists["demonym_countries"].groups for word in group} \
         if "demonym_countries" in lists else {}
     peoples = frozenset(w.lower() for w in lists["peoples"].words) if "peoples" in lists else frozenset()
-    return Vocabulary(**words, peoples=peoples, place_nouns={k.lower(): v for k, v in lists["place_nouns"].groups},
+    calendar = frozenset(w.lower() for w in lists["calendar"].words) if "calendar" in lists else frozenset()
+    return Vocabulary(**words, peoples=peoples, calendar=calendar, place_nouns={k.lower(): v for k, v in lists["place_nouns"].groups},
                       place_acronyms=frozenset(lists["place_acronyms"].words), demonym_countries=demonym_countries)
 
 
@@ -289,7 +291,17 @@ def _find(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> _Context:
             found.comma_next = i + 1
             _admin_in_a_chain(text, found, following, gazetteer)
     _admin_parentheses(text, context.found)
+    _typed_commas(text, context.found)
     return context
+
+
+def _typed_commas(text: str, found: list[_Found]) -> None:
+    """ "the Antioch neighborhood, Nashville", "Anka LGA, Zamfara": a kind word before the comma
+    still makes the next name the place the first lies in."""
+    for i, f in enumerate(found[:-1]):
+        between = text[f.mention.end:found[i + 1].mention.start]
+        if f.comma_next is None and "," in between and _area_separator(between):
+            f.comma_next = i + 1
 
 
 _CHAIN_BEFORE = re.compile(rf"{_CAPITAL}[^\W_]*[ \t]*,[ \t]*$")
@@ -324,7 +336,16 @@ SEAT_KM = 100.0
 AREA_WORDS = tuple(wordlists.words("places", "area_level_words"))
 
 
-_PAREN_AFTER_NAME = re.compile(rf"{_CAPITAL}[^\W_]*[ \t]*\([ \t]*$")
+_PAREN_AFTER_NAME = re.compile(rf"(?:{_CAPITAL}[^\W_]*|\])[ \t]*\([ \t]*$")
+# What may stand between a name and the "(" of its areas: "X (", "X [Y] (", "Y] (".
+_TO_PAREN = re.compile(r"\]?[ \t]*(?:\[[^\]\n]*\][ \t]*)?\([ \t]*")
+# Between two areas of a list: ", ", or a kind word then ", " ("Anka LGA, Zamfara").
+_AREA_SEP = re.compile(r"(?:[ \t]+([A-Za-z\-]+))?[ \t]*,[ \t]*")
+
+
+def _area_separator(text: str) -> bool:
+    match = _AREA_SEP.fullmatch(text)
+    return match is not None and (match.group(1) is None or match.group(1).lower() in load_vocabulary().place_nouns)
 
 
 def _admin_parentheses(text: str, found: list[_Found]) -> None:
@@ -340,17 +361,17 @@ def _admin_parentheses(text: str, found: list[_Found]) -> None:
         close = text.find(")", f.mention.end)
         inside = [j for j in range(i, len(found)) if close >= 0 and found[j].mention.end <= close]
         i = (inside[-1] if inside else i) + 1
-        if not inside or any(text[found[a].mention.end:found[b].mention.start].strip(" \t") != ","
-                             for a, b in zip(inside, inside[1:])):
+        if not inside or not all(_area_separator(text[found[a].mention.end:found[b].mention.start])
+                                 for a, b in zip(inside, inside[1:])):
             continue  # not a plain list of areas
         for j in inside:
             if not found[j].kinds:
                 found[j].kinds = _ADMIN_CUE
             found[j].located = True
-        before = inside[0] - 1
-        if before >= 0 and text[found[before].mention.end:f.mention.start].strip(" \t") == "(":
-            found[before].within = tuple(inside)
-            found[before].located = True
+        for before in (inside[0] - 1, inside[0] - 2):  # "X (A, B)", "X [Y] (A, B)"
+            if before >= 0 and _TO_PAREN.fullmatch(text, found[before].mention.end, f.mention.start):
+                found[before].within = tuple(inside)
+                found[before].located = True
 
 
 def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabulary,
@@ -369,7 +390,8 @@ def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabula
             if not words[i].capital or (j - i == 1 and (
                     lower in vocab.organisation_nouns or lower in vocab.person_titles
                     or ((lower in neutral or lower in vocab.brands) and not (cued and len(words) == 1))
-                    or (lower in vocab.peoples and not (cued_before and len(words) == 1)))):
+                    or (lower in vocab.peoples and not (cued_before and len(words) == 1))
+                    or lower in vocab.calendar)):
                 continue
             key = fold_name(text[words[i].start:words[j - 1].end])
             if key and gazetteer.knows(key):
@@ -551,8 +573,8 @@ def _areas_of_name(name: str, have: list[_Candidate], gazetteer: Gazetteer) -> l
 def _votes(candidates: dict[str, list[_Candidate]]) -> dict[str, tuple[str, float]]:
     """Each name's vote for the article's focus country: a name whose sure candidates all lie in
     one country votes for it (a country named votes twice); a name whose every candidate lies in
-    one country gives half a vote, and so does a sure name matched only by a folded spelling
-    ("Cuban" is not Coban)."""
+    one country gives half a vote when one is spelled exactly, and so does a sure name matched
+    only by a folded spelling ("Cuban" is not Coban)."""
     votes: dict[str, tuple[str, float]] = {}
     for key, places in candidates.items():
         sure = [c for c in places if c.well_known or c.place.curated]
@@ -561,7 +583,7 @@ def _votes(candidates: dict[str, list[_Candidate]]) -> dict[str, tuple[str, floa
         if len(countries) == 1:
             exact = any(c.exact or c.place.curated for c in sure)
             votes[key] = (countries.pop(), (2.0 if any(p.kind == "country" for p in strong) else 1.0) if exact else 0.5)
-        elif not strong and len({c.place.country_code for c in places}) == 1:
+        elif not strong and len({c.place.country_code for c in places}) == 1 and any(c.exact for c in places):
             votes[key] = (places[0].place.country_code, 0.5)
     return votes
 

@@ -408,3 +408,16 @@ def test_a_city_abroad_needs_more_than_its_name_beside_the_articles_own_places(g
     assert "Kaya" not in found or found["Kaya"].place.country_code != "BF"
     # On its own name alone, with nothing else in the article, the city stands.
     assert places("Gunmen attacked a church in Kaya.", gazetteer)["Kaya"].place.country_code == "BF"
+
+
+def test_a_month_is_never_a_place_even_after_a_cue(gazetteer: Gazetteer) -> None:
+    found = places("The raids went on between June 7 and June 22 near Kirkuk.", gazetteer)
+    assert "June" not in found and found["Kirkuk"].place.country_code == "IQ"
+
+
+def test_areas_after_a_bracketed_spelling_and_kind_words_still_count(gazetteer: Gazetteer) -> None:
+    # "X [Y] (A, B)" and "(A LGA, B)": the areas after the brackets, a kind word before a comma.
+    found = places("Troops clashed near Qzwa [Qzwa Gana] (Diffa, Diffa).", gazetteer)
+    assert found["Diffa"].place.country_code == "NE" and found["Diffa"].geo_precision == "region"
+    lga = places("Gunmen attacked Qzwa (Gwoza LGA, Borno) at dawn.", gazetteer)
+    assert lga["Borno"].place.country_code == "NG" and lga["Gwoza"].geo_precision == "region"
