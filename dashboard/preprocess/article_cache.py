@@ -30,6 +30,7 @@ from typing import Any, Iterable, Sequence
 
 from dashboard.errors import SettingError
 from dashboard.preprocess.ingest import Metadata
+from dashboard.preprocess.places import country_files
 from dashboard.preprocess.places import gazetteer as gazetteer_module
 from dashboard.schema import Incident
 from dashboard.settings import Settings
@@ -72,9 +73,11 @@ def gazetteer_version() -> str:
 
 
 def version(settings: Settings) -> str:
-    """What every entry of this build shares: code, gazetteer and the settings that change rows."""
+    """What every entry of this build shares: code, gazetteer (the country files imported under the
+    ``cache`` setting included) and the settings that change rows."""
     chosen = {name: getattr(settings, name) for name in ROW_SETTINGS}
-    return hashlib.sha256(json.dumps([code_version(), gazetteer_version(), chosen], sort_keys=True)
+    imported = country_files.stamp(country_files.folder_of(settings.cache).resolve()) or ""
+    return hashlib.sha256(json.dumps([code_version(), gazetteer_version(), imported, chosen], sort_keys=True)
                           .encode("utf-8")).hexdigest()
 
 

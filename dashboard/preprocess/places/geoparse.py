@@ -56,9 +56,15 @@ DEMONYM_WEIGHT = 0.5
 #: ("in X", "X village", "(X, Y)"), its parent or a neighbour named, not only its country:
 #: village names that are also words, peoples or surnames abound ("Fulani", "Toll").
 SMALL_POPULATION = 1000
-#: A folded spelling loses to an exact one in another country whose focus share is at least this
-#: part of its own country's ("Toumour" in a Niger note is not "Tuomor"; "Hama" in a Syria note is Hamah).
-EXACT_SHARE = 0.5
+#: A country whose focus share is at least this part of the strongest one's is "at home" for the
+#: article; below it, "abroad": a place there needs its own evidence.
+HOME_SHARE = 0.2
+#: A city abroad this large may stand on its name even beside the article's own places ("Aleppo").
+MAJOR_CITY_POPULATION = 500_000
+#: A town of this many people where the article is (its country at home) beats a hamlet of the same
+#: name (fewer than SMALL_POPULATION) that neither its parent, a neighbour nor its country backs
+#: ("Wajir" in a Kenya note is the town, not a namesake hamlet of another focus country).
+TOWN_POPULATION = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +110,8 @@ class Vocabulary:
     feature_nouns: frozenset[str]
     road_nouns: frozenset[str]
     brands: frozenset[str]
+    peoples: frozenset[str] = frozenset()
+    calendar: frozenset[str] = frozenset()  # months and weekdays: never a place on their own
     demonym_countries: dict[str, str] = field(default_factory=dict)  # "nigerian" -> "NG"
 
     @functools.cached_property
@@ -133,7 +141,9 @@ def load_vocabulary(path: Path = WORDS_FILE) -> Vocabulary:
     words = {name: frozenset(w.lower() for w in lists[name].words) for name in _LISTS}
     demonym_countries = {word.lower(): cc.upper() for cc, group in lists["demonym_countries"].groups for word in group} \
         if "demonym_countries" in lists else {}
-    return Vocabulary(**words, place_nouns={k.lower(): v for k, v in lists["place_nouns"].groups},
+    peoples = frozenset(w.lower() for w in lists["peoples"].words) if "peoples" in lists else frozenset()
+    calendar = frozenset(w.lower() for w in lists["calendar"].words) if "calendar" in lists else frozenset()
+    return Vocabulary(**words, peoples=peoples, calendar=calendar, place_nouns={k.lower(): v for k, v in lists["place_nouns"].groups},
                       place_acronyms=frozenset(lists["place_acronyms"].words), demonym_countries=demonym_countries)
 
 
@@ -184,6 +194,7 @@ class _Found:
     kinds: tuple[str, ...] = ()  # kinds favoured by a place noun next to it
     located: bool = False  # a place cue: "in X", "north of X", "X air base", "(X, Y)"
     comma_next: int | None = None  # index of the mention that follows it after ", "
+    within: tuple[int, ...] = ()  # "X (A, B)": indexes of the names in the parenthesis after it
     road: Mention | None = None  # "the X-Y road": the whole phrase (X and Y are two founds)
 
 
@@ -292,28 +303,96 @@ def _find(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> _Context:
         if text[found.mention.end:following.mention.start].strip(" ") == ",":
             found.comma_next = i + 1
             _admin_in_a_chain(text, found, following, gazetteer)
+    _admin_parentheses(text, context.found)
+    _typed_commas(text, context.found)
     return context
 
 
+def _typed_commas(text: str, found: list[_Found]) -> None:
+    """ "the Antioch neighborhood, Nashville", "Anka LGA, Zamfara": a kind word before the comma
+    still makes the next name the place the first lies in."""
+    for i, f in enumerate(found[:-1]):
+        between = text[f.mention.end:found[i + 1].mention.start]
+        if f.comma_next is None and "," in between and _area_separator(between):
+            f.comma_next = i + 1
+
+
 _CHAIN_BEFORE = re.compile(rf"{_CAPITAL}[^\W_]*[ \t]*,[ \t]*$")
+_CHAIN_AFTER = re.compile(rf"[ \t]*,[ \t]*{_CAPITAL}")
+
+
+def _in_a_chain(text: str, start: int, end: int) -> bool:
+    """ "Otamba, Kisii, Kenya": a name between two names, after commas, is a link of a chain of
+    places (a list of peoples ends in "and": "Hausa, Fulani and Kanuri")."""
+    return bool(_CHAIN_AFTER.match(text, end)) and bool(_CHAIN_BEFORE.search(text, max(0, start - 40), start))
 
 
 def _admin_in_a_chain(text: str, found: _Found, following: _Found, gazetteer: Gazetteer) -> None:
     """ "X, Mopti, Mali": a name between another name and its country is the province or
     district the first lies in, even when a town of that name is known (so its point stands
     for that area: region precision)."""
+    kinds = [p.kind for p in gazetteer.lookup_key(following.key)]
+    areas = [kind for kind in kinds if kind in ("country", "admin1")]
+    if areas and ("country" in areas or len(areas) == len(kinds)):
+        found.located = True  # "X, Mali", "X, Kirkuk Province": the text says where X is
     if found.kinds or not _CHAIN_BEFORE.search(text, max(0, found.mention.start - 40), found.mention.start):
         return
-    if any(p.kind == "country" for p in gazetteer.lookup_key(following.key)):
+    if "country" in areas:
         found.kinds = ("admin1", "admin2", "region")
         found.located = True
 
 
+_ADMIN_CUE = ("admin1", "admin2", "region")
+#: A town of an area's name this close to the area's point (or inside it) is its seat.
+SEAT_KM = 100.0
+#: The level words an area is also indexed under ("Tillaberi Region", "Wajir County"); folded.
+AREA_WORDS = tuple(wordlists.words("places", "area_level_words"))
+
+
+_PAREN_AFTER_NAME = re.compile(rf"(?:{_CAPITAL}[^\W_]*|\])[ \t]*\([ \t]*$")
+# What may stand between a name and the "(" of its areas: "X (", "X [Y] (", "Y] (".
+_TO_PAREN = re.compile(r"\]?[ \t]*(?:\[[^\]\n]*\][ \t]*)?\([ \t]*")
+# Between two areas of a list: ", ", or a kind word then ", " ("Anka LGA, Zamfara").
+_AREA_SEP = re.compile(r"(?:[ \t]+([A-Za-z\-]+))?[ \t]*,[ \t]*")
+
+
+def _area_separator(text: str) -> bool:
+    match = _AREA_SEP.fullmatch(text)
+    return match is not None and (match.group(1) is None or match.group(1).lower() in load_vocabulary().place_nouns)
+
+
+def _admin_parentheses(text: str, found: list[_Found]) -> None:
+    """ "X (A, B)", "X (A)": the names in a parenthesis right after a capitalised name (known or
+    not) are the areas it lies in (ACLED's district and province): admin cues for them (their
+    point stands for an area: region precision), and X, when known, must lie in them."""
+    i = 0
+    while i < len(found):
+        f = found[i]
+        if not _PAREN_AFTER_NAME.search(text, max(0, f.mention.start - 40), f.mention.start):
+            i += 1
+            continue
+        close = text.find(")", f.mention.end)
+        inside = [j for j in range(i, len(found)) if close >= 0 and found[j].mention.end <= close]
+        i = (inside[-1] if inside else i) + 1
+        if not inside or not all(_area_separator(text[found[a].mention.end:found[b].mention.start])
+                                 for a, b in zip(inside, inside[1:])):
+            continue  # not a plain list of areas
+        for j in inside:
+            if not found[j].kinds:
+                found[j].kinds = _ADMIN_CUE
+            found[j].located = True
+        for before in (inside[0] - 1, inside[0] - 2):  # "X (A, B)", "X [Y] (A, B)"
+            if before >= 0 and _TO_PAREN.fullmatch(text, found[before].mention.end, f.mention.start):
+                found[before].within = tuple(inside)
+                found[before].located = True
+
+
 def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabulary,
-           cued: bool) -> tuple[list[tuple[int, int, str]], bool, bool]:
+           cued: bool, cued_before: bool = False) -> tuple[list[tuple[int, int, str]], bool, bool]:
     """The run split into the longest known names, left to right: (first word, end word, key),
     and whether it also holds unknown words (foreign) or organisation nouns and titles. A lone
-    common word ("Most", "Hit") or brand ("Toyota") is a name only when ``cued`` as a place."""
+    common word ("Most", "Hit") or brand ("Toyota") is a name only when ``cued`` as a place; a
+    people's name ("Fulani") only when ``cued_before`` ("in X"), not by a noun after it."""
     names: list[tuple[int, int, str]] = []
     neutral = vocab.neutral
     foreign = organisation = False
@@ -323,7 +402,9 @@ def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabula
             lower = words[i].lower
             if not words[i].capital or (j - i == 1 and (
                     lower in vocab.organisation_nouns or lower in vocab.person_titles
-                    or ((lower in neutral or lower in vocab.brands) and not (cued and len(words) == 1)))):
+                    or ((lower in neutral or lower in vocab.brands) and not (cued and len(words) == 1))
+                    or (lower in vocab.peoples and not (cued_before and len(words) == 1))
+                    or lower in vocab.calendar)):
                 continue
             key = fold_name(text[words[i].start:words[j - 1].end])
             if key and gazetteer.knows(key):
@@ -370,11 +451,11 @@ def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gaze
     after = _after(text, words[-1].end) if at_end else None
     title_before = (before is not None and before.lower in vocab.person_titles
                     and text[before.end:words[0].start].strip(" .") == "")
-    located = not title_before and at_start and (
-        _cue_before(text, words[0].start, before, before_of, vocab, context)
-        or (at_end and _cue_after(text, words[-1].end, vocab)))
+    cued_before = not title_before and at_start and _cue_before(text, words[0].start, before, before_of, vocab, context)
+    located = cued_before or (not title_before and at_start and at_end and _cue_after(text, words[-1].end, vocab))
     noun_after = after is not None and after.lower in vocab.place_nouns  # "X district", "X LGA"
-    names, foreign, organisation = _names(text, words, gazetteer, vocab, located or noun_after)
+    names, foreign, organisation = _names(text, words, gazetteer, vocab, located or noun_after,
+                                          cued_before or _in_a_chain(text, words[0].start, words[-1].end))
     if not names:
         return  # nothing here is a known place name (the common case: leave fast)
     said_after = (after is not None and not after.capital and after.lower in vocab.speech_verbs
@@ -466,6 +547,7 @@ def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Ca
         words = plain_name(f.mention.text).split()
         noun_kinds = nouns.get(words[-1], ()) if len(words) > 1 else ()
         spelled.setdefault(f.key, ("".join(words), "".join(words[:-1]) if noun_kinds else "", noun_kinds))
+    admin_cued = {f.key: f.mention.text for f in reversed(found) if set(f.kinds) & _AREA_CUES}
     result = {}
     for key, (spelling, stem, noun_kinds) in spelled.items():
         result[key] = []
@@ -474,20 +556,47 @@ def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Ca
             typed = bool(stem) and plain == stem and place.kind in noun_kinds
             result[key].append(_Candidate(place, own_name=typed or gazetteer.is_own_name(place, key),
                                           exact=typed or plain == spelling))
+        if key in admin_cued:
+            result[key] += _areas_of_name(admin_cued[key], result[key], gazetteer)
     return result
+
+
+#: Cue kinds that ask for an administrative area ("X district", "(A, B)" after a place).
+_AREA_CUES = frozenset({"admin1", "admin2"})
+
+
+def _areas_of_name(name: str, have: list[_Candidate], gazetteer: Gazetteer) -> list[_Candidate]:
+    """The provinces and districts called ``name`` that the index holds only under a qualified name
+    because a town has the bare one ("Tillaberi Region" beside the town of Tillaberi): an area
+    cue asks for them, so they are candidates, named by their own name; not where a town of that
+    name lies in the area (its seat: the town's point then stands for the area)."""
+    seen = {c.place.key for c in have}
+    towns = [c.place for c in have if c.own_name and c.place.kind not in REGION_KINDS]
+    extra = []
+    for word in AREA_WORDS:
+        for place in gazetteer.lookup_key(fold_name(f"{name} {word}")):
+            if place.kind in _AREA_CUES and place.key not in seen and not any(
+                    town.country_code == place.country_code and (_contains(place, town) or _km(place, town) <= SEAT_KM)
+                    for town in towns):
+                seen.add(place.key)
+                extra.append(_Candidate(place, own_name=True, exact=True))
+    return extra
 
 
 def _votes(candidates: dict[str, list[_Candidate]]) -> dict[str, tuple[str, float]]:
     """Each name's vote for the article's focus country: a name whose sure candidates all lie in
     one country votes for it (a country named votes twice); a name whose every candidate lies in
-    one country gives half a vote."""
+    one country gives half a vote when one is spelled exactly, and so does a sure name matched
+    only by a folded spelling ("Cuban" is not Coban)."""
     votes: dict[str, tuple[str, float]] = {}
     for key, places in candidates.items():
-        strong = [c.place for c in places if c.well_known or c.place.curated]
+        sure = [c for c in places if c.well_known or c.place.curated]
+        strong = [c.place for c in sure]
         countries = {p.country_code for p in strong}
         if len(countries) == 1:
-            votes[key] = (countries.pop(), 2.0 if any(p.kind == "country" for p in strong) else 1.0)
-        elif not strong and len({c.place.country_code for c in places}) == 1:
+            exact = any(c.exact or c.place.curated for c in sure)
+            votes[key] = (countries.pop(), (2.0 if any(p.kind == "country" for p in strong) else 1.0) if exact else 0.5)
+        elif not strong and len({c.place.country_code for c in places}) == 1 and any(c.exact for c in places):
             votes[key] = (places[0].place.country_code, 0.5)
     return votes
 
@@ -525,11 +634,19 @@ def focus_votes(text: str, gazetteer: Gazetteer, parsed: Parsed | None = None) -
 
 
 def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> dict[str, float]:
-    """:func:`corpus_focus` from each article's :func:`focus_votes`, added in the articles' order."""
+    """:func:`corpus_focus` from each article's :func:`focus_votes`, added in the articles' order.
+
+    Each article that votes is one voice, shared among its countries by its votes: a country
+    covered by many short notes weighs as much as one covered by fewer, longer ones that name
+    more places (a corpus of several countries keeps them all at home)."""
     totals: Counter[str] = Counter()
     for votes in articles:
+        mine: Counter[str] = Counter()
         for cc, weight in votes:
-            totals[cc] += weight
+            mine[cc] += weight
+        own = sum(mine.values())
+        for cc, weight in mine.items():
+            totals[cc] += weight / own
     whole = sum(totals.values())
     focus = {cc: PRIOR_WEIGHT * n / whole for cc, n in totals.items()} if whole else {}
     for cc in hint:
@@ -566,8 +683,13 @@ def _gather(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float], 
         evidence.kinds[f.key].update(f.kinds)
         if f.located or f.kinds:
             evidence.cued.add(f.key)
-        if f.comma_next is not None and found[f.comma_next].key != f.key:
-            evidence.comma[f.key].add(found[f.comma_next].key)
+        # "X, Y, Z, Country": X lies in each link after it (a chain of at most CHAIN_LINKS).
+        link, links = f.comma_next, 0
+        while link is not None and links < CHAIN_LINKS:
+            if found[link].key != f.key:
+                evidence.comma[f.key].add(found[link].key)
+            link, links = found[link].comma_next, links + 1
+        evidence.comma[f.key].update(found[j].key for j in f.within if found[j].key != f.key)
     # Tikrit and Samarra name places 100 km apart, Samara in Russia is alone; "Oregon" the state
     # holds a Portland, "Oregon" the Ohio town does not.
     for key, places in candidates.items():
@@ -607,6 +729,17 @@ def _focus(evidence: _Evidence, key: str, demonyms: bool = True) -> dict[str, fl
     return {cc: n / total for cc, n in totals.items()} if total else {}
 
 
+def _home_focus(evidence: _Evidence, key: str) -> dict[str, float]:
+    """The countries of the article's own sure names other than ``key`` (a country, a province,
+    a large city: votes of 1 or more), by weight; empty when it names none. Where the article
+    says where it is, the build's focus does not make another country home."""
+    totals: Counter[str] = Counter()
+    for other, (cc, weight) in evidence.votes.items():
+        if other != key and weight >= 1.0 and not other.startswith("\0"):
+            totals[cc] += weight
+    return dict(totals)
+
+
 def _allowed_by_name(c: _Candidate, places: list[_Candidate], kinds: set[str], focus: dict[str, float]) -> bool:
     """A country's or a province's name stands for it, not for a town spelled so ("Greece",
     "Borno"), unless a cue asks for a town ("Benin city"); a cue for a town rules the country out.
@@ -624,8 +757,27 @@ def _allowed_by_name(c: _Candidate, places: list[_Candidate], kinds: set[str], f
     return not regions or any(r.country_code == place.country_code for r in regions)
 
 
+@dataclass(frozen=True, slots=True)
+class _NameFacts:
+    """What all the candidates of one name say together (gathered once per name, not per candidate)."""
+
+    countries: frozenset[str]  # the countries of its candidates
+    home: frozenset[str]  # those at home (focus share at least HOME_SHARE of the strongest)
+    exact_home: frozenset[str]  # countries at home with a candidate spelled exactly as its own name
+    town_at_home: bool  # a town of TOWN_POPULATION people or more at home, by its own name
+
+    @classmethod
+    def of(cls, places: list[_Candidate], places_focus: dict[str, float]) -> _NameFacts:
+        floor = HOME_SHARE * max(places_focus.values(), default=0.0)
+        home = [c for c in places if places_focus.get(c.place.country_code, 0.0) >= floor]
+        return cls(frozenset(c.place.country_code for c in places), frozenset(c.place.country_code for c in home),
+                   frozenset(c.place.country_code for c in home if c.exact and c.own_name),
+                   any(c.own_name and c.place.population >= TOWN_POPULATION and c.place.kind not in REGION_KINDS
+                       for c in home))
+
+
 def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float], others: list[set[str]],
-           places_focus: dict[str, float] | None = None) -> float | None:
+           places_focus: dict[str, float] | None = None, facts: _NameFacts | None = None) -> float | None:
     """A candidate's score before nearness to the chosen places; None when the article does not back it."""
     place = c.place
     kinds = evidence.kinds[key]
@@ -641,24 +793,30 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
     if not (backed or near):
         return None  # neither well known nor backed by the article: not this place
     places_focus = focus if places_focus is None else places_focus
-    strongest = max(places_focus.values(), default=0.0)
-    abroad = places_focus.get(place.country_code, 0.0) < 0.2 * strongest
+    if facts is None:
+        facts = _NameFacts.of(evidence.candidates[key], places_focus)
+    abroad = place.country_code not in facts.home
+    small = place.population < SMALL_POPULATION and place.kind not in REGION_KINDS and not place.curated
     if not (c.exact or place.curated or place.kind == "country" or parent_named
             or place.country_code in evidence.countries_named):
         # Only a folded or alternate spelling matches: abroad, it needs its country or parent
         # named (a neighbour with the same folded luck is no evidence); at home, a candidate
-        # spelled exactly in another focus country wins ("Toumour" is not "Tuomor").
-        if abroad:
+        # spelled exactly in another focus country wins ("Toumour" is not "Tuomor"), unless
+        # this one is well known; a hamlet with namesakes in other countries needs a neighbour
+        # named, not only a cue.
+        if abroad or (small and not near and len(facts.countries) > 1):
             return None
-        if any(o.exact and o.place.country_code != place.country_code
-               and focus.get(o.place.country_code, 0.0) >= EXACT_SHARE * max(share, 1e-9)
-               for o in evidence.candidates[key]):
+        if not c.well_known and facts.exact_home - {place.country_code}:
             return None
+    if (small and facts.town_at_home and not (parent_named or near or place.country_code in evidence.countries_named)):
+        return None  # a town where the article is beats a hamlet of the same name that nothing backs
     if abroad and place.kind != "country" and not (parent_named or place.country_code in evidence.countries_named):
         # A place abroad needs its own evidence: its country named, or a neighbour named (a
         # large city only when no namesake lies where the article is).
-        home = any(places_focus.get(o.place.country_code, 0.0) >= 0.2 * strongest for o in evidence.candidates[key])
-        if not near and not (c.well_known and not home):
+        # Where the article names its own places, a large city abroad needs more than its name
+        # ("Kaya" beside a Nigerian district is not the Burkinabe city), unless it is a major one.
+        if not near and not (c.well_known and not facts.home
+                             and (place.population >= MAJOR_CITY_POPULATION or not _home_focus(evidence, key))):
             return None
     value = c.prior + 2.0 * share + (3.0 if parent_named else 0.0) + (0.5 if near else 0.0)
     if kinds and place.kind in kinds:
@@ -676,7 +834,9 @@ def _viable(evidence: _Evidence) -> dict[str, list[tuple[_Candidate, float]]]:
         # An adjective of nationality alone ("Turkish warplanes") makes nothing abroad; beside
         # other evidence (a place, the build's focus) it tips the balance ("Nigerien troops").
         places_focus = focus if _focus(evidence, key, demonyms=False) else {}
-        kept = [(c, value) for c in places if (value := _score(evidence, key, c, focus, others, places_focus)) is not None]
+        facts = _NameFacts.of(places, _home_focus(evidence, key) or places_focus)
+        kept = [(c, value) for c in places
+                if (value := _score(evidence, key, c, focus, others, places_focus, facts)) is not None]
         if kept:
             viable[key] = kept
     return viable
@@ -705,16 +865,21 @@ def _choose(viable: dict[str, list[tuple[_Candidate, float]]], evidence: _Eviden
                 anchors[_cell(p)].append((k, p))
         for key, kept in viable.items():
             best: tuple[float, int, Place] | None = None
+            containers = [(previous[other], bool(evidence.kinds[other] & _AREA_CUES))
+                          for other in evidence.comma[key] if other in previous]
             for c, value in kept:
+                if any(_outside(area, c.place, as_area) for area, as_area in containers):
+                    continue  # "X, Cabo Delgado", "X (Diffa)": the text says where X is, and it is not there
                 value += _nearness(c.place, key, anchors)
-                value += sum(1.5 for other in evidence.comma[key]
-                             if other in previous and _contains(previous[other], c.place))
+                value += sum(1.5 for area, _ in containers if _contains(area, c.place))
                 if best is None or (value, c.place.population) > best[:2]:
                     best = (value, c.place.population, c.place)
                 if scores is not None and round_ == 1:
                     scores.setdefault(key, []).append((value, c))
             if best is not None:
                 chosen[key] = best[2]
+            else:
+                chosen.pop(key, None)
     return chosen
 
 
@@ -841,6 +1006,33 @@ def _join_roads(found: list[_Found], results: list[ResolvedMention]) -> list[Res
         kept.append(ResolvedMention(road, places[0], lat, lon, "region"))
     kept.sort(key=lambda r: r.mention.start)
     return kept
+
+
+#: How far from an area's point a place with no known province may lie and still be in it.
+AREA_KM = {"admin1": 300.0, "region": 300.0, "admin2": 100.0}
+#: How far from a town that stands for its area ("X (Mueda, Cabo Delgado)") a place in that area may lie.
+TOWN_AREA_KM = 250.0
+#: How many links of a comma chain after a name ("X, Y, Z, Country") say where it lies.
+CHAIN_LINKS = 4
+
+
+def _outside(area: Place, place: Place, as_area: bool = False) -> bool:
+    """True when ``place`` (a town, a village, a spot) cannot lie in ``area`` (a country, province
+    or district the text puts it in: "X, Y"). A town as ``area`` says nothing so sure (lists),
+    unless it is cued as an area (``as_area``: "X (Mueda, Cabo Delgado)", "X, Mopti, Mali"): its
+    point then stands for the area around it (TOWN_AREA_KM)."""
+    if place.kind in REGION_KINDS:
+        return False
+    if area.kind not in ("country", *AREA_KM):
+        return as_area and (place.country_code != area.country_code or _km(area, place) > TOWN_AREA_KM)
+    if place.country_code != area.country_code:
+        return True
+    if area.kind == "country" or _contains(area, place):
+        return False
+    if area.kind != "admin2" and place.admin1:
+        # in another province of that country (unless close by: spellings of a province vary)
+        return _km(area, place) > AREA_KM["admin2"]
+    return _km(area, place) > AREA_KM[area.kind]
 
 
 def _contains(outer: Place, inner: Place) -> bool:

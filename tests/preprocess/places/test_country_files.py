@@ -208,3 +208,24 @@ def test_kinds_of_feature_codes() -> None:
     assert country_files.kind_of("P", "PPL", 50) == "village"
     assert country_files.kind_of("S", "CMPRF", 0) == "camp"
     assert country_files.kind_of("H", "WAD", 0) == "terrain"
+
+
+def test_a_rebuild_after_an_import_does_not_reuse_rows_made_without_it(tmp_path: Path) -> None:
+    """The article cache lives in the same cache folder: an import must make the rows anew."""
+    article = tmp_path / "articles" / "report.txt"
+    article.parent.mkdir()
+    article.write_text("Village raid\n\nGunmen killed four farmers in the village of Qzorvillage on Monday.\n",
+                       encoding="utf-8")
+    cache = tmp_path / "cache"
+
+    def qzor_rows() -> list[dict]:
+        out = tmp_path / "table.csv"
+        assert main(["build", str(article.parent), "--out", str(out), "--quiet", "--cache", str(cache)]) == 0
+        with out.open(encoding="utf-8") as stream:
+            return [r for r in csv.DictReader(stream) if r["mention"] == "Qzorvillage" and r["latitude"]]
+
+    assert not any(km_between(float(r["latitude"]), float(r["longitude"]), 35.61, 44.12) < 1 for r in qzor_rows())
+    source = write_country(tmp_path / "files", GOOD_ROWS)
+    assert main(["gazetteer", "add", str(source), "--cache", str(cache)]) == 0
+    rows = qzor_rows()
+    assert rows and km_between(float(rows[0]["latitude"]), float(rows[0]["longitude"]), 35.61, 44.12) < 1

@@ -363,3 +363,61 @@ def test_a_village_of_a_country_file_needs_a_cue_not_only_its_country(tmp_path: 
     # ... a cue is.
     found = places("Gunmen attacked Kirkuk and the village of Zqxwari.", villages)
     assert found["Zqxwari"].place.country_code == "IQ"
+
+
+# -- rules of issue 11: focus, home, areas, peoples -------------------------------------------
+
+def test_each_article_is_one_voice_in_the_corpus_focus(gazetteer: Gazetteer) -> None:
+    # One article naming five Nigerian cities weighs as much as one naming one city of Niger.
+    focus = corpus_focus(["Unrest in Kano, Kaduna, Lagos, Ibadan and Maiduguri.", "Protesters gathered in Niamey."],
+                         gazetteer)
+    assert focus["NG"] == pytest.approx(focus["NE"])
+
+
+def test_areas_in_parentheses_after_a_place_are_areas(gazetteer: Gazetteer) -> None:
+    # "X (district, province)": the province named like its chief town, at region precision (the
+    # town's point stands for it); the district's name is looked up as a district too.
+    found = places("Gunmen raided Qzvoro (Abala, Tillaberi) at night.", gazetteer)
+    tillaberi = found["Tillaberi"]
+    assert tillaberi.place.country_code == "NE" and tillaberi.geo_precision == "region"
+    assert found["Abala"].place.country_code == "NE" and found["Abala"].geo_precision == "region"
+    # Without the parenthesis the town stands on its own.
+    town = places("Gunmen raided a market in Tillaberi at night.", gazetteer)["Tillaberi"]
+    assert town.place.kind != "admin1" and town.geo_precision == "place"
+
+
+def test_a_people_is_a_place_only_after_a_cue_before_it(gazetteer: Gazetteer) -> None:
+    assert "Turkana" not in places("Turkana raiders stole cattle near Lodwar.", gazetteer)
+    assert "Turkana" not in places("Police said the Turkana village was burned.", gazetteer)
+    assert places("Raiders stole cattle in Turkana on Monday.", gazetteer)["Turkana"].place.country_code == "KE"
+    assert places("Raiders stole cattle in Lokori, Turkana, Kenya.", gazetteer)["Turkana"].place.country_code == "KE"
+
+
+def test_a_folded_name_does_not_vote_like_a_sure_one(gazetteer: Gazetteer) -> None:
+    # "Cuban" folds onto a Guatemalan city: no vote for Guatemala, so the Kenyan town keeps its home.
+    focus = corpus_focus(["Gunmen attacked Garissa and Mandera.", "Clashes in Kano and Kaduna."], gazetteer)
+    found = places_with("Armed men abducted two Cuban doctors in Mandera.", gazetteer, focus)
+    assert found["Mandera"].place.country_code == "KE"
+    assert "GT" not in {r.place.country_code for r in found.values()}
+
+
+def test_a_city_abroad_needs_more_than_its_name_beside_the_articles_own_places(gazetteer: Gazetteer) -> None:
+    # Kaya is a Burkinabe city; beside a Nigerian district, a village called so is not it.
+    found = places("Insurgents burned Kaya village near Madagali, Adamawa State.", gazetteer)
+    assert found["Adamawa State"].place.country_code == "NG"
+    assert "Kaya" not in found or found["Kaya"].place.country_code != "BF"
+    # On its own name alone, with nothing else in the article, the city stands.
+    assert places("Gunmen attacked a church in Kaya.", gazetteer)["Kaya"].place.country_code == "BF"
+
+
+def test_a_month_is_never_a_place_even_after_a_cue(gazetteer: Gazetteer) -> None:
+    found = places("The raids went on between June 7 and June 22 near Kirkuk.", gazetteer)
+    assert "June" not in found and found["Kirkuk"].place.country_code == "IQ"
+
+
+def test_areas_after_a_bracketed_spelling_and_kind_words_still_count(gazetteer: Gazetteer) -> None:
+    # "X [Y] (A, B)" and "(A LGA, B)": the areas after the brackets, a kind word before a comma.
+    found = places("Troops clashed near Qzwa [Qzwa Gana] (Diffa, Diffa).", gazetteer)
+    assert found["Diffa"].place.country_code == "NE" and found["Diffa"].geo_precision == "region"
+    lga = places("Gunmen attacked Qzwa (Gwoza LGA, Borno) at dawn.", gazetteer)
+    assert lga["Borno"].place.country_code == "NG" and lga["Gwoza"].geo_precision == "region"

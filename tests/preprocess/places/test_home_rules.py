@@ -1,0 +1,70 @@
+"""Resolving among namesakes in the countries a build is about: exact spellings, towns and hamlets,
+and the area the text puts a place in. Made-up places (improbable names) in country files written
+here, in the GeoNames dump layout; the build's focus comes from short texts written for these tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.cli import main
+from dashboard.geodesy import km_between
+from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
+from dashboard.preprocess.places.geoparse import ResolvedMention, corpus_focus, geoparse
+from tests.preprocess.places.test_country_files import row, write_country
+
+IQ_ROWS = [
+    row(910000001, "Qzorrta", 35.70, 44.00, "P", "PPL"),  # spelled so; a Syrian "Qzorta" folds onto it
+    row(910000002, "Qzbelda", 35.80, 44.20, "P", "PPL"),  # a hamlet named like a Syrian town
+    row(910000003, "Qzfarm", 35.60, 44.10, "P", "PPL"),  # in Kirkuk province (13)
+]
+SY_ROWS = [
+    row(920000001, "Qzorta", 36.20, 37.10, "P", "PPL", admin1="09", cc="SY"),
+    row(920000002, "Qzbelda", 36.00, 37.30, "P", "PPL", admin1="09", population=25000, cc="SY"),
+]
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    base = tmp_path_factory.mktemp("home")
+    files = [write_country(base / "files", IQ_ROWS, "IQ.txt", concordance=False),
+             write_country(base / "files", SY_ROWS, "SY.txt", concordance=False)]
+    assert main(["gazetteer", "add", *map(str, files), "--cache", str(base / "cache")]) == 0
+    return load_gazetteer(cache=base / "cache")
+
+
+def places(text: str, gazetteer: Gazetteer, focus: dict[str, float]) -> dict[str, ResolvedMention]:
+    return {m.mention.text: m for m in geoparse(text, gazetteer, focus)}
+
+
+def test_an_exact_spelling_at_home_beats_a_folded_one(gazetteer: Gazetteer) -> None:
+    # A build mostly about Syria, partly about Iraq: both are home.
+    focus = corpus_focus(["Clashes in Aleppo and Homs.", "Shelling hit Hama.", "A protest in Baghdad."], gazetteer)
+    found = places("A bomb went off near Qzorrta on Monday.", gazetteer, focus)["Qzorrta"]
+    assert found.place.country_code == "IQ" and found.place.name == "Qzorrta"
+
+
+def test_a_town_at_home_beats_a_hamlet_namesake_that_nothing_backs(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk.", "Shelling hit Basra.", "A protest in Aleppo."], gazetteer)
+    assert places("Gunmen attacked a bakery in Qzbelda.", gazetteer, focus)["Qzbelda"].place.country_code == "SY"
+    # A neighbour named backs the hamlet.
+    near = places("Gunmen attacked a bakery in Qzbelda, west of Kirkuk.", gazetteer, focus)["Qzbelda"]
+    assert near.place.country_code == "IQ"
+
+
+def test_a_place_outside_the_province_the_text_names_is_not_that_place(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+    inside = places("Gunmen raided Qzfarm, Kirkuk Province, Iraq.", gazetteer, focus)["Qzfarm"]
+    assert km_between(inside.latitude, inside.longitude, 35.60, 44.10) < 1 and inside.geo_precision == "place"
+    outside = places("Gunmen raided Qzfarm, Basra Province, Iraq.", gazetteer, focus).get("Qzfarm")
+    assert outside is None  # not the Kirkuk farm: the name is left to the fallback (the province, at region precision)
+    assert places("Gunmen raided Qzfarm (Kirkuk, Iraq) at dawn.", gazetteer, focus)["Qzfarm"].place.name == "Qzfarm"
+    assert places("Gunmen raided Qzfarm (Basra, Iraq) at dawn.", gazetteer, focus).get("Qzfarm") is None
+
+
+def test_every_link_of_a_comma_chain_says_where_the_first_lies(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+    assert places("Gunmen raided Qzfarm, Hawija, Kirkuk Province, Iraq.", gazetteer, focus)["Qzfarm"].place.name == "Qzfarm"
+    assert places("Gunmen raided Qzfarm, Zubayr, Basra Province, Iraq.", gazetteer, focus).get("Qzfarm") is None
