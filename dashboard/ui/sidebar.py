@@ -204,10 +204,10 @@ def articles_sidebar(table: Path, folder: str) -> None:
                                      help="news articles as .txt, .md or .html (a page saved from a browser)")
             st.caption("or paste an article:")
             text = st.text_area("Article text", key="upload_text")
-            title = st.text_input("Title", key="upload_title")
-            source = st.text_input("Source", key="upload_source")
-            published = st.date_input("Published", value=None, key="upload_published")
-            url = st.text_input("URL", key="upload_url")
+            title = st.text_input("Article title", key="upload_title")
+            source = st.text_input("Article source", key="upload_source")
+            published = st.date_input("Article published on", value=None, key="upload_published")
+            url = st.text_input("Article URL", key="upload_url")
             submitted = st.form_submit_button("Add and rebuild the table")
         if not submitted:
             return

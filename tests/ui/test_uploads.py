@@ -15,6 +15,8 @@ from dashboard.schema import C, read_table
 from dashboard.ui.uploads import (
     NewArticle, UploadError, add_articles, build_command, free_names, not_read, pasted_article, safe_name,
 )
+from tests.ui.tables import write_reports
+from tests.ui.test_app import start
 
 GOOD = b"Gunmen killed four villagers in Kirkuk on Monday, police said.\n"
 OTHER = b"A roadside bomb wounded two soldiers near Tikrit on Sunday, officials said.\n"
@@ -141,3 +143,29 @@ def test_no_folder_and_no_article_are_refused_before_any_build(tmp_path: Path) -
         add_articles([NewArticle("a.txt", GOOD)], tmp_path / "t.csv", tmp_path / "missing")
     with pytest.raises(UploadError, match="choose a file"):
         add_articles([], tmp_path / "t.csv", tmp_path)
+
+
+UPLOAD_CONTROLS = {"Add articles", "Article text", "Article title", "Article source", "Article URL",
+                   "Add and rebuild the table"}
+
+
+@pytest.mark.parametrize("read_only", ["true", "false"])
+def test_the_form_is_drawn_unless_read_only(monkeypatch, tmp_path: Path, read_only: str) -> None:
+    monkeypatch.setenv("DASHBOARD_READ_ONLY", read_only)
+    monkeypatch.setenv("DASHBOARD_ARTICLES", str(tmp_path))
+    monkeypatch.delenv("DASHBOARD_REVIEW_DB", raising=False)
+    app = start(monkeypatch, write_reports(tmp_path))
+    labels = {w.label for w in [*app.expander, *app.text_input, *app.text_area, *app.button]}
+    uploaders = app.get("file_uploader")
+    if read_only == "true":
+        assert not UPLOAD_CONTROLS & labels and not uploaders
+    else:
+        assert UPLOAD_CONTROLS <= labels and len(uploaders) == 1
+
+
+def test_without_a_folder_the_form_says_how_to_get_one(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DASHBOARD_READ_ONLY", raising=False)
+    monkeypatch.setenv("DASHBOARD_ARTICLES", "")
+    app = start(monkeypatch, write_reports(tmp_path))
+    assert any("--articles FOLDER" in c.value for c in app.caption)
+    assert not app.get("file_uploader")
