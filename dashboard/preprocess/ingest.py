@@ -560,8 +560,10 @@ def html_to_text(html: str) -> Page:
     trafilatura finds no article (a fragment of a few words) or cannot parse the page, the text is
     that of ``<article>``/``<main>`` (else ``<body>``) without scripts and chrome.
     """
+    extracted = _extract_article(html)
+    head_end = html.lower().find("</head>") if extracted is not None else -1
     parser = _MainText()
-    parser.feed(html)
+    parser.feed(html[:head_end] if head_end >= 0 else html)  # with an article found, only the tags of <head>
     parser.close()
     meta = parser.meta
     published = None
@@ -573,7 +575,6 @@ def html_to_text(html: str) -> Page:
     title = meta.get("og:title") or parser.title.strip()
     own = Metadata(title=title, source=meta.get("og:site_name", ""), published=published,
                    url=meta.get("og:url") or meta.get("canonical", ""))
-    extracted = _extract_article(html)
     if extracted is not None:
         return Page(text=extracted.text, metadata=own.over(extracted.metadata))
     parts = parser.main_parts if "".join(parser.main_parts).strip() else parser.all_parts
