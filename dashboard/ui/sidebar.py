@@ -198,6 +198,10 @@ def articles_sidebar(table: Path, folder: str) -> None:
         if not folder:
             st.caption("Serve with --articles FOLDER (the folder this table is built from) to add articles here.")
             return
+        if not Path(folder).is_dir():
+            st.caption("The articles folder (--articles) does not exist:")
+            st.text(folder)  # a path: plain text
+            return
         with st.form("upload_form", clear_on_submit=True, border=False):
             files = st.file_uploader("Article files", type=[s.lstrip(".") for s in ARTICLE_SUFFIXES],
                                      accept_multiple_files=True, key="upload_files",

@@ -169,3 +169,27 @@ def test_without_a_folder_the_form_says_how_to_get_one(monkeypatch, tmp_path: Pa
     app = start(monkeypatch, write_reports(tmp_path))
     assert any("--articles FOLDER" in c.value for c in app.caption)
     assert not app.get("file_uploader")
+
+
+@pytest.mark.slow
+def test_an_added_report_of_an_incident_already_there_is_reconciled_with_it(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "wire.txt").write_text("---\nsource: Example Wire\npublished: 2024-03-05\n---\n"
+                                     "Gunmen killed four villagers in Kirkuk on Monday, police said.\n")
+    table = tmp_path / "reports.csv"
+    add_articles([pasted_article("Four villagers were shot dead by gunmen in Kirkuk on Monday.",
+                                 source="Evening Example", published=dt.date(2024, 3, 5))], table, folder)
+    rows = read_table(table)
+    incidents = rows[rows[C.event_type] != "mention"]
+    assert set(incidents[C.source]) == {"Example Wire", "Evening Example"}
+    assert incidents[C.incident_id].nunique() == 1  # one incident, told by both
+
+
+def test_a_missing_folder_is_said_before_anything_is_tried(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DASHBOARD_READ_ONLY", raising=False)
+    monkeypatch.setenv("DASHBOARD_ARTICLES", str(tmp_path / "nowhere"))
+    app = start(monkeypatch, write_reports(tmp_path))
+    assert any("does not exist" in c.value for c in app.caption)
+    assert str(tmp_path / "nowhere") in [t.value for t in app.text]
+    assert not app.get("file_uploader")
