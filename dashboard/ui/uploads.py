@@ -180,8 +180,9 @@ def check_articles(articles: Sequence[NewArticle], names: Sequence[str], manifes
             extra += ["--manifest", str(manifest)]
         result = _run_build([sys.executable, "-m", "dashboard", "build", str(staged), "--out",
                              str(Path(scratch) / "check.csv"), *extra])
-        if result.returncode != 0:
-            raise UploadError(f"not added: {_error_line(result)}")
+        if result.returncode != 0:  # nothing read: the build's line, naming the files without the scratch folder
+            line = _error_line(result).replace(str(staged) + os.sep, "").replace(str(staged), "the new files")
+            raise UploadError(f"not added: {line}")
         bad = not_read(result.stderr, names)
         if bad:
             raise UploadError("not added: " + "; ".join(bad))

@@ -193,3 +193,12 @@ def test_a_missing_folder_is_said_before_anything_is_tried(monkeypatch, tmp_path
     assert any("does not exist" in c.value for c in app.caption)
     assert str(tmp_path / "nowhere") in [t.value for t in app.text]
     assert not app.get("file_uploader")
+
+
+@pytest.mark.slow
+def test_when_no_new_file_can_be_read_the_message_names_them_without_the_scratch_folder(shared_collection) -> None:
+    folder, table = shared_collection
+    with pytest.raises(UploadError) as caught:
+        add_articles([NewArticle("blank.md", b"   \n")], table, folder)
+    assert "blank.md" in str(caught.value) and "empty" in str(caught.value)
+    assert "dashboard-upload-" not in str(caught.value)
