@@ -101,6 +101,7 @@ class Entry:
     skipped: str
     focus: str  # digest of the focus the rows were made with ("" when none yet)
     rows: list[Incident] | None
+    why: list[dict[str, Any]] | None = None  # why each row is so (dashboard.preprocess.explain), in the rows' order
 
 
 def encode_rows(rows: Sequence[Incident]) -> str:
@@ -152,9 +153,12 @@ class ArticleCache:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, corpus TEXT NOT NULL, "
                                "votes TEXT NOT NULL, replaced INTEGER NOT NULL, skipped TEXT NOT NULL, "
-                               "focus TEXT NOT NULL, rows TEXT)")
+                               "focus TEXT NOT NULL, rows TEXT, why TEXT)")
             connection.execute("CREATE INDEX IF NOT EXISTS articles_corpus ON articles (corpus)")
-            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows FROM articles LIMIT 0")
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(articles)")}
+            if "why" not in columns:  # a cache made before the why file: its rows are made anew
+                connection.execute("ALTER TABLE articles ADD COLUMN why TEXT")
+            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why FROM articles LIMIT 0")
         except sqlite3.DatabaseError:
             connection.close()
             raise
@@ -168,12 +172,13 @@ class ArticleCache:
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, votes, replaced, skipped, focus, rows in connection.execute(
-                        f"SELECT key, votes, replaced, skipped, focus, rows FROM articles WHERE key IN ({marks})",
+                for key, votes, replaced, skipped, focus, rows, why in connection.execute(
+                        f"SELECT key, votes, replaced, skipped, focus, rows, why FROM articles WHERE key IN ({marks})",
                         chunk):
                     try:
                         found[key] = Entry(tuple((str(cc), float(w)) for cc, w in json.loads(votes)), int(replaced),
-                                           skipped, focus, None if rows is None else decode_rows(rows))
+                                           skipped, focus, None if rows is None else decode_rows(rows),
+                                           None if why is None else list(json.loads(why)))
                     except (ValueError, TypeError):
                         continue  # a damaged entry is made anew
         except sqlite3.Error as err:
@@ -185,7 +190,8 @@ class ArticleCache:
     def put(self, key: str, entry: Entry) -> None:
         """Store one entry (written with the next transaction)."""
         self._waiting.append((key, self.corpus, json.dumps(entry.votes), entry.replaced, entry.skipped, entry.focus,
-                              None if entry.rows is None else encode_rows(entry.rows)))
+                              None if entry.rows is None else encode_rows(entry.rows),
+                              None if entry.why is None else json.dumps(entry.why, ensure_ascii=False)))
         if len(self._waiting) >= self.COMMIT_EVERY:
             self.flush()
 
@@ -196,7 +202,7 @@ class ArticleCache:
         try:
             with _transaction(connection):
                 connection.executemany("INSERT OR REPLACE INTO articles (key, corpus, votes, replaced, skipped, "
-                                       "focus, rows) VALUES (?, ?, ?, ?, ?, ?, ?)", self._waiting)
+                                       "focus, rows, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._waiting)
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err
