@@ -41,3 +41,4 @@ bench: assets browser  ## benchmarks and dev-set checks (print figures; never pa
 	$(PYTHON) bench/devset_truth.py --mode default
 	$(PYTHON) bench/devset_truth.py --mode files
 	$(PYTHON) bench/map_scale.py
+	$(PYTHON) bench/html_pages.py

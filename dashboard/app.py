@@ -1,7 +1,7 @@
 """The dashboard page: layout only. Run ``python -m dashboard serve`` or ``streamlit run dashboard/app.py``.
 
 In: the table named by ``--data FILE`` (after ``--``), ``$DASHBOARD_DATA`` or data/incidents.csv;
-the ``tiles``, ``review_db`` and ``read_only`` settings (``$DASHBOARD_TILES`` ...). Out: the page. Loading, filtering, the map and the
+the ``tiles``, ``review_db``, ``read_only`` and ``articles`` settings (``$DASHBOARD_TILES`` ...). Out: the page. Loading, filtering, the map and the
 exports live in :mod:`dashboard.ui`; errors are shown here, once, with ``st.error`` (their text,
 which may quote the file, as plain text). Nothing from the data is drawn as Markdown or HTML.
 """
@@ -19,7 +19,7 @@ from dashboard.ui.filters import VIEW_INCIDENTS, VIEW_REPORTS, apply_filters
 from dashboard.ui.panels import show_details, show_downloads, show_error, show_map, show_summary, show_table
 from dashboard.ui.payloads import publish_labels
 from dashboard.ui.reviewing import ReviewContext
-from dashboard.ui.sidebar import filter_sidebar, query_notes
+from dashboard.ui.sidebar import articles_sidebar, filter_sidebar, query_notes
 from dashboard.ui.why import load_why
 
 st.set_page_config(page_title="Incident map", layout="wide")
@@ -39,6 +39,8 @@ if dataset.reports is not None:
     tables[VIEW_REPORTS] = dataset.reports
 state = filter_sidebar({view: options_for(dataset, view, rows) for view, rows in tables.items()}, dataset.has_reports)
 rows = apply_filters(tables[state.view], state)
+if dataset.has_reports and not values.read_only:
+    articles_sidebar(dataset.path, values.articles)
 reports = dataset.reports if state.view == VIEW_INCIDENTS else None
 
 notes = query_notes(state)

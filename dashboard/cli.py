@@ -62,7 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
                                "merge_days", "jobs", "dask", "review_db"))
 
     serve = commands.add_parser("serve", help="open the dashboard in a browser")
-    _add_setting_flags(serve, ("data", "port", "tiles", "review_db", "read_only"))
+    _add_setting_flags(serve, ("data", "port", "tiles", "review_db", "read_only", "articles"))
 
     review = commands.add_parser("review", help="move the reviewers' corrections between machines (CSV)")
     review.add_argument("action", choices=("export", "import"), help="export: write every entry; import: add them")

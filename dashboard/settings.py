@@ -124,6 +124,9 @@ class Settings:
                               "beside the table.")
     read_only: bool = _declare(False, "Serve the page without any editing control (for a page shared with "
                                "others).", _boolean)
+    articles: str = _declare("", "Folder of the articles the table is built from: articles added on the page are "
+                             "saved there and the table rebuilt from it (with its manifest.csv when present); "
+                             "empty: the page takes no articles.")
 
     @property
     def countries(self) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import logging
 import os
 import re
 import stat
@@ -551,12 +552,19 @@ class _MainText(HTMLParser):
 
 
 def html_to_text(html: str) -> Page:
-    """HTML -> its main text (no scripts, styles, navigation or markup) and the metadata its tags give."""
+    """HTML -> its main text (no scripts, styles, navigation, comments, related links or markup) and metadata.
+
+    The article is found by trafilatura (a maintained main-content extractor: a page saved from a
+    browser keeps its menus, comments and "related" lists); its metadata (title, date, site name,
+    URL) fill what the page's own tags (``<meta>``, ``<title>``, canonical link) leave empty. When
+    trafilatura finds no article (a fragment of a few words) or cannot parse the page, the text is
+    that of ``<article>``/``<main>`` (else ``<body>``) without scripts and chrome.
+    """
+    extracted = _extract_article(html)
+    head_end = html.lower().find("</head>") if extracted is not None else -1
     parser = _MainText()
-    parser.feed(html)
+    parser.feed(html[:head_end] if head_end >= 0 else html)  # with an article found, only the tags of <head>
     parser.close()
-    parts = parser.main_parts if "".join(parser.main_parts).strip() else parser.all_parts
-    text = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(parts))
     meta = parser.meta
     published = None
     for key in ("article:published_time", "datepublished", "date", "pubdate", "dc.date"):
@@ -565,6 +573,29 @@ def html_to_text(html: str) -> Page:
             if published:
                 break
     title = meta.get("og:title") or parser.title.strip()
-    metadata = Metadata(title=title, source=meta.get("og:site_name", ""), published=published,
-                        url=meta.get("og:url") or meta.get("canonical", ""))
-    return Page(text=text, metadata=metadata)
+    own = Metadata(title=title, source=meta.get("og:site_name", ""), published=published,
+                   url=meta.get("og:url") or meta.get("canonical", ""))
+    if extracted is not None:
+        return Page(text=extracted.text, metadata=own.over(extracted.metadata))
+    parts = parser.main_parts if "".join(parser.main_parts).strip() else parser.all_parts
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(parts))
+    return Page(text=text, metadata=own)
+
+
+def _extract_article(html: str) -> Page | None:
+    """trafilatura's article text and metadata, or None when it finds no article in the page."""
+    import trafilatura  # imported on first use: 1 s, paid only by builds that read HTML
+    from lxml.etree import LxmlError
+
+    try:
+        document = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, favor_precision=True,
+            date_extraction_params={"extensive_search": False, "original_date": True})
+    except (LxmlError, ValueError) as err:  # markup lxml refuses (an XML declaration in text, NUL ...)
+        logging.getLogger(__name__).debug("trafilatura could not read the page (%s); own parser used", err)
+        return None
+    if document is None or not (document.text or "").strip():
+        return None
+    published = parse_date(str(document.date or "")[:10])
+    return Page(text=document.text, metadata=Metadata(title=document.title or "", source=document.sitename or "",
+                                                      published=published, url=document.url or ""))

@@ -80,7 +80,7 @@ def _text(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float):
-        return repr(value)
+        return repr(float(value))  # a numpy float64 prints as np.float64(...)
     return str(value)
 
 

@@ -1,4 +1,5 @@
-"""The sidebar widgets: they read the URL once, produce a FilterState, and write it back to the URL.
+"""The sidebar widgets: they read the URL once, produce a FilterState, and write it back to the URL;
+and the form that adds articles (:func:`articles_sidebar`, not drawn on a read-only page).
 
 In: the choices the table offers. Out: a :class:`~dashboard.ui.filters.FilterState`. The state
 lives in ``st.query_params`` (bookmarkable); the widgets are seeded from it on a session's first
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 import streamlit as st
 
@@ -26,6 +28,7 @@ from dashboard.ui.filters import (
     restrict_to,
     to_query,
 )
+from dashboard.ui.uploads import ARTICLE_SUFFIXES, NewArticle, UploadError, add_articles, pasted_article
 
 _PREFIX = "filter_"
 _SEEDED = "filters_seeded_from_url"
@@ -175,3 +178,52 @@ def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool)
     if as_lists != _lists():  # writing the same URL again would add a browser history entry
         st.query_params.from_dict(query)
     return state
+
+
+#: Session key of the last addition's outcome, shown once after the page reran on the new table.
+UPLOAD_MESSAGE = "upload_message"
+
+
+def articles_sidebar(table: Path, folder: str) -> None:
+    """*Add articles*: upload files or paste a text; they are checked, saved into ``folder`` and the
+    table rebuilt (:func:`dashboard.ui.uploads.add_articles`), with a progress bar. File names and
+    messages are drawn as plain text."""
+    sidebar = st.sidebar
+    message = st.session_state.pop(UPLOAD_MESSAGE, None)
+    if message:
+        kind, headline, text = message
+        (sidebar.error if kind == "error" else sidebar.success)(headline)
+        sidebar.text(text)
+    with sidebar.expander("Add articles"):
+        if not folder:
+            st.caption("Serve with --articles FOLDER (the folder this table is built from) to add articles here.")
+            return
+        if not Path(folder).is_dir():
+            st.caption("The articles folder (--articles) does not exist:")
+            st.text(folder)  # a path: plain text
+            return
+        with st.form("upload_form", clear_on_submit=True, border=False):
+            files = st.file_uploader("Article files", type=[s.lstrip(".") for s in ARTICLE_SUFFIXES],
+                                     accept_multiple_files=True, key="upload_files",
+                                     help="news articles as .txt, .md or .html (a page saved from a browser)")
+            st.caption("or paste an article:")
+            text = st.text_area("Article text", key="upload_text")
+            title = st.text_input("Article title", key="upload_title")
+            source = st.text_input("Article source", key="upload_source")
+            published = st.date_input("Article published on", value=None, key="upload_published")
+            url = st.text_input("Article URL", key="upload_url")
+            submitted = st.form_submit_button("Add and rebuild the table")
+        if not submitted:
+            return
+        bar = st.progress(0.0, text="starting")
+        try:
+            articles = [NewArticle(f.name, f.getvalue()) for f in files or ()]
+            if text.strip():
+                articles.append(pasted_article(text, title, source, published, url))
+            added = add_articles(articles, table, Path(folder), lambda done, what: bar.progress(done, text=what))
+        except UploadError as err:
+            st.session_state[UPLOAD_MESSAGE] = ("error", "Nothing was added.", str(err))
+        else:
+            st.session_state[UPLOAD_MESSAGE] = ("ok", "Articles added.",
+                                                f"saved: {', '.join(added.saved)}\n{added.summary}")
+    st.rerun()  # the page again, on the rebuilt table (or with the message)

@@ -42,13 +42,13 @@ class Server:
 
 
 @contextmanager
-def running_app(data: Path) -> Iterator[Server]:
-    """The dashboard on ``data`` (no tiles), stopped on leaving."""
+def running_app(data: Path, settings: Settings | None = None) -> Iterator[Server]:
+    """The dashboard on ``data`` (no tiles, or with ``settings``), stopped on leaving."""
     from dashboard.ui.assets import missing_assets
 
     if missing_assets():
         pytest.fail("the map's offline assets are missing: run 'make assets' (python -m dashboard fetch-assets)")
-    process, base = start_in_background(data, Settings(tiles="none"))
+    process, base = start_in_background(data, settings or Settings(tiles="none"))
     try:
         yield Server(base, data)
     finally:
@@ -96,6 +96,13 @@ class Session:
 
 @pytest.fixture()
 def session(browser) -> Iterator[Session]:
+    with open_session(browser) as opened:
+        yield opened
+
+
+@contextmanager
+def open_session(browser) -> Iterator[Session]:
+    """A new browser context (its own cookies and Streamlit session) with one page, as :class:`Session`."""
     context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
     context.set_default_timeout(WAIT_S * 1000)  # every wait_for, wait_for_function, click, download
     expect.set_options(timeout=WAIT_S * 1000)  # every expect(...)
