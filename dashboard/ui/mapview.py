@@ -292,7 +292,7 @@ window.loadIncidents({{ this.points_url }}, {{ this.details_url }}, {{ this.boun
 {% endmacro %}
 """)
 
-    def __init__(self, points_url: str, details_url: str, bounds: list[list[float]] | None,
+    def __init__(self, points_url: str, details_url: str | dict, bounds: list[list[float]] | None,
                  labels_url: str | None = None) -> None:
         super().__init__()
         self._name = "IncidentRows"
@@ -322,7 +322,7 @@ def base_map(tiles: str = TILES_OSM) -> folium.Map:
     return fmap
 
 
-def incident_rows(rows: pd.DataFrame, points_url: str, details_url: str,
+def incident_rows(rows: pd.DataFrame, points_url: str, details_url: str | dict,
                   labels_url: str | None = None) -> folium.FeatureGroup:
     """The rows' part of the map: their points, details and place labels URLs and the bounds to fit
     (for ``feature_group_to_add``). ``labels_url``: the table's labels file

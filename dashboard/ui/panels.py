@@ -21,7 +21,7 @@ from dashboard.ui.mapview import (
     MAP_CODE_VERSION, TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json, row_positions, rows_at, safe_url,
 )
 from dashboard.ui.reviewing import ReviewContext, show_name_input, show_review
-from dashboard.ui.payloads import payload_name, publish, publish_later
+from dashboard.ui.payloads import payload_name, pieces_of, publish, publish_pieces
 from dashboard.ui.summary import summarise, timeline, toll_text
 from dashboard.ui.summary_html import figures_html, timeline_html
 
@@ -79,16 +79,24 @@ def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | No
     # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
     # across filter changes and only hands it the new rows.
     points_name, points = _points(f"{version}|{state_key}", rows, table)
-    # the popup texts of the whole table take a third of a second at 100,000 rows: made in the
-    # background, the map draws its points meanwhile and asks for the texts until they are there
-    details_url = publish_later(f"{version}|details|{MAP_CODE_VERSION}", partial(map_details_json, table, reports))
-    rows_layer = incident_rows(rows, publish(points, name=points_name), details_url, labels_url)
+    # the popup texts, in pieces of the table's rows made in the background: the first ones now,
+    # the others when a click asks for them; the map fetches a row's piece when its popup opens
+    details_source = f"{version}|details|{MAP_CODE_VERSION}"
+    make_piece = partial(_details_piece, table, reports)
+    details = publish_pieces(details_source, len(table), make_piece)
+    rows_layer = incident_rows(rows, publish(points, name=points_name), details, labels_url)
     answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=MAP_RETURNS, feature_group_to_add=rows_layer)
     clicked = (answer or {}).get("last_object_clicked")
     if not clicked:
         return None
-    return float(clicked["lat"]), float(clicked["lng"])
+    point = float(clicked["lat"]), float(clicked["lng"])
+    publish_pieces(details_source, len(table), make_piece, pieces_of(row_positions(table, rows_at(rows, *point))))
+    return point
+
+
+def _details_piece(table: pd.DataFrame, reports: pd.DataFrame | None, start: int, end: int) -> bytes:
+    return map_details_json(table.iloc[start:end], reports)
 
 
 def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[float, float] | None,

@@ -38,14 +38,15 @@ def rendered(fmap) -> str:
     return fmap.get_root().render()
 
 
-def popups(points: bytes, details: bytes) -> list[dict]:
-    """Each point's popup content as the map's JS reads the two payloads (see payload.js popupContent)."""
+def popups(points: bytes, details: bytes, first: int = 0) -> list[dict]:
+    """Each point's popup content as the map's JS reads the two payloads (see payload.js popupContent);
+    ``first``: the table's row of the details' first row (a piece of the texts)."""
     node = shutil.which("node")
     if node is None:
         if os.environ.get("CI"):
             pytest.fail("node is not installed (apt-get install nodejs npm)")
         pytest.skip("node is not installed")
-    payloads = json.dumps({"points": json.loads(points), "details": json.loads(details)})
+    payloads = json.dumps({"points": json.loads(points), "details": json.loads(details), "first": first})
     done = subprocess.run([node, str(JS_TESTS / "popup_contents.mjs")], input=payloads, capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
