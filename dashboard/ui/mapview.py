@@ -46,6 +46,7 @@ from jinja2 import Template
 
 from dashboard.schema import EVENT_TYPES, SOURCES_COLUMN, C
 from dashboard.ui.assets import MAP_CODE_DIR, MAP_CODE_FILES, asset_url, map_code_url
+from dashboard.ui.columns import TableColumns
 
 #: Marker colour of each event type (legend order = EVENT_TYPES order).
 TYPE_COLOURS: dict[str, str] = dict(zip(EVENT_TYPES, (
@@ -180,18 +181,31 @@ def map_points_json(rows: pd.DataFrame, positions: np.ndarray | None = None) -> 
     default: the rows are the table). Only the few columns needed are sliced, so a large table is not copied.
     """
     has_point = _has_point(rows)
+    rows_of_points = (np.arange(len(rows)) if positions is None else np.asarray(positions))[has_point]
+    return _points_json(rows[C.latitude].to_numpy("float64")[has_point], rows[C.longitude].to_numpy("float64")[has_point],
+                        rows[C.event_type].to_numpy()[has_point],
+                        marker_radius(rows[C.killed_min][has_point], rows[C.killed_max][has_point]), rows_of_points)
+
+
+def map_points_json_of(columns: TableColumns, mask: np.ndarray) -> bytes:
+    """:func:`map_points_json` of the rows ``mask`` keeps, from the table's columns (nothing of the table copied)."""
+    keep = mask & columns.has_point()
+    radius = marker_radius(pd.Series(columns.killed_min[keep]), pd.Series(columns.killed_max[keep]))
+    return _points_json(columns.latitude[keep], columns.longitude[keep],
+                        columns.event_type.values[columns.event_type.codes[keep]], radius, np.flatnonzero(keep))
+
+
+def _points_json(lat: np.ndarray, lng: np.ndarray, event_types: np.ndarray, radius: np.ndarray,
+                 rows_of_points: np.ndarray) -> bytes:
     types = list(TYPE_COLOURS)
-    type_codes = pd.Categorical(rows[C.event_type].to_numpy()[has_point], categories=types).codes
+    type_codes = pd.Categorical(event_types, categories=types).codes
     parts = {
         "types": json.dumps(types), "colours": json.dumps(list(TYPE_COLOURS.values())),
-        "lat": _json_values(rows[C.latitude].to_numpy("float64")[has_point].round(COORDINATE_DECIMALS),
-                            COORDINATE_DECIMALS),
-        "lng": _json_values(rows[C.longitude].to_numpy("float64")[has_point].round(COORDINATE_DECIMALS),
-                            COORDINATE_DECIMALS),
+        "lat": _json_values(lat.round(COORDINATE_DECIMALS), COORDINATE_DECIMALS),
+        "lng": _json_values(lng.round(COORDINATE_DECIMALS), COORDINATE_DECIMALS),
         "t": _json_values(np.where(type_codes < 0, len(types), type_codes)),
-        "r": _json_values(marker_radius(rows[C.killed_min][has_point], rows[C.killed_max][has_point]), 1),
+        "r": _json_values(radius, 1),
     }
-    rows_of_points = (np.arange(len(rows)) if positions is None else np.asarray(positions))[has_point]
     if not np.array_equal(rows_of_points, np.arange(len(rows_of_points))):
         parts["k"] = _json_values(rows_of_points)
     return _json_object(parts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -18,10 +19,12 @@ from streamlit_folium import st_folium
 from dashboard.schema import C
 from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
 from dashboard.ui.mapview import (
-    MAP_CODE_VERSION, TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json, row_positions, rows_at, safe_url,
+    MAP_CODE_VERSION, TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json,
+    map_points_json_of, row_positions, rows_at, safe_url,
 )
 from dashboard.ui.reviewing import ReviewContext, show_name_input, show_review
 from dashboard.ui.payloads import payload_name, pieces_of, publish, publish_pieces
+from dashboard.ui.columns import TableColumns, summary_of, timeline_of
 from dashboard.ui.summary import summarise, timeline, toll_text
 from dashboard.ui.summary_html import figures_html, timeline_html
 
@@ -43,42 +46,47 @@ def show_error(headline: str, message: str) -> None:
     st.text(message)
 
 
-def show_summary(rows: pd.DataFrame, key: str) -> None:
+def show_summary(rows: pd.DataFrame, key: str, columns: tuple[TableColumns, np.ndarray] | None = None) -> None:
     """Counts, toll totals as min-max and the timeline, as one HTML block (see :mod:`dashboard.ui.summary_html`).
 
     ``key`` names the rows (file version and filter state): a rerun that keeps them reuses the block.
+    ``columns``: the table's columns and the mask that keeps ``rows`` (figures from arrays, fast on large tables).
     """
-    st.html(_summary_html(key, rows))
+    st.html(_summary_html(key, rows, columns))
 
 
 # The cached values below are immutable (str, bytes), so one copy is shared by every rerun and
 # session (a resource cache), keyed by what names the rows; the frames themselves are not hashed.
 # The popup texts are cached as their file (see show_map).
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _summary_html(key: str, _rows: pd.DataFrame) -> str:
-    chart = timeline_html(timeline(_rows), TYPE_COLOURS, UNKNOWN_COLOUR) or (
+def _summary_html(key: str, _rows: pd.DataFrame, _columns: tuple[TableColumns, np.ndarray] | None) -> str:
+    days = timeline(_rows) if _columns is None else timeline_of(*_columns)
+    chart = timeline_html(days, TYPE_COLOURS, UNKNOWN_COLOUR) or (
         '<div style="font-size:14px;color:#555">No dated rows to draw a timeline.</div>')
-    return figures_html(summarise(_rows)) + chart
+    return figures_html(summarise(_rows) if _columns is None else summary_of(*_columns)) + chart
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame) -> tuple[str, bytes]:
+def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame,
+            _columns: tuple[TableColumns, np.ndarray] | None) -> tuple[str, bytes]:
     """The map's points of one filtered view (``key``: file version and filter state), and their file name."""
-    data = map_points_json(_rows, row_positions(_table, _rows))
+    data = map_points_json(_rows, row_positions(_table, _rows)) if _columns is None else map_points_json_of(*_columns)
     return payload_name(data), data
 
 
 def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | None, tiles: str,
-             version: str, state_key: str, labels_url: str | None = None) -> tuple[float, float] | None:
+             version: str, state_key: str, labels_url: str | None = None,
+             columns: tuple[TableColumns, np.ndarray] | None = None) -> tuple[float, float] | None:
     """The map of ``rows`` (filtered from ``table``); returns the point of the last marker clicked, if any.
 
     ``version`` names the table (file version and view), ``state_key`` the filters: a rerun that
     keeps them (a marker click) reuses the points, and every filter shares the details file.
     ``labels_url``: the table's place names for the map without tiles (``payloads.publish_labels``).
+    ``columns``: the table's columns and the mask that keeps ``rows`` (the points from arrays).
     """
     # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
     # across filter changes and only hands it the new rows.
-    points_name, points = _points(f"{version}|{state_key}", rows, table)
+    points_name, points = _points(f"{version}|{state_key}", rows, table, columns)
     # the popup texts, in pieces of the table's rows made in the background: the first ones now,
     # the others when a click asks for them; the map fetches a row's piece when its popup opens
     details_source = f"{version}|details|{MAP_CODE_VERSION}"

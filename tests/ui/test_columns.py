@@ -123,3 +123,14 @@ def test_a_view_without_dated_rows_has_an_empty_timeline() -> None:
     rows = sample_reports()
     columns = TableColumns.of(rows.assign(**{C.date: pd.NaT}))
     assert timeline_of(columns, np.ones(len(rows), dtype=bool)).empty
+
+
+@pytest.mark.parametrize("state", STATES[:6], ids=repr)
+def test_the_map_points_of_a_mask_equal_those_of_the_rows_it_keeps(state) -> None:
+    from dashboard.ui.mapview import map_points_json, map_points_json_of, row_positions
+
+    rows = random_table(200, 4)
+    columns = TableColumns.of(rows)
+    mask = filter_mask(rows, state, columns)
+    kept = rows[mask]
+    assert map_points_json_of(columns, mask) == map_points_json(kept, row_positions(rows, kept))
