@@ -117,3 +117,27 @@ test("a point's popup reads its row in the piece that holds it", () => {
     assert.equal(second.evidence, "{{ 7 * 7 }}");
     assert.deepEqual(second.sources, [{name: "Wire", url: "HTTP://wire.example/c", killed: "3+"}]);
 });
+
+test("the points file: a header, then each column as typed numbers", () => {
+    const header = new TextEncoder().encode(JSON.stringify(
+        {types: TYPES, colours: ["#111", "#222"], count: 2, k: true, scale: 100000, rScale: 10}));
+    const size = header.length + ((4 - (header.length % 4)) % 4);
+    const buffer = new ArrayBuffer(4 + size + 2 * 12 + 2 * 2);
+    new DataView(buffer).setUint32(0, size, true);
+    const bytes = new Uint8Array(buffer);
+    bytes.fill(32, 4, 4 + size);
+    bytes.set(header, 4);
+    let at = 4 + size;
+    for (const [Type, values] of [[Int32Array, [3312345, -500]], [Int32Array, [-17999999, 4444445]],
+        [Uint32Array, [7, 2]], [Uint8Array, [1, 0]], [Uint8Array, [50, 180]]]) {
+        new Type(buffer, at, 2).set(values);
+        at += 2 * Type.BYTES_PER_ELEMENT;
+    }
+    const points = payload.decodePoints(buffer);
+    assert.deepEqual(Array.from(points.lat), [33.12345, -0.005]);
+    assert.deepEqual(Array.from(points.lng), [-179.99999, 44.44445]);
+    assert.deepEqual(Array.from(points.k), [7, 2]);
+    assert.deepEqual(Array.from(points.r), [5, 18]);
+    assert.equal(payload.rowOf(points, 0), 7);
+    assert.equal(payload.colourOf(points, 0, "#999"), "#222");
+});

@@ -67,3 +67,19 @@ def test_a_piece_reads_as_the_whole_table_does_for_its_rows() -> None:
         piece = table.iloc[start:end]
         shown = popups(map_points_json(piece, np.arange(start, end)), map_details_json(piece, behind), first=start)
         assert shown == whole[start:end] and [p["evidence"] for p in shown] == list(piece[C.evidence])
+
+
+def test_the_points_file_keeps_five_decimals_the_radius_and_the_rows() -> None:
+    from tests.ui.test_mapview import decoded_points
+
+    rows = sample_reports().head(5).copy()
+    rows[C.latitude] = [33.123456, -0.000004, -85.05112, 89.99999, 0.5]
+    rows[C.longitude] = [-179.999996, 44.444445, 180.0, -0.00001, 12.3]
+    rows[C.killed_max] = [None, 0, 3, 100000, None]
+    points = decoded_points(map_points_json(rows, np.array([3, 7, 8, 9, 20])))
+    assert points["lat"] == [33.12346, -0.0, -85.05112, 89.99999, 0.5]
+    for shown, value in zip(points["lat"] + points["lng"], list(rows[C.latitude]) + list(rows[C.longitude])):
+        assert abs(shown - value) <= 0.51e-5 and float(round(shown * 1e5)) == round(shown * 1e5, 6)
+    assert points["k"] == [3, 7, 8, 9, 20]
+    assert points["r"][3] == 18.0 and min(points["r"]) >= 5.0  # the largest circle; none below the smallest
+    assert [points["types"][t] for t in points["t"]] == list(rows[C.event_type])

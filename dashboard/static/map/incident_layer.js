@@ -104,20 +104,22 @@
     }
 
     /**
-     * A gzip JSON payload (dashboard.ui.payloads), unpacked off the main thread. A file still
-     * being made (404) is asked for again, ``tries`` more times, every ``retryMs``.
+     * A gzip payload (dashboard.ui.payloads), unpacked off the main thread: JSON, or an ArrayBuffer
+     * when ``binary``. A file still being made (404) is asked for again, ``tries`` more times,
+     * every ``retryMs``.
      */
-    function fetchPayload(url, tries, retryMs) {
+    function fetchPayload(url, tries, retryMs, binary = false) {
         return fetch(url).then((answer) => {
             if (answer.status === 404 && tries > 0) {
                 return new Promise((wait) => {
                     setTimeout(wait, retryMs);
-                }).then(() => fetchPayload(url, tries - 1, retryMs));
+                }).then(() => fetchPayload(url, tries - 1, retryMs, binary));
             }
             if (!answer.ok) {
                 throw new Error(`${url}: HTTP ${answer.status}`);
             }
-            return new Response(answer.body.pipeThrough(new DecompressionStream("gzip"))).json();
+            const unpacked = new Response(answer.body.pipeThrough(new DecompressionStream("gzip")));
+            return binary ? unpacked.arrayBuffer() : unpacked.json();
         });
     }
 
@@ -276,11 +278,12 @@
             if (bounds) {
                 map.fitBounds(bounds, {maxZoom: options.fitMaxZoom, padding: [30, 30]});
             }
-            fetchPayload(url, options.retries, options.retryMs).then((data) => {
+            fetchPayload(url, options.retries, options.retryMs, true).then((buffer) => {
                 if (url !== wanted) {
                     return;  // a newer filter answered first
                 }
                 map.closePopup();
+                const data = payload.decodePoints(buffer);
                 d = Object.assign(data, grid.project(data.lat, data.lng));
                 if (!legendShown) {
                     legend(map, d);

@@ -1,8 +1,9 @@
 /*
  * Reading the map's two payloads (written by dashboard.ui.mapview).
  *
- * Points (map_points_json), one entry per point: lat, lng, t (index into types/colours), r
- * (radius in pixels), and k (each point's row in the details) unless the n-th point is row n.
+ * Points (map_points_json, a binary file read by decodePoints), one entry per point: lat, lng,
+ * t (index into types/colours), r (radius in pixels), and k (each point's row in the details)
+ * unless the n-th point is row n.
  * Details (map_details_json), one entry per row of the table (or of one piece of it: rows
  * first..first + rows of the table, see pieces below): coded texts place, as, date,
  * dp, actor, ev; figures kl/kh, il/ih, cl/ch (null: none); one entry per source: coded texts sn,
@@ -29,6 +30,33 @@
 
     const {tollText} = need("tolls");
     const {isWeb} = need("links");
+
+    /**
+     * The points file (an ArrayBuffer; layout: dashboard.ui.mapview.POINTS_LAYOUT) as {types, colours,
+     * lat, lng (degrees), t, r (pixels), k (null: the n-th point is row n)}. Its numbers are
+     * little-endian, as typed arrays read them on every machine a browser runs on.
+     */
+    function decodePoints(buffer) {
+        const size = new DataView(buffer).getUint32(0, true);
+        const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, size)));
+        const n = header.count;
+        let at = 4 + size;
+        const next = (Type) => {
+            const values = new Type(buffer, at, n);
+            at += n * Type.BYTES_PER_ELEMENT;
+            return values;
+        };
+        const latUnits = next(Int32Array), lngUnits = next(Int32Array);
+        const k = header.k ? next(Uint32Array) : null;
+        const t = next(Uint8Array), rUnits = next(Uint8Array);
+        const lat = new Float64Array(n), lng = new Float64Array(n), r = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+            lat[i] = latUnits[i] / header.scale;
+            lng[i] = lngUnits[i] / header.scale;
+            r[i] = rUnits[i] / header.rScale;
+        }
+        return {types: header.types, colours: header.colours, lat, lng, t, r, k};
+    }
 
     /** The i-th text of a coded column. */
     function text(column, i) {
@@ -112,5 +140,5 @@
         return points.colours[points.t[i]] || unknown;
     }
 
-    return {text, decoded, rowOf, piecesOf, pieceOf, pieceUrl, pieceStart, sourceSpan, dateText, popupContent, colourOf};
+    return {decodePoints, text, decoded, rowOf, piecesOf, pieceOf, pieceUrl, pieceStart, sourceSpan, dateText, popupContent, colourOf};
 });
