@@ -186,17 +186,21 @@ def map_points_json(rows: pd.DataFrame, positions: np.ndarray | None = None) -> 
     """
     has_point = _has_point(rows)
     rows_of_points = (np.arange(len(rows)) if positions is None else np.asarray(positions))[has_point]
+    type_codes = pd.Categorical(rows[C.event_type].to_numpy()[has_point], categories=list(TYPE_COLOURS)).codes
     return _points_payload(rows[C.latitude].to_numpy("float64")[has_point], rows[C.longitude].to_numpy("float64")[has_point],
-                        rows[C.event_type].to_numpy()[has_point],
-                        marker_radius(rows[C.killed_min][has_point], rows[C.killed_max][has_point]), rows_of_points)
+                           type_codes, marker_radius(rows[C.killed_min][has_point], rows[C.killed_max][has_point]),
+                           rows_of_points)
 
 
 def map_points_json_of(columns: TableColumns, mask: np.ndarray) -> bytes:
     """:func:`map_points_json` of the rows ``mask`` keeps, from the table's columns (nothing of the table copied)."""
-    keep = mask & columns.has_point()
-    radius = marker_radius(pd.Series(columns.killed_min[keep]), pd.Series(columns.killed_max[keep]))
-    return _points_payload(columns.latitude[keep], columns.longitude[keep],
-                        columns.event_type.values[columns.event_type.codes[keep]], radius, np.flatnonzero(keep))
+    keep = np.flatnonzero(mask & columns.has_point())
+    legend = pd.Categorical(columns.event_type.values, categories=list(TYPE_COLOURS)).codes  # per distinct type
+    low, high = columns.killed_min[keep], columns.killed_max[keep]
+    killed = np.nan_to_num(np.where(np.isnan(high), low, high), nan=0.0)  # as marker_radius: the high, else the low
+    radius = np.minimum(MIN_RADIUS + 2.5 * np.log2(1.0 + killed), MAX_RADIUS).round(1)
+    return _points_payload(columns.latitude[keep], columns.longitude[keep], legend[columns.event_type.codes[keep]],
+                           radius, keep)
 
 
 #: The points file, all numbers little-endian: a uint32, the length of the header that follows
@@ -208,10 +212,10 @@ POINTS_LAYOUT = ("lat:<i4", "lng:<i4", "k:<u4", "t:u1", "r:u1")
 POINTS_SCALE, RADIUS_SCALE = 10 ** COORDINATE_DECIMALS, 10
 
 
-def _points_payload(lat: np.ndarray, lng: np.ndarray, event_types: np.ndarray, radius: np.ndarray,
-                 rows_of_points: np.ndarray) -> bytes:
+def _points_payload(lat: np.ndarray, lng: np.ndarray, type_codes: np.ndarray, radius: np.ndarray,
+                    rows_of_points: np.ndarray) -> bytes:
+    """The points file; ``type_codes``: index into TYPE_COLOURS, -1 for a type it lacks."""
     types = list(TYPE_COLOURS)
-    type_codes = pd.Categorical(event_types, categories=types).codes
     with_k = not np.array_equal(rows_of_points, np.arange(len(rows_of_points)))
     header = json.dumps({"types": types, "colours": list(TYPE_COLOURS.values()), "count": len(lat), "k": with_k,
                          "scale": POINTS_SCALE, "rScale": RADIUS_SCALE}).encode("utf-8")
