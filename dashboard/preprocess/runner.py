@@ -25,7 +25,7 @@ from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.incidents.events import extract_incidents
 from dashboard.preprocess.ingest import Article, Metadata, parse_article
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.geoparse import focus_votes
+from dashboard.preprocess.places.geoparse import Parsed, focus_votes, parse
 from dashboard.preprocess.places.locate import locate_places
 from dashboard.preprocess.places.nominatim import Geocoder
 from dashboard.schema import Incident
@@ -57,6 +57,9 @@ class Read:
     votes: tuple[tuple[str, float], ...] = ()
     replaced: int = 0
     skipped: str = ""  # the reason, when the article could not be read
+    #: What finding read in the text, handed to the second pass so that the article is parsed
+    #: once (None from the article cache: the second pass parses it again).
+    parsed: Parsed | None = None
 
 
 def default_jobs() -> int:
@@ -78,9 +81,10 @@ def _init_worker(cache: str | None = None) -> None:
 
 
 def article_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                 focus: dict[str, float] | None = None) -> list[Incident]:
-    """One article -> its report rows (before reconciliation across articles)."""
-    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus))
+                 focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> list[Incident]:
+    """One article -> its report rows (before reconciliation across articles); ``parsed``: its
+    text's places as the first pass found them."""
+    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus, parsed))
 
 
 def read_one(job: Job, cache: str | None = None) -> Read:
@@ -88,16 +92,20 @@ def read_one(job: Job, cache: str | None = None) -> Read:
         article = job.article()
     except ArticleError as err:
         return Read(job.name, skipped=err.reason)
-    return Read(job.name, tuple(focus_votes(article.text, _gazetteer(cache))), article.replaced)
+    gazetteer = _gazetteer(cache)
+    parsed = parse(article.text, gazetteer)
+    return Read(job.name, tuple(focus_votes(article.text, gazetteer, parsed)), article.replaced, parsed=parsed)
 
 
 def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
     return [read_one(job, cache) for job in jobs]
 
 
-def rows_batch(jobs: Sequence[Job], focus: dict[str, float], cache: str | None = None) -> list[list[Incident]]:
+def rows_batch(jobs: Sequence[tuple[Job, Parsed | None]], focus: dict[str, float],
+               cache: str | None = None) -> list[list[Incident]]:
+    """The rows of each (job, what the first pass parsed in it)."""
     gazetteer = _gazetteer(cache)
-    return [article_rows(job.article(), gazetteer, None, focus) for job in jobs]
+    return [article_rows(job.article(), gazetteer, None, focus, parsed) for job, parsed in jobs]
 
 
 Progress = Callable[[int], None]

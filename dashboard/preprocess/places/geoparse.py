@@ -486,12 +486,29 @@ def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str]
     return focus_from_votes((focus_votes(text, gazetteer) for text in texts), hint)
 
 
-def focus_votes(text: str, gazetteer: Gazetteer) -> list[tuple[str, float]]:
-    """One article's part of :func:`corpus_focus`: its sure names' (country, weight), in order
-    (a build may compute them in worker processes and add them up with :func:`focus_from_votes`)."""
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What finding (:func:`parse`) read in one text, before anything is resolved: the build
+    keeps it between its two passes so that an article is read once (:func:`focus_votes`, then
+    :func:`geoparse` with the build's focus)."""
+
+    found: tuple[_Found, ...]
+    demonyms: tuple[str, ...]
+
+
+def parse(text: str, gazetteer: Gazetteer) -> Parsed:
+    """The place-name mentions of ``text`` with their cues, and its adjectives of nationality."""
     context = _find(text, gazetteer, load_vocabulary())
-    votes = _votes(_candidates(context.found, gazetteer)).values()
-    return [(cc, weight) for cc, weight in votes if weight >= 1.0] + [(cc, DEMONYM_WEIGHT) for cc in dict.fromkeys(context.demonyms)]
+    return Parsed(tuple(context.found), tuple(context.demonyms))
+
+
+def focus_votes(text: str, gazetteer: Gazetteer, parsed: Parsed | None = None) -> list[tuple[str, float]]:
+    """One article's part of :func:`corpus_focus`: its sure names' (country, weight), in order
+    (a build may compute them in worker processes and add them up with :func:`focus_from_votes`);
+    ``parsed``: the text's :func:`parse`, when already made."""
+    parsed = parsed if parsed is not None else parse(text, gazetteer)
+    votes = _votes(_candidates(list(parsed.found), gazetteer)).values()
+    return [(cc, weight) for cc, weight in votes if weight >= 1.0] + [(cc, DEMONYM_WEIGHT) for cc in dict.fromkeys(parsed.demonyms)]
 
 
 def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> dict[str, float]:
@@ -740,8 +757,10 @@ def _contains(outer: Place, inner: Place) -> bool:
     return inner.parent == outer.key or _km(inner, outer) <= 50
 
 
-def geoparse(text: str, gazetteer: Gazetteer, prior: dict[str, float] | None = None) -> list[ResolvedMention]:
+def geoparse(text: str, gazetteer: Gazetteer, prior: dict[str, float] | None = None,
+             parsed: Parsed | None = None) -> list[ResolvedMention]:
     """Every place mention in ``text``, in text order, resolved from the article's context and
-    the build's focus ``prior`` (:func:`corpus_focus`)."""
-    context = _find(text, gazetteer, load_vocabulary())
-    return resolve(context.found, gazetteer, prior, context.demonyms)
+    the build's focus ``prior`` (:func:`corpus_focus`); ``parsed``: the text's :func:`parse`,
+    when already made."""
+    parsed = parsed if parsed is not None else parse(text, gazetteer)
+    return resolve(list(parsed.found), gazetteer, prior, parsed.demonyms)
