@@ -8,16 +8,20 @@ the page shell (navigation -> the search box shows), the first map paint (naviga
 that shows the markers) and a filter change (Enter in the search box -> the frame with the new
 markers). Times in the page are the map's own clock (``window.incidentDrawnAt``), not polling.
 Beside them, the same visits to a bare Streamlit page (a title and one text box): the floor that
-no change to our page can go below on this machine.
+no change to our page can go below on this machine. Also the server process's memory after the
+visits (resident now and at its peak, from ``/proc``) and the machine's load average before and
+after (the figures of a shared machine move with it).
 Run by hand (``make bench``), never by the tests. Needs the assets (``make assets``) and Chromium.
 
     python bench/map_scale.py [--rows 100000] [--plain-rows 10000] [--visits 5]
+    python bench/map_scale.py --rows 1000000 --plain-rows 2000 --plain-visits 1
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import sys
 import tempfile
@@ -31,11 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.schema import EVENT_TYPES, C, INCIDENT_COLUMNS, coerce, write_table  # noqa: E402
-from dashboard.ui.filters import FilterState, apply_filters  # noqa: E402
-from dashboard.settings import Settings
+from dashboard.settings import Settings  # noqa: E402
+from dashboard.ui.columns import TableColumns, summary_of, timeline_of  # noqa: E402
+from dashboard.ui.filters import FilterState, apply_filters, filter_mask  # noqa: E402
 from dashboard.ui.launch import start_in_background  # noqa: E402
-from dashboard.ui.mapview import build_map, map_details_json, map_points_json  # noqa: E402
-from dashboard.ui.payloads import publish  # noqa: E402
+from dashboard.ui.mapview import build_map, map_details_json, map_points_json_of  # noqa: E402
+from dashboard.ui.payloads import PIECE_ROWS, publish  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  # offline: no host but the loopback address resolves (a Playwright route that
@@ -172,9 +177,21 @@ def visit(browser, base: str, drawn_js: str | None, total: int, after_filter: in
 
 def measure_page(browser, base: str, drawn_js: str | None, total: int, after_filter: int,
                  timeout: float, visits: int) -> list[tuple[float, float, float]]:
-    """``visits`` fresh visits, after one that warms the app's caches (the first run reads the table)."""
-    visit(browser, base, drawn_js, total, after_filter, timeout)
+    """``visits`` fresh visits, after one that warms the app's caches (the first run reads the table:
+    at a million rows that takes minutes on a busy machine, so it gets ten times the timeout)."""
+    visit(browser, base, drawn_js, total, after_filter, timeout * 10)
     return [visit(browser, base, drawn_js, total, after_filter, timeout) for _ in range(visits)]
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(resident now, resident at the peak) of a process, in MB (Linux ``/proc``; nan elsewhere)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return float("nan"), float("nan")
+    found = {line.split(":")[0]: float(line.split()[1]) / 1024 for line in status.splitlines()
+             if line.startswith(("VmRSS:", "VmHWM:"))}
+    return found.get("VmRSS", float("nan")), found.get("VmHWM", float("nan"))
 
 
 def spread(values: list[float]) -> str:
@@ -195,21 +212,29 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    load_before = os.getloadavg()
     rows = synthetic(args.rows)
     plain_rows = rows.head(args.plain_rows)
-    points_ours, points = timed(map_points_json, rows)
-    details_ours, details = timed(map_details_json, rows)
+    columns_ours, columns = timed(TableColumns.of, rows)  # once per data file
+    everything, searched = FilterState(), FilterState(text=SEARCH)
+    columns_ours += timed(filter_mask, rows, searched, columns)[0]  # the first search makes the upper-case evidence
+    filter_ours, mask = timed(filter_mask, rows, searched, columns)
+    mask_all = filter_mask(rows, everything, columns)
+    summary_ours = timed(summary_of, columns, mask)[0] + timed(timeline_of, columns, mask)[0]
+    points_ours, points = timed(map_points_json_of, columns, mask_all)
+    piece_ours, piece = timed(map_details_json, rows.iloc[:PIECE_ROWS])
     with tempfile.TemporaryDirectory(prefix="map-scale-payloads-") as scratch:  # their gzip files, as the app writes them
         points_ours += timed(publish, points, Path(scratch))[0]
-        details_ours += timed(publish, details, Path(scratch))[0]
+        piece_ours += timed(publish, piece, Path(scratch))[0]
+    changed_ours, changed = timed(map_points_json_of, columns, mask)
     build_ours, fmap = timed(build_map, rows, "/app/static/cache/points.json.gz", "/app/static/cache/details.json.gz",
                              "none")
-    build_ours += points_ours  # per filtered view; the details are made once per table
+    build_ours += points_ours  # per filtered view
     render_ours, _ = timed(lambda: fmap.get_root().render())
     build_plain, pmap = timed(plain_map, plain_rows)
     render_plain, _ = timed(lambda: pmap.get_root().render())
-    after_ours = len(apply_filters(rows, FilterState(text=SEARCH)))
-    after_plain = len(apply_filters(plain_rows, FilterState(text=SEARCH)))
+    after_ours = int(mask.sum())
+    after_plain = len(apply_filters(plain_rows, searched))
 
     with tempfile.TemporaryDirectory(prefix="map-scale-") as temporary:
         folder = Path(temporary)
@@ -221,7 +246,7 @@ def main() -> int:
         (folder / "static").symlink_to(ROOT / "dashboard" / "static")  # same local Leaflet
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            results = {}
+            results, memory = {}, {}
             for name, app, data, drawn, total, after, visits in (
                 ("bare", bare_app, ours_data, None, 0, 0, args.visits),
                 ("ours", ROOT / "dashboard" / "app.py", ours_data, OURS_DRAWN, len(rows), after_ours, args.visits),
@@ -230,6 +255,7 @@ def main() -> int:
                 process, base = start_in_background(data, Settings(tiles="none"), app=app)
                 try:
                     results[name] = measure_page(browser, base, drawn, total, after, args.timeout, visits)
+                    memory[name] = memory_mb(process.pid)
                 finally:
                     process.terminate()
                     process.wait(timeout=20)
@@ -238,19 +264,31 @@ def main() -> int:
     def column(name: str, k: int) -> str:
         return spread([r[k] for r in results[name]])
 
-    print(f"{'':36}{'ours':>22}{'plain folium.Marker':>24}")
-    print(f"{'rows on the map':36}{len(rows):>22,}{len(plain_rows):>24,}")
-    print(f"{'server: points of a view + file (s)':36}{points_ours:>22.2f}")
-    print(f"{'server: texts + file, once, background':36}{details_ours:>22.2f}")
-    print(f"{'server: build the map (s)':36}{build_ours:>22.2f}{build_plain:>24.2f}")
-    print(f"{'server: build + render HTML (s)':36}{build_ours + render_ours:>22.2f}{build_plain + render_plain:>24.2f}")
-    print(f"{'browser: page shell (s)':36}{column('ours', 0):>22}{column('plain', 0):>24}")
-    print(f"{'browser: first map paint (s)':36}{column('ours', 1):>22}{column('plain', 1):>24}")
-    print(f"{'browser: filter change redrawn (s)':36}{column('ours', 2):>22}{column('plain', 2):>24}")
-    print(f"{'bare Streamlit page, shell (s)':36}{column('bare', 0):>22}")
+    load_after = os.getloadavg()
+    w = 40
+    print(f"{'':{w}}{'ours':>22}{'plain folium.Marker':>24}")
+    print(f"{'rows on the map':{w}}{len(rows):>22,}{len(plain_rows):>24,}")
+    print(f"{'server: columns + search column, once (s)':{w}}{columns_ours:>22.2f}")
+    print(f"{'server: filter mask, evidence search (s)':{w}}{filter_ours:>22.3f}")
+    print(f"{'server: summary + timeline of it (s)':{w}}{summary_ours:>22.3f}")
+    print(f"{'server: its points + file (s)':{w}}{changed_ours:>22.3f}")
+    print(f"{'server: all points + file (s)':{w}}{points_ours:>22.2f}")
+    print(f"{'server: popup texts, one piece + file':{w}}{piece_ours:>22.3f}")
+    print(f"{'server: build the map (s)':{w}}{build_ours:>22.2f}{build_plain:>24.2f}")
+    print(f"{'server: build + render HTML (s)':{w}}{build_ours + render_ours:>22.2f}{build_plain + render_plain:>24.2f}")
+    print(f"{'browser: page shell (s)':{w}}{column('ours', 0):>22}{column('plain', 0):>24}")
+    print(f"{'browser: first map paint (s)':{w}}{column('ours', 1):>22}{column('plain', 1):>24}")
+    print(f"{'browser: filter change redrawn (s)':{w}}{column('ours', 2):>22}{column('plain', 2):>24}")
+    print(f"{'bare Streamlit page, shell (s)':{w}}{column('bare', 0):>22}")
+    for name in ("ours", "bare"):
+        now, peak = memory[name]
+        print(f"{f'server memory, {name} (MB, now / peak)':{w}}{f'{now:,.0f} / {peak:,.0f}':>22}")
     print(f"(median (range) of {args.visits} fresh visits ({args.plain_visits} for plain markers); filter: evidence "
-          f"contains {SEARCH!r}: {after_ours:,} / {after_plain:,} rows left; goals for ours: build < 0.5 s, "
-          f"first paint < 3 s, filter change < 1 s; n/a = not within {args.timeout:.0f} s)")
+          f"contains {SEARCH!r}: {after_ours:,} / {after_plain:,} rows left; goals for ours: first paint < 3 s, "
+          f"filter change < 1 s; n/a = not within {args.timeout:.0f} s; points of the search: "
+          f"{len(changed) / 1e6:.1f} MB of JSON, of every row: {len(points) / 1e6:.1f} MB; load average before "
+          f"{load_before[0]:.2f}, after {load_after[0]:.2f} ({load_after[2]:.2f} over 15 minutes) on "
+          f"{os.cpu_count()} cores)")
     return 0
 
 

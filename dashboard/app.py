@@ -14,8 +14,8 @@ import streamlit as st
 
 from dashboard import settings
 from dashboard.errors import DashboardError
-from dashboard.ui.data import data_path, load_dataset, options_for
-from dashboard.ui.filters import VIEW_INCIDENTS, VIEW_REPORTS, apply_filters
+from dashboard.ui.data import columns_for, data_path, load_dataset, options_for
+from dashboard.ui.filters import VIEW_INCIDENTS, VIEW_REPORTS, filter_mask
 from dashboard.ui.panels import show_details, show_downloads, show_error, show_map, show_summary, show_table
 from dashboard.ui.payloads import publish_labels
 from dashboard.ui.reviewing import ReviewContext
@@ -38,7 +38,10 @@ tables = {VIEW_INCIDENTS: dataset.incidents}
 if dataset.reports is not None:
     tables[VIEW_REPORTS] = dataset.reports
 state = filter_sidebar({view: options_for(dataset, view, rows) for view, rows in tables.items()}, dataset.has_reports)
-rows = apply_filters(tables[state.view], state)
+table = tables[state.view]
+columns = columns_for(dataset, state.view, table)  # arrays made once per file: filters are masks on them
+mask = filter_mask(table, state, columns)
+rows = table if mask.all() else table[mask]
 if dataset.has_reports and not values.read_only:
     articles_sidebar(dataset.path, values.articles)
 reports = dataset.reports if state.view == VIEW_INCIDENTS else None
@@ -46,15 +49,16 @@ reports = dataset.reports if state.view == VIEW_INCIDENTS else None
 notes = query_notes(state)
 if notes:
     st.warning("Ignored in the page's address: " + "; ".join(notes))  # our words and parameter names only
-st.text(f"{dataset.path.name}: {len(rows)} of {len(tables[state.view])} {state.view} shown")
+st.text(f"{dataset.path.name}: {len(rows)} of {len(table)} {state.view} shown")
 summary_slot = st.container()  # drawn above the map, filled after it: the map's frame starts loading first
 map_column, details_column = st.columns([3, 1])
 editable = dataset.store is not None and dataset.keys is not None and not values.read_only
 with map_column:
-    point = show_map(rows, tables[state.view], reports, tiles, f"{dataset.version}|{state.view}", repr(state),
-                     labels_url=publish_labels(dataset.path), keys=dataset.keys, why=why, editing=editable)
+    point = show_map(rows, table, reports, tiles, f"{dataset.version}|{state.view}", repr(state),
+                     labels_url=publish_labels(dataset.path), keys=dataset.keys, why=why, editing=editable,
+                     columns=(columns, mask))
 with summary_slot:
-    show_summary(rows, f"{dataset.version}|{state!r}")
+    show_summary(rows, f"{dataset.version}|{state!r}", (columns, mask))
 with details_column:
     show_details(rows, reports, point, ReviewContext(dataset.store, dataset.keys, why) if editable else None,
                  why, dataset.keys)

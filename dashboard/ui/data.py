@@ -24,6 +24,7 @@ from dashboard.review import ReviewStore, apply_reviews, report_keys, store_path
 from dashboard.schema import is_incident_table, read_table
 from dashboard import settings
 from dashboard.settings import DEFAULT_DATA
+from dashboard.ui.columns import TableColumns
 from dashboard.ui.filters import FilterOptions, filter_options
 
 #: The environment variable of the ``data`` setting.
@@ -76,6 +77,19 @@ def _reviewed(version: str, reviews: str, _table: pd.DataFrame, _keys: pd.Series
     """The reports with the corrections applied and the incidents they make, once per file and review version."""
     reports = apply_reviews(_table, _store, _keys) if reviews else _table
     return incidents_from_reports(reports), reports
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _columns(version: str, view: str, _rows: pd.DataFrame) -> TableColumns:
+    return TableColumns.of(_rows)
+
+
+def columns_for(dataset: Dataset, view: str, rows: pd.DataFrame) -> TableColumns:
+    """The columns of one view as arrays (the filters' masks, the summary, the map's points), once per file version.
+
+    A resource cache: every rerun and session shares them (nothing may change them).
+    """
+    return _columns(dataset.version, view, rows)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from dashboard.geodesy import km_between_many
 from dashboard.schema import EVENT_TYPES, REVIEW_STATES, C
+from dashboard.ui.columns import TableColumns
 from dashboard.ui.summary import source_names
 
 VIEW_INCIDENTS, VIEW_REPORTS = "incidents", "reports"
@@ -80,57 +81,77 @@ def filter_options(rows: pd.DataFrame) -> FilterOptions:
     )
 
 
-def location_mask(rows: pd.DataFrame, locations: Sequence[str], radius_km: float = TOWN_RADIUS_KM) -> pd.Series:
+def location_mask(rows: pd.DataFrame, locations: Sequence[str], radius_km: float = TOWN_RADIUS_KM,
+                  columns: TableColumns | None = None) -> np.ndarray:
     """Rows at one of the places, plus the ``town``-precision rows (neighbourhoods) lying at one of them."""
-    chosen = rows[C.location].isin(list(locations))
-    anchors = rows[chosen & (rows[C.geo_precision] == "place") & rows[C.latitude].notna()]
-    anchors = anchors[[C.latitude, C.longitude]].drop_duplicates()
-    candidates = (rows[C.geo_precision] == "town") & rows[C.latitude].notna() & ~chosen
-    if anchors.empty or not candidates.any():
+    columns = columns if columns is not None else TableColumns.of(rows)
+    chosen = columns.location.isin(locations)
+    has_point = columns.has_point()
+    precision = columns.geo_precision
+    anchors = chosen & precision.isin(["place"]) & has_point
+    candidates = precision.isin(["town"]) & has_point & ~chosen
+    if not anchors.any() or not candidates.any():
         return chosen
-    lat = rows.loc[candidates, C.latitude].to_numpy(dtype="float64")
-    lng = rows.loc[candidates, C.longitude].to_numpy(dtype="float64")
+    points = np.unique(np.column_stack([columns.latitude[anchors], columns.longitude[anchors]]), axis=0)
+    lat, lng = columns.latitude[candidates], columns.longitude[candidates]
     inside = np.zeros(len(lat), dtype=bool)
-    for lat0, lng0 in anchors.itertuples(index=False, name=None):
+    for lat0, lng0 in points:
         inside |= km_between_many(lat, lng, float(lat0), float(lng0)) <= radius_km
-    near = pd.Series(False, index=rows.index)
-    near.loc[candidates[candidates].index] = inside
+    near = np.zeros(len(chosen), dtype=bool)
+    near[np.flatnonzero(candidates)[inside]] = True
     return chosen | near
 
 
-def _sources_mask(rows: pd.DataFrame, sources: Sequence[str]) -> pd.Series:
+def _sources_mask(columns: TableColumns, sources: Sequence[str]) -> np.ndarray:
+    """Rows naming one of ``sources`` (an incident table's "A; B" names both), decided once per distinct text."""
     wanted = set(sources)
-    return rows[C.source].map(lambda value: any(p.strip() in wanted for p in str(value).split(";")))
+    texts = np.array([not parts.isdisjoint(wanted) for parts in columns.source_parts] + [False], dtype=bool)
+    return texts[columns.source.codes]
 
 
-def apply_filters(rows: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    """The rows that pass every filter of ``state`` (an empty choice means "no restriction")."""
-    keep = pd.Series(True, index=rows.index)
+def filter_mask(rows: pd.DataFrame, state: FilterState, columns: TableColumns | None = None) -> np.ndarray:
+    """Which rows pass every filter of ``state`` (an empty choice means "no restriction"), one bool per row.
+
+    ``columns``: the table's :class:`~dashboard.ui.columns.TableColumns`, kept per data file
+    (:func:`dashboard.ui.data.columns_for`); made here when not given. Nothing of the table is copied.
+    """
+    columns = columns if columns is not None else TableColumns.of(rows)
+    keep = np.ones(columns.rows, dtype=bool)
     if not state.show_mentions:
-        keep &= rows[C.event_type] != "mention"
-    if C.review in rows.columns:
+        keep &= ~columns.event_type.isin(["mention"])
+    if columns.review is not None:
         if state.reviews:
-            keep &= rows[C.review].isin(list(state.reviews))
+            keep &= columns.review.isin(state.reviews)
         else:
-            keep &= rows[C.review] != HIDDEN_REVIEW
+            keep &= ~columns.review.isin([HIDDEN_REVIEW])
     if state.locations:
-        keep &= location_mask(rows, state.locations)
+        keep &= location_mask(rows, state.locations, columns=columns)
     if state.sources:
-        keep &= _sources_mask(rows, state.sources)
+        keep &= _sources_mask(columns, state.sources)
     if state.event_types:
-        keep &= rows[C.event_type].isin(list(state.event_types))
+        keep &= columns.event_type.isin(state.event_types)
+    dated = columns.day != TableColumns.NO_DAY
     if state.date_from is not None:
-        keep &= (rows[C.date] >= pd.Timestamp(state.date_from)).fillna(False)
+        keep &= dated & (columns.day >= _days(state.date_from))
     if state.date_to is not None:
-        keep &= (rows[C.date] < pd.Timestamp(state.date_to) + pd.Timedelta(days=1)).fillna(False)
+        keep &= dated & (columns.day <= _days(state.date_to))
     if state.min_killed > 0:
         # a row passes when the highest figure it allows reaches the minimum ("40+" always does)
-        highest = rows[C.killed_max].astype("float64")
-        highest = highest.where(highest.notna() | rows[C.killed_min].isna(), np.inf)  # open high
-        keep &= (highest >= state.min_killed).fillna(False)  # no figure at all: fails
+        low, high = columns.killed_min, columns.killed_max
+        highest = np.where(np.isnan(high) & ~np.isnan(low), np.inf, high)  # open high; no figure at all: NaN, fails
+        keep &= highest >= state.min_killed
     if state.text.strip():
-        keep &= rows[C.evidence].str.contains(state.text.strip(), case=False, regex=False)
-    keep = keep.astype(bool)
+        keep &= columns.evidence_contains(state.text.strip())
+    return keep
+
+
+def _days(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days
+
+
+def apply_filters(rows: pd.DataFrame, state: FilterState, columns: TableColumns | None = None) -> pd.DataFrame:
+    """The rows that pass every filter of ``state`` (:func:`filter_mask`; ``columns`` as there)."""
+    keep = filter_mask(rows, state, columns)
     return rows if keep.all() else rows[keep]  # nothing filtered out: no copy of a large table
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -18,12 +19,14 @@ from streamlit_folium import st_folium
 from dashboard.schema import C
 from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
 from dashboard.ui.mapview import (
-    MAP_CODE_VERSION, TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json, row_positions, rows_at, safe_url,
+    MAP_CODE_VERSION, TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json,
+    map_points_json_of, row_positions, rows_at, safe_url,
 )
 from dashboard.ui.reviewing import ReviewContext, note_map_click, show_name_input, show_review
 from dashboard.ui.why import briefs, why_html
 from dashboard.why import WhyData
-from dashboard.ui.payloads import payload_name, publish, publish_later
+from dashboard.ui.payloads import payload_name, pieces_of, publish, publish_pieces
+from dashboard.ui.columns import TableColumns, summary_of, timeline_of
 from dashboard.ui.summary import summarise, timeline, toll_text
 from dashboard.ui.summary_html import figures_html, timeline_html
 
@@ -47,39 +50,38 @@ def show_error(headline: str, message: str) -> None:
     st.text(message)
 
 
-def show_summary(rows: pd.DataFrame, key: str) -> None:
+def show_summary(rows: pd.DataFrame, key: str, columns: tuple[TableColumns, np.ndarray] | None = None) -> None:
     """Counts, toll totals as min-max and the timeline, as one HTML block (see :mod:`dashboard.ui.summary_html`).
 
     ``key`` names the rows (file version and filter state): a rerun that keeps them reuses the block.
+    ``columns``: the table's columns and the mask that keeps ``rows`` (figures from arrays, fast on large tables).
     """
-    st.html(_summary_html(key, rows))
+    st.html(_summary_html(key, rows, columns))
 
 
 # The cached values below are immutable (str, bytes), so one copy is shared by every rerun and
 # session (a resource cache), keyed by what names the rows; the frames themselves are not hashed.
 # The popup texts are cached as their file (see show_map).
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _summary_html(key: str, _rows: pd.DataFrame) -> str:
-    chart = timeline_html(timeline(_rows), TYPE_COLOURS, UNKNOWN_COLOUR) or (
+def _summary_html(key: str, _rows: pd.DataFrame, _columns: tuple[TableColumns, np.ndarray] | None) -> str:
+    days = timeline(_rows) if _columns is None else timeline_of(*_columns)
+    chart = timeline_html(days, TYPE_COLOURS, UNKNOWN_COLOUR) or (
         '<div style="font-size:14px;color:#555">No dated rows to draw a timeline.</div>')
-    return figures_html(summarise(_rows)) + chart
+    return figures_html(summarise(_rows) if _columns is None else summary_of(*_columns)) + chart
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame) -> tuple[str, bytes]:
+def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame,
+            _columns: tuple[TableColumns, np.ndarray] | None) -> tuple[str, bytes]:
     """The map's points of one filtered view (``key``: file version and filter state), and their file name."""
-    data = map_points_json(_rows, row_positions(_table, _rows))
+    data = map_points_json(_rows, row_positions(_table, _rows)) if _columns is None else map_points_json_of(*_columns)
     return payload_name(data), data
-
-
-def _details(table: pd.DataFrame, reports: pd.DataFrame | None, keys: pd.Series | None,
-             why: WhyData | None) -> bytes:
-    return map_details_json(table, reports, briefs(table, keys, why, reports) if why is not None else None)
 
 
 def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | None, tiles: str,
              version: str, state_key: str, labels_url: str | None = None, keys: pd.Series | None = None,
-             why: WhyData | None = None, editing: bool = False) -> tuple[float, float] | None:
+             why: WhyData | None = None, editing: bool = False,
+             columns: tuple[TableColumns, np.ndarray] | None = None) -> tuple[float, float] | None:
     """The map of ``rows`` (filtered from ``table``); returns the point of the last marker clicked, if any.
 
     ``version`` names the table (file version and view), ``state_key`` the filters: a rerun that
@@ -87,15 +89,17 @@ def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | No
     ``labels_url``: the table's place names for the map without tiles (``payloads.publish_labels``).
     ``keys`` (the report keys) and ``why`` (the why file): each popup's one-line brief.
     ``editing``: a click on the map is passed to the review controls (:func:`note_map_click`).
+    ``columns``: the table's columns and the mask that keeps ``rows`` (the points from arrays).
     """
     # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
     # across filter changes and only hands it the new rows.
-    points_name, points = _points(f"{version}|{state_key}", rows, table)
-    # the popup texts of the whole table take a third of a second at 100,000 rows: made in the
-    # background, the map draws its points meanwhile and asks for the texts until they are there
-    details_url = publish_later(f"{version}|details|{MAP_CODE_VERSION}|{why is not None}",
-                                partial(_details, table, reports, keys, why))
-    rows_layer = incident_rows(rows, publish(points, name=points_name), details_url, labels_url)
+    points_name, points = _points(f"{version}|{state_key}", rows, table, columns)
+    # the popup texts, in pieces of the table's rows made in the background: the first ones now,
+    # the others when a click asks for them; the map fetches a row's piece when its popup opens
+    details_source = f"{version}|details|{MAP_CODE_VERSION}|{why is not None}"
+    make_piece = partial(_details_piece, table, reports, keys, why)
+    details = publish_pieces(details_source, len(table), make_piece)
+    rows_layer = incident_rows(rows, publish(points, name=points_name), details, labels_url)
     answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=MAP_RETURNS_EDITING if editing else MAP_RETURNS,
                        feature_group_to_add=rows_layer)
@@ -104,7 +108,15 @@ def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | No
     clicked = (answer or {}).get("last_object_clicked")
     if not clicked:
         return None
-    return float(clicked["lat"]), float(clicked["lng"])
+    point = float(clicked["lat"]), float(clicked["lng"])
+    publish_pieces(details_source, len(table), make_piece, pieces_of(row_positions(table, rows_at(rows, *point))))
+    return point
+
+
+def _details_piece(table: pd.DataFrame, reports: pd.DataFrame | None, keys: pd.Series | None,
+                   why: WhyData | None, start: int, end: int) -> bytes:
+    piece = table.iloc[start:end]
+    return map_details_json(piece, reports, briefs(piece, keys, why, reports) if why is not None else None)
 
 
 def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[float, float] | None,

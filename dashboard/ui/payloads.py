@@ -5,9 +5,13 @@ under ``/app/static/cache/``, of their gzip file (Streamlit's static serving). F
 sessions share them and a name never points at other data; the least recently used are removed
 beyond :data:`KEEP` files. The folder is git-ignored run-time state.
 
-A payload that takes long to make (the popup texts of a whole table) is published *later*:
-:func:`publish_later` names its file after what it is made from, returns that URL at once and
-makes the file in a background thread; the map asks for it until it is there.
+A payload that takes long to make is published *later*: :func:`publish_later` names its file
+after what it is made from, returns that URL at once and makes the file in a background thread;
+the map asks for it until it is there. The popup texts of a table come in *pieces* of
+:data:`PIECE_ROWS` rows (:func:`publish_pieces`): the map fetches the piece of a row when its
+popup opens, so a page never loads every row's texts (a million rows' texts are hundreds of
+megabytes and take the server seconds to write). The first pieces are made when the page loads,
+the others when a marker click asks for them (:func:`pieces_of`).
 
 The map's place labels (the file ``build`` writes beside the table, :func:`dashboard.files.labels_file`)
 are published as they are by :func:`publish_labels`, after a check of their shape.
@@ -27,9 +31,9 @@ import logging
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from dashboard.files import atomic_write_bytes, labels_file
 from dashboard.ui.assets import STATIC_DIR
@@ -100,7 +104,52 @@ def publish_later(source: str, make: Callable[[], bytes], cache_dir: Path = CACH
     writes them). Returns at once; the file appears when ``make`` is done (a failure is logged and
     tried again on the next call). While it is being made, asking again does not start it twice.
     """
-    name = later_name(source)
+    return _publish_named_later(later_name(source), make, cache_dir, keep)
+
+
+#: Rows of the table per piece of the popup texts (a piece takes about 0.05 s to make).
+PIECE_ROWS = 4096
+#: Pieces made in the background when a page loads: a table up to PIECE_ROWS * AHEAD_PIECES rows
+#: has every popup text ready; a larger one the first pieces, the rest when a click asks for them.
+AHEAD_PIECES = 4
+#: Stands for the piece's number in the URL template handed to the map.
+PIECE_FIELD = "{piece}"
+
+
+def piece_url(source: str, piece: int) -> str:
+    """The URL of one piece of the payload named after ``source``."""
+    return f"{CACHE_URL}/{_piece_name(source, piece)}"
+
+
+def _piece_name(source: str, piece: int) -> str:
+    return later_name(source).removesuffix(SUFFIX) + f"-{piece}" + SUFFIX
+
+
+def pieces_of(positions: Iterable[int], piece_rows: int = PIECE_ROWS) -> list[int]:
+    """The pieces holding the rows at ``positions`` (places in the table), each once, in order."""
+    return sorted({int(p) // piece_rows for p in positions})
+
+
+def publish_pieces(source: str, rows: int, make: Callable[[int, int], bytes], pieces: Iterable[int] | None = None,
+                   cache_dir: Path = CACHE_DIR, keep: int = KEEP, piece_rows: int = PIECE_ROWS) -> dict[str, Any]:
+    """The map's handle on a payload in pieces: ``{"url": template, "rows": rows per piece, "pieces": count}``.
+
+    ``make(start, end)`` returns the bytes of the table's rows ``start:end``; ``rows`` is the
+    table's length. The ``pieces`` asked for (default: the first :data:`AHEAD_PIECES`) are made in
+    the background when missing (:func:`publish_later`); the URL template names piece ``n`` when
+    ``{piece}`` is replaced by ``n``. ``source`` as for :func:`publish_later`.
+    """
+    count = -(-rows // piece_rows)
+    wanted = range(min(AHEAD_PIECES, count)) if pieces is None else [p for p in pieces if 0 <= p < count]
+    for piece in wanted:
+        start = piece * piece_rows
+        _publish_named_later(_piece_name(source, piece), partial(make, start, min(start + piece_rows, rows)),
+                             cache_dir, keep)
+    return {"url": f"{CACHE_URL}/{_piece_name(source, 0).removesuffix('-0' + SUFFIX)}-{PIECE_FIELD}{SUFFIX}",
+            "rows": piece_rows, "pieces": count}
+
+
+def _publish_named_later(name: str, make: Callable[[], bytes], cache_dir: Path, keep: int) -> str:
     path = cache_dir / name
     if path.exists():
         os.utime(path)

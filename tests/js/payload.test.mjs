@@ -95,3 +95,49 @@ test("a type the legend does not know has no type line and the unknown colour", 
     assert.equal(payload.colourOf(points, 0, "#7f7f7f"), "#7f7f7f");
     assert.equal(payload.colourOf({...points, t: [1]}, 0, "#7f7f7f"), "#ff7f0e");
 });
+
+test("the popup texts in pieces: a row's piece, its URL and its first row", () => {
+    const spec = {url: "/app/static/cache/abc-{piece}.json.gz", rows: 4, pieces: 3};
+    assert.deepEqual(payload.piecesOf(spec), spec);
+    assert.deepEqual([0, 3, 4, 9].map((row) => payload.pieceOf(spec, row)), [0, 0, 1, 2]);
+    assert.equal(payload.pieceUrl(spec, 2), "/app/static/cache/abc-2.json.gz");
+    assert.equal(payload.pieceStart(spec, 2), 8);
+    const whole = payload.piecesOf("/app/static/cache/details.json.gz");  // one file: one piece of every row
+    assert.equal(payload.pieceOf(whole, 123456), 0);
+    assert.equal(payload.pieceUrl(whole, 0), "/app/static/cache/details.json.gz");
+    assert.equal(payload.pieceStart(whole, 0), 0);
+});
+
+test("a point's popup reads its row in the piece that holds it", () => {
+    // the table's rows 10..12 are the piece's rows 0..2
+    const points = {types: TYPES, t: [0, 1], k: [11, 12]};
+    const [first, second] = [0, 1].map((i) => payload.popupContent(points, details(), i, 10));
+    assert.equal(first.place, "Hilltop");
+    assert.equal(first.killed, "up to 5");
+    assert.equal(second.evidence, "{{ 7 * 7 }}");
+    assert.deepEqual(second.sources, [{name: "Wire", url: "HTTP://wire.example/c", killed: "3+"}]);
+});
+
+test("the points file: a header, then each column as typed numbers", () => {
+    const header = new TextEncoder().encode(JSON.stringify(
+        {types: TYPES, colours: ["#111", "#222"], count: 2, k: true, scale: 100000, rScale: 10}));
+    const size = header.length + ((4 - (header.length % 4)) % 4);
+    const buffer = new ArrayBuffer(4 + size + 2 * 12 + 2 * 2);
+    new DataView(buffer).setUint32(0, size, true);
+    const bytes = new Uint8Array(buffer);
+    bytes.fill(32, 4, 4 + size);
+    bytes.set(header, 4);
+    let at = 4 + size;
+    for (const [Type, values] of [[Int32Array, [3312345, -500]], [Int32Array, [-17999999, 4444445]],
+        [Uint32Array, [7, 2]], [Uint8Array, [1, 0]], [Uint8Array, [50, 180]]]) {
+        new Type(buffer, at, 2).set(values);
+        at += 2 * Type.BYTES_PER_ELEMENT;
+    }
+    const points = payload.decodePoints(buffer);
+    assert.deepEqual(Array.from(points.lat), [33.12345, -0.005]);
+    assert.deepEqual(Array.from(points.lng), [-179.99999, 44.44445]);
+    assert.deepEqual(Array.from(points.k), [7, 2]);
+    assert.deepEqual(Array.from(points.r), [5, 18]);
+    assert.equal(payload.rowOf(points, 0), 7);
+    assert.equal(payload.colourOf(points, 0, "#999"), "#222");
+});

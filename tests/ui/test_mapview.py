@@ -6,6 +6,7 @@ run with node through ``tests/js/popup_contents.mjs``), so Python keeps no twin 
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
@@ -38,18 +39,27 @@ def rendered(fmap) -> str:
     return fmap.get_root().render()
 
 
-def popups(points: bytes, details: bytes) -> list[dict]:
-    """Each point's popup content as the map's JS reads the two payloads (see payload.js popupContent)."""
+def _node(payloads: dict) -> object:
     node = shutil.which("node")
     if node is None:
         if os.environ.get("CI"):
             pytest.fail("node is not installed (apt-get install nodejs npm)")
         pytest.skip("node is not installed")
-    payloads = json.dumps({"points": json.loads(points), "details": json.loads(details)})
-    done = subprocess.run([node, str(JS_TESTS / "popup_contents.mjs")], input=payloads, capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run([node, str(JS_TESTS / "popup_contents.mjs")], input=json.dumps(payloads),
+                          capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def popups(points: bytes, details: bytes, first: int = 0) -> list[dict]:
+    """Each point's popup content as the map's JS reads the two payloads (see payload.js popupContent);
+    ``first``: the table's row of the details' first row (a piece of the texts)."""
+    return _node({"points": base64.b64encode(points).decode("ascii"), "details": json.loads(details), "first": first})
+
+
+def decoded_points(points: bytes) -> dict:
+    """The points file as the map's JS reads it (payload.js decodePoints): lists, and k None when left out."""
+    return _node({"points": base64.b64encode(points).decode("ascii")})
 
 
 def popups_of(rows, reports=None) -> list[dict]:
@@ -58,7 +68,7 @@ def popups_of(rows, reports=None) -> list[dict]:
 
 def test_payload_has_one_entry_per_row_with_a_point() -> None:
     rows = sample_reports()
-    points = json.loads(map_points_json(rows))
+    points = decoded_points(map_points_json(rows))
     shown = popups_of(rows)
     assert len(points["lat"]) == len(points["lng"]) == len(points["t"]) == len(rows) == len(shown)
     assert [p["evidence"] for p in shown] == list(rows[C.evidence])  # article text travels unchanged, as data
@@ -69,7 +79,7 @@ def test_payload_has_one_entry_per_row_with_a_point() -> None:
 def test_rows_without_a_point_are_left_off_the_map() -> None:
     rows = sample_reports()
     rows.loc[0, [C.latitude, C.longitude]] = float("nan")
-    points = json.loads(map_points_json(rows))
+    points = decoded_points(map_points_json(rows))
     assert len(points["lat"]) == len(rows) - 1 and points["k"] == list(range(1, len(rows)))
     assert [p["evidence"] for p in popups_of(rows)] == list(rows[C.evidence])[1:]  # each point finds its row
 
@@ -79,7 +89,7 @@ def test_a_filtered_view_points_into_the_details_of_the_whole_table() -> None:
     rows = apply_filters(table, FilterState(locations=("Hilltop", "Old Market")))
     positions = row_positions(table, rows)
     points = map_points_json(rows, positions)
-    assert json.loads(points)["k"] == list(positions) and list(positions) != list(range(len(rows)))
+    assert decoded_points(points)["k"] == list(positions) and list(positions) != list(range(len(rows)))
     shown = popups(points, map_details_json(table))  # the one details file serves every filter
     assert [p["evidence"] for p in shown] == list(rows[C.evidence])
     assert [p["sources"][0]["name"] for p in shown] == list(rows[C.source])
@@ -94,8 +104,8 @@ def test_row_positions_refuse_rows_of_another_table() -> None:
 
 def test_the_points_file_carries_no_text_of_the_articles() -> None:
     rows = sample_reports()
-    points = json.loads(map_points_json(rows))
-    assert set(points) == {"types", "colours", "lat", "lng", "t", "r"}
+    points = decoded_points(map_points_json(rows))
+    assert set(points) == {"types", "colours", "lat", "lng", "t", "r", "k"} and points["k"] is None
     assert len(points["r"]) == len(rows) and min(points["r"]) >= 5.0
     assert not set(json.loads(map_details_json(rows))) & set(points)
 
@@ -211,7 +221,7 @@ def test_map_fits_the_rows() -> None:
 
 def test_empty_rows_still_make_a_map() -> None:
     rows = sample_reports().iloc[0:0]
-    assert json.loads(map_points_json(rows))["lat"] == [] and popups_of(rows) == []
+    assert decoded_points(map_points_json(rows))["lat"] == [] and popups_of(rows) == []
     assert f'window.loadIncidents("{URL}", "{DETAILS_URL}", null, null);' in rendered(build_map(rows, URL, DETAILS_URL))
 
 

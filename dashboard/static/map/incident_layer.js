@@ -105,25 +105,28 @@
     }
 
     /**
-     * A gzip JSON payload (dashboard.ui.payloads), unpacked off the main thread. A file still
-     * being made (404) is asked for again, ``tries`` more times, every ``retryMs``.
+     * A gzip payload (dashboard.ui.payloads), unpacked off the main thread: JSON, or an ArrayBuffer
+     * when ``binary``. A file still being made (404) is asked for again, ``tries`` more times,
+     * every ``retryMs``.
      */
-    function fetchPayload(url, tries, retryMs) {
+    function fetchPayload(url, tries, retryMs, binary = false) {
         return fetch(url).then((answer) => {
             if (answer.status === 404 && tries > 0) {
                 return new Promise((wait) => {
                     setTimeout(wait, retryMs);
-                }).then(() => fetchPayload(url, tries - 1, retryMs));
+                }).then(() => fetchPayload(url, tries - 1, retryMs, binary));
             }
             if (!answer.ok) {
                 throw new Error(`${url}: HTTP ${answer.status}`);
             }
-            return new Response(answer.body.pipeThrough(new DecompressionStream("gzip"))).json();
+            const unpacked = new Response(answer.body.pipeThrough(new DecompressionStream("gzip")));
+            return binary ? unpacked.arrayBuffer() : unpacked.json();
         });
     }
 
     /**
-     * Adds the layer to ``map`` and defines window.loadIncidents(pointsUrl, detailsUrl, bounds, labelsUrl).
+     * Adds the layer to ``map`` and defines window.loadIncidents(pointsUrl, details, bounds, labelsUrl)
+     * (details: payload.piecesOf).
      * ``options``: imagePath, unknownColour, offline (no tiles), outlineUrl, topojsonUrl,
      * fitMaxZoom, clusterMaxZoom, cellPx, stackMax, retries, retryMs. Returns the markers' group.
      */
@@ -132,24 +135,59 @@
         // Both groups join the map now, so streamlit-folium binds its click handler to them; a
         // feature group passes its markers' clicks on, the plain layer group of clusters does not.
         const points = L.featureGroup().addTo(map), clusters = L.layerGroup().addTo(map);
-        // d: the points (drawn first), with their x, y; x: the popups' texts, fetched after the
-        // first draw (null until then); waiting: popups opened before the texts came
-        let d = null, x = null, waiting = [], openPopup = null, openMarker = null;
+        // d: the points (drawn first), with their x, y; spec: where the popups' texts are, in pieces
+        // of the table's rows (payload.piecesOf); got: piece -> its texts; asked: piece -> what
+        // waits for it (popups opened before it came)
+        let d = null, spec = null, got = new Map(), asked = new Map(), openPopup = null, openMarker = null;
         const identities = new WeakMap();  // marker -> grid.identity of what it shows
         const offline = space.offlineLayer(map, {outlineUrl: options.outlineUrl, topojsonUrl: options.topojsonUrl,
             fetchJson: (url) => fetchPayload(url, options.retries, options.retryMs)});
 
-        // A popup opened before the texts arrive says so and is filled in when they do.
-        function popup(i) {
-            const box = el("div", "", "incident-popup");
-            if (x) {
-                fill(box, payload.popupContent(d, x, i));
-                return box;
+        /**
+         * Calls use(texts, first row) with the piece of the texts holding the table's ``row``: at
+         * once when it is here, else when it arrives (fetched once; a failed fetch is tried again
+         * by the next popup that needs it).
+         */
+        function withPiece(row, use) {
+            const piece = payload.pieceOf(spec, row), first = payload.pieceStart(spec, piece);
+            if (got.has(piece)) {
+                use(got.get(piece), first);
+                return;
             }
+            if (asked.has(piece)) {
+                asked.get(piece).push(use);
+                return;
+            }
+            asked.set(piece, [use]);
+            const from = spec;
+            fetchPayload(payload.pieceUrl(spec, piece), options.retries, options.retryMs).then((texts) => {
+                if (spec !== from) {
+                    return;  // another table's texts are wanted now
+                }
+                got.set(piece, texts);
+                const uses = asked.get(piece);
+                asked.delete(piece);
+                uses.forEach((waiting) => waiting(texts, first));
+                if (openPopup && openPopup.isOpen()) {
+                    openPopup.update();  // its size follows the new text
+                }
+                if (piece === 0) {
+                    window.incidentDetails = true;
+                }
+            }).catch(() => {
+                if (spec === from) {
+                    asked.delete(piece);
+                }
+            });
+        }
+
+        // A popup opened before its texts arrive says so and is filled in when they do.
+        function popup(i) {
+            const box = el("div", "", "incident-popup"), shown = d;
             box.appendChild(el("div", "Loading the details...", "incident-loading"));
-            waiting.push(() => {
+            withPiece(payload.rowOf(shown, i), (texts, first) => {
                 box.textContent = "";
-                fill(box, payload.popupContent(d, x, i));
+                fill(box, payload.popupContent(shown, texts, i, first));
             });
             return box;
         }
@@ -231,20 +269,22 @@
             }
         }
 
-        // The small points file is drawn first; the popups' texts (every row of the table, the
-        // same file for every filter) are fetched once, after that.
-        let wanted = null, legendShown = false, detailsWanted = null;
-        window.loadIncidents = (url, detailsUrl, bounds, labelsUrl) => {
+        // The small points file is drawn first; the popups' texts come in pieces of the table's
+        // rows (the same for every filter): the first piece after the first draw, the others when
+        // a popup needs them.
+        let wanted = null, legendShown = false;
+        window.loadIncidents = (url, details, bounds, labelsUrl) => {
             wanted = url;
             offline.setLabels(labelsUrl || null);
             if (bounds) {
                 map.fitBounds(bounds, {maxZoom: options.fitMaxZoom, padding: [30, 30]});
             }
-            fetchPayload(url, options.retries, options.retryMs).then((data) => {
+            fetchPayload(url, options.retries, options.retryMs, true).then((buffer) => {
                 if (url !== wanted) {
-                    return undefined;  // a newer filter answered first
+                    return;  // a newer filter answered first
                 }
                 map.closePopup();
+                const data = payload.decodePoints(buffer);
                 d = Object.assign(data, grid.project(data.lat, data.lng));
                 if (!legendShown) {
                     legend(map, d);
@@ -259,24 +299,15 @@
                 requestAnimationFrame(() => {
                     window.incidentDrawnAt = Date.now();
                 });
-                if (detailsUrl === detailsWanted) {
-                    return undefined;
+                const next = payload.piecesOf(details);
+                if (spec === null || next.url !== spec.url) {
+                    spec = next;
+                    got = new Map();
+                    asked = new Map();
+                    if (spec.pieces > 0) {
+                        withPiece(0, () => undefined);
+                    }
                 }
-                detailsWanted = detailsUrl;
-                x = null;
-                waiting = [];
-                return fetchPayload(detailsUrl, options.retries, options.retryMs).then((details) => {
-                    if (detailsUrl !== detailsWanted) {
-                        return;
-                    }
-                    x = details;
-                    waiting.forEach((fillIn) => fillIn());
-                    waiting = [];
-                    if (openPopup && openPopup.isOpen()) {
-                        openPopup.update();  // its size follows the new text
-                    }
-                    window.incidentDetails = true;
-                });
             });
         };
         map.on("moveend", draw);
