@@ -200,3 +200,47 @@ def test_a_local_dask_cluster_gives_the_same_tables(corpus: Path, one_process, t
         summary, reports, incidents = build((corpus,), tmp_path, dask=cluster.scheduler_address)
     assert summary.runner.startswith("Dask cluster tcp://127.0.0.1:") and "2 workers" in summary.runner
     assert (reports, incidents) == one_process[1:]
+
+
+# --- rows kept when the focus moves elsewhere --------------------------------------------------
+
+
+def write_texts(folder: Path, texts: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def half_and_half(count: int) -> dict[str, str]:
+    """``count`` articles about Kirkuk, as many about Maiduguri: the focus is IQ and NG, half each."""
+    texts = {f"iq{n:02d}.txt": f"A car bomb killed {n + 2} people at a market in Kirkuk on Monday." for n in range(count)}
+    texts |= {f"ng{n:02d}.txt": f"Gunmen killed {n + 3} farmers near Maiduguri on Friday." for n in range(count)}
+    return texts
+
+
+def test_an_article_that_leaves_the_others_focus_as_it_was_makes_only_its_own_rows(tmp_path: Path) -> None:
+    folder, cache = tmp_path / "articles", tmp_path / "cache"
+    write_texts(folder, half_and_half(60))
+    build((folder,), tmp_path / "first", cache, jobs=1)
+    # Iraq and Nigeria stay half each (rounded), Afghanistan enters with a small share that no
+    # article about Kirkuk or Maiduguri reads: only the new article is made.
+    write_texts(folder, {"af.txt": "A roadside bomb killed 4 soldiers in Kandahar on Sunday."})
+    summary, reports, incidents = build((folder,), tmp_path / "second", cache, jobs=1)
+    assert "120 of 121 articles known; rows made for 1;" in summary.cache
+    assert (reports, incidents) == build((folder,), tmp_path / "clean", None, jobs=1)[1:]
+    assert b"Kandahar" in reports
+
+
+def test_rows_whose_part_of_the_focus_moved_are_made_anew(tmp_path: Path) -> None:
+    folder, cache = tmp_path / "articles", tmp_path / "cache"
+    tripoli = {"tripoli.txt": "Clashes were reported in Tripoli, killing 3 people on Monday."}
+    write_texts(folder, tripoli | {f"lb{n}.txt": f"A blast killed {n + 2} people in Beirut on Friday." for n in range(3)})
+    first = build((folder,), tmp_path / "first", cache, jobs=1)[1]
+    # Libya becomes the corpus's focus: Tripoli (named alone) is now the Libyan one.
+    write_texts(folder, {f"ly{n}.txt": f"Militias fought in Benghazi, killing {n + 4} people." for n in range(8)})
+    summary, reports, incidents = build((folder,), tmp_path / "second", cache, jobs=1)
+    clean = build((folder,), tmp_path / "clean", None, jobs=1)
+    assert (reports, incidents) == clean[1:]
+    tripoli_row = next(line for line in reports.decode().splitlines() if line.count("tripoli.txt"))
+    assert ",LY," in tripoli_row and ",LB," in next(line for line in first.decode().splitlines() if "tripoli.txt" in line)
+    assert "4 of 12 articles known" in summary.cache

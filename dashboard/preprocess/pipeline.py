@@ -25,7 +25,7 @@ from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped
                                          manifest_entry, read_bytes, read_manifest)
 from dashboard.preprocess.map_labels import label_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.geoparse import focus_from_votes
+from dashboard.preprocess.places.geoparse import focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import reconcile
 from dashboard.preprocess.runner import Job, Read, Runner, article_rows, default_jobs, make_runner, read_batch, rows_batch
@@ -168,17 +168,18 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     unread = [job for job, entry in zip(jobs, entries) if entry is None]
     bar = _Bar(len(unread), progress, "articles parsed")
     fresh = iter(runner.map(read_batch, unread, settings.cache, progress=bar.add))
-    reads = [Read(job.name, entry.votes, entry.replaced, entry.skipped) if entry is not None else next(fresh)
-             for job, entry in zip(jobs, entries)]
+    reads = [Read(job.name, entry.votes, entry.replaced, entry.skipped, entry.countries) if entry is not None
+             else next(fresh) for job, entry in zip(jobs, entries)]
     bar.end()
     focus = focus_from_votes((r.votes for r in reads if not r.skipped), settings.countries)
-    digest = article_cache.focus_digest(focus)
+    digests = _focus_digests(focus, reads) if cache is not None else [""] * len(reads)
 
-    # Pass 2: the rows of each article read (those made under this focus come from the cache).
-    def cached_rows(entry: Entry | None) -> bool:
+    # Pass 2: the rows of each article read (those made under the same part of the focus come from the cache).
+    def cached_rows(entry: Entry | None, digest: str) -> bool:
         return entry is not None and entry.rows is not None and entry.focus == digest
 
-    todo = [job for job, read, entry in zip(jobs, reads, entries) if not read.skipped and not cached_rows(entry)]
+    todo = [job for job, read, entry, digest in zip(jobs, reads, entries, digests)
+            if not read.skipped and not cached_rows(entry, digest)]
     bar = _Bar(len(todo), progress, "articles done")
     if geocoder is None:
         made = iter(runner.map(rows_batch, todo, focus, settings.cache, progress=bar.add))
@@ -188,19 +189,20 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     reports: list[Incident] = []
     skipped = dict(failed)
     positions = [index for index in range(len(files)) if index not in failed]
-    for index, job, key, read, entry in zip(positions, jobs, keys or [""] * len(jobs), reads, entries):
+    for index, job, key, read, entry, digest in zip(positions, jobs, keys or [""] * len(jobs), reads, entries,
+                                                    digests):
         if read.skipped:
             skipped[index] = Skipped(job.name, read.skipped)
             rows = None
         else:
-            rows = entry.rows if cached_rows(entry) and entry is not None else next(made)
+            rows = entry.rows if cached_rows(entry, digest) and entry is not None else next(made)
             reports.extend(rows or [])
             summary.articles_read += 1
             summary.read.append(job.name)
             if read.replaced:
                 summary.replaced.append((job.name, read.replaced))
-        if cache is not None and not (entry is not None and (read.skipped or cached_rows(entry))):
-            cache.put(key, Entry(read.votes, read.replaced, read.skipped, digest, rows))
+        if cache is not None and not (entry is not None and (read.skipped or cached_rows(entry, digest))):
+            cache.put(key, Entry(read.votes, read.replaced, read.skipped, digest, rows, read.countries))
     bar.end()
     summary.skipped = [skipped[index] for index in sorted(skipped)]
     if cache is not None:
@@ -209,6 +211,12 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
                          f"{dropped} old entries dropped")
     summary.runner = runner.describe()
     return reports
+
+
+def _focus_digests(focus: dict[str, float], reads: Sequence[Read]) -> list[str]:
+    """Each article's digest of the part of the build's focus its rows depend on (the article
+    cache keeps rows made under the same part)."""
+    return [article_cache.focus_digest(focus_read_by(focus, read.countries)) for read in reads]
 
 
 def _check_outputs(options: BuildOptions) -> None:

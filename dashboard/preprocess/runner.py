@@ -25,7 +25,7 @@ from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.incidents.events import extract_incidents
 from dashboard.preprocess.ingest import Article, Metadata, parse_article
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.geoparse import focus_votes
+from dashboard.preprocess.places.geoparse import article_focus
 from dashboard.preprocess.places.locate import locate_places
 from dashboard.preprocess.places.nominatim import Geocoder
 from dashboard.schema import Incident
@@ -51,12 +51,14 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    """The first pass's answer for one article: its focus votes, or why it was skipped."""
+    """The first pass's answer for one article: its focus votes and the countries of its names'
+    candidates (the part of the build's focus it depends on), or why it was skipped."""
 
     name: str
     votes: tuple[tuple[str, float], ...] = ()
     replaced: int = 0
     skipped: str = ""  # the reason, when the article could not be read
+    countries: tuple[str, ...] = ()
 
 
 def default_jobs() -> int:
@@ -88,7 +90,8 @@ def read_one(job: Job, cache: str | None = None) -> Read:
         article = job.article()
     except ArticleError as err:
         return Read(job.name, skipped=err.reason)
-    return Read(job.name, tuple(focus_votes(article.text, _gazetteer(cache))), article.replaced)
+    part = article_focus(article.text, _gazetteer(cache))
+    return Read(job.name, part.votes, article.replaced, countries=tuple(sorted(part.countries)))
 
 
 def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:

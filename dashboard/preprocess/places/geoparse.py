@@ -59,6 +59,10 @@ SMALL_POPULATION = 1000
 #: A folded spelling loses to an exact one in another country whose focus share is at least this
 #: part of its own country's ("Toumour" in a Niger note is not "Tuomor"; "Hama" in a Syria note is Hamah).
 EXACT_SHARE = 0.5
+#: Significant digits kept of each country's share of the build's focus: a few articles added to
+#: a large corpus then move no article's part of it (:func:`focus_read_by`), and the article cache
+#: keeps their rows; far finer than any threshold of the scores.
+FOCUS_DIGITS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,6 +483,23 @@ def _votes(candidates: dict[str, list[_Candidate]]) -> dict[str, tuple[str, floa
     return votes
 
 
+class Focus(dict[str, float]):
+    """The build's focus: country -> votes it adds to every article (:func:`focus_from_votes`), and
+    ``total``, the weight it adds to an article's whole (PRIOR_WEIGHT, plus HINT_WEIGHT a hint),
+    fixed so that an article's shares read only the countries of its own candidates."""
+
+    total: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFocus:
+    """One article's part in the build's focus: its votes, and the countries of all its names'
+    candidates (its adjectives of nationality included): the only countries whose focus it reads."""
+
+    votes: tuple[tuple[str, float], ...]
+    countries: frozenset[str]
+
+
 def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str] = ()) -> dict[str, float]:
     """The build's focus as votes added to every article: the countries of the sure names of all
     ``texts`` (a country named, a province, a large city), PRIOR_WEIGHT votes in all, plus
@@ -489,22 +510,48 @@ def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str]
 def focus_votes(text: str, gazetteer: Gazetteer) -> list[tuple[str, float]]:
     """One article's part of :func:`corpus_focus`: its sure names' (country, weight), in order
     (a build may compute them in worker processes and add them up with :func:`focus_from_votes`)."""
+    return list(article_focus(text, gazetteer).votes)
+
+
+def article_focus(text: str, gazetteer: Gazetteer) -> ArticleFocus:
+    """:func:`focus_votes` and the countries of every candidate of the article's names."""
     context = _find(text, gazetteer, load_vocabulary())
-    votes = _votes(_candidates(context.found, gazetteer)).values()
-    return [(cc, weight) for cc, weight in votes if weight >= 1.0] + [(cc, DEMONYM_WEIGHT) for cc in dict.fromkeys(context.demonyms)]
+    candidates = _candidates(context.found, gazetteer)
+    votes = [(cc, weight) for cc, weight in _votes(candidates).values() if weight >= 1.0]
+    demonyms = list(dict.fromkeys(context.demonyms))
+    countries = {c.place.country_code for places in candidates.values() for c in places} | set(demonyms)
+    return ArticleFocus(tuple(votes + [(cc, DEMONYM_WEIGHT) for cc in demonyms]), frozenset(countries))
 
 
-def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> dict[str, float]:
-    """:func:`corpus_focus` from each article's :func:`focus_votes`, added in the articles' order."""
+def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> Focus:
+    """:func:`corpus_focus` from each article's :func:`focus_votes`, added in the articles' order;
+    each country's share kept to FOCUS_DIGITS significant digits."""
     totals: Counter[str] = Counter()
     for votes in articles:
         for cc, weight in votes:
             totals[cc] += weight
     whole = sum(totals.values())
-    focus = {cc: PRIOR_WEIGHT * n / whole for cc, n in totals.items()} if whole else {}
+    focus = Focus((cc, PRIOR_WEIGHT * float(f"{n / whole:.{FOCUS_DIGITS}g}")) for cc, n in totals.items()) \
+        if whole else Focus()
+    focus.total = PRIOR_WEIGHT if whole else 0.0
     for cc in hint:
         focus[cc.upper()] = focus.get(cc.upper(), 0.0) + HINT_WEIGHT
+        focus.total += HINT_WEIGHT
     return focus
+
+
+def focus_read_by(focus: dict[str, float], countries: Iterable[str]) -> tuple[object, ...]:
+    """The part of the build's ``focus`` that resolving an article whose candidates lie in
+    ``countries`` (:attr:`ArticleFocus.countries`) reads: equal parts, equal places (:func:`_focus`
+    reads each candidate's country, the whole's weight and the strongest country)."""
+    chosen = set(countries)
+    inside = sorted((cc, focus[cc]) for cc in chosen if cc in focus)
+    outside = max((n for cc, n in focus.items() if cc not in chosen), default=0.0)
+    return _prior_total(focus), tuple(inside), outside
+
+
+def _prior_total(prior: dict[str, float]) -> float:
+    return prior.total if isinstance(prior, Focus) else sum(prior.values())
 
 
 @dataclass(slots=True)
@@ -570,10 +617,11 @@ def _focus(evidence: _Evidence, key: str, demonyms: bool = True) -> dict[str, fl
     (a name may not back itself), with the build's focus added as a weaker voice; ``demonyms``
     False: without the adjectives of nationality."""
     totals: Counter[str] = Counter(evidence.prior)
+    total = _prior_total(evidence.prior)  # the build's focus weighs its fixed total (see Focus)
     for other, (cc, weight) in evidence.votes.items():
         if other != key and (demonyms or not other.startswith("\0")):
             totals[cc] += weight
-    total = sum(totals.values())
+            total += weight
     return {cc: n / total for cc, n in totals.items()} if total else {}
 
 
