@@ -59,10 +59,11 @@ SMALL_POPULATION = 1000
 #: A folded spelling loses to an exact one in another country whose focus share is at least this
 #: part of its own country's ("Toumour" in a Niger note is not "Tuomor"; "Hama" in a Syria note is Hamah).
 EXACT_SHARE = 0.5
-#: Significant digits kept of each country's share of the build's focus: a few articles added to
-#: a large corpus then move no article's part of it (:func:`focus_read_by`), and the article cache
-#: keeps their rows; far finer than any threshold of the scores.
-FOCUS_DIGITS = 2
+#: Each country's share of the build's focus is rounded to a power of 2 ** (1 / FOCUS_STEPS)
+#: (steps of 9%, within 4.5% of the share): articles added to a large corpus then seldom move an
+#: article's part of it (:func:`focus_read_by`), and the article cache keeps its rows. The prior
+#: weighs less than one place an article names: 4.5% of it is far below any threshold of the scores.
+FOCUS_STEPS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -525,14 +526,13 @@ def article_focus(text: str, gazetteer: Gazetteer) -> ArticleFocus:
 
 def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> Focus:
     """:func:`corpus_focus` from each article's :func:`focus_votes`, added in the articles' order;
-    each country's share kept to FOCUS_DIGITS significant digits."""
+    each country's share rounded (FOCUS_STEPS)."""
     totals: Counter[str] = Counter()
     for votes in articles:
         for cc, weight in votes:
             totals[cc] += weight
     whole = sum(totals.values())
-    focus = Focus((cc, PRIOR_WEIGHT * float(f"{n / whole:.{FOCUS_DIGITS}g}")) for cc, n in totals.items()) \
-        if whole else Focus()
+    focus = Focus((cc, PRIOR_WEIGHT * _rounded(n / whole)) for cc, n in totals.items()) if whole else Focus()
     focus.total = PRIOR_WEIGHT if whole else 0.0
     for cc in hint:
         focus[cc.upper()] = focus.get(cc.upper(), 0.0) + HINT_WEIGHT
@@ -548,6 +548,10 @@ def focus_read_by(focus: dict[str, float], countries: Iterable[str]) -> tuple[ob
     inside = sorted((cc, focus[cc]) for cc in chosen if cc in focus)
     outside = max((n for cc, n in focus.items() if cc not in chosen), default=0.0)
     return _prior_total(focus), tuple(inside), outside
+
+
+def _rounded(share: float) -> float:
+    return 2.0 ** (round(math.log2(share) * FOCUS_STEPS) / FOCUS_STEPS)
 
 
 def _prior_total(prior: dict[str, float]) -> float:
