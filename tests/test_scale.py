@@ -244,3 +244,22 @@ def test_rows_whose_part_of_the_focus_moved_are_made_anew(tmp_path: Path) -> Non
     tripoli_row = next(line for line in reports.decode().splitlines() if line.count("tripoli.txt"))
     assert ",LY," in tripoli_row and ",LB," in next(line for line in first.decode().splitlines() if "tripoli.txt" in line)
     assert "4 of 12 articles known" in summary.cache
+
+
+# --- tables written in chunks ------------------------------------------------------------------
+
+
+def test_tables_written_in_small_chunks_are_the_same_tables(corpus: Path, one_process, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow.parquet as pq
+
+    from dashboard import schema
+
+    monkeypatch.setattr(schema, "CHUNK_ROWS", 4)
+    summary, reports, incidents = build((corpus,), tmp_path, jobs=1)
+    assert reports == one_process[1]  # CSV: the same bytes, appended four rows at a time
+    chunked = pq.ParquetFile(tmp_path / "incidents.parquet")
+    assert chunked.metadata.num_row_groups == -(-chunked.metadata.num_rows // 4) > 1
+    whole = tmp_path / "whole.parquet"
+    whole.write_bytes(one_process[2])
+    assert chunked.read().to_pandas().equals(pq.read_table(whole).to_pandas())

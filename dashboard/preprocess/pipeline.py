@@ -30,7 +30,7 @@ from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import reconcile
 from dashboard.preprocess.runner import Job, Read, Runner, article_rows, default_jobs, make_runner, read_batch, rows_batch
 from dashboard.review import apply_stored
-from dashboard.schema import C, Incident, table_bytes, to_frame, validate
+from dashboard.schema import C, Incident, table_chunks, to_frame, validate
 from dashboard.settings import Settings
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -127,11 +127,15 @@ def run_build(options: BuildOptions) -> BuildSummary:
         raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
 
     reports = reconcile(reports, settings.merge_km, settings.merge_days)
-    table = apply_stored(to_frame(reports), options.out, settings.review_db)  # a rebuild keeps every review
-    outputs = [(options.out, table_bytes(table, options.out))]
+    frame = to_frame(reports)
+    del reports  # the rows live on in the table only
+    table = apply_stored(frame, options.out, settings.review_db)  # a rebuild keeps every review
+    del frame
+    # The tables are written in chunks to their temporary files (their bytes never whole in memory).
+    outputs: list[tuple[Path, Any]] = [(options.out, table_chunks(table, options.out))]
     if options.incidents_out:
-        outputs.append((options.incidents_out, table_bytes(incidents_from_reports(validate(table)),
-                                                           options.incidents_out)))
+        outputs.append((options.incidents_out, table_chunks(incidents_from_reports(validate(table)),
+                                                            options.incidents_out)))
     outputs += label_outputs(table, load_gazetteer(cache=settings.cache), [path for path, _ in outputs])  # map names
     atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
