@@ -16,6 +16,7 @@ import argparse
 import math
 import os
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -53,7 +54,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs per size; the fastest counts")
     args = parser.parse_args()
     print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} (a busy shared machine: figures vary)")
-    print(f"{'reports':>8} {'incidents':>9} {'seconds':>8} {'reports/s':>10} {'t / (n log n), relative':>24}")
+    print(f"{'reports':>8} {'incidents':>9} {'seconds':>8} {'reports/s':>10} {'t / (n log n), relative':>24} "
+          f"{'peak RSS so far':>16}")
     base = None
     for n in args.sizes:
         rows = corpus(n, random.Random(n))
@@ -65,7 +67,8 @@ def main() -> None:
         per = best / (n * math.log(n))
         base = base or per
         incidents = len({r.incident_id for r in out})
-        print(f"{n:>8,} {incidents:>9,} {best:>8.2f} {n / best:>10,.0f} {per / base:>24.2f}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+        print(f"{n:>8,} {incidents:>9,} {best:>8.2f} {n / best:>10,.0f} {per / base:>24.2f} {peak:>13,.0f} MB")
     print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
