@@ -263,3 +263,23 @@ def test_tables_written_in_small_chunks_are_the_same_tables(corpus: Path, one_pr
     whole = tmp_path / "whole.parquet"
     whole.write_bytes(one_process[2])
     assert chunked.read().to_pandas().equals(pq.read_table(whole).to_pandas())
+
+
+# --- articles streamed: a job keeps the path and the digest, not the bytes ---------------------
+
+
+def test_a_job_reads_its_file_where_it_runs_and_refuses_a_changed_one(tmp_path: Path) -> None:
+    from dashboard.errors import ArticleError
+    from dashboard.preprocess.ingest import Metadata
+    from dashboard.preprocess.runner import Job
+
+    path = tmp_path / "a.txt"
+    path.write_text(article_text(1), encoding="utf-8")
+    job = Job.of_file("a.txt", path.read_bytes(), Metadata(), False, path, 10_000)
+    assert job.data == b"" and job.article().text.startswith("Gunmen attacked a checkpoint")
+    sent = job.loaded()  # what a Dask worker gets: the bytes, no path
+    assert sent.data == path.read_bytes() and sent.path == ""
+    path.write_text(article_text(1, variant=1), encoding="utf-8")
+    with pytest.raises(ArticleError, match="changed while the build ran"):
+        job.article()
+    assert sent.article().text.startswith("Gunmen attacked a checkpoint")  # the bytes it was sent
