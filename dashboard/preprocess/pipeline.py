@@ -27,7 +27,7 @@ from dashboard.preprocess.map_labels import label_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
-from dashboard.preprocess.reconcile import reconcile
+from dashboard.preprocess.reconcile import incident_ids
 from dashboard.preprocess.runner import Job, Read, Runner, article_rows, default_jobs, make_runner, read_batch, rows_batch
 from dashboard.review import apply_stored
 from dashboard.schema import C, Incident, table_chunks, to_frame, validate
@@ -126,9 +126,11 @@ def run_build(options: BuildOptions) -> BuildSummary:
     if not summary.articles_read:
         raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
 
-    reports = reconcile(reports, settings.merge_km, settings.merge_days)
+    ids = incident_ids(reports, settings.merge_km, settings.merge_days)
     frame = to_frame(reports)
     del reports  # the rows live on in the table only
+    frame[C.incident_id] = ids
+    del ids
     table = apply_stored(frame, options.out, settings.review_db)  # a rebuild keeps every review
     del frame
     # The tables are written in chunks to their temporary files (their bytes never whole in memory).

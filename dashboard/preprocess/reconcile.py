@@ -346,6 +346,14 @@ def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> 
 
     ``merge_km`` > 0 and ``merge_days`` >= 0 are the settings' own checks (:mod:`dashboard.settings`).
     """
+    new_ids = incident_ids(reports, merge_km, merge_days)
+    return [Incident(new_id, *(getattr(row, name) for name in _FIELDS_AFTER_ID))
+            for row, new_id in zip(reports, new_ids)]
+
+
+def incident_ids(reports: Sequence[Incident], merge_km: float, merge_days: int) -> list[str]:
+    """:func:`reconcile`'s ids alone, one per row in order (a build sets them in its table
+    without a second copy of every row)."""
     units = reports_of(reports)
     roots = group_reports(units, merge_km, merge_days)
     smallest: dict[int, str] = {}
@@ -355,5 +363,4 @@ def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> 
     for unit, root in zip(units, roots):
         for row in unit.rows:
             new_ids[row] = incident_id(smallest[root])
-    return [Incident(new_id, *(getattr(row, name) for name in _FIELDS_AFTER_ID))
-            for row, new_id in zip(reports, new_ids)]
+    return new_ids
