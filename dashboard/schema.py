@@ -215,7 +215,7 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
         series = frame[name]
         if column.kind == "text":
             text = series.astype("string").fillna("")
-            if bool(text.str.contains(_CONTROLS).any()):
+            if _CONTROLS.search("".join(text.tolist())):  # one scan of the column, not a search per cell
                 text = text.str.replace(_CONTROLS, " ", regex=True)
             frame[name] = text.astype(object)
         elif column.kind == "int":
@@ -331,6 +331,14 @@ def csv_cell(value: Any) -> Any:
     return neutralise_formula(clean_text(value)) if isinstance(value, str) else value
 
 
+def _csv_text(values: list[Any]) -> list[Any]:
+    """:func:`csv_cell` over a column. Most cells start with a letter or digit, which is visible and
+    no formula trigger, and hold no control character: those are passed as they are."""
+    if not _CONTROLS.search("".join(v for v in values if isinstance(v, str))):
+        return [value if not isinstance(value, str) or value[:1].isalnum() else csv_cell(value) for value in values]
+    return [csv_cell(value) for value in values]
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """The table as UTF-8 CSV, ISO dates, text cells through :func:`csv_cell` (one line per record, no formulas).
 
@@ -343,7 +351,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
         if kind == "date":
             out[name] = out[name].dt.strftime("%Y-%m-%d").fillna("")
         elif kind == "text":
-            out[name] = out[name].map(csv_cell)
+            out[name] = pd.Series(_csv_text(out[name].tolist()), index=out.index, dtype=object)
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 

@@ -25,7 +25,7 @@ from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped
                                          manifest_entry, read_bytes, read_manifest)
 from dashboard.preprocess.map_labels import label_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.geoparse import focus_from_votes, focus_read_by
+from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import incident_ids
 from dashboard.preprocess.runner import Job, Read, Runner, article_rows, default_jobs, make_runner, read_batch, rows_batch
@@ -87,10 +87,10 @@ class BuildSummary:
 
 
 def process_article(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                    focus: dict[str, float] | None = None) -> list[Incident]:
+                    focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> list[Incident]:
     """One article -> its report rows (before reconciliation across articles); ``focus`` is the
-    build's prior over countries (:func:`corpus_focus`)."""
-    return article_rows(article, gazetteer, geocoder, focus)
+    build's prior over countries (:func:`corpus_focus`); ``parsed``: what the first pass found."""
+    return article_rows(article, gazetteer, geocoder, focus, parsed)
 
 
 def run_build(options: BuildOptions) -> BuildSummary:
@@ -186,14 +186,14 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     def cached_rows(entry: Entry | None, digest: str) -> bool:
         return entry is not None and entry.rows is not None and entry.focus == digest
 
-    todo = [job for job, read, entry, digest in zip(jobs, reads, entries, digests)
+    todo = [(job, read.parsed) for job, read, entry, digest in zip(jobs, reads, entries, digests)
             if not read.skipped and not cached_rows(entry, digest)]
     bar = _Bar(len(todo), progress, "articles done")
     if geocoder is None:
         made = iter(runner.map(rows_batch, todo, focus, settings.cache, progress=bar.add))
     else:  # one geocoder, its rate limit and its budget: here, in order
         gazetteer = load_gazetteer(cache=settings.cache)
-        made = (bar.added(process_article(job.article(), gazetteer, geocoder, focus)) for job in todo)
+        made = (bar.added(process_article(job.article(), gazetteer, geocoder, focus, parsed)) for job, parsed in todo)
     reports: list[Incident] = []
     skipped = dict(failed)
     positions = [index for index in range(len(files)) if index not in failed]

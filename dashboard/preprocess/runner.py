@@ -30,7 +30,7 @@ from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.incidents.events import extract_incidents
 from dashboard.preprocess.ingest import Article, Metadata, parse_article, read_bytes
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.geoparse import article_focus
+from dashboard.preprocess.places.geoparse import Parsed, article_focus, parse
 from dashboard.preprocess.places.locate import locate_places
 from dashboard.preprocess.places.nominatim import Geocoder
 from dashboard.schema import Incident
@@ -86,7 +86,10 @@ class Read:
     votes: tuple[tuple[str, float], ...] = ()
     replaced: int = 0
     skipped: str = ""  # the reason, when the article could not be read
-    countries: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # of its names' candidates: the part of the build's focus it reads
+    #: What finding read in the text, handed to the second pass so that the article is parsed
+    #: once (None from the article cache: the second pass parses it again).
+    parsed: Parsed | None = None
 
 
 def default_jobs() -> int:
@@ -108,9 +111,10 @@ def _init_worker(cache: str | None = None) -> None:
 
 
 def article_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                 focus: dict[str, float] | None = None) -> list[Incident]:
-    """One article -> its report rows (before reconciliation across articles)."""
-    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus))
+                 focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> list[Incident]:
+    """One article -> its report rows (before reconciliation across articles); ``parsed``: its
+    text's places as the first pass found them."""
+    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus, parsed))
 
 
 def read_one(job: Job, cache: str | None = None) -> Read:
@@ -118,17 +122,21 @@ def read_one(job: Job, cache: str | None = None) -> Read:
         article = job.article()
     except ArticleError as err:
         return Read(job.name, skipped=err.reason)
-    part = article_focus(article.text, _gazetteer(cache))
-    return Read(job.name, part.votes, article.replaced, countries=tuple(sorted(part.countries)))
+    gazetteer = _gazetteer(cache)
+    parsed = parse(article.text, gazetteer)
+    part = article_focus(article.text, gazetteer, parsed)
+    return Read(job.name, part.votes, article.replaced, countries=tuple(sorted(part.countries)), parsed=parsed)
 
 
 def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
     return [read_one(job, cache) for job in jobs]
 
 
-def rows_batch(jobs: Sequence[Job], focus: dict[str, float], cache: str | None = None) -> list[list[Incident]]:
+def rows_batch(jobs: Sequence[tuple[Job, Parsed | None]], focus: dict[str, float],
+               cache: str | None = None) -> list[list[Incident]]:
+    """The rows of each (job, what the first pass parsed in it)."""
     gazetteer = _gazetteer(cache)
-    return [article_rows(job.article(), gazetteer, None, focus) for job in jobs]
+    return [article_rows(job.article(), gazetteer, None, focus, parsed) for job, parsed in jobs]
 
 
 Progress = Callable[[int], None]

@@ -21,7 +21,7 @@ The words are data: ``data/words/victims.toml``.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -41,8 +41,23 @@ PHRASE_ENDS = _set("phrase_ends")
 CLAUSE_STARTS = _set("clause_starts")
 BETWEEN = _set("between_subject_and_toll")
 ATTACKERS = _set("attackers")
-BESIDES = tuple(tuple(p.split()) for p in wordlists.words("victims", "besides"))
-ALONG_WITH = tuple(tuple(p.split()) for p in wordlists.words("victims", "along_with"))
+
+
+class Phrases:
+    """Phrases of a few words, filed by their last word: whether one ends just before a token is
+    then one look-up for most tokens (:func:`phrase_before`)."""
+
+    __slots__ = ("by_last",)
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.by_last: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            words = tuple(phrase.split())
+            self.by_last.setdefault(words[-1], []).append(words)
+
+
+BESIDES = Phrases(wordlists.words("victims", "besides"))
+ALONG_WITH = Phrases(wordlists.words("victims", "along_with"))
 PAST_CRIME = _set("past_crime")
 BODY_FOUND = _set("body_found")
 RELATED_EVENTS = _set("related_events")
@@ -215,9 +230,11 @@ def is_attacker(s: Tokens, first: int, last: int) -> bool:
     return any(s.words[k] in ATTACKERS for k in range(first, min(last + 1, len(s.words))))
 
 
-def phrase_before(s: Tokens, j: int, phrases: tuple[tuple[str, ...], ...]) -> int | None:
-    """Start of one of ``phrases`` ending right before token ``j`` (a comma before it allowed)."""
-    for phrase in phrases:
+def phrase_before(s: Tokens, j: int, phrases: Phrases) -> int | None:
+    """Start of one of ``phrases`` ending right before token ``j``."""
+    if j < 1 or j > len(s.words):
+        return None
+    for phrase in phrases.by_last.get(s.words[j - 1], ()):
         size = len(phrase)
         if j - size >= 0 and tuple(s.words[j - size:j]) == phrase:
             return j - size

@@ -508,18 +508,35 @@ def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str]
     return focus_from_votes((focus_votes(text, gazetteer) for text in texts), hint)
 
 
-def focus_votes(text: str, gazetteer: Gazetteer) -> list[tuple[str, float]]:
-    """One article's part of :func:`corpus_focus`: its sure names' (country, weight), in order
-    (a build may compute them in worker processes and add them up with :func:`focus_from_votes`)."""
-    return list(article_focus(text, gazetteer).votes)
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What finding (:func:`parse`) read in one text, before anything is resolved: the build
+    keeps it between its two passes so that an article is read once (:func:`focus_votes`, then
+    :func:`geoparse` with the build's focus)."""
+
+    found: tuple[_Found, ...]
+    demonyms: tuple[str, ...]
 
 
-def article_focus(text: str, gazetteer: Gazetteer) -> ArticleFocus:
-    """:func:`focus_votes` and the countries of every candidate of the article's names."""
+def parse(text: str, gazetteer: Gazetteer) -> Parsed:
+    """The place-name mentions of ``text`` with their cues, and its adjectives of nationality."""
     context = _find(text, gazetteer, load_vocabulary())
-    candidates = _candidates(context.found, gazetteer)
+    return Parsed(tuple(context.found), tuple(context.demonyms))
+
+
+def focus_votes(text: str, gazetteer: Gazetteer, parsed: Parsed | None = None) -> list[tuple[str, float]]:
+    """One article's part of :func:`corpus_focus`: its sure names' (country, weight), in order
+    (a build may compute them in worker processes and add them up with :func:`focus_from_votes`);
+    ``parsed``: the text's :func:`parse`, when already made."""
+    return list(article_focus(text, gazetteer, parsed).votes)
+
+
+def article_focus(text: str, gazetteer: Gazetteer, parsed: Parsed | None = None) -> ArticleFocus:
+    """:func:`focus_votes` and the countries of every candidate of the article's names."""
+    parsed = parsed if parsed is not None else parse(text, gazetteer)
+    candidates = _candidates(list(parsed.found), gazetteer)
     votes = [(cc, weight) for cc, weight in _votes(candidates).values() if weight >= 1.0]
-    demonyms = list(dict.fromkeys(context.demonyms))
+    demonyms = list(dict.fromkeys(parsed.demonyms))
     countries = {c.place.country_code for places in candidates.values() for c in places} | set(demonyms)
     return ArticleFocus(tuple(votes + [(cc, DEMONYM_WEIGHT) for cc in demonyms]), frozenset(countries))
 
@@ -792,8 +809,10 @@ def _contains(outer: Place, inner: Place) -> bool:
     return inner.parent == outer.key or _km(inner, outer) <= 50
 
 
-def geoparse(text: str, gazetteer: Gazetteer, prior: dict[str, float] | None = None) -> list[ResolvedMention]:
+def geoparse(text: str, gazetteer: Gazetteer, prior: dict[str, float] | None = None,
+             parsed: Parsed | None = None) -> list[ResolvedMention]:
     """Every place mention in ``text``, in text order, resolved from the article's context and
-    the build's focus ``prior`` (:func:`corpus_focus`)."""
-    context = _find(text, gazetteer, load_vocabulary())
-    return resolve(context.found, gazetteer, prior, context.demonyms)
+    the build's focus ``prior`` (:func:`corpus_focus`); ``parsed``: the text's :func:`parse`,
+    when already made."""
+    parsed = parsed if parsed is not None else parse(text, gazetteer)
+    return resolve(list(parsed.found), gazetteer, prior, parsed.demonyms)

@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Sequence
 
 from dashboard.geodesy import km_between
 from dashboard.preprocess.places.gazetteer import Gazetteer, Place
-from dashboard.preprocess.places.geoparse import Mention, ResolvedMention, corpus_focus, geoparse
+from dashboard.preprocess.places.geoparse import Mention, Parsed, ResolvedMention, corpus_focus, geoparse
 from dashboard.preprocess.places.nominatim import Geocoder, Query
 from dashboard.preprocess.places.unknown_names import find_unknown_names
 
@@ -176,10 +176,11 @@ def _plausible(place: Place, query: Query, qualifier: Place | None, context: Seq
 
 
 def locate_places(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                  focus: dict[str, float] | None = None) -> list[ResolvedMention]:
+                  focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> list[ResolvedMention]:
     """Every place the text names: gazetteer first, then the geocoder, else the fallback;
-    ``focus`` is the build's prior over countries (:func:`corpus_focus`)."""
-    return add_unknown_places(text, geoparse(text, gazetteer, focus), gazetteer.is_known, geocoder)
+    ``focus`` is the build's prior over countries (:func:`corpus_focus`); ``parsed``: the text's
+    :func:`parse` when the build's first pass made it."""
+    return add_unknown_places(text, geoparse(text, gazetteer, focus, parsed), gazetteer.is_known, geocoder)
 
 
 def resolve_unknown(unknown: list[Mention], context: list[ResolvedMention],
