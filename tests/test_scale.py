@@ -283,3 +283,29 @@ def test_a_job_reads_its_file_where_it_runs_and_refuses_a_changed_one(tmp_path: 
     with pytest.raises(ArticleError, match="changed while the build ran"):
         job.article()
     assert sent.article().text.startswith("Gunmen attacked a checkpoint")  # the bytes it was sent
+
+
+def test_resolving_reads_only_the_part_of_the_focus_that_focus_read_by_names() -> None:
+    from dashboard.preprocess.places.gazetteer import load_gazetteer
+    from dashboard.preprocess.places.geoparse import Focus, article_focus, focus_read_by, geoparse
+
+    gazetteer = load_gazetteer()
+    texts = ["Clashes were reported in Tripoli on Monday.", "Gunmen attacked a market in Kandi.",
+             "Malian soldiers were attacked near Gao.", "A bomb hit Kirkuk and Hawija."]
+    for text in texts:
+        countries = article_focus(text, gazetteer).countries
+        focus = Focus({"LB": 0.3, "LY": 0.2, "BJ": 0.1, "IQ": 0.1, "NE": 0.05})
+        focus.total = 0.75
+        other = Focus(focus)  # what the article does not read moved: countries outside it, below their strongest
+        other.total = focus.total
+        strongest_outside = max((n for cc, n in other.items() if cc not in countries), default=0.0)
+        for cc in [cc for cc in other if cc not in countries and other[cc] < strongest_outside]:
+            other[cc] /= 2
+        other["ZZ"] = 0.01
+        assert focus_read_by(other, countries) == focus_read_by(focus, countries)
+        assert geoparse(text, gazetteer, other) == geoparse(text, gazetteer, focus)
+        moved = Focus(focus)  # what it reads moved: the digest tells
+        moved.total = focus.total
+        for cc in countries & set(moved):
+            moved[cc] *= 3
+        assert (focus_read_by(moved, countries) == focus_read_by(focus, countries)) == (not countries & set(focus))

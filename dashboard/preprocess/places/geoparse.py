@@ -486,7 +486,7 @@ def _votes(candidates: dict[str, list[_Candidate]]) -> dict[str, tuple[str, floa
 
 class Focus(dict[str, float]):
     """The build's focus: country -> votes it adds to every article (:func:`focus_from_votes`), and
-    ``total``, the weight it adds to an article's whole (PRIOR_WEIGHT, plus HINT_WEIGHT a hint),
+    ``total``, the weight it adds to an article's whole (PRIOR_WEIGHT, plus HINT_WEIGHT per hint),
     fixed so that an article's shares read only the countries of its own candidates."""
 
     total: float = 0.0
@@ -636,7 +636,8 @@ def _near_others(evidence: _Evidence, place: Place, key: str) -> bool:
 def _focus(evidence: _Evidence, key: str, demonyms: bool = True) -> dict[str, float]:
     """Share of the article's weight each country has, as the names other than ``key`` tell it
     (a name may not back itself), with the build's focus added as a weaker voice; ``demonyms``
-    False: without the adjectives of nationality."""
+    False: without the adjectives of nationality. The one reader of the build's focus: what it
+    reads of it is what :func:`focus_read_by` lists (the article cache relies on it)."""
     totals: Counter[str] = Counter(evidence.prior)
     total = _prior_total(evidence.prior)  # the build's focus weighs its fixed total (see Focus)
     for other, (cc, weight) in evidence.votes.items():
