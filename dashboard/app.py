@@ -20,6 +20,7 @@ from dashboard.ui.panels import show_details, show_downloads, show_error, show_m
 from dashboard.ui.payloads import publish_labels
 from dashboard.ui.reviewing import ReviewContext
 from dashboard.ui.sidebar import filter_sidebar, query_notes
+from dashboard.ui.why import load_why
 
 st.set_page_config(page_title="Incident map", layout="wide")
 st.title("Incident map")
@@ -27,6 +28,7 @@ st.title("Incident map")
 try:
     values = settings.resolve()
     dataset = load_dataset(data_path(sys.argv[1:]), values.review_db)
+    why = load_why(dataset.path) if dataset.has_reports else None  # why here, why this toll (built beside the table)
     tiles = values.tiles
 except DashboardError as err:
     show_error("The table cannot be shown.", str(err))
@@ -45,13 +47,14 @@ if notes:
 st.text(f"{dataset.path.name}: {len(rows)} of {len(tables[state.view])} {state.view} shown")
 summary_slot = st.container()  # drawn above the map, filled after it: the map's frame starts loading first
 map_column, details_column = st.columns([3, 1])
+editable = dataset.store is not None and dataset.keys is not None and not values.read_only
 with map_column:
     point = show_map(rows, tables[state.view], reports, tiles, f"{dataset.version}|{state.view}", repr(state),
-                     labels_url=publish_labels(dataset.path))
+                     labels_url=publish_labels(dataset.path), keys=dataset.keys, why=why, editing=editable)
 with summary_slot:
     show_summary(rows, f"{dataset.version}|{state!r}")
 with details_column:
-    editable = dataset.store is not None and dataset.keys is not None and not values.read_only
-    show_details(rows, reports, point, ReviewContext(dataset.store, dataset.keys) if editable else None)
+    show_details(rows, reports, point, ReviewContext(dataset.store, dataset.keys, why) if editable else None,
+                 why, dataset.keys)
 show_table(rows, len(dataset.incidents))
 show_downloads(rows, f"{dataset.path.stem}-{state.view}-filtered")

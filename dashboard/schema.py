@@ -335,7 +335,8 @@ def _csv_text(values: list[Any]) -> list[Any]:
     """:func:`csv_cell` over a column. Most cells start with a letter or digit, which is visible and
     no formula trigger, and hold no control character: those are passed as they are."""
     if not _CONTROLS.search("".join(v for v in values if isinstance(v, str))):
-        return [value if not isinstance(value, str) or value[:1].isalnum() else csv_cell(value) for value in values]
+        return [value if not isinstance(value, str) or not value or value[0].isalnum() else csv_cell(value)
+                for value in values]
     return [csv_cell(value) for value in values]
 
 

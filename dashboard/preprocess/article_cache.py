@@ -105,6 +105,7 @@ class Entry:
     skipped: str
     focus: str  # digest of the part of the focus the rows were made with ("" when none yet)
     rows: list[Incident] | None
+    why: list[dict[str, Any]] | None = None  # why each row is so (dashboard.preprocess.explain), in the rows' order
     countries: tuple[str, ...] = ()  # of the article's candidates: the part of the focus it reads
 
 
@@ -157,12 +158,14 @@ class ArticleCache:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, corpus TEXT NOT NULL, "
                                "votes TEXT NOT NULL, replaced INTEGER NOT NULL, skipped TEXT NOT NULL, "
-                               "focus TEXT NOT NULL, rows TEXT, countries TEXT NOT NULL DEFAULT '[]')")
+                               "focus TEXT NOT NULL, rows TEXT, why TEXT, countries TEXT NOT NULL DEFAULT '[]')")
             connection.execute("CREATE INDEX IF NOT EXISTS articles_corpus ON articles (corpus)")
             columns = {row[1] for row in connection.execute("PRAGMA table_info(articles)")}
+            if "why" not in columns:  # a cache made before the why file: its rows are made anew
+                connection.execute("ALTER TABLE articles ADD COLUMN why TEXT")
             if "countries" not in columns:  # a cache of an earlier version (its entries no longer match)
                 connection.execute("ALTER TABLE articles ADD COLUMN countries TEXT NOT NULL DEFAULT '[]'")
-            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, countries FROM articles "
+            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why, countries FROM articles "
                                "LIMIT 0")
         except sqlite3.DatabaseError:
             connection.close()
@@ -177,12 +180,13 @@ class ArticleCache:
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, votes, replaced, skipped, focus, rows, countries in connection.execute(
-                        f"SELECT key, votes, replaced, skipped, focus, rows, countries FROM articles "
+                for key, votes, replaced, skipped, focus, rows, why, countries in connection.execute(
+                        f"SELECT key, votes, replaced, skipped, focus, rows, why, countries FROM articles "
                         f"WHERE key IN ({marks})", chunk):
                     try:
                         found[key] = Entry(tuple((str(cc), float(w)) for cc, w in json.loads(votes)), int(replaced),
                                            skipped, focus, None if rows is None else decode_rows(rows),
+                                           None if why is None else list(json.loads(why)),
                                            tuple(str(cc) for cc in json.loads(countries)))
                     except (ValueError, TypeError):
                         continue  # a damaged entry is made anew
@@ -195,7 +199,9 @@ class ArticleCache:
     def put(self, key: str, entry: Entry) -> None:
         """Store one entry (written with the next transaction)."""
         self._waiting.append((key, self.corpus, json.dumps(entry.votes), entry.replaced, entry.skipped, entry.focus,
-                              None if entry.rows is None else encode_rows(entry.rows), json.dumps(entry.countries)))
+                              None if entry.rows is None else encode_rows(entry.rows),
+                              None if entry.why is None else json.dumps(entry.why, ensure_ascii=False),
+                              json.dumps(entry.countries)))
         if len(self._waiting) >= self.COMMIT_EVERY:
             self.flush()
 
@@ -206,7 +212,8 @@ class ArticleCache:
         try:
             with _transaction(connection):
                 connection.executemany("INSERT OR REPLACE INTO articles (key, corpus, votes, replaced, skipped, "
-                                       "focus, rows, countries) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._waiting)
+                                       "focus, rows, why, countries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                       self._waiting)
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err

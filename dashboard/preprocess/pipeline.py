@@ -21,6 +21,7 @@ from dashboard.errors import ArticleError, NothingReadError, SettingError, one_l
 from dashboard.files import atomic_write_many
 from dashboard.preprocess import article_cache
 from dashboard.preprocess.article_cache import ArticleCache, Entry, corpus_id
+from dashboard.preprocess.explain import Identity, identities, why_outputs
 from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped, find_articles, is_html_path,
                                          manifest_entry, read_bytes, read_manifest)
 from dashboard.preprocess.map_labels import label_outputs
@@ -28,7 +29,8 @@ from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import incident_ids
-from dashboard.preprocess.runner import Job, Read, Runner, article_rows, default_jobs, make_runner, read_batch, rows_batch
+from dashboard.preprocess.runner import (Job, Read, Runner, article_rows, default_jobs, explained_rows, make_runner,
+                                         read_batch, rows_batch)
 from dashboard.review import apply_stored
 from dashboard.schema import C, Incident, table_chunks, to_frame, validate
 from dashboard.settings import Settings
@@ -115,9 +117,11 @@ def run_build(options: BuildOptions) -> BuildSummary:
     # Rows made with a geocoder depend on its answers (and its budget): not cached.
     cache = (ArticleCache(Path(settings.cache), corpus_id(options.inputs, options.manifest))
              if options.use_cache and geocoder is None else None)
+    explained: dict[Identity, dict[str, Any]] = {}  # why each row is so, for the why file
     try:
         with make_runner(settings.jobs or default_jobs(), settings.dask, settings.cache) as runner:
-            reports = _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress)
+            reports = _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
+                                   explained)
     finally:
         if geocoder is not None:
             geocoder.close()
@@ -138,7 +142,9 @@ def run_build(options: BuildOptions) -> BuildSummary:
     if options.incidents_out:
         outputs.append((options.incidents_out, table_chunks(incidents_from_reports(validate(table)),
                                                             options.incidents_out)))
-    outputs += label_outputs(table, load_gazetteer(cache=settings.cache), [path for path, _ in outputs])  # map names
+    gazetteer = load_gazetteer(cache=settings.cache)
+    outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # map names
+    outputs += why_outputs(table, explained, gazetteer, [options.out])  # why here, why this toll
     atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
     summary.rows = len(table)
@@ -151,8 +157,9 @@ def run_build(options: BuildOptions) -> BuildSummary:
 
 def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], settings: Settings, runner: Runner,
                  cache: ArticleCache | None, geocoder: Geocoder | None, summary: BuildSummary,
-                 progress: bool) -> list[Incident]:
-    """Both per-article passes over ``files`` (in key order): the focus votes, then the rows."""
+                 progress: bool, explained: dict[Identity, dict[str, Any]]) -> list[Incident]:
+    """Both per-article passes over ``files`` (in key order): the focus votes, then the rows (and
+    into ``explained``, why each row is so)."""
     build_version = article_cache.version(settings) if cache is not None else ""
     jobs: list[Job] = []
     keys: list[str] = []
@@ -184,7 +191,7 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
 
     # Pass 2: the rows of each article read (those made under the same part of the focus come from the cache).
     def cached_rows(entry: Entry | None, digest: str) -> bool:
-        return entry is not None and entry.rows is not None and entry.focus == digest
+        return entry is not None and entry.rows is not None and entry.why is not None and entry.focus == digest
 
     todo = [(job, read.parsed) for job, read, entry, digest in zip(jobs, reads, entries, digests)
             if not read.skipped and not cached_rows(entry, digest)]
@@ -193,7 +200,7 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
         made = iter(runner.map(rows_batch, todo, focus, settings.cache, progress=bar.add))
     else:  # one geocoder, its rate limit and its budget: here, in order
         gazetteer = load_gazetteer(cache=settings.cache)
-        made = (bar.added(process_article(job.article(), gazetteer, geocoder, focus, parsed)) for job, parsed in todo)
+        made = (bar.added(explained_rows(job.article(), gazetteer, geocoder, focus, parsed)) for job, parsed in todo)
     reports: list[Incident] = []
     skipped = dict(failed)
     positions = [index for index in range(len(files)) if index not in failed]
@@ -201,16 +208,17 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
                                                     digests):
         if read.skipped:
             skipped[index] = Skipped(job.name, read.skipped)
-            rows = None
+            rows, why = None, None
         else:
-            rows = entry.rows if cached_rows(entry, digest) and entry is not None else next(made)
+            rows, why = (entry.rows, entry.why) if cached_rows(entry, digest) and entry is not None else next(made)
             reports.extend(rows or [])
+            explained.update(zip(identities(rows or []), why or []))
             summary.articles_read += 1
             summary.read.append(job.name)
             if read.replaced:
                 summary.replaced.append((job.name, read.replaced))
         if cache is not None and not (entry is not None and (read.skipped or cached_rows(entry, digest))):
-            cache.put(key, Entry(read.votes, read.replaced, read.skipped, digest, rows, read.countries))
+            cache.put(key, Entry(read.votes, read.replaced, read.skipped, digest, rows, why, read.countries))
     bar.end()
     summary.skipped = [skipped[index] for index in sorted(skipped)]
     if cache is not None:

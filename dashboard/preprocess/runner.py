@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from dashboard.errors import ArticleError, SettingError
+from dashboard.preprocess.explain import explain_rows
 from dashboard.preprocess.incidents.events import extract_incidents
 from dashboard.preprocess.ingest import Article, Metadata, parse_article, read_bytes
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
@@ -117,26 +118,39 @@ def article_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | No
     return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus, parsed))
 
 
-def read_one(job: Job, cache: str | None = None) -> Read:
+#: One article's rows and, in the same order, why each is so (:func:`explain_rows`).
+Made = tuple[list[Incident], list[dict[str, Any]]]
+
+
+def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
+                   focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> Made:
+    """:func:`article_rows` with the place stage's decisions kept, and each row's explanation."""
+    decisions: dict[int, Any] = {}
+    places = locate_places(article.text, gazetteer, geocoder, focus, parsed, decisions)
+    rows = extract_incidents(article, places)
+    return rows, explain_rows(article, places, decisions, rows)
+
+
+def read_one(job: Job, gazetteer: Gazetteer) -> Read:
     try:
         article = job.article()
     except ArticleError as err:
         return Read(job.name, skipped=err.reason)
-    gazetteer = _gazetteer(cache)
     parsed = parse(article.text, gazetteer)
     part = article_focus(article.text, gazetteer, parsed)
     return Read(job.name, part.votes, article.replaced, countries=tuple(sorted(part.countries)), parsed=parsed)
 
 
 def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
-    return [read_one(job, cache) for job in jobs]
+    gazetteer = _gazetteer(cache)  # once a batch: finding it checks the imported files on disk
+    return [read_one(job, gazetteer) for job in jobs]
 
 
 def rows_batch(jobs: Sequence[tuple[Job, Parsed | None]], focus: dict[str, float],
-               cache: str | None = None) -> list[list[Incident]]:
-    """The rows of each (job, what the first pass parsed in it)."""
+               cache: str | None = None) -> list[Made]:
+    """The rows of each (job, what the first pass parsed in it), each with why it is so."""
     gazetteer = _gazetteer(cache)
-    return [article_rows(job.article(), gazetteer, None, focus, parsed) for job, parsed in jobs]
+    return [explained_rows(job.article(), gazetteer, None, focus, parsed) for job, parsed in jobs]
 
 
 Progress = Callable[[int], None]

@@ -205,14 +205,14 @@ def row_positions(table: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
     return positions
 
 
-def map_details_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None) -> bytes:
+def map_details_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None, why: pd.Series | None = None) -> bytes:
     """The popups' texts and figures of every row, in row order: made once per table, for every filter.
 
     Keys: coded texts ``place``, ``as`` (the words as written when they differ), ``date``, ``dp``
     (date precision), ``actor``, ``ev`` (evidence), ``sn``/``su`` (source names and http(s) links);
     tolls as numbers ``kl``/``kh`` (killed low/high; null = none), ``il``/``ih``, ``cl``/``ch``;
     ``sl``/``sh`` each source's own killed figure; ``so`` where each row's sources start (null:
-    one per row).
+    one per row); ``wy``, when ``why`` is given (one text per row): the one-line brief of why the row is there.
     """
     place = rows[C.location].where(rows[C.location] != "", rows[C.mention])
     written = rows[C.mention].where(rows[C.mention] != place, "")
@@ -231,6 +231,8 @@ def map_details_json(rows: pd.DataFrame, reports: pd.DataFrame | None = None) ->
         "sl": _json_values(sources[C.killed_min]), "sh": _json_values(sources[C.killed_max]),
         "so": "null" if starts is None else _json_values(starts),
     }
+    if why is not None:
+        parts["wy"] = _coded(why.reset_index(drop=True))
     return _json_object(parts)
 
 

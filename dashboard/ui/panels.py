@@ -20,7 +20,9 @@ from dashboard.ui.export import CSV_MIME, GEOJSON_MIME, csv_bytes, geojson_bytes
 from dashboard.ui.mapview import (
     MAP_CODE_VERSION, TYPE_COLOURS, UNKNOWN_COLOUR, base_map, incident_rows, map_details_json, map_points_json, row_positions, rows_at, safe_url,
 )
-from dashboard.ui.reviewing import ReviewContext, show_name_input, show_review
+from dashboard.ui.reviewing import ReviewContext, note_map_click, show_name_input, show_review
+from dashboard.ui.why import briefs, why_html
+from dashboard.why import WhyData
 from dashboard.ui.payloads import payload_name, publish, publish_later
 from dashboard.ui.summary import summarise, timeline, toll_text
 from dashboard.ui.summary_html import figures_html, timeline_html
@@ -29,6 +31,8 @@ MAP_KEY = "incident_map"
 MAP_HEIGHT = 540
 #: The only thing the map sends back: a marker click (pan and zoom do not rerun the script).
 MAP_RETURNS = ["last_object_clicked"]
+#: With editing: a click on the map too (a reviewer may set a row's point by clicking).
+MAP_RETURNS_EDITING = ["last_object_clicked", "last_clicked"]
 #: Rows sent to the browser's table: every rerun ships them all, and 100,000 rows take seconds.
 TABLE_MAX_ROWS = 2_000
 #: The table starts open when the file holds at most this many incidents, else it is drawn when
@@ -68,23 +72,35 @@ def _points(key: str, _rows: pd.DataFrame, _table: pd.DataFrame) -> tuple[str, b
     return payload_name(data), data
 
 
+def _details(table: pd.DataFrame, reports: pd.DataFrame | None, keys: pd.Series | None,
+             why: WhyData | None) -> bytes:
+    return map_details_json(table, reports, briefs(table, keys, why, reports) if why is not None else None)
+
+
 def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | None, tiles: str,
-             version: str, state_key: str, labels_url: str | None = None) -> tuple[float, float] | None:
+             version: str, state_key: str, labels_url: str | None = None, keys: pd.Series | None = None,
+             why: WhyData | None = None, editing: bool = False) -> tuple[float, float] | None:
     """The map of ``rows`` (filtered from ``table``); returns the point of the last marker clicked, if any.
 
     ``version`` names the table (file version and view), ``state_key`` the filters: a rerun that
     keeps them (a marker click) reuses the points, and every filter shares the details file.
     ``labels_url``: the table's place names for the map without tiles (``payloads.publish_labels``).
+    ``keys`` (the report keys) and ``why`` (the why file): each popup's one-line brief.
+    ``editing``: a click on the map is passed to the review controls (:func:`note_map_click`).
     """
     # The base map's script depends on the tiles only, so streamlit-folium keeps the map in the page
     # across filter changes and only hands it the new rows.
     points_name, points = _points(f"{version}|{state_key}", rows, table)
     # the popup texts of the whole table take a third of a second at 100,000 rows: made in the
     # background, the map draws its points meanwhile and asks for the texts until they are there
-    details_url = publish_later(f"{version}|details|{MAP_CODE_VERSION}", partial(map_details_json, table, reports))
+    details_url = publish_later(f"{version}|details|{MAP_CODE_VERSION}|{why is not None}",
+                                partial(_details, table, reports, keys, why))
     rows_layer = incident_rows(rows, publish(points, name=points_name), details_url, labels_url)
     answer = st_folium(base_map(tiles), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-                       returned_objects=MAP_RETURNS, feature_group_to_add=rows_layer)
+                       returned_objects=MAP_RETURNS_EDITING if editing else MAP_RETURNS,
+                       feature_group_to_add=rows_layer)
+    if editing:
+        note_map_click((answer or {}).get("last_clicked"))
     clicked = (answer or {}).get("last_object_clicked")
     if not clicked:
         return None
@@ -92,9 +108,11 @@ def show_map(rows: pd.DataFrame, table: pd.DataFrame, reports: pd.DataFrame | No
 
 
 def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[float, float] | None,
-                 review: ReviewContext | None = None) -> None:
-    """What was reported at the clicked point: each row, each source with its own figure and link, and
-    (unless ``review`` is None: an incident table, or the page served read-only) each report's review controls."""
+                 review: ReviewContext | None = None, why: WhyData | None = None,
+                 keys: pd.Series | None = None) -> None:
+    """What was reported at the clicked point: each row, each source with its own figure and link,
+    why here and why this toll (``why``: the why file, ``keys``: the report keys), and (unless
+    ``review`` is None: an incident table, or the page served read-only) each report's review controls."""
     st.subheader("Details")
     if review is not None:
         show_name_input()
@@ -121,11 +139,11 @@ def show_details(rows: pd.DataFrame, reports: pd.DataFrame | None, point: tuple[
                 ("actor", getattr(row, C.actor)),
             ]
             st.text("\n".join(f"{label}: {value}" for label, value in facts if value))
-            _show_sources(row, reports, found.loc[[index]] if reports is None else None, review)
+            _show_sources(row, reports, found.loc[[index]] if reports is None else None, review, why, keys)
 
 
 def _show_sources(row: object, reports: pd.DataFrame | None, itself: pd.DataFrame | None,
-                  review: ReviewContext | None) -> None:
+                  review: ReviewContext | None, why: WhyData | None = None, keys: pd.Series | None = None) -> None:
     if reports is not None:
         behind = reports[reports[C.incident_id] == getattr(row, C.incident_id)]
     else:
@@ -138,6 +156,11 @@ def _show_sources(row: object, reports: pd.DataFrame | None, itself: pd.DataFram
         if url:
             st.link_button("open the article", url)
         st.text(getattr(report, C.evidence))
+        explained = why.rows.get(str(keys[index])) if why is not None and keys is not None and index in keys.index \
+            else None
+        if explained is not None:
+            with st.expander("Why here, why this toll"):
+                st.html(why_html(explained, getattr(report, C.evidence)))  # every piece of data escaped
         if review is not None and index in review.keys.index:
             show_review(behind.loc[index], str(review.keys[index]), review)
 

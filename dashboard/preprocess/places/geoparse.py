@@ -82,6 +82,19 @@ class ResolvedMention:
     geo_precision: str  # a key of dashboard.schema.GEO_PRECISIONS ("" when unresolved)
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Why a name got its place (asked for with ``decisions=`` by :func:`resolve`): the place,
+    its final score, the other candidates the article backed (best first, with their scores),
+    how many it did not back, and the cues that counted for the winner, in words."""
+
+    place: Place
+    score: float
+    beaten: tuple[tuple[Place, float], ...]
+    unbacked: tuple[Place, ...]
+    reasons: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     common_words: frozenset[str]
@@ -732,10 +745,12 @@ def _nearness(place: Place, key: str, anchors: dict[tuple[int, int], list[tuple[
     return 1.5 * max(0.0, 1.0 - nearest / 300.0)
 
 
-def _choose(viable: dict[str, list[tuple[_Candidate, float]]], evidence: _Evidence) -> dict[str, Place]:
-    """One place per name: first without nearness to the others, then with it."""
+def _choose(viable: dict[str, list[tuple[_Candidate, float]]], evidence: _Evidence,
+            scores: dict[str, list[tuple[float, _Candidate]]] | None = None) -> dict[str, Place]:
+    """One place per name: first without nearness to the others, then with it; ``scores``, when
+    given, gets each name's final (score, candidate) pairs (for :class:`Decision`)."""
     chosen: dict[str, Place] = {}
-    for _ in range(2):
+    for round_ in range(2):
         previous = dict(chosen)
         anchors: dict[tuple[int, int], list[tuple[str, Place]]] = defaultdict(list)
         for k, p in previous.items():
@@ -749,6 +764,8 @@ def _choose(viable: dict[str, list[tuple[_Candidate, float]]], evidence: _Eviden
                              if other in previous and _contains(previous[other], c.place))
                 if best is None or (value, c.place.population) > best[:2]:
                     best = (value, c.place.population, c.place)
+                if scores is not None and round_ == 1:
+                    scores.setdefault(key, []).append((value, c))
             if best is not None:
                 chosen[key] = best[2]
     return chosen
@@ -763,18 +780,97 @@ def _precision(place: Place, kinds: set[str]) -> str:
 
 
 def resolve(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float] | None = None,
-            demonyms: Iterable[str] = ()) -> list[ResolvedMention]:
+            demonyms: Iterable[str] = (), decisions: dict[int, Decision] | None = None) -> list[ResolvedMention]:
     """Choose a place for every mention; one sense per name throughout the article; ``demonyms``:
-    the countries of its adjectives of nationality."""
+    the countries of its adjectives of nationality; ``decisions``, when given, gets the
+    :class:`Decision` of each resolved mention, by its start offset."""
     evidence = _gather(found, gazetteer, prior or {}, demonyms)
-    chosen = _choose(_viable(evidence), evidence)
+    scores: dict[str, list[tuple[float, _Candidate]]] | None = {} if decisions is not None else None
+    chosen = _choose(_viable(evidence), evidence, scores)
     results = []
     for f in found:
         place = chosen.get(f.key)
         if place is not None:
             precision = _precision(place, evidence.kinds[f.key])
             results.append(ResolvedMention(f.mention, place, place.latitude, place.longitude, precision))
+    if decisions is not None and scores is not None:
+        _decide(found, evidence, chosen, scores, decisions)
     return _join_roads(found, results)
+
+
+def _decide(found: list[_Found], evidence: _Evidence, chosen: dict[str, Place],
+            scores: dict[str, list[tuple[float, _Candidate]]], decisions: dict[int, Decision]) -> None:
+    """The :class:`Decision` of every resolved mention, from the scores :func:`_choose` gave and the
+    evidence :func:`_gather` collected (nothing is scored again)."""
+    names = {f.key: f.mention.text for f in found}
+    anchors: dict[tuple[int, int], list[tuple[str, Place]]] = defaultdict(list)
+    for k, p in chosen.items():
+        if p.kind not in REGION_KINDS and p.own_point:  # a neighbourhood at its town's point is no neighbour
+            anchors[_cell(p)].append((k, p))
+    # the article's focus as _focus gives it, each name's own vote taken out below (not summed again per name)
+    totals: Counter[str] = Counter(evidence.prior)
+    for cc, weight in evidence.votes.values():
+        totals[cc] += weight
+    made: dict[str, Decision] = {}
+    for f in found:
+        place = chosen.get(f.key)
+        if place is None:
+            continue
+        if f.key not in made:
+            ranked = sorted(scores.get(f.key, []), key=lambda vc: (-vc[0], -vc[1].place.population))
+            winner = next((vc for vc in ranked if vc[1].place is place), None)
+            backed = {id(c.place) for _, c in ranked}
+            made[f.key] = Decision(
+                place, winner[0] if winner else 0.0,
+                tuple((c.place, value) for value, c in ranked if c.place is not place),
+                tuple(c.place for c in evidence.candidates.get(f.key, []) if id(c.place) not in backed),
+                _reasons(f.key, winner[1] if winner else None, ranked, evidence, chosen, names, anchors, totals))
+        decisions[f.mention.start] = made[f.key]
+        if f.road is not None:
+            decisions.setdefault(f.road.start, made[f.key])
+
+
+def _reasons(key: str, winner: _Candidate | None, ranked: list[tuple[float, _Candidate]], evidence: _Evidence,
+             chosen: dict[str, Place], names: dict[str, str],
+             anchors: dict[tuple[int, int], list[tuple[str, Place]]], totals: Counter[str]) -> tuple[str, ...]:
+    """What counted for the winner, in the words the details panel shows."""
+    if winner is None:
+        return ()
+    place, reasons = winner.place, []
+    if len(evidence.candidates.get(key, [])) == 1:
+        reasons.append("the only place of this name in the gazetteer")
+    kinds = evidence.kinds[key]
+    if kinds and place.kind in kinds:
+        reasons.append(f"a place noun beside the name asks for a {place.kind}")
+    for other in evidence.comma[key]:
+        if other in chosen and _contains(chosen[other], place):
+            reasons.append(f"written as \"{names[key]}, {names.get(other, other)}\" and lies in {chosen[other].name}")
+    parents = [names[k] for k, p in chosen.items() if k != key and place.parent and p.key == place.parent]
+    if parents:
+        reasons.append(f"the place it lies in is named too ({parents[0]})")
+    own_cc, own_weight = evidence.votes.get(key, ("", 0.0))
+    whole = sum(totals.values()) - own_weight
+    share = (totals[place.country_code] - (own_weight if own_cc == place.country_code else 0.0)) / whole \
+        if whole > 0 else 0.0  # = _focus(evidence, key)[country], without summing every vote again
+    if share > 1e-9:
+        reasons.append(f"focus country {place.country or place.country_code}: {share:.0%} of the article's "
+                       "and the build's place evidence")
+    lat, lon = _cell(place)
+    near = [(round(_km(place, p)), names[k]) for i in (-1, 0, 1) for j in (-1, 0, 1)
+            for k, p in anchors.get((lat + i, lon + j), ()) if k != key and place.kind not in REGION_KINDS
+            and _km(place, p) < 300]
+    if near:
+        km, name = min(near)
+        reasons.append(f"near another place named ({name}, {km} km)")
+    if winner.well_known:
+        reasons.append("well known on its own name (a country, a province or a city of 100,000 or more)")
+    if len(ranked) > 1 and all(place.population >= c.place.population for _, c in ranked):
+        reasons.append(f"the largest of the candidates (population {place.population:,})")
+    if winner.exact and not all(c.exact for _, c in ranked):
+        reasons.append("spelled exactly so (others only by a folded or alternate spelling)")
+    if key in evidence.cued and not (kinds and place.kind in kinds):
+        reasons.append("written as a place (a cue such as \"in X\", \"north of X\" or \"X district\")")
+    return tuple(reasons)
 
 
 def _join_roads(found: list[_Found], results: list[ResolvedMention]) -> list[ResolvedMention]:
@@ -811,9 +907,9 @@ def _contains(outer: Place, inner: Place) -> bool:
 
 
 def geoparse(text: str, gazetteer: Gazetteer, prior: dict[str, float] | None = None,
-             parsed: Parsed | None = None) -> list[ResolvedMention]:
+             parsed: Parsed | None = None, decisions: dict[int, Decision] | None = None) -> list[ResolvedMention]:
     """Every place mention in ``text``, in text order, resolved from the article's context and
     the build's focus ``prior`` (:func:`corpus_focus`); ``parsed``: the text's :func:`parse`,
-    when already made."""
+    when already made; ``decisions``: see :func:`resolve`."""
     parsed = parsed if parsed is not None else parse(text, gazetteer)
-    return resolve(list(parsed.found), gazetteer, prior, parsed.demonyms)
+    return resolve(list(parsed.found), gazetteer, prior, parsed.demonyms, decisions)

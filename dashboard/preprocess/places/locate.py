@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Sequence
 
 from dashboard.geodesy import km_between
 from dashboard.preprocess.places.gazetteer import Gazetteer, Place
-from dashboard.preprocess.places.geoparse import Mention, Parsed, ResolvedMention, corpus_focus, geoparse
+from dashboard.preprocess.places.geoparse import Decision, Mention, Parsed, ResolvedMention, corpus_focus, geoparse
 from dashboard.preprocess.places.nominatim import Geocoder, Query
 from dashboard.preprocess.places.unknown_names import find_unknown_names
 
@@ -56,18 +56,22 @@ __all__ = ["add_unknown_places", "corpus_focus", "fall_back", "locate_places", "
 
 
 def add_unknown_places(text: str, found: list[ResolvedMention], is_known: Callable[[str], bool],
-                       geocoder: Geocoder | None) -> list[ResolvedMention]:
+                       geocoder: Geocoder | None, decisions: dict[int, Decision] | None = None) -> list[ResolvedMention]:
     """Geoparse's places plus the ones it lacks, in text order: the pipeline's one call here.
 
     ``found`` is geoparse's output for ``text``; its unresolved mentions and the names that
     :func:`find_unknown_names` notices around them go to the geocoder (or straight to the
     fallback when there is none); its resolved places are their context and stay as they are.
+    ``decisions``, when given, gets the :class:`Decision` of each added mention (by its start).
     """
     context = [r for r in found if r.place is not None]
     unknown = [r.mention for r in found if r.place is None]
     unknown += find_unknown_names(text, is_known, [(r.mention.start, r.mention.end) for r in found])
     unknown.sort(key=lambda mention: mention.start)
     added = resolve_unknown(unknown, context, geocoder, text)
+    if decisions is not None:
+        for r in added:
+            decisions[r.mention.start] = _unknown_decision(r)
     return sorted([*context, *added], key=lambda r: (r.mention.start, r.mention.end))
 
 
@@ -176,11 +180,31 @@ def _plausible(place: Place, query: Query, qualifier: Place | None, context: Seq
 
 
 def locate_places(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                  focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> list[ResolvedMention]:
+                  focus: dict[str, float] | None = None, parsed: Parsed | None = None,
+                  decisions: dict[int, Decision] | None = None) -> list[ResolvedMention]:
     """Every place the text names: gazetteer first, then the geocoder, else the fallback;
     ``focus`` is the build's prior over countries (:func:`corpus_focus`); ``parsed``: the text's
-    :func:`parse` when the build's first pass made it."""
-    return add_unknown_places(text, geoparse(text, gazetteer, focus, parsed), gazetteer.is_known, geocoder)
+    :func:`parse` when the build's first pass made it; ``decisions``, when given, gets why each
+    mention got its place, by the mention's start offset."""
+    return add_unknown_places(text, geoparse(text, gazetteer, focus, parsed, decisions), gazetteer.is_known,
+                              geocoder, decisions)
+
+
+def _unknown_decision(resolved: ResolvedMention) -> Decision | None:
+    """What placed a name the gazetteer lacks: the geocoder, or the fallback's honest area."""
+    place = resolved.place
+    if place is None:
+        return None
+    if place.key.startswith("osm:"):  # nominatim's answers (see nominatim._place)
+        why = "not in the gazetteer: found by the geocoder near the article's other places"
+    elif resolved.geo_precision == "town":
+        why = f"not in the gazetteer: put at the town it is said to be a part of ({place.name})"
+    elif place.kind in REGION_KINDS:
+        why = (f"not in the gazetteer: put at the area the text gives for it ({place.name}: the place named "
+               "right after it, else the province or country the article names most), as a region")
+    else:
+        why = f"not in the gazetteer: put in the area of the place named right after it ({place.name}), as a region"
+    return Decision(place, 0.0, (), (), (why,))
 
 
 def resolve_unknown(unknown: list[Mention], context: list[ResolvedMention],

@@ -51,6 +51,7 @@
         line(box, "injured", content.injured);
         line(box, "captured", content.captured);
         line(box, "actor", content.actor);
+        line(box, "why here", content.why);
         const list = el("ul", "", "incident-sources");
         for (const source of content.sources) {
             const item = el("li");

@@ -53,7 +53,8 @@
     /**
      * What the i-th point's popup says, as plain texts (put into the page as text only): place,
      * written (the words as written, "" when the same), date, type, killed, injured, captured,
-     * actor, evidence, and sources [{name, url ("" unless http(s)), killed}].
+     * actor, evidence, why (one line: why this place, "" when the table has no why file), and
+     * sources [{name, url ("" unless http(s)), killed}].
      */
     function popupContent(points, details, i) {
         const row = rowOf(points, i);
@@ -77,6 +78,7 @@
             captured: tollText(details.cl[row], details.ch[row]),
             actor: text(details.actor, row),
             evidence: text(details.ev, row),
+            why: details.wy ? text(details.wy, row) : "",
             sources,
         };
     }

@@ -1,0 +1,143 @@
+"""Why each report row is where it is and says what it says, for the why file beside the table.
+
+In: an article, its resolved places with the place stage's :class:`Decision` of each (by mention
+start: :func:`~dashboard.preprocess.places.locate.locate_places` with ``decisions=``), and the rows
+made from them. Out: :func:`explain_rows`, one :class:`~dashboard.why.WhyRow` (as JSON) per row, in
+the rows' order; :func:`why_outputs`, the why file's bytes beside each table, keyed by the rows'
+report keys (:func:`dashboard.review.report_keys`), with the gazetteer's places around the rows for
+the page's place search. Nothing here resolves a place again: the decisions are the resolver's own.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from dashboard.preprocess.incidents.casualties import read_tolls
+from dashboard.preprocess.ingest import Article
+from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
+from dashboard.preprocess.places.geoparse import Decision, ResolvedMention
+from dashboard.review import report_keys
+from dashboard.schema import C, Incident
+from dashboard.why import Span, WhyPlace, WhyRow, why_bytes_of_json, why_file
+
+#: At most this many other candidates are kept per row (best first), and this many the article did not back.
+MAX_BEATEN = 8
+MAX_UNBACKED = 5
+#: Places of the search list: within this many degrees of a located row, at most this many (largest first).
+SEARCH_MARGIN_DEGREES = 1
+MAX_SEARCH_PLACES = 30_000
+
+#: (article, mention, evidence): what names a row's explanation before report keys are known.
+Identity = tuple[str, str, str]
+
+
+def why_place(place: Place, score: float | None = None) -> WhyPlace:
+    return WhyPlace(place.name, place.kind, place.admin1, place.country, place.country_code, place.population,
+                    place.latitude, place.longitude, None if score is None else round(score, 3))
+
+
+def place_spans(evidence: str, words: str) -> list[Span]:
+    """Every whole-word occurrence of the place's words (as written, white space collapsed as in the
+    evidence) in the evidence sentence."""
+    words = " ".join(words.split())
+    spans: list[Span] = []
+    if not words:
+        return spans
+    at = evidence.find(words)
+    while at >= 0:
+        end = at + len(words)
+        if (at == 0 or not evidence[at - 1].isalnum()) and (end == len(evidence) or not evidence[end].isalnum()):
+            spans.append(Span(at, end, "place"))
+        at = evidence.find(words, at + 1)
+    return spans
+
+
+def toll_spans(evidence: str) -> list[Span]:
+    """The figures the toll reader takes as tolls in the sentence (number to victims' words), with their kind."""
+    return [Span(f.start, f.end, f.kind) for f in read_tolls(evidence).figures]
+
+
+def _has_toll(row: Incident) -> bool:
+    return any(v is not None for v in (row.killed_min, row.killed_max, row.injured_min, row.injured_max,
+                                       row.captured_min, row.captured_max))
+
+
+def explain_rows(article: Article, places: Sequence[ResolvedMention], decisions: Mapping[int, Decision | None],
+                 rows: Sequence[Incident]) -> list[dict[str, Any]]:
+    """One explanation (:meth:`WhyRow.to_json`) per row of ``rows``, in order."""
+    by_words: dict[tuple[str, float | None, float | None], ResolvedMention] = {}
+    for resolved in places:
+        by_words.setdefault((resolved.mention.text, resolved.latitude, resolved.longitude), resolved)
+    explained = []
+    tolls: dict[str, list[Span]] = {}  # by evidence: the rows of one incident at several places share it
+    for row in rows:
+        resolved = by_words.get((row.mention, row.latitude, row.longitude))
+        decision = decisions.get(resolved.mention.start) if resolved is not None else None
+        if _has_toll(row) and row.evidence not in tolls:
+            tolls[row.evidence] = toll_spans(row.evidence)
+        spans = place_spans(row.evidence, row.mention) + (tolls[row.evidence] if _has_toll(row) else [])
+        spans.sort(key=lambda s: (s.start, s.end))
+        if decision is None:
+            chosen = why_place(resolved.place) if resolved is not None and resolved.place is not None else None
+            if not row.mention:
+                reasons: tuple[str, ...] = ("the text gives no place for this incident",)
+            elif chosen is None:
+                reasons = ("no place found: the gazetteer lacks the name and the text gives no area for it",)
+            else:
+                reasons = ()
+            explained.append(WhyRow(row.mention, chosen, reasons=reasons, spans=tuple(spans)).to_json())
+            continue
+        explained.append(WhyRow(
+            row.mention, why_place(decision.place, decision.score),
+            tuple(why_place(p, score) for p, score in decision.beaten[:MAX_BEATEN]),
+            tuple(why_place(p) for p in decision.unbacked[:MAX_UNBACKED]),
+            decision.reasons, tuple(spans)).to_json())
+    return explained
+
+
+def identities(rows: Iterable[Incident]) -> list[Identity]:
+    return [(row.article, row.mention, row.evidence) for row in rows]
+
+
+def search_places(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = SEARCH_MARGIN_DEGREES,
+                  limit: int = MAX_SEARCH_PLACES) -> list[WhyPlace]:
+    """The gazetteer's places (with points of their own, no provinces or countries) within ``margin``
+    degrees of a located row, largest first: what the page's place search looks through."""
+    located = table[table[C.latitude].notna() & table[C.longitude].notna()]
+    cells = {(math.floor(float(a)), math.floor(float(o)))
+             for a, o in zip(located[C.latitude].tolist(), located[C.longitude].tolist())}
+    seen: set[str] = set()
+    found: list[Place] = []
+    done: set[tuple[int, int]] = set()
+    for lat, lon in sorted(cells):
+        for i in range(-margin, margin + 1):
+            for j in range(-margin, margin + 1):
+                cell = (lat + i, lon + j)
+                if cell in done or not -90 <= cell[0] < 90:
+                    continue
+                done.add(cell)
+                for place in gazetteer.places_in(cell[0], cell[1], cell[0] + 1, cell[1] + 1):
+                    if place.kind not in REGION_KINDS and place.own_point and place.key not in seen:
+                        seen.add(place.key)
+                        found.append(place)
+    found.sort(key=lambda p: (-p.population, p.name, p.key))
+    return [why_place(p) for p in found[:limit]]
+
+
+def why_outputs(table: pd.DataFrame, explained: Mapping[Identity, dict[str, Any]], gazetteer: Gazetteer,
+                tables: Iterable[Path]) -> list[tuple[Path, bytes]]:
+    """The why file beside each of ``tables`` (the build writes them with the tables, atomically):
+    each row's explanation under its report key."""
+    keys = report_keys(table)
+    rows: dict[str, dict[str, Any]] = {}
+    for key, article, mention, evidence in zip(keys.tolist(), table[C.article].tolist(), table[C.mention].tolist(),
+                                               table[C.evidence].tolist()):
+        found = explained.get((article, mention, evidence))
+        if found is not None:
+            rows[key] = found
+    data = why_bytes_of_json(rows, [p.to_list() for p in search_places(table, gazetteer)])
+    return [(why_file(path), data) for path in tables]

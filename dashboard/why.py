@@ -1,0 +1,150 @@
+"""Why a report row is where it is and says what it says: the record both wings share.
+
+In: the build's per-row explanations (:mod:`dashboard.preprocess.explain` makes them from the place
+stage's decisions). Out: the *why file* beside each table (``reports.csv`` -> ``reports.why.json``,
+:func:`why_file`), written atomically with the table; the app reads it (:func:`read_why`) and never
+runs the pipeline.
+
+The file is JSON: ``format`` (:data:`FORMAT`), ``rows`` (report key -> :class:`WhyRow` as a dict)
+and ``places`` (the gazetteer's places around the table's rows, as :class:`WhyPlace` lists, largest
+first): the names a reviewer may search to move a row. Everything in it is plain text from the data:
+the app escapes it all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from dashboard.errors import DashboardError
+
+#: Bump when the keys or their meaning change (the app then ignores an older file).
+FORMAT = 1
+
+
+class WhyFileError(DashboardError, ValueError):
+    """The why file cannot be read."""
+
+
+def why_file(table: str | Path) -> Path:
+    """Where a table's why file lives: beside it (``incidents.csv`` -> ``incidents.why.json``)."""
+    table = Path(table)
+    return table.with_name(f"{table.stem}.why.json")
+
+
+@dataclass(frozen=True, slots=True)
+class WhyPlace:
+    """A gazetteer place as the panel shows it; ``score`` is the resolver's (None: not scored)."""
+
+    name: str
+    kind: str
+    admin1: str
+    country: str
+    country_code: str
+    population: int
+    latitude: float
+    longitude: float
+    score: float | None = None
+
+    def to_list(self) -> list[Any]:
+        return [self.name, self.kind, self.admin1, self.country, self.country_code, self.population,
+                self.latitude, self.longitude, self.score]
+
+    @classmethod
+    def from_list(cls, values: Sequence[Any]) -> WhyPlace:
+        name, kind, admin1, country, code, population, lat, lon, score = values
+        return cls(str(name), str(kind), str(admin1), str(country), str(code), int(population or 0),
+                   float(lat), float(lon), None if score is None else float(score))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Characters ``start:end`` of the evidence sentence; ``what``: "place" or a toll kind (killed ...)."""
+
+    start: int
+    end: int
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class WhyRow:
+    """Why one report row: the words as written, the place chosen, the candidates it beat (the
+    article backed them: scored, best first) and those it did not back, what decided (in words),
+    and the spans of place and toll words in the row's evidence sentence."""
+
+    mention: str
+    chosen: WhyPlace | None
+    beaten: tuple[WhyPlace, ...] = ()
+    unbacked: tuple[WhyPlace, ...] = ()
+    reasons: tuple[str, ...] = ()
+    spans: tuple[Span, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mention": self.mention,
+            "chosen": None if self.chosen is None else self.chosen.to_list(),
+            "beaten": [p.to_list() for p in self.beaten],
+            "unbacked": [p.to_list() for p in self.unbacked],
+            "reasons": list(self.reasons),
+            "spans": [[s.start, s.end, s.what] for s in self.spans],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> WhyRow:
+        chosen = data.get("chosen")
+        return cls(
+            str(data.get("mention", "")),
+            None if chosen is None else WhyPlace.from_list(chosen),
+            tuple(WhyPlace.from_list(p) for p in data.get("beaten", ())),
+            tuple(WhyPlace.from_list(p) for p in data.get("unbacked", ())),
+            tuple(str(r) for r in data.get("reasons", ())),
+            tuple(Span(int(a), int(b), str(w)) for a, b, w in data.get("spans", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WhyData:
+    """A why file read back: the rows' explanations by report key, and the places one may search."""
+
+    rows: Mapping[str, WhyRow]
+    places: tuple[WhyPlace, ...]
+
+
+def why_bytes(rows: Mapping[str, WhyRow], places: Sequence[WhyPlace]) -> bytes:
+    """The why file's bytes (keys sorted: the same table gives the same bytes)."""
+    return why_bytes_of_json({key: row.to_json() for key, row in rows.items()}, [p.to_list() for p in places])
+
+
+def why_bytes_of_json(rows: Mapping[str, Mapping[str, Any]], places: Sequence[Sequence[Any]]) -> bytes:
+    """:func:`why_bytes` of rows already in their JSON form (:meth:`WhyRow.to_json`) and places as lists."""
+    return json.dumps({"format": FORMAT, "rows": {key: rows[key] for key in sorted(rows)}, "places": list(places)},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def parse_why(data: bytes, name: str = "why file") -> WhyData:
+    """A why file's bytes -> :class:`WhyData`; raises :class:`WhyFileError` with one line."""
+    try:
+        loaded = json.loads(data.decode("utf-8"))
+        if not isinstance(loaded, dict) or loaded.get("format") != FORMAT:
+            raise WhyFileError(f"{name}: not a why file of format {FORMAT} (rebuild the table)")
+        rows = {str(key): WhyRow.from_json(value) for key, value in loaded.get("rows", {}).items()}
+        places = tuple(WhyPlace.from_list(p) for p in loaded.get("places", ()))
+    except WhyFileError:
+        raise
+    except (UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError) as err:
+        raise WhyFileError(f"{name}: cannot be read ({type(err).__name__}); rebuild the table") from err
+    return WhyData(rows, places)
+
+
+def read_why(table: str | Path) -> WhyData | None:
+    """The why file beside ``table``; None when there is none (a table built before it existed)."""
+    path = why_file(table)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise WhyFileError(f"{path}: cannot be read ({err.strerror or err})") from err
+    return parse_why(data, str(path))

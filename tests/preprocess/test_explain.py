@@ -1,0 +1,110 @@
+"""Why here, why this toll: the place stage's decisions and the why file the build writes.
+
+Short texts written for these tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.preprocess.explain import place_spans, toll_spans
+from dashboard.preprocess.ingest import parse_article
+from dashboard.preprocess.pipeline import BuildOptions, run_build
+from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
+from dashboard.preprocess.places.geoparse import Decision, geoparse
+from dashboard.preprocess.places.locate import locate_places
+from dashboard.preprocess.runner import article_rows, explained_rows
+from dashboard.review import report_keys
+from dashboard.schema import C, read_table
+from dashboard.settings import Settings
+from dashboard.why import WhyRow, read_why, why_file
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+def decisions_of(text: str, gazetteer: Gazetteer) -> dict[str, Decision]:
+    decisions: dict[int, Decision] = {}
+    found = locate_places(text, gazetteer, decisions=decisions)
+    return {r.mention.text: decisions[r.mention.start] for r in found if r.mention.start in decisions}
+
+
+def test_asking_for_decisions_changes_no_place(gazetteer: Gazetteer) -> None:
+    text = "Gunmen held out in the Aruba district of Kirkuk. Later, clashes spread to Daquq and Hawija."
+    plain = geoparse(text, gazetteer)
+    decisions: dict[int, Decision] = {}
+    assert geoparse(text, gazetteer, decisions=decisions) == plain
+    assert {r.mention.start for r in plain} == set(decisions)
+    assert all(decisions[r.mention.start].place is r.place for r in plain)
+
+
+def test_aruba_in_a_kirkuk_story_beats_the_island_because_kirkuk_is_named(gazetteer: Gazetteer) -> None:
+    aruba = decisions_of("Gunmen held out in the Aruba district of Kirkuk until dawn.", gazetteer)["Aruba"]
+    assert aruba.place.country_code == "IQ" and aruba.place.kind == "neighbourhood"
+    others = [p.country_code for p, _ in aruba.beaten] + [p.country_code for p in aruba.unbacked]
+    assert "AW" in others  # the island is among the candidates it beat
+    assert any("Kirkuk" in reason and "lies in" in reason for reason in aruba.reasons)
+    assert all(score <= aruba.score for _, score in aruba.beaten)
+
+
+def test_aruba_alone_is_the_island_and_well_known(gazetteer: Gazetteer) -> None:
+    aruba = decisions_of("Tourists flew to Aruba for the holidays.", gazetteer)["Aruba"]
+    assert aruba.place.country_code == "AW"
+    assert any(reason.startswith("well known") for reason in aruba.reasons)
+    assert not any("lies in" in reason for reason in aruba.reasons)
+
+
+def test_a_name_the_gazetteer_lacks_says_it_was_put_at_its_town(gazetteer: Gazetteer) -> None:
+    found = decisions_of("Gunmen attacked the Zarqubani neighbourhood of Kirkuk on Monday.", gazetteer)
+    assert found["Zarqubani"].place.name == "Kirkuk"
+    assert found["Zarqubani"].reasons and "not in the gazetteer" in found["Zarqubani"].reasons[0]
+    assert "Kirkuk" in found["Zarqubani"].reasons[0]
+
+
+def test_spans_mark_the_place_and_the_toll_words() -> None:
+    sentence = "A bomb in Kirkuk killed five people and wounded 12 others in the Kirkuk market."
+    places = place_spans(sentence, "Kirkuk")
+    assert [sentence[s.start:s.end] for s in places] == ["Kirkuk", "Kirkuk"]
+    tolls = {s.what: sentence[s.start:s.end] for s in toll_spans(sentence)}
+    assert "five" in tolls["killed"] and "12" in tolls["injured"]
+    assert place_spans("Kirkukis were there.", "Kirkuk") == []  # whole words only
+
+
+def test_explained_rows_are_the_same_rows_with_one_explanation_each(gazetteer: Gazetteer) -> None:
+    article = parse_article("a.txt", b"Gunmen killed four people in Daquq on Monday. Hawija was quiet.")
+    rows, why = explained_rows(article, gazetteer)
+    assert rows == article_rows(article, gazetteer)
+    assert len(why) == len(rows)
+    daquq = next(WhyRow.from_json(w) for r, w in zip(rows, why) if r.mention == "Daquq" and r.event_type != "mention")
+    assert daquq.chosen is not None and daquq.chosen.country_code == "IQ"
+    row = next(r for r in rows if r.mention == "Daquq")
+    marked = {s.what: row.evidence[s.start:s.end] for s in daquq.spans}
+    assert marked["place"] == "Daquq" and "four" in marked["killed"]
+
+
+def test_the_build_writes_a_why_file_keyed_by_report_key_and_a_cached_rebuild_writes_it_again(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Gunmen killed four people in Kirkuk on Monday, police said.", encoding="utf-8")
+    (folder / "two.txt").write_text("A roadside bomb wounded three soldiers near Mosul on Tuesday.", encoding="utf-8")
+    out = tmp_path / "reports.csv"
+    settings = Settings(cache=str(tmp_path / "cache"), jobs=1)
+    run_build(BuildOptions(inputs=(folder,), out=out, settings=settings))
+    table = read_table(out)
+    why = read_why(out)
+    assert why is not None and set(why.rows) == set(report_keys(table))
+    for key, row in zip(report_keys(table), table.itertuples(index=False)):
+        explained = why.rows[key]
+        assert explained.mention == getattr(row, C.mention)
+        for span in explained.spans:
+            if span.what == "place":
+                assert getattr(row, C.evidence)[span.start:span.end] == getattr(row, C.mention)
+    assert any(p.name == "Kirkuk" for p in why.places)  # the place search knows the rows' region
+    first = why_file(out).read_bytes()
+    run_build(BuildOptions(inputs=(folder,), out=out, settings=settings))  # rows and reasons from the cache
+    assert why_file(out).read_bytes() == first
