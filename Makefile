@@ -36,6 +36,8 @@ bench: assets browser  ## benchmarks and dev-set checks (print figures; never pa
 	$(PYTHON) bench/gazetteer_load.py
 	$(PYTHON) bench/events_speed.py
 	$(PYTHON) bench/reconcile_speed.py
+	$(PYTHON) bench/reconcile_scale.py
+	$(PYTHON) bench/build_scale.py
 	$(PYTHON) bench/devset_tolls.py --mode default
 	$(PYTHON) bench/devset_tolls.py --mode files
 	$(PYTHON) bench/devset_truth.py --mode default

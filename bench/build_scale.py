@@ -8,7 +8,8 @@ includes starting the processes and loading the gazetteer. Peak memory is the la
 resident memory of every process involved (the build, its workers, the cluster), sampled every
 0.1 s.
 
-    python bench/build_scale.py [--articles 2000] [--skip-dask]
+    python bench/build_scale.py [--articles 2000] [--parts speed dask cache memory] [--skip-dask]
+                                [--memory-sizes 10000 30000 100000]
 """
 
 from __future__ import annotations
@@ -105,70 +106,117 @@ def build(inputs: Path, out: Path, extra: list[str], also: list[psutil.Process] 
     return seconds, memory.peak, err
 
 
+def load() -> str:
+    return "load " + "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def line(label: str, articles: int, seconds: float, peak: int) -> None:
-    print(f"  {label:<28} {seconds:7.2f} s  {articles / seconds:7.1f} articles/s  peak {peak / 2**20:6.0f} MB")
+    print(f"  {label:<28} {seconds:7.2f} s  {articles / seconds:7.1f} articles/s  peak {peak / 2**20:6.0f} MB  "
+          f"({load()})")
+
+
+PARTS = ("speed", "dask", "cache", "memory")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=["speed", "dask", "cache"],
+                        help="speed: --jobs 1 and 2; dask: a LocalCluster; cache: rebuilds; memory: --memory-sizes")
     parser.add_argument("--skip-dask", action="store_true", help="no LocalCluster run")
+    parser.add_argument("--memory-sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000],
+                        help="corpus sizes of the memory part (1000000: the million-article run)")
     args = parser.parse_args()
+    parts = [p for p in args.parts if not (p == "dask" and args.skip_dask)]
     cores = len(os.sched_getaffinity(0))
-    print(f"{args.articles} synthetic articles; {cores} cores available; load average "
-          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} (a busy shared machine: figures vary)")
+    print(f"{args.articles} synthetic articles; {cores} cores available; {load()} "
+          "(a busy shared machine: figures vary)")
     with tempfile.TemporaryDirectory() as temporary:
         work = Path(temporary)
         folder = work / "articles"
-        write_articles(folder, 0, args.articles, seed=14)
+        if set(parts) - {"memory"}:
+            write_articles(folder, 0, args.articles, seed=14)
         outputs: dict[str, bytes] = {}
-
-        print("full builds (--no-cache):")
-        for jobs in (1, 2):
-            out = work / f"jobs{jobs}.csv"
-            seconds, peak, _ = build(folder, out, ["--jobs", str(jobs), "--no-cache", "--quiet"])
-            outputs[f"--jobs {jobs}"] = out.read_bytes()
-            line(f"--jobs {jobs}", args.articles, seconds, peak)
-            if jobs == 1:
-                one = seconds
-        print(f"  speed-up of --jobs 2 over --jobs 1: {one / seconds:.2f}x (goal >= 1.7x)")
-
-        if not args.skip_dask:
-            from distributed import LocalCluster
-
-            with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-                              dashboard_address=None) as cluster:
-                out = work / "dask.csv"
-                seconds, peak, _ = build(folder, out, ["--dask", cluster.scheduler_address, "--no-cache", "--quiet"],
-                                         also=[psutil.Process()])
-                outputs["LocalCluster (2 workers)"] = out.read_bytes()
-                line("LocalCluster, 2 workers", args.articles, seconds, peak)
-                print("    (peak includes this benchmark process, the scheduler and both workers)")
-
-        print("with the article cache (--jobs 2):")
-        cache = work / "cache"
-        full, peak, _ = build(folder, work / "cached.csv", ["--jobs", "2", "--cache", str(cache), "--quiet"])
-        line("full build, cache filled", args.articles, full, peak)
-        seconds, peak, summary = build(folder, work / "again.csv", ["--jobs", "2", "--cache", str(cache)])
-        line("rebuild, nothing changed", args.articles, seconds, peak)
-        print(f"    {seconds / full:.0%} of the full build; {_cache_line(summary)}")
-        added = max(args.articles // 100, 1)
-        write_articles(folder, args.articles, added, seed=15)
-        seconds, peak, summary = build(folder, work / "added.csv", ["--jobs", "2", "--cache", str(cache)])
-        line(f"rebuild, {added} (1%) added", args.articles + added, seconds, peak)
-        print(f"    {seconds / full:.0%} of the full build (goal <= 10%); {_cache_line(summary)}")
-        clean, _, _ = build(folder, work / "clean.csv", ["--jobs", "2", "--no-cache", "--quiet"])
-        same_rebuild = (work / "added.csv").read_bytes() == (work / "clean.csv").read_bytes()
-        print(f"  clean build of the grown folder: {clean:.2f} s; the cached rebuild's table is "
-              f"{'identical' if same_rebuild else 'DIFFERENT'}")
-
-        reference = outputs["--jobs 1"]
-        same = all(data == reference for data in outputs.values())
-        same = same and (work / "cached.csv").read_bytes() == reference == (work / "again.csv").read_bytes()
-        rows = reference.count(b"\n") - 1
-        print(f"identical output of every way: {'yes' if same and same_rebuild else 'NO'} ({rows} rows)")
-        if not (same and same_rebuild):
+        same = True
+        if "speed" in parts:
+            speed(work, folder, args.articles, outputs)
+        if "dask" in parts:
+            dask(work, folder, args.articles, outputs)
+        if "cache" in parts:
+            same = rebuilds(work, folder, args.articles, outputs)
+        if outputs:
+            reference = next(iter(outputs.values()))
+            same = same and all(data == reference for data in outputs.values())
+            rows = reference.count(b"\n") - 1
+            print(f"identical output of every way: {'yes' if same else 'NO'} ({rows} rows)")
+        if "memory" in parts:
+            memory(work, args.memory_sizes)
+        if not same:
             raise SystemExit(1)
+
+
+def speed(work: Path, folder: Path, articles: int, outputs: dict[str, bytes]) -> None:
+    print("full builds (--no-cache):")
+    times = {}
+    for jobs in (1, 2):
+        out = work / f"jobs{jobs}.csv"
+        times[jobs], peak, _ = build(folder, out, ["--jobs", str(jobs), "--no-cache", "--quiet"])
+        outputs[f"--jobs {jobs}"] = out.read_bytes()
+        line(f"--jobs {jobs}", articles, times[jobs], peak)
+    print(f"  speed-up of --jobs 2 over --jobs 1: {times[1] / times[2]:.2f}x (goal >= 1.7x)")
+
+
+def dask(work: Path, folder: Path, articles: int, outputs: dict[str, bytes]) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        out = work / "dask.csv"
+        seconds, peak, _ = build(folder, out, ["--dask", cluster.scheduler_address, "--no-cache", "--quiet"],
+                                 also=[psutil.Process()])
+        outputs["LocalCluster (2 workers)"] = out.read_bytes()
+        line("LocalCluster, 2 workers", articles, seconds, peak)
+        print("    (peak includes this benchmark process, the scheduler and both workers)")
+
+
+def rebuilds(work: Path, folder: Path, articles: int, outputs: dict[str, bytes]) -> bool:
+    """Builds with the article cache: filled, unchanged, 1% added (against a clean build)."""
+    print("with the article cache (--jobs 2):")
+    cache = work / "cache"
+    full, peak, _ = build(folder, work / "cached.csv", ["--jobs", "2", "--cache", str(cache), "--quiet"])
+    line("full build, cache filled", articles, full, peak)
+    outputs["cache filled"] = (work / "cached.csv").read_bytes()
+    seconds, peak, summary = build(folder, work / "again.csv", ["--jobs", "2", "--cache", str(cache)])
+    line("rebuild, nothing changed", articles, seconds, peak)
+    outputs["cache, unchanged"] = (work / "again.csv").read_bytes()
+    print(f"    {seconds / full:.0%} of the full build; {_cache_line(summary)}")
+    added = max(articles // 100, 1)
+    write_articles(folder, articles, added, seed=15)
+    seconds, peak, summary = build(folder, work / "added.csv", ["--jobs", "2", "--cache", str(cache)])
+    line(f"rebuild, {added} (1%) added", articles + added, seconds, peak)
+    print(f"    {seconds / full:.0%} of the full build (goal <= 10%); {_cache_line(summary)}")
+    clean, _, _ = build(folder, work / "clean.csv", ["--jobs", "2", "--no-cache", "--quiet"])
+    same = (work / "added.csv").read_bytes() == (work / "clean.csv").read_bytes()
+    print(f"  clean build of the grown folder: {clean:.2f} s; the cached rebuild's table is "
+          f"{'identical' if same else 'DIFFERENT'}")
+    return same
+
+
+def memory(work: Path, sizes: list[int]) -> None:
+    """Peak memory of --jobs 1 builds (no cache) of growing corpora: flat, or how it grows."""
+    print("memory (--jobs 1, --no-cache; peak resident memory of the build):")
+    folder = work / "memory"
+    written, previous = 0, None
+    for size in sorted(sizes):
+        write_articles(folder, written, size - written, seed=16)
+        written = size
+        seconds, peak, _ = build(folder, work / "memory.csv", ["--jobs", "1", "--no-cache", "--quiet"])
+        line(f"{size:,} articles", size, seconds, peak)
+        if previous is not None:
+            grown = (peak - previous[1]) / (size - previous[0]) * 1000
+            print(f"    {grown / 2**20:.2f} MB more per 1,000 articles than at {previous[0]:,}; at that rate a "
+                  f"million articles would peak near {(peak + grown * (1_000_000 - size) / 1000) / 2**30:.1f} GB")
+        previous = (size, peak)
 
 
 def _cache_line(summary: str) -> str:

@@ -11,7 +11,11 @@ import secrets
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence, Union
+
+#: What a file is made of: its bytes, or its bytes in pieces (a large table written in chunks, so
+#: that the whole file is never in memory at once).
+Content = Union[bytes, Iterable[bytes]]
 
 from dashboard.errors import OutputError
 
@@ -21,7 +25,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     atomic_write_many([(Path(path), data)])
 
 
-def atomic_write_many(items: Sequence[tuple[Path, bytes]]) -> None:
+def atomic_write_many(items: Sequence[tuple[Path, Content]]) -> None:
     """Replace every file of ``items`` with its data, or none of them.
 
     Every new file is first written completely beside its target (flushed to disk), and a hard link
@@ -73,14 +77,16 @@ def _write(stream, data: bytes) -> None:  # type: ignore[no-untyped-def]
     os.fsync(stream.fileno())
 
 
-def _write_temporary(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file beside ``path``, with the permissions ``path`` should have."""
+def _write_temporary(path: Path, data: Content) -> Path:
+    """``data`` (bytes, or pieces written one after the other) in a new temporary file beside ``path``,
+    with the permissions ``path`` should have."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as stream:
-            _write(stream, data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                _write(stream, piece)
         os.chmod(temporary, _mode_for(path))  # mkstemp's 0600 would hide the file from other users
     except BaseException:
         temporary.unlink(missing_ok=True)

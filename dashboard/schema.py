@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -356,16 +356,67 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+#: Rows of a table written at a time: CSV lines appended, one Parquet row group each.
+CHUNK_ROWS = 50_000
+
+
 def table_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
     """Validate a table and give the bytes of its file: ``.parquet`` as Parquet, anything else as CSV."""
+    return b"".join(table_chunks(frame, path))
+
+
+def table_chunks(frame: pd.DataFrame, path: str | Path) -> Iterator[bytes]:
+    """:func:`table_bytes` in pieces of CHUNK_ROWS rows, validated when the first is taken: the
+    bytes of the whole file are never in memory at once (a build writes them to its temporary file)."""
     table = validate(frame)
     if Path(path).suffix.lower() == ".parquet":
-        import io
+        yield from _parquet_chunks(table)
+        return
+    for start in range(0, max(len(table), 1), CHUNK_ROWS):
+        data = to_csv_bytes(table.iloc[start:start + CHUNK_ROWS])
+        yield data if start == 0 else data[data.index(b"\n") + 1:]  # the header once
 
-        buffer = io.BytesIO()
-        table.to_parquet(buffer, index=False)
-        return buffer.getvalue()
-    return to_csv_bytes(table)
+
+class _Sink:
+    """A write-only file for pyarrow that hands over what was written so far (:meth:`take`)."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+        self.position = 0
+
+    def write(self, data: bytes) -> int:
+        self.pieces.append(bytes(data))
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def take(self) -> bytes:
+        data, self.pieces = b"".join(self.pieces), []
+        return data
+
+
+def _parquet_chunks(table: pd.DataFrame) -> Iterator[bytes]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.Schema.from_pandas(table, preserve_index=False)
+    sink = _Sink()
+    with pq.ParquetWriter(sink, schema) as writer:
+        for start in range(0, max(len(table), 1), CHUNK_ROWS):
+            writer.write_table(pa.Table.from_pandas(table.iloc[start:start + CHUNK_ROWS], schema=schema,
+                                                    preserve_index=False))
+            yield sink.take()
+    yield sink.take()
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

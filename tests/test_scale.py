@@ -200,3 +200,112 @@ def test_a_local_dask_cluster_gives_the_same_tables(corpus: Path, one_process, t
         summary, reports, incidents = build((corpus,), tmp_path, dask=cluster.scheduler_address)
     assert summary.runner.startswith("Dask cluster tcp://127.0.0.1:") and "2 workers" in summary.runner
     assert (reports, incidents) == one_process[1:]
+
+
+# --- rows kept when the focus moves elsewhere --------------------------------------------------
+
+
+def write_texts(folder: Path, texts: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def half_and_half(count: int) -> dict[str, str]:
+    """``count`` articles about Kirkuk, as many about Maiduguri: the focus is IQ and NG, half each."""
+    texts = {f"iq{n:02d}.txt": f"A car bomb killed {n + 2} people at a market in Kirkuk on Monday." for n in range(count)}
+    texts |= {f"ng{n:02d}.txt": f"Gunmen killed {n + 3} farmers near Maiduguri on Friday." for n in range(count)}
+    return texts
+
+
+def test_an_article_that_leaves_the_others_focus_as_it_was_makes_only_its_own_rows(tmp_path: Path) -> None:
+    folder, cache = tmp_path / "articles", tmp_path / "cache"
+    write_texts(folder, half_and_half(60))
+    build((folder,), tmp_path / "first", cache, jobs=1)
+    # Iraq and Nigeria stay half each (rounded), Afghanistan enters with a small share that no
+    # article about Kirkuk or Maiduguri reads: only the new article is made.
+    write_texts(folder, {"af.txt": "A roadside bomb killed 4 soldiers in Kandahar on Sunday."})
+    summary, reports, incidents = build((folder,), tmp_path / "second", cache, jobs=1)
+    assert "120 of 121 articles known; rows made for 1;" in summary.cache
+    assert (reports, incidents) == build((folder,), tmp_path / "clean", None, jobs=1)[1:]
+    assert b"Kandahar" in reports
+
+
+def test_rows_whose_part_of_the_focus_moved_are_made_anew(tmp_path: Path) -> None:
+    folder, cache = tmp_path / "articles", tmp_path / "cache"
+    tripoli = {"tripoli.txt": "Clashes were reported in Tripoli, killing 3 people on Monday."}
+    write_texts(folder, tripoli | {f"lb{n}.txt": f"A blast killed {n + 2} people in Beirut on Friday." for n in range(3)})
+    first = build((folder,), tmp_path / "first", cache, jobs=1)[1]
+    # Libya becomes the corpus's focus: Tripoli (named alone) is now the Libyan one.
+    write_texts(folder, {f"ly{n}.txt": f"Militias fought in Benghazi, killing {n + 4} people." for n in range(8)})
+    summary, reports, incidents = build((folder,), tmp_path / "second", cache, jobs=1)
+    clean = build((folder,), tmp_path / "clean", None, jobs=1)
+    assert (reports, incidents) == clean[1:]
+    tripoli_row = next(line for line in reports.decode().splitlines() if line.count("tripoli.txt"))
+    assert ",LY," in tripoli_row and ",LB," in next(line for line in first.decode().splitlines() if "tripoli.txt" in line)
+    assert "4 of 12 articles known" in summary.cache
+
+
+# --- tables written in chunks ------------------------------------------------------------------
+
+
+def test_tables_written_in_small_chunks_are_the_same_tables(corpus: Path, one_process, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow.parquet as pq
+
+    from dashboard import schema
+
+    monkeypatch.setattr(schema, "CHUNK_ROWS", 4)
+    summary, reports, incidents = build((corpus,), tmp_path, jobs=1)
+    assert reports == one_process[1]  # CSV: the same bytes, appended four rows at a time
+    chunked = pq.ParquetFile(tmp_path / "incidents.parquet")
+    assert chunked.metadata.num_row_groups == -(-chunked.metadata.num_rows // 4) > 1
+    whole = tmp_path / "whole.parquet"
+    whole.write_bytes(one_process[2])
+    assert chunked.read().to_pandas().equals(pq.read_table(whole).to_pandas())
+
+
+# --- articles streamed: a job keeps the path and the digest, not the bytes ---------------------
+
+
+def test_a_job_reads_its_file_where_it_runs_and_refuses_a_changed_one(tmp_path: Path) -> None:
+    from dashboard.errors import ArticleError
+    from dashboard.preprocess.ingest import Metadata
+    from dashboard.preprocess.runner import Job
+
+    path = tmp_path / "a.txt"
+    path.write_text(article_text(1), encoding="utf-8")
+    job = Job.of_file("a.txt", path.read_bytes(), Metadata(), False, path, 10_000)
+    assert job.data == b"" and job.article().text.startswith("Gunmen attacked a checkpoint")
+    sent = job.loaded()  # what a Dask worker gets: the bytes, no path
+    assert sent.data == path.read_bytes() and sent.path == ""
+    path.write_text(article_text(1, variant=1), encoding="utf-8")
+    with pytest.raises(ArticleError, match="changed while the build ran"):
+        job.article()
+    assert sent.article().text.startswith("Gunmen attacked a checkpoint")  # the bytes it was sent
+
+
+def test_resolving_reads_only_the_part_of_the_focus_that_focus_read_by_names() -> None:
+    from dashboard.preprocess.places.gazetteer import load_gazetteer
+    from dashboard.preprocess.places.geoparse import Focus, article_focus, focus_read_by, geoparse
+
+    gazetteer = load_gazetteer()
+    texts = ["Clashes were reported in Tripoli on Monday.", "Gunmen attacked a market in Kandi.",
+             "Malian soldiers were attacked near Gao.", "A bomb hit Kirkuk and Hawija."]
+    for text in texts:
+        countries = article_focus(text, gazetteer).countries
+        focus = Focus({"LB": 0.3, "LY": 0.2, "BJ": 0.1, "IQ": 0.1, "NE": 0.05})
+        focus.total = 0.75
+        other = Focus(focus)  # what the article does not read moved: countries outside it, below their strongest
+        other.total = focus.total
+        strongest_outside = max((n for cc, n in other.items() if cc not in countries), default=0.0)
+        for cc in [cc for cc in other if cc not in countries and other[cc] < strongest_outside]:
+            other[cc] /= 2
+        other["ZZ"] = 0.01
+        assert focus_read_by(other, countries) == focus_read_by(focus, countries)
+        assert geoparse(text, gazetteer, other) == geoparse(text, gazetteer, focus)
+        moved = Focus(focus)  # what it reads moved: the digest tells
+        moved.total = focus.total
+        for cc in countries & set(moved):
+            moved[cc] *= 3
+        assert (focus_read_by(moved, countries) == focus_read_by(focus, countries)) == (not countries & set(focus))

@@ -4,8 +4,11 @@ One SQLite file (``articles.sqlite3`` in the ``cache`` folder; WAL, as the geoco
 An entry is found by :func:`entry_key`: the article's key and metadata, the hash of its bytes,
 the code's version (every ``.py`` file of the package and the word lists), the gazetteer's
 version and the settings that change rows. It holds the first pass's answer (the article's focus
-votes, or why it was skipped) and its report rows with the digest of the build's focus they were
-made with: rows made under another focus are made anew (the focus is a prior for every article).
+votes and the countries of its names' candidates, or why it was skipped) and its report rows with
+the digest of the part of the build's focus they were made with
+(:func:`~dashboard.preprocess.places.geoparse.focus_read_by`: the focus of those countries, the
+strongest other one and the focus's weight). Rows are made anew only when that part changes: new
+articles that move the focus of other countries, or by less than its rounding, leave them be.
 
 Entries are written in transactions of many articles: a build killed midway leaves whole entries
 only, and the next build uses them. Each build drops the entries of its own corpus (the same
@@ -87,8 +90,9 @@ def entry_key(build_version: str, name: str, metadata: Metadata | None, data: by
     return hashlib.sha256(head + b"\0" + hashlib.sha256(data).digest()).hexdigest()
 
 
-def focus_digest(focus: dict[str, float]) -> str:
-    return hashlib.sha256(json.dumps(sorted(focus.items())).encode("utf-8")).hexdigest()
+def focus_digest(part: object) -> str:
+    """Digest of the part of the build's focus an article read (``focus_read_by``)."""
+    return hashlib.sha256(json.dumps(part).encode("utf-8")).hexdigest()
 
 
 def corpus_id(inputs: Sequence[Path], manifest: Path | None) -> str:
@@ -102,9 +106,10 @@ class Entry:
     votes: tuple[tuple[str, float], ...]
     replaced: int
     skipped: str
-    focus: str  # digest of the focus the rows were made with ("" when none yet)
+    focus: str  # digest of the part of the focus the rows were made with ("" when none yet)
     rows: list[Incident] | None
     why: list[dict[str, Any]] | None = None  # why each row is so (dashboard.preprocess.explain), in the rows' order
+    countries: tuple[str, ...] = ()  # of the article's candidates: the part of the focus it reads
 
 
 def encode_rows(rows: Sequence[Incident]) -> str:
@@ -156,12 +161,15 @@ class ArticleCache:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, corpus TEXT NOT NULL, "
                                "votes TEXT NOT NULL, replaced INTEGER NOT NULL, skipped TEXT NOT NULL, "
-                               "focus TEXT NOT NULL, rows TEXT, why TEXT)")
+                               "focus TEXT NOT NULL, rows TEXT, why TEXT, countries TEXT NOT NULL DEFAULT '[]')")
             connection.execute("CREATE INDEX IF NOT EXISTS articles_corpus ON articles (corpus)")
             columns = {row[1] for row in connection.execute("PRAGMA table_info(articles)")}
             if "why" not in columns:  # a cache made before the why file: its rows are made anew
                 connection.execute("ALTER TABLE articles ADD COLUMN why TEXT")
-            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why FROM articles LIMIT 0")
+            if "countries" not in columns:  # a cache of an earlier version (its entries no longer match)
+                connection.execute("ALTER TABLE articles ADD COLUMN countries TEXT NOT NULL DEFAULT '[]'")
+            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why, countries FROM articles "
+                               "LIMIT 0")
         except sqlite3.DatabaseError:
             connection.close()
             raise
@@ -175,13 +183,14 @@ class ArticleCache:
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, votes, replaced, skipped, focus, rows, why in connection.execute(
-                        f"SELECT key, votes, replaced, skipped, focus, rows, why FROM articles WHERE key IN ({marks})",
-                        chunk):
+                for key, votes, replaced, skipped, focus, rows, why, countries in connection.execute(
+                        f"SELECT key, votes, replaced, skipped, focus, rows, why, countries FROM articles "
+                        f"WHERE key IN ({marks})", chunk):
                     try:
                         found[key] = Entry(tuple((str(cc), float(w)) for cc, w in json.loads(votes)), int(replaced),
                                            skipped, focus, None if rows is None else decode_rows(rows),
-                                           None if why is None else list(json.loads(why)))
+                                           None if why is None else list(json.loads(why)),
+                                           tuple(str(cc) for cc in json.loads(countries)))
                     except (ValueError, TypeError):
                         continue  # a damaged entry is made anew
         except sqlite3.Error as err:
@@ -194,7 +203,8 @@ class ArticleCache:
         """Store one entry (written with the next transaction)."""
         self._waiting.append((key, self.corpus, json.dumps(entry.votes), entry.replaced, entry.skipped, entry.focus,
                               None if entry.rows is None else encode_rows(entry.rows),
-                              None if entry.why is None else json.dumps(entry.why, ensure_ascii=False)))
+                              None if entry.why is None else json.dumps(entry.why, ensure_ascii=False),
+                              json.dumps(entry.countries)))
         if len(self._waiting) >= self.COMMIT_EVERY:
             self.flush()
 
@@ -205,7 +215,8 @@ class ArticleCache:
         try:
             with _transaction(connection):
                 connection.executemany("INSERT OR REPLACE INTO articles (key, corpus, votes, replaced, skipped, "
-                                       "focus, rows, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._waiting)
+                                       "focus, rows, why, countries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                       self._waiting)
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err

@@ -26,13 +26,13 @@ from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped
                                          manifest_entry, read_bytes, read_manifest)
 from dashboard.preprocess.map_labels import label_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes
+from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
-from dashboard.preprocess.reconcile import reconcile
+from dashboard.preprocess.reconcile import incident_ids
 from dashboard.preprocess.runner import (Job, Read, Runner, article_rows, default_jobs, explained_rows, make_runner,
                                          read_batch, rows_batch)
 from dashboard.review import apply_stored
-from dashboard.schema import C, Incident, table_bytes, to_frame, validate
+from dashboard.schema import C, Incident, table_chunks, to_frame, validate
 from dashboard.settings import Settings
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -130,12 +130,18 @@ def run_build(options: BuildOptions) -> BuildSummary:
     if not summary.articles_read:
         raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
 
-    reports = reconcile(reports, settings.merge_km, settings.merge_days)
-    table = apply_stored(to_frame(reports), options.out, settings.review_db)  # a rebuild keeps every review
-    outputs = [(options.out, table_bytes(table, options.out))]
+    ids = incident_ids(reports, settings.merge_km, settings.merge_days)
+    frame = to_frame(reports)
+    del reports  # the rows live on in the table only
+    frame[C.incident_id] = ids
+    del ids
+    table = apply_stored(frame, options.out, settings.review_db)  # a rebuild keeps every review
+    del frame
+    # The tables are written in chunks to their temporary files (their bytes never whole in memory).
+    outputs: list[tuple[Path, Any]] = [(options.out, table_chunks(table, options.out))]
     if options.incidents_out:
-        outputs.append((options.incidents_out, table_bytes(incidents_from_reports(validate(table)),
-                                                           options.incidents_out)))
+        outputs.append((options.incidents_out, table_chunks(incidents_from_reports(validate(table)),
+                                                            options.incidents_out)))
     gazetteer = load_gazetteer(cache=settings.cache)
     outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # map names
     outputs += why_outputs(table, explained, gazetteer, [options.out])  # why here, why this toll
@@ -165,7 +171,9 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
         except ArticleError as err:
             failed[index] = Skipped(err.name, err.reason)
             continue
-        jobs.append(Job(file.key, data, metadata or Metadata(), is_html_path(file.path)))
+        # The job keeps the path and the bytes' digest, not the bytes: read again where it runs.
+        jobs.append(Job.of_file(file.key, data, metadata or Metadata(), is_html_path(file.path), file.path,
+                                settings.max_article_bytes))
         if cache is not None:
             keys.append(article_cache.entry_key(build_version, file.key, metadata, data))
     stored = cache.get_many(keys) if cache is not None else {}
@@ -175,18 +183,18 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     unread = [job for job, entry in zip(jobs, entries) if entry is None]
     bar = _Bar(len(unread), progress, "articles parsed")
     fresh = iter(runner.map(read_batch, unread, settings.cache, progress=bar.add))
-    reads = [Read(job.name, entry.votes, entry.replaced, entry.skipped) if entry is not None else next(fresh)
-             for job, entry in zip(jobs, entries)]
+    reads = [Read(job.name, entry.votes, entry.replaced, entry.skipped, entry.countries) if entry is not None
+             else next(fresh) for job, entry in zip(jobs, entries)]
     bar.end()
     focus = focus_from_votes((r.votes for r in reads if not r.skipped), settings.countries)
-    digest = article_cache.focus_digest(focus)
+    digests = _focus_digests(focus, reads) if cache is not None else [""] * len(reads)
 
-    # Pass 2: the rows of each article read (those made under this focus come from the cache).
-    def cached_rows(entry: Entry | None) -> bool:
+    # Pass 2: the rows of each article read (those made under the same part of the focus come from the cache).
+    def cached_rows(entry: Entry | None, digest: str) -> bool:
         return entry is not None and entry.rows is not None and entry.why is not None and entry.focus == digest
 
-    todo = [(job, read.parsed) for job, read, entry in zip(jobs, reads, entries)
-            if not read.skipped and not cached_rows(entry)]
+    todo = [(job, read.parsed) for job, read, entry, digest in zip(jobs, reads, entries, digests)
+            if not read.skipped and not cached_rows(entry, digest)]
     bar = _Bar(len(todo), progress, "articles done")
     if geocoder is None:
         made = iter(runner.map(rows_batch, todo, focus, settings.cache, progress=bar.add))
@@ -196,20 +204,21 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     reports: list[Incident] = []
     skipped = dict(failed)
     positions = [index for index in range(len(files)) if index not in failed]
-    for index, job, key, read, entry in zip(positions, jobs, keys or [""] * len(jobs), reads, entries):
+    for index, job, key, read, entry, digest in zip(positions, jobs, keys or [""] * len(jobs), reads, entries,
+                                                    digests):
         if read.skipped:
             skipped[index] = Skipped(job.name, read.skipped)
             rows, why = None, None
         else:
-            rows, why = (entry.rows, entry.why) if cached_rows(entry) and entry is not None else next(made)
+            rows, why = (entry.rows, entry.why) if cached_rows(entry, digest) and entry is not None else next(made)
             reports.extend(rows or [])
             explained.update(zip(identities(rows or []), why or []))
             summary.articles_read += 1
             summary.read.append(job.name)
             if read.replaced:
                 summary.replaced.append((job.name, read.replaced))
-        if cache is not None and not (entry is not None and (read.skipped or cached_rows(entry))):
-            cache.put(key, Entry(read.votes, read.replaced, read.skipped, digest, rows, why))
+        if cache is not None and not (entry is not None and (read.skipped or cached_rows(entry, digest))):
+            cache.put(key, Entry(read.votes, read.replaced, read.skipped, digest, rows, why, read.countries))
     bar.end()
     summary.skipped = [skipped[index] for index in sorted(skipped)]
     if cache is not None:
@@ -218,6 +227,12 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
                          f"{dropped} old entries dropped")
     summary.runner = runner.describe()
     return reports
+
+
+def _focus_digests(focus: dict[str, float], reads: Sequence[Read]) -> list[str]:
+    """Each article's digest of the part of the build's focus its rows depend on (the article
+    cache keeps rows made under the same part)."""
+    return [article_cache.focus_digest(focus_read_by(focus, read.countries)) for read in reads]
 
 
 def _check_outputs(options: BuildOptions) -> None:

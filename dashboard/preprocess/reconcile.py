@@ -280,25 +280,27 @@ def _place_keys(place: Place, merge_km: float) -> tuple[frozenset[tuple], frozen
 
 
 def _candidate_pairs(profiles: Sequence[Profile], merge_km: float, merge_days: int) -> set[tuple[int, int]]:
-    """Pairs of different profiles that share a day (give or take ``merge_days``) and a place key."""
+    """Pairs of different profiles that share a day (give or take ``merge_days``) and a place key.
+
+    The index holds each profile under its days and filed keys; the keys a profile looks up are
+    made when it is its turn and let go (kept for every profile they would outweigh the index).
+    """
     index: dict[tuple, list[int]] = {}
-    looked_up: list[set[tuple]] = []
     for position, profile in enumerate(profiles):
         first, last = profile.span
-        looked: set[tuple] = set()
-        for place in profile.places:
-            filed_keys, looked_keys = _place_keys(place, merge_km)
-            for day in range(first, last + 1):
-                for key in filed_keys:
-                    index.setdefault((day, key), []).append(position)
-            looked |= {(day, key) for day in range(first - merge_days, last + merge_days + 1) for key in looked_keys}
-        looked_up.append(looked)
+        filed = set().union(*(_place_keys(place, merge_km)[0] for place in profile.places))
+        for day in range(first, last + 1):
+            for key in filed:
+                index.setdefault((day, key), []).append(position)
     pairs: set[tuple[int, int]] = set()
-    for position, keys in enumerate(looked_up):
-        for key in keys:
-            for other in index.get(key, ()):
-                if other != position:
-                    pairs.add((min(position, other), max(position, other)))
+    for position, profile in enumerate(profiles):
+        first, last = profile.span
+        looked = set().union(*(_place_keys(place, merge_km)[1] for place in profile.places))
+        for day in range(first - merge_days, last + merge_days + 1):
+            for key in looked:
+                for other in index.get((day, key), ()):
+                    if other != position:
+                        pairs.add((other, position) if other < position else (position, other))
     return pairs
 
 
@@ -344,6 +346,14 @@ def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> 
 
     ``merge_km`` > 0 and ``merge_days`` >= 0 are the settings' own checks (:mod:`dashboard.settings`).
     """
+    new_ids = incident_ids(reports, merge_km, merge_days)
+    return [Incident(new_id, *(getattr(row, name) for name in _FIELDS_AFTER_ID))
+            for row, new_id in zip(reports, new_ids)]
+
+
+def incident_ids(reports: Sequence[Incident], merge_km: float, merge_days: int) -> list[str]:
+    """:func:`reconcile`'s ids alone, one per row in order (a build sets them in its table
+    without a second copy of every row)."""
     units = reports_of(reports)
     roots = group_reports(units, merge_km, merge_days)
     smallest: dict[int, str] = {}
@@ -353,5 +363,4 @@ def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> 
     for unit, root in zip(units, roots):
         for row in unit.rows:
             new_ids[row] = incident_id(smallest[root])
-    return [Incident(new_id, *(getattr(row, name) for name in _FIELDS_AFTER_ID))
-            for row, new_id in zip(reports, new_ids)]
+    return new_ids

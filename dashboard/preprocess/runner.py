@@ -4,7 +4,9 @@ processes, or on a Dask distributed cluster; the results come back in input orde
 A build's articles go through in two passes, each a map over articles: :func:`read_batch` (the
 article parsed, the countries of its sure places counted for the build's focus) and, once the
 focus is known, :func:`rows_batch` (the article's report rows). Articles travel as :class:`Job`
-values (the file's bytes and its manifest metadata), so that a worker needs no shared disk.
+values: the file's path and the digest of the bytes the build saw, read again where the job runs
+(this process or its workers: the build never holds every article's text), or, for a Dask
+cluster, the bytes themselves (read when the batch is sent), so that a worker needs no shared disk.
 
 Each worker process loads the gazetteer once (:func:`_gazetteer`, kept per process); the work
 is sent in batches of a few articles, and :meth:`Runner.map` yields results in input order while
@@ -13,21 +15,24 @@ counting articles as they finish (any order), so the output is the same whatever
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import multiprocessing
 import os
 import queue
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.explain import explain_rows
 from dashboard.preprocess.incidents.casualties import read_tolls
 from dashboard.preprocess.incidents.events import extract_incidents
-from dashboard.preprocess.ingest import Article, Metadata, parse_article
+from dashboard.preprocess.ingest import Article, Metadata, parse_article, read_bytes
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
-from dashboard.preprocess.places.geoparse import Parsed, focus_votes, parse
+from dashboard.preprocess.places.geoparse import Parsed, article_focus, parse
 from dashboard.preprocess.places.locate import locate_places
 from dashboard.preprocess.places.nominatim import Geocoder
 from dashboard.schema import Incident
@@ -40,25 +45,50 @@ WINDOW_PER_WORKER = 4
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One article to process: its key, the file's bytes and what the manifest says about it."""
+    """One article to process: its key, the file's bytes (or where to read them) and what the
+    manifest says about it."""
 
     name: str
-    data: bytes
+    data: bytes  # b"" with a path: read from the path where the job runs
     metadata: Metadata
     is_html: bool
+    path: str = ""
+    digest: bytes = b""  # SHA-256 of the bytes the build saw at the path
+    max_bytes: int = 0
+
+    @classmethod
+    def of_file(cls, name: str, data: bytes, metadata: Metadata, is_html: bool, path: Path,
+                max_bytes: int) -> Job:
+        """The job of a file whose bytes ``data`` were read: it keeps their digest, not the bytes."""
+        return cls(name, b"", metadata, is_html, str(path), hashlib.sha256(data).digest(), max_bytes)
+
+    def content(self) -> bytes:
+        """The article's bytes; ArticleError when the file is gone or no longer the one the build saw."""
+        if not self.path:
+            return self.data
+        data = read_bytes(Path(self.path), self.max_bytes, self.name)
+        if hashlib.sha256(data).digest() != self.digest:
+            raise ArticleError(self.name, "changed while the build ran (build again)")
+        return data
+
+    def loaded(self) -> Job:
+        """This job with its bytes in it (to send where the file cannot be read)."""
+        return dataclasses.replace(self, data=self.content(), path="", digest=b"") if self.path else self
 
     def article(self) -> Article:
-        return parse_article(self.name, self.data, self.metadata, self.is_html)
+        return parse_article(self.name, self.content(), self.metadata, self.is_html)
 
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    """The first pass's answer for one article: its focus votes, or why it was skipped."""
+    """The first pass's answer for one article: its focus votes and the countries of its names'
+    candidates (the part of the build's focus it depends on), or why it was skipped."""
 
     name: str
     votes: tuple[tuple[str, float], ...] = ()
     replaced: int = 0
     skipped: str = ""  # the reason, when the article could not be read
+    countries: tuple[str, ...] = ()  # of its names' candidates: the part of the build's focus it reads
     #: What finding read in the text, handed to the second pass so that the article is parsed
     #: once (None from the article cache: the second pass parses it again).
     parsed: Parsed | None = None
@@ -111,7 +141,8 @@ def read_one(job: Job, gazetteer: Gazetteer) -> Read:
     except ArticleError as err:
         return Read(job.name, skipped=err.reason)
     parsed = parse(article.text, gazetteer)
-    return Read(job.name, tuple(focus_votes(article.text, gazetteer, parsed)), article.replaced, parsed=parsed)
+    part = article_focus(article.text, gazetteer, parsed)
+    return Read(job.name, part.votes, article.replaced, countries=tuple(sorted(part.countries)), parsed=parsed)
 
 
 def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
@@ -234,7 +265,9 @@ class DaskRunner(_FutureRunner):
         self.workers = max(len(self._client.scheduler_info().get("workers", {})), 1)
 
     def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:
-        return self._client.submit(function, list(batch), *args, pure=False)
+        # The workers may not see this machine's files: the articles' bytes go with the batch.
+        batch = [item.loaded() if isinstance(item, Job) else item for item in batch]
+        return self._client.submit(function, batch, *args, pure=False)
 
     def describe(self) -> str:
         return f"Dask cluster {self.address} ({self.workers} workers)"

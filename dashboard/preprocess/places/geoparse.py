@@ -65,6 +65,11 @@ MAJOR_CITY_POPULATION = 500_000
 #: name (fewer than SMALL_POPULATION) that neither its parent, a neighbour nor its country backs
 #: ("Wajir" in a Kenya note is the town, not a namesake hamlet of another focus country).
 TOWN_POPULATION = 10_000
+#: Each country's share of the build's focus is rounded to a power of 2 ** (1 / FOCUS_STEPS)
+#: (steps of 9%, within 4.5% of the share): articles added to a large corpus then seldom move an
+#: article's part of it (:func:`focus_read_by`), and the article cache keeps its rows. The prior
+#: weighs less than one place an article names: 4.5% of it is far below any threshold of the scores.
+FOCUS_STEPS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -601,6 +606,23 @@ def _votes(candidates: dict[str, list[_Candidate]]) -> dict[str, tuple[str, floa
     return votes
 
 
+class Focus(dict[str, float]):
+    """The build's focus: country -> votes it adds to every article (:func:`focus_from_votes`), and
+    ``total``, the weight it adds to an article's whole (PRIOR_WEIGHT, plus HINT_WEIGHT per hint),
+    fixed so that an article's shares read only the countries of its own candidates."""
+
+    total: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFocus:
+    """One article's part in the build's focus: its votes, and the countries of all its names'
+    candidates (its adjectives of nationality included): the only countries whose focus it reads."""
+
+    votes: tuple[tuple[str, float], ...]
+    countries: frozenset[str]
+
+
 def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str] = ()) -> dict[str, float]:
     """The build's focus as votes added to every article: the countries of the sure names of all
     ``texts`` (a country named, a province, a large city), PRIOR_WEIGHT votes in all, plus
@@ -628,13 +650,22 @@ def focus_votes(text: str, gazetteer: Gazetteer, parsed: Parsed | None = None) -
     """One article's part of :func:`corpus_focus`: its sure names' (country, weight), in order
     (a build may compute them in worker processes and add them up with :func:`focus_from_votes`);
     ``parsed``: the text's :func:`parse`, when already made."""
+    return list(article_focus(text, gazetteer, parsed).votes)
+
+
+def article_focus(text: str, gazetteer: Gazetteer, parsed: Parsed | None = None) -> ArticleFocus:
+    """:func:`focus_votes` and the countries of every candidate of the article's names."""
     parsed = parsed if parsed is not None else parse(text, gazetteer)
-    votes = _votes(_candidates(list(parsed.found), gazetteer)).values()
-    return [(cc, weight) for cc, weight in votes if weight >= 1.0] + [(cc, DEMONYM_WEIGHT) for cc in dict.fromkeys(parsed.demonyms)]
+    candidates = _candidates(list(parsed.found), gazetteer)
+    votes = [(cc, weight) for cc, weight in _votes(candidates).values() if weight >= 1.0]
+    demonyms = list(dict.fromkeys(parsed.demonyms))
+    countries = {c.place.country_code for places in candidates.values() for c in places} | set(demonyms)
+    return ArticleFocus(tuple(votes + [(cc, DEMONYM_WEIGHT) for cc in demonyms]), frozenset(countries))
 
 
-def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> dict[str, float]:
-    """:func:`corpus_focus` from each article's :func:`focus_votes`, added in the articles' order.
+def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iterable[str] = ()) -> Focus:
+    """:func:`corpus_focus` from each article's :func:`focus_votes`, added in the articles' order;
+    each country's share rounded (FOCUS_STEPS).
 
     Each article that votes is one voice, shared among its countries by its votes: a country
     covered by many short notes weighs as much as one covered by fewer, longer ones that name
@@ -648,10 +679,30 @@ def focus_from_votes(articles: Iterable[Iterable[tuple[str, float]]], hint: Iter
         for cc, weight in mine.items():
             totals[cc] += weight / own
     whole = sum(totals.values())
-    focus = {cc: PRIOR_WEIGHT * n / whole for cc, n in totals.items()} if whole else {}
+    focus = Focus((cc, PRIOR_WEIGHT * _rounded(n / whole)) for cc, n in totals.items()) if whole else Focus()
+    focus.total = PRIOR_WEIGHT if whole else 0.0
     for cc in hint:
         focus[cc.upper()] = focus.get(cc.upper(), 0.0) + HINT_WEIGHT
+        focus.total += HINT_WEIGHT
     return focus
+
+
+def focus_read_by(focus: dict[str, float], countries: Iterable[str]) -> tuple[object, ...]:
+    """The part of the build's ``focus`` that resolving an article whose candidates lie in
+    ``countries`` (:attr:`ArticleFocus.countries`) reads: equal parts, equal places (:func:`_focus`
+    reads each candidate's country, the whole's weight and the strongest country)."""
+    chosen = set(countries)
+    inside = sorted((cc, focus[cc]) for cc in chosen if cc in focus)
+    outside = max((n for cc, n in focus.items() if cc not in chosen), default=0.0)
+    return _prior_total(focus), tuple(inside), outside
+
+
+def _rounded(share: float) -> float:
+    return 2.0 ** (round(math.log2(share) * FOCUS_STEPS) / FOCUS_STEPS)
+
+
+def _prior_total(prior: dict[str, float]) -> float:
+    return prior.total if isinstance(prior, Focus) else sum(prior.values())
 
 
 @dataclass(slots=True)
@@ -720,12 +771,14 @@ def _near_others(evidence: _Evidence, place: Place, key: str) -> bool:
 def _focus(evidence: _Evidence, key: str, demonyms: bool = True) -> dict[str, float]:
     """Share of the article's weight each country has, as the names other than ``key`` tell it
     (a name may not back itself), with the build's focus added as a weaker voice; ``demonyms``
-    False: without the adjectives of nationality."""
+    False: without the adjectives of nationality. The one reader of the build's focus: what it
+    reads of it is what :func:`focus_read_by` lists (the article cache relies on it)."""
     totals: Counter[str] = Counter(evidence.prior)
+    total = _prior_total(evidence.prior)  # the build's focus weighs its fixed total (see Focus)
     for other, (cc, weight) in evidence.votes.items():
         if other != key and (demonyms or not other.startswith("\0")):
             totals[cc] += weight
-    total = sum(totals.values())
+            total += weight
     return {cc: n / total for cc, n in totals.items()} if total else {}
 
 
@@ -923,6 +976,9 @@ def _decide(found: list[_Found], evidence: _Evidence, chosen: dict[str, Place],
     totals: Counter[str] = Counter(evidence.prior)
     for cc, weight in evidence.votes.values():
         totals[cc] += weight
+    # the whole as _focus weighs it: the build's focus by its fixed total (see Focus), so that a
+    # reason reads no more of the focus than the rows do (the article cache relies on it)
+    totals_weight = _prior_total(evidence.prior) + sum(weight for _, weight in evidence.votes.values())
     made: dict[str, Decision] = {}
     for f in found:
         place = chosen.get(f.key)
@@ -936,7 +992,8 @@ def _decide(found: list[_Found], evidence: _Evidence, chosen: dict[str, Place],
                 place, winner[0] if winner else 0.0,
                 tuple((c.place, value) for value, c in ranked if c.place is not place),
                 tuple(c.place for c in evidence.candidates.get(f.key, []) if id(c.place) not in backed),
-                _reasons(f.key, winner[1] if winner else None, ranked, evidence, chosen, names, anchors, totals))
+                _reasons(f.key, winner[1] if winner else None, ranked, evidence, chosen, names, anchors, totals,
+                         totals_weight))
         decisions[f.mention.start] = made[f.key]
         if f.road is not None:
             decisions.setdefault(f.road.start, made[f.key])
@@ -944,7 +1001,8 @@ def _decide(found: list[_Found], evidence: _Evidence, chosen: dict[str, Place],
 
 def _reasons(key: str, winner: _Candidate | None, ranked: list[tuple[float, _Candidate]], evidence: _Evidence,
              chosen: dict[str, Place], names: dict[str, str],
-             anchors: dict[tuple[int, int], list[tuple[str, Place]]], totals: Counter[str]) -> tuple[str, ...]:
+             anchors: dict[tuple[int, int], list[tuple[str, Place]]], totals: Counter[str],
+             totals_weight: float) -> tuple[str, ...]:
     """What counted for the winner, in the words the details panel shows."""
     if winner is None:
         return ()
@@ -961,7 +1019,7 @@ def _reasons(key: str, winner: _Candidate | None, ranked: list[tuple[float, _Can
     if parents:
         reasons.append(f"the place it lies in is named too ({parents[0]})")
     own_cc, own_weight = evidence.votes.get(key, ("", 0.0))
-    whole = sum(totals.values()) - own_weight
+    whole = totals_weight - own_weight
     share = (totals[place.country_code] - (own_weight if own_cc == place.country_code else 0.0)) / whole \
         if whole > 0 else 0.0  # = _focus(evidence, key)[country], without summing every vote again
     if share > 1e-9:
