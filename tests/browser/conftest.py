@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from dashboard.settings import Settings
@@ -128,3 +130,27 @@ def open_session(browser) -> Iterator[Session]:
 def wait_until_idle(page) -> None:
     """Until the app's script has run to its end (every element of the run sent) and none is asked for."""
     expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def map_frame_where(page, script: str, check, timeout: float = WAIT_S, what: str = "the map's condition"):
+    """(frame, value) once the map's iframe is the only one and ``check`` holds for ``script``
+    evaluated in it.
+
+    During a rerun Streamlit shows the old iframe beside the new one (a frame can go away between
+    two looks), so this polls the condition rather than waiting on one frame.
+    """
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        frames = page.locator(MAP_FRAME).all()
+        if len(frames) == 1:
+            frame = frames[0].element_handle().content_frame()
+            if frame is not None:
+                try:
+                    seen = frame.evaluate(script)
+                except PlaywrightError:  # the frame went away mid-rerun
+                    seen = None
+                if check(seen):
+                    return frame, seen
+        page.wait_for_timeout(200)  # the next look
+    raise AssertionError(f"{what} never held; last seen {seen}")

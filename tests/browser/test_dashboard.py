@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import read_table
 from dashboard.ui.export import csv_bytes
 from dashboard.ui.filters import FilterState, apply_filters
-from tests.browser.conftest import ARTIFACTS, MAP_FRAME, WAIT_S, wait_until_idle
+from tests.browser.conftest import ARTIFACTS, WAIT_S, map_frame_where, wait_until_idle
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE
 
 pytestmark = pytest.mark.browser
@@ -36,26 +34,10 @@ def open_page(session, server, **query: str) -> None:
 
 
 def wait_map(page, expected: int, timeout: float = WAIT_S):
-    """The map's iframe once it is the only one and its clusters and markers add up to ``expected``.
-
-    During a rerun Streamlit shows the old iframe beside the new one (a frame can go away between
-    two looks), so this polls the condition rather than waiting on one frame.
-    """
-    deadline = time.monotonic() + timeout
-    seen = None
-    while time.monotonic() < deadline:
-        frames = page.locator(MAP_FRAME).all()
-        if len(frames) == 1:
-            frame = frames[0].element_handle().content_frame()
-            if frame is not None:
-                try:
-                    seen = frame.evaluate(COUNTS)
-                except PlaywrightError:  # the frame went away mid-rerun
-                    seen = None
-                if seen == [expected, expected]:
-                    return frame
-        page.wait_for_timeout(200)  # the next look
-    raise AssertionError(f"expected {expected} markers (layer, drawn); last seen {seen}")
+    """The map's iframe once it is the only one and its clusters and markers add up to ``expected``."""
+    frame, _ = map_frame_where(page, COUNTS, lambda seen: seen == [expected, expected], timeout,
+                               f"expected {expected} markers (layer, drawn)")
+    return frame
 
 
 def expected_incidents(server, state: FilterState):

@@ -8,9 +8,6 @@ by itself. A screenshot of the first is saved in test-artifacts/offline_labels.p
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,9 +16,7 @@ from playwright.sync_api import expect
 from dashboard.files import labels_file
 from dashboard.preprocess.pipeline import BuildOptions, run_build
 from dashboard.settings import Settings
-from dashboard.ui.assets import missing_assets
-from dashboard.ui.launch import start_in_background
-from tests.browser.conftest import ARTIFACTS, MAP_FRAME, Server, wait_until_idle
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME, Server, running_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -37,21 +32,6 @@ def seed_table(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
                            settings=Settings(geocoder="none")))
     assert labels_file(out).is_file()
     return out
-
-
-@contextmanager
-def app(data: Path, tiles: str) -> Iterator[Server]:
-    if missing_assets():
-        pytest.fail("the map's offline assets are missing: run 'make assets' (python -m dashboard fetch-assets)")
-    process, base = start_in_background(data, Settings(tiles=tiles))
-    try:
-        yield Server(base, data)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def map_frame(session, server: Server):
@@ -77,7 +57,7 @@ def assert_named(iframe, frame, names: tuple[str, ...]) -> None:
 
 
 def test_without_tiles_the_seed_view_names_its_towns(session, seed_table) -> None:
-    with app(seed_table, "none") as server:
+    with running_app(seed_table, Settings(tiles="none")) as server:
         iframe, frame = map_frame(session, server)
         assert_named(iframe, frame, SEED_VIEW_NAMES)
         frame.wait_for_function("() => window.outlineDrawn === true", timeout=30_000)
@@ -96,7 +76,7 @@ def test_without_tiles_the_seed_view_names_its_towns(session, seed_table) -> Non
 
 
 def test_tiles_that_fail_to_load_switch_the_map_to_the_names(session, seed_table) -> None:
-    with app(seed_table, "openstreetmap") as server:
+    with running_app(seed_table, Settings(tiles="openstreetmap")) as server:
         iframe, frame = map_frame(session, server)
         frame.wait_for_function("() => window.mapOffline === true", timeout=30_000)
         assert any("tile.openstreetmap.org" in url for url in session.blocked)

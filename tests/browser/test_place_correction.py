@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from dashboard.geodesy import km_between
@@ -16,7 +15,7 @@ from dashboard.review import ReviewError, ReviewStore, default_path
 from dashboard.schema import C, read_table
 from dashboard.settings import Settings
 from dashboard.why import read_why
-from tests.browser.conftest import MAP_FRAME, WAIT_S, running_app, wait_until_idle
+from tests.browser.conftest import MAP_FRAME, WAIT_S, map_frame_where, running_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -48,21 +47,9 @@ def built(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def markers_where(page, check, timeout: float = WAIT_S) -> list[list[float]]:
     """The map's single markers once ``check(points)`` holds (the map's frame may be replaced mid-rerun)."""
-    deadline = time.monotonic() + timeout
-    seen = None
-    while time.monotonic() < deadline:
-        frames = page.locator(MAP_FRAME).all()
-        if len(frames) == 1:
-            frame = frames[0].element_handle().content_frame()
-            if frame is not None:
-                try:
-                    seen = frame.evaluate(MARKERS)
-                except PlaywrightError:
-                    seen = None
-                if seen and check(seen):
-                    return seen
-        page.wait_for_timeout(200)
-    raise AssertionError(f"the markers never met the condition; last seen {seen}")
+    _, seen = map_frame_where(page, MARKERS, lambda points: bool(points) and check(points), timeout,
+                              "the markers' condition")
+    return seen
 
 
 def near(points: list[list[float]], lat: float, lng: float, km: float = 0.05) -> bool:
