@@ -166,6 +166,10 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     failed: dict[int, Skipped] = {}  # position in files -> why it could not be read
     for index, file in enumerate(_progress(files, progress, "reading")):
         metadata = manifest_entry(manifest, file.key)
+        if cache is None:  # read where the first pass runs (the cache's keys need the bytes here)
+            jobs.append(Job.of_path(file.key, metadata or Metadata(), is_html_path(file.path), file.path,
+                                    settings.max_article_bytes))
+            continue
         try:
             data = read_bytes(file.path, settings.max_article_bytes, file.key)
         except ArticleError as err:
@@ -193,7 +197,7 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     def cached_rows(entry: Entry | None, digest: str) -> bool:
         return entry is not None and entry.rows is not None and entry.why is not None and entry.focus == digest
 
-    todo = [(job, read.parsed) for job, read, entry, digest in zip(jobs, reads, entries, digests)
+    todo = [(job.seen_as(read.digest), read.parsed) for job, read, entry, digest in zip(jobs, reads, entries, digests)
             if not read.skipped and not cached_rows(entry, digest)]
     bar = _Bar(len(todo), progress, "articles done")
     if geocoder is None:

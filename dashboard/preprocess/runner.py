@@ -4,8 +4,9 @@ processes, or on a Dask distributed cluster; the results come back in input orde
 A build's articles go through in two passes, each a map over articles: :func:`read_batch` (the
 article parsed, the countries of its sure places counted for the build's focus) and, once the
 focus is known, :func:`rows_batch` (the article's report rows). Articles travel as :class:`Job`
-values: the file's path and the digest of the bytes the build saw, read again where the job runs
-(this process or its workers: the build never holds every article's text), or, for a Dask
+values: the file's path and the digest of the bytes the build saw (taken by the first pass where it
+reads the file, or by the build when its article cache needs the bytes), read again where the job
+runs (this process or its workers: the build never holds every article's text), or, for a Dask
 cluster, the bytes themselves (read when the batch is sent), so that a worker needs no shared disk.
 
 Each worker process loads the gazetteer once (:func:`_gazetteer`, kept per process); the work
@@ -62,12 +63,22 @@ class Job:
         """The job of a file whose bytes ``data`` were read: it keeps their digest, not the bytes."""
         return cls(name, b"", metadata, is_html, str(path), hashlib.sha256(data).digest(), max_bytes)
 
+    @classmethod
+    def of_path(cls, name: str, metadata: Metadata, is_html: bool, path: Path, max_bytes: int) -> Job:
+        """The job of a file not read yet: the first pass reads it and hands on the digest of what
+        it read (:attr:`Read.digest`), against which the second pass checks (:meth:`seen_as`)."""
+        return cls(name, b"", metadata, is_html, str(path), b"", max_bytes)
+
+    def seen_as(self, digest: bytes) -> Job:
+        """This job, to be checked against the bytes' ``digest`` when it has no digest yet."""
+        return dataclasses.replace(self, digest=digest) if self.path and not self.digest and digest else self
+
     def content(self) -> bytes:
         """The article's bytes; ArticleError when the file is gone or no longer the one the build saw."""
         if not self.path:
             return self.data
         data = read_bytes(Path(self.path), self.max_bytes, self.name)
-        if hashlib.sha256(data).digest() != self.digest:
+        if self.digest and hashlib.sha256(data).digest() != self.digest:
             raise ArticleError(self.name, "changed while the build ran (build again)")
         return data
 
@@ -92,6 +103,7 @@ class Read:
     #: What finding read in the text, handed to the second pass so that the article is parsed
     #: once (None from the article cache: the second pass parses it again).
     parsed: Parsed | None = None
+    digest: bytes = b""  # SHA-256 of the bytes read, for the second pass to check (Job.seen_as)
 
 
 def default_jobs() -> int:
@@ -137,12 +149,15 @@ def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | 
 
 def read_one(job: Job, gazetteer: Gazetteer) -> Read:
     try:
-        article = job.article()
+        data = job.content()
+        article = parse_article(job.name, data, job.metadata, job.is_html)
     except ArticleError as err:
         return Read(job.name, skipped=err.reason)
     parsed = parse(article.text, gazetteer)
     part = article_focus(article.text, gazetteer, parsed)
-    return Read(job.name, part.votes, article.replaced, countries=tuple(sorted(part.countries)), parsed=parsed)
+    digest = job.digest or hashlib.sha256(data).digest()
+    return Read(job.name, part.votes, article.replaced, countries=tuple(sorted(part.countries)), parsed=parsed,
+                digest=digest)
 
 
 def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:

@@ -193,3 +193,32 @@ def test_manifest_reading_and_its_errors(tmp_path: Path) -> None:
 )
 def test_a_wire_dateline_names_the_source(text: str, source: str) -> None:
     assert metadata_from_text(text).source == source
+
+
+# --- normalising white space -------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from dashboard.preprocess.ingest import metadata_from_text, normalise_text  # noqa: E402
+
+
+def _normalised_by_pattern(text: str) -> str:
+    """What normalise_text means, by regular expressions: line ends unified, any run of spaces and
+    tabs (no-break spaces included) one space, three line ends or more two, the ends stripped."""
+    import re
+    text = re.sub(r"\r\n?", "\n", text).replace("\u00a0", " ")
+    text = re.sub(r"[ \t\f\v]{2,}|[\t\f\v]", " ", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b.", " ", "  ", "\t", "\n", "\r", "\r\n", "\u00a0", "\f", "\v"]),
+                max_size=40).map("".join))
+def test_normalise_text_collapses_runs_as_the_patterns_say(text: str) -> None:
+    assert normalise_text(text) == _normalised_by_pattern(text)
+
+
+def test_a_source_line_is_read_and_a_source_word_is_not_one() -> None:
+    assert metadata_from_text("Market attack\n\nSource : Daily Courier\nA bomb went off.").source == "Daily Courier"
+    assert metadata_from_text("Market attack\n\nA security source said a bomb went off.").source == ""
+    assert metadata_from_text("Market attack\n\nSOURCE:\tWire Desk\nA bomb went off.").source == "Wire Desk"

@@ -98,8 +98,10 @@ class ArticleScenes:
         """A place named as a backdrop: "the X offensive", "a reporter in X", "taken to a hospital in X",
         a dateline "X –"."""
         start, end = place.mention.start, place.mention.end
-        before = self.text[max(0, start - 60):start]
-        if _CONTEXT_AFTER.match(self.text[end:end + 30]) or _context_before(before) or _treated_in(before):
+        if _CONTEXT_AFTER.match(self.text[end:end + 30]):
+            return True
+        words = last_words(self.text[max(0, start - 60):start], 7)  # read once for both tests
+        if _context_before(words[-6:]) or _treated_in(words):
             return True
         return _starts_line(self.text, start) and bool(_DATELINE_AFTER.match(self.text[end:end + 50]))
 
@@ -198,9 +200,10 @@ def _locative(before: str) -> bool:
     return words[-1] == "of" and len(words) > 1 and words[-2] in V.LOCATIVE_OF
 
 
-def _context_before(before: str) -> bool:
-    """True for "a reporter in X", "the battle for X", "to distract forces from X"."""
-    words = last_words(before, 6)
+def _context_before(words: list[str]) -> bool:
+    """True for "a reporter in X", "the battle for X", "to distract forces from X" (``words``: the
+    last six words before X, as :func:`last_words` gives them)."""
+    words = list(words)
     while words and words[-1] in ("the", "a", "an"):
         words.pop()
     if words and words[-1] in V.CONTEXT_BEFORE:
@@ -208,9 +211,9 @@ def _context_before(before: str) -> bool:
     return bool(words) and words[-1] in V.CONTEXT_LINKS and any(w in V.CONTEXT_BEFORE for w in words[-5:-1])
 
 
-def _treated_in(before: str) -> bool:
-    """True for "taken to a hospital in X", "treated at clinics in X": where the wounded went, not the scene."""
-    words = last_words(before, 7)
+def _treated_in(words: list[str]) -> bool:
+    """True for "taken to a hospital in X", "treated at clinics in X": where the wounded went, not the
+    scene (``words``: the last seven words before X, as :func:`last_words` gives them)."""
     if len(words) < 3 or words[-1] not in ("in", "at"):
         return False
     return any(w in V.TREATMENT_PLACES for w in words[-4:-1]) and any(w in V.TREATMENT_VERBS for w in words[:-1])

@@ -23,7 +23,7 @@ import bisect
 import itertools
 import re
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
@@ -55,6 +55,7 @@ _CUE_FORMS = frozenset(form for word in WEAK_CUES | DIRECTIONS | AREA_NOUNS | FE
                        for form in (word, word.capitalize(), word.upper()))
 _LONGEST_CUE = max(map(len, _CUE_FORMS))
 _TOKENS_KEPT = 4096
+_PIECE = 1 << 16  # characters of text matched at a time
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build
@@ -67,6 +68,19 @@ class _Token:
     possessive: bool
 
 
+def _pieces(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive pieces of ``text`` of about ``size`` characters, each cut just
+    after a white-space character (the whole text when it has none)."""
+    start = 0
+    while start < len(text):
+        end = start + size
+        if end < len(text):
+            cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
+            end = cut + 1 if cut > start else len(text)
+        yield start, min(end, len(text))
+        start = end
+
+
 class _Tokens(Sequence[_Token]):
     """The words of a text, each made into a :class:`_Token` only when looked at.
 
@@ -74,18 +88,20 @@ class _Tokens(Sequence[_Token]):
     the cues are found on the bare words and only the words around them are looked at.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, piece: int = _PIECE) -> None:
         # Word offsets in flat machine arrays (a list of match objects took some 35 bytes of memory
-        # per byte of text), and the cue words' indices, in one pass.
+        # per byte of text), and the cue words' indices. The words are matched a piece of text at a
+        # time (cut at white space, which no word crosses) and handed over by C-level maps: a Python
+        # loop over every word cost more than the rest of the stage.
         self._text = text
         self._starts, self._ends = array("q"), array("q")
         self._cues: list[int] = []
-        for index, match in enumerate(_TOKEN.finditer(text)):
-            start, end = match.span()
-            self._starts.append(start)
-            self._ends.append(end)
-            if end - start <= _LONGEST_CUE and match.group() in _CUE_FORMS:
-                self._cues.append(index)
+        for start, end in _pieces(text, piece):
+            matches = list(_TOKEN.finditer(text, start, end))
+            base = len(self._starts)
+            self._starts.extend(map(re.Match.start, matches))
+            self._ends.extend(map(re.Match.end, matches))
+            self._cues.extend(base + i for i, word in enumerate(map(re.Match.group, matches)) if word in _CUE_FORMS)
         self._made: dict[int, _Token] = {}
 
     def __len__(self) -> int:

@@ -92,3 +92,22 @@ def test_the_longer_name_wins_at_one_start() -> None:
 def test_empty_and_lower_case_text_give_nothing() -> None:
     assert names("") == []
     assert names("fighting in the north of the country near the river") == []
+
+
+def test_words_are_the_same_when_the_text_is_read_in_pieces() -> None:
+    """The words (and cue words) of a long text are matched a piece at a time, cut at white space:
+    the same as one match over the whole text, whatever the piece's size."""
+    import re
+
+    from dashboard.preprocess.places import unknown_names
+
+    text = ("Gunmen attacked  the village of Abu-Tala near Dar'a,\nnorth of Kirkuk's airport.\n\n"
+            "Fighting in Ramla district went on.") * 3
+    expected = [(m.start(), m.end()) for m in re.finditer(unknown_names._TOKEN, text)]
+    cue_words = [i for i, m in enumerate(re.finditer(unknown_names._TOKEN, text))
+                 if m.group() in unknown_names._CUE_FORMS]
+    assert cue_words  # "near", "north", "district", "in" ...
+    for size in (1, 5, 17, 64, 1 << 16):
+        tokens = unknown_names._Tokens(text, piece=size)
+        assert [(t.start, t.end) for t in tokens] == expected
+        assert tokens.cues() == cue_words
