@@ -19,6 +19,7 @@ How a figure becomes a toll (README section "tolls" has the full table):
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -111,15 +112,17 @@ class _Sentence:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        matches = list(_TOKEN.finditer(text))
-        self.words = [m.group().lower().replace("’", "'") for m in matches]
-        self.starts = [m.start() for m in matches]
-        self.ends = [m.end() for m in matches]
-        clause, self.clause = 0, []
-        for word in self.words:
-            if word in V.CLAUSE_BREAKS:
-                clause += 1
-            self.clause.append(clause)
+        if "\u0130" in text or "\u212a" in text:  # the only letters whose lower case is longer or ASCII
+            matches = list(_TOKEN.finditer(text))
+            self.words = [m.group().lower().replace("’", "'") for m in matches]
+        else:  # the same words, matched on the lower-cased text: no Python step per word
+            matches = list(_TOKEN.finditer(text.lower().replace("’", "'")))
+            self.words = list(map(re.Match.group, matches))
+        self.starts = list(map(re.Match.start, matches))
+        self.ends = list(map(re.Match.end, matches))
+        # a clause break word opens the next clause: clause numbers are the running count of breaks
+        self.clause = list(itertools.accumulate(map(V.CLAUSE_BREAKS.__contains__, self.words), initial=0))[1:]
+        clause = self.clause[-1] if self.clause else 0
         # the token each clause ends before (clauses are numbered in order, one after another)
         self.clause_ends = [len(self.words)] * (clause + 1)
         for j in range(1, len(self.clause)):

@@ -39,8 +39,11 @@ class DateReading:
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY = "|".join(WEEKDAYS)
 _REPORTING = "(?:%s)" % "|".join(REPORTING)
+# Every alternative starts a word: "\b(?=\w)" first lets the engine try the eight only where a word
+# starts (the same matches, about twice as fast).
 _PATTERNS = re.compile(
     rf"""
+    \b(?=\w)(?:
     (?P<dmy>\b(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})\.?(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b)
   | (?P<mdy>\b(?P<m2>{_MONTH})\.?\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:%|percent|km|miles|people))
         (?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?)
@@ -50,7 +53,7 @@ _PATTERNS = re.compile(
   | (?P<today>\btoday\b|\bthis\s+(?:morning|afternoon|evening)\b|\btonight\b|\bearlier\s+today\b)
   | (?P<week>\b(?:(?P<lastweek>last|past|previous)|this|earlier\s+this)\s+week\b)
   | (?P<month>\b(?:(?P<lastmonth>last|previous)|this|earlier\s+this)\s+month\b)
-    """,
+    )""",
     re.VERBOSE | re.IGNORECASE,
 )
 _REPORT_BEFORE = re.compile(rf"\b{_REPORTING}\s+(?:on\s+|late\s+|early\s+|in\s+a\s+|a\s+)?$", re.IGNORECASE)
