@@ -177,7 +177,7 @@ _RUN = re.compile(rf"{_CAPITAL}(?<![\w'’].){_WORD_TAIL}"
 _AFTER = re.compile(r"[ \t]*([^\W_]+)")
 _AFTER_TWO = re.compile(r"[ \t]+([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?")
 # "the Kirkuk-Tikrit road": two capitalised names joined by a hyphen or dash, then a road noun.
-_ROAD = re.compile(rf"(?<![\w\-])({_CAPITAL}[^\W_]+)[\-–]({_CAPITAL}[^\W_]+)[ \t]+([A-Za-z]+)")
+_ROAD = re.compile(rf"({_CAPITAL}(?<![\w\-].)[^\W_]+)[\-–]({_CAPITAL}[^\W_]+)[ \t]+([A-Za-z]+)")  # capital first, as _RUN
 
 
 @dataclass(slots=True)
@@ -1026,9 +1026,9 @@ def _reasons(key: str, winner: _Candidate | None, ranked: list[tuple[float, _Can
         reasons.append(f"focus country {place.country or place.country_code}: {share:.0%} of the article's "
                        "and the build's place evidence")
     lat, lon = _cell(place)
-    near = [(round(_km(place, p)), names[k]) for i in (-1, 0, 1) for j in (-1, 0, 1)
+    near = [(round(km), names[k]) for i in (-1, 0, 1) for j in (-1, 0, 1)
             for k, p in anchors.get((lat + i, lon + j), ()) if k != key and place.kind not in REGION_KINDS
-            and _km(place, p) < 300]
+            and (km := _km(place, p)) < 300]
     if near:
         km, name = min(near)
         reasons.append(f"near another place named ({name}, {km} km)")
