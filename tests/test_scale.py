@@ -285,6 +285,36 @@ def test_a_job_reads_its_file_where_it_runs_and_refuses_a_changed_one(tmp_path: 
     assert sent.article().text.startswith("Gunmen attacked a checkpoint")  # the bytes it was sent
 
 
+def test_the_first_pass_reads_a_file_once_and_the_second_refuses_it_changed(tmp_path: Path) -> None:
+    from dashboard.errors import ArticleError
+    from dashboard.preprocess.ingest import Metadata
+    from dashboard.preprocess.places.gazetteer import load_gazetteer
+    from dashboard.preprocess.runner import Job, read_one
+
+    path = tmp_path / "a.txt"
+    path.write_text(article_text(2), encoding="utf-8")
+    job = Job.of_path("a.txt", Metadata(), False, path, 10_000)  # not read yet: no digest
+    read = read_one(job, load_gazetteer())
+    assert read.article is not None and read.article.text.startswith(article_text(2)[:20])
+    second = job.seen_as(read.digest)
+    assert second.article().text == read.article.text
+    path.write_text(article_text(2, variant=1), encoding="utf-8")
+    with pytest.raises(ArticleError, match="changed while the build ran"):
+        second.article()
+
+
+def test_articles_kept_between_the_passes_or_read_again_give_the_same_tables(
+        corpus: Path, one_process, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its budget of text the build reads files again in the second pass: the same tables."""
+    monkeypatch.setattr(pipeline, "KEPT_TEXT_CHARS", 500)  # a few articles kept, the others read again
+    read_again = []
+    real = pipeline.Job.article
+    monkeypatch.setattr(pipeline.Job, "article", lambda job: read_again.append(job.name) or real(job))
+    summary, reports, incidents = build((corpus,), tmp_path, jobs=1)
+    assert 0 < len(read_again) < summary.articles_read
+    assert (reports, incidents) == one_process[1:]
+
+
 def test_resolving_reads_only_the_part_of_the_focus_that_focus_read_by_names() -> None:
     from dashboard.preprocess.places.gazetteer import load_gazetteer
     from dashboard.preprocess.places.geoparse import Focus, article_focus, focus_read_by, geoparse

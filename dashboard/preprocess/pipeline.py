@@ -9,6 +9,7 @@ the reports and incidents tables are replaced together (:func:`dashboard.files.a
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -187,8 +188,9 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     unread = [job for job, entry in zip(jobs, entries) if entry is None]
     bar = _Bar(len(unread), progress, "articles parsed")
     fresh = iter(runner.map(read_batch, unread, settings.cache, progress=bar.add))
+    kept = _TextBudget(KEPT_TEXT_CHARS)
     reads = [Read(job.name, entry.votes, entry.replaced, entry.skipped, entry.countries) if entry is not None
-             else next(fresh) for job, entry in zip(jobs, entries)]
+             else kept.take(next(fresh)) for job, entry in zip(jobs, entries)]
     bar.end()
     focus = focus_from_votes((r.votes for r in reads if not r.skipped), settings.countries)
     digests = _focus_digests(focus, reads) if cache is not None else [""] * len(reads)
@@ -197,14 +199,15 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     def cached_rows(entry: Entry | None, digest: str) -> bool:
         return entry is not None and entry.rows is not None and entry.why is not None and entry.focus == digest
 
-    todo = [(job.seen_as(read.digest), read.parsed) for job, read, entry, digest in zip(jobs, reads, entries, digests)
+    todo = [(job.seen_as(read.digest), read.parsed, read.article) for job, read, entry, digest in zip(jobs, reads, entries, digests)
             if not read.skipped and not cached_rows(entry, digest)]
     bar = _Bar(len(todo), progress, "articles done")
     if geocoder is None:
         made = iter(runner.map(rows_batch, todo, focus, settings.cache, progress=bar.add))
     else:  # one geocoder, its rate limit and its budget: here, in order
         gazetteer = load_gazetteer(cache=settings.cache)
-        made = (bar.added(explained_rows(job.article(), gazetteer, geocoder, focus, parsed)) for job, parsed in todo)
+        made = (bar.added(explained_rows(article or job.article(), gazetteer, geocoder, focus, parsed))
+                for job, parsed, article in todo)
     reports: list[Incident] = []
     skipped = dict(failed)
     positions = [index for index in range(len(files)) if index not in failed]
@@ -231,6 +234,26 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
                          f"{dropped} old entries dropped")
     summary.runner = runner.describe()
     return reports
+
+
+#: Characters of article text a build keeps from its first pass for its second (which otherwise
+#: reads and decodes each file again): small builds skip the second reading, large ones stay in
+#: bounded memory.
+KEPT_TEXT_CHARS = 32_000_000
+
+
+class _TextBudget:
+    """Lets the first pass's articles through until their text reaches ``chars``; later ones lose
+    their article (the second pass reads those files again)."""
+
+    def __init__(self, chars: int) -> None:
+        self.left = chars
+
+    def take(self, read: Read) -> Read:
+        if read.article is None:
+            return read
+        self.left -= len(read.article.text)
+        return read if self.left >= 0 else dataclasses.replace(read, article=None)
 
 
 def _focus_digests(focus: dict[str, float], reads: Sequence[Read]) -> list[str]:

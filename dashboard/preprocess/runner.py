@@ -104,6 +104,9 @@ class Read:
     #: once (None from the article cache: the second pass parses it again).
     parsed: Parsed | None = None
     digest: bytes = b""  # SHA-256 of the bytes read, for the second pass to check (Job.seen_as)
+    #: The article as read, for the second pass not to read and decode it again; the build keeps
+    #: it only up to a budget of text (:func:`~dashboard.preprocess.pipeline` ``KEPT_TEXT_CHARS``).
+    article: Article | None = None
 
 
 def default_jobs() -> int:
@@ -157,7 +160,7 @@ def read_one(job: Job, gazetteer: Gazetteer) -> Read:
     part = article_focus(article.text, gazetteer, parsed)
     digest = job.digest or hashlib.sha256(data).digest()
     return Read(job.name, part.votes, article.replaced, countries=tuple(sorted(part.countries)), parsed=parsed,
-                digest=digest)
+                digest=digest, article=article)
 
 
 def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
@@ -165,11 +168,12 @@ def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
     return [read_one(job, gazetteer) for job in jobs]
 
 
-def rows_batch(jobs: Sequence[tuple[Job, Parsed | None]], focus: dict[str, float],
+def rows_batch(jobs: Sequence[tuple[Job, Parsed | None, Article | None]], focus: dict[str, float],
                cache: str | None = None) -> list[Made]:
-    """The rows of each (job, what the first pass parsed in it), each with why it is so."""
+    """The rows of each (job, what the first pass parsed in it, the article it read or None), each
+    with why it is so."""
     gazetteer = _gazetteer(cache)
-    return [explained_rows(job.article(), gazetteer, None, focus, parsed) for job, parsed in jobs]
+    return [explained_rows(article or job.article(), gazetteer, None, focus, parsed) for job, parsed, article in jobs]
 
 
 Progress = Callable[[int], None]
