@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import socket
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 _TCP_FAMILIES = (socket.AF_INET, socket.AF_INET6)
 

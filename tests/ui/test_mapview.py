@@ -182,7 +182,7 @@ def test_map_html_loads_only_local_assets_and_no_article_text() -> None:
 def test_the_map_code_is_loaded_from_its_files_in_order_and_given_options_as_json() -> None:
     html = rendered(build_map(sample_reports(), URL, DETAILS_URL, tiles="none"))
     sources = re.findall(r'<script src="([^"]+)"', html)
-    ours = [src for src in sources if src.startswith(CACHE_URL + "/") or src.startswith(MAP_CODE_URL + "/")]
+    ours = [src for src in sources if src.startswith((CACHE_URL + "/", MAP_CODE_URL + "/"))]
     assert ours == [f"{CACHE_URL}/map-code-{MAP_CODE_VERSION}.js"]  # one script: one round trip, not seven
     assert sources.index(ours[0]) > sources.index(f"{VENDOR_URL}/leaflet/dist/leaflet.js")  # after Leaflet
     bundle = (CACHE_DIR / ours[0].rsplit("/", 1)[1]).read_text(encoding="utf-8")
