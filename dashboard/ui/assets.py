@@ -8,7 +8,10 @@ the URL of one file. Nothing third-party is committed: the files are fetched by
 they are missing). The app itself never touches the network.
 
 The map's own code is committed beside them, in ``dashboard/static/map/`` (served at
-``/app/static/map/``, :func:`map_code_url`), as plain script files: :data:`MAP_CODE_FILES`.
+``/app/static/map/``, :func:`map_code_url`), as plain script files: :data:`MAP_CODE_FILES`. The
+map loads them as one file, :func:`map_code_bundle` (their text joined in loading order, written at
+run time into the git-ignored ``static/cache/``): the map's frame loads its scripts one after
+another, so each file was one more round trip before the first draw.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ MAP_CODE_URL = "/app/static/map"
 #: ``incident_layer.js`` (Leaflet and the DOM) use the pure ones before them.
 MAP_CODE_FILES: tuple[str, ...] = ("tolls.js", "links.js", "payload.js", "grid.js", "labels.js", "offline_layer.js",
                                    "incident_layer.js")
+#: Run-time files the browser loads (map payloads, the map code's bundle): git-ignored, served at CACHE_URL.
+CACHE_DIR = STATIC_DIR / "cache"
+CACHE_URL = "/app/static/cache"
+BUNDLE_PREFIX = "map-code-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,29 @@ def map_code_url(file: str) -> str:
     if file not in MAP_CODE_FILES:
         raise ValueError(f"{file} is not a file of the map's code")
     return f"{MAP_CODE_URL}/{file}"
+
+
+def map_code_bundle(version: str, cache_dir: Path = CACHE_DIR, code_dir: Path | None = None) -> str:
+    """The URL of the map's code as one script: the files of :data:`MAP_CODE_FILES` joined in order.
+
+    ``version`` names the code (``dashboard.ui.mapview.MAP_CODE_VERSION``, a hash of the files): the
+    file ``map-code-VERSION.js`` is written once (atomically) and bundles of other versions are
+    removed, so a browser never runs an older copy. Each file is one function call (``(function
+    (name, make) {...})(...)``), so joined they run as they do one by one.
+    """
+    name = f"{BUNDLE_PREFIX}{version}.js"
+    path = cache_dir / name
+    if not path.is_file():
+        from dashboard.files import atomic_write_bytes
+
+        folder = MAP_CODE_DIR if code_dir is None else code_dir
+        parts = [f"// {file}\n".encode() + (folder / file).read_bytes().rstrip() + b"\n;\n" for file in MAP_CODE_FILES]
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, b"".join(parts))
+        for old in cache_dir.glob(f"{BUNDLE_PREFIX}*.js"):
+            if old.name != name:
+                old.unlink(missing_ok=True)
+    return f"{CACHE_URL}/{name}"
 
 
 def missing_assets(vendor_dir: Path = VENDOR_DIR) -> list[str]:

@@ -46,7 +46,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from dashboard.schema import EVENT_TYPES, SOURCES_COLUMN, C
-from dashboard.ui.assets import MAP_CODE_DIR, MAP_CODE_FILES, asset_url, map_code_url
+from dashboard.ui.assets import MAP_CODE_DIR, MAP_CODE_FILES, asset_url, map_code_bundle
 from dashboard.ui.columns import TableColumns
 
 #: Marker colour of each event type (legend order = EVENT_TYPES order).
@@ -83,6 +83,11 @@ def _code_version() -> str:
 
 
 MAP_CODE_VERSION = _code_version()
+
+
+def _map_code_url() -> str:
+    """The map's code as one script (:func:`dashboard.ui.assets.map_code_bundle`; written when missing)."""
+    return map_code_bundle(MAP_CODE_VERSION)
 #: How long the map keeps asking for a payload file that is still being made, and how often.
 WAIT_SECONDS, RETRY_SECONDS = 120, 0.3
 
@@ -279,8 +284,8 @@ def _json_object(parts: dict[str, str]) -> bytes:
 class IncidentLayer(JSCSSMixin, MacroElement):
     """Grid clusters and circle markers for the points in view, lazy popups, a legend; rows come later.
 
-    The code is ``dashboard/static/map/*.js`` (loaded as the map's scripts, see
-    :data:`dashboard.ui.assets.MAP_CODE_FILES`); this element only hands it its options as JSON.
+    The code is ``dashboard/static/map/*.js`` (loaded as one script, see
+    :func:`dashboard.ui.assets.map_code_bundle`); this element only hands it its options as JSON.
     Its script is the same for every filter state, so streamlit-folium keeps the map when filters change.
     """
 
@@ -306,9 +311,9 @@ var {{ this.get_name() }} = IncidentMap.incidentLayer({{ this._parent.get_name()
             "retries": int(WAIT_SECONDS / RETRY_SECONDS),
             "retryMs": int(RETRY_SECONDS * 1000),
         }
-        # the code's version in its URLs: a browser never runs a cached older copy with newer payloads
-        self.default_js = [(f"incident_map_{Path(file).stem}", f"{map_code_url(file)}?v={MAP_CODE_VERSION}")
-                           for file in MAP_CODE_FILES]
+        # one file (the frame loads scripts one after another), named by the code's version: a
+        # browser never runs a cached older copy with newer payloads
+        self.default_js = [("incident_map", _map_code_url())]
         self.default_css: list[tuple[str, str]] = []
 
 

@@ -36,10 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from dashboard.files import atomic_write_bytes, labels_file
-from dashboard.ui.assets import STATIC_DIR
-
-CACHE_DIR = STATIC_DIR / "cache"
-CACHE_URL = "/app/static/cache"
+from dashboard.ui.assets import CACHE_DIR, CACHE_URL
 #: Payload files kept; a page showing an older one keeps its markers until it changes its filters.
 KEEP = 64
 SUFFIX = ".json.gz"

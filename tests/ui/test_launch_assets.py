@@ -11,7 +11,7 @@ from dashboard.errors import AssetError
 from dashboard.settings import resolve
 from dashboard.ui import assets
 from dashboard.ui.data import DATA_ENV, DEFAULT_DATA, data_path
-from dashboard.ui.launch import APP, app_environment, streamlit_command
+from dashboard.ui.launch import APP, SERVER_MODULE, app_environment, streamlit_command
 
 
 def test_data_path_prefers_the_flag_then_the_environment() -> None:
@@ -22,7 +22,7 @@ def test_data_path_prefers_the_flag_then_the_environment() -> None:
 
 def test_serve_runs_streamlit_on_loopback_with_the_data_after_a_double_dash() -> None:
     command = streamlit_command(Path("/d/t.csv"), 8600)
-    assert command[1:4] == ["-m", "streamlit", "run"] and command[4] == str(APP)
+    assert command[1:4] == ["-m", SERVER_MODULE, "run"] and command[4] == str(APP)
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
     assert command[command.index("--server.port") + 1] == "8600"
     assert command[command.index("--server.enableStaticServing") + 1] == "true"

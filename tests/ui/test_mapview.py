@@ -20,7 +20,9 @@ import pytest
 
 from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import C
-from dashboard.ui.assets import MAP_CODE_DIR, MAP_CODE_FILES, MAP_CODE_URL, VENDOR_URL, map_code_url
+from dashboard.ui.assets import (
+    CACHE_DIR, MAP_CODE_DIR, MAP_CODE_FILES, MAP_CODE_URL, VENDOR_URL, map_code_bundle, map_code_url,
+)
 from dashboard.ui.filters import FilterState, apply_filters
 from dashboard.ui.mapview import (
     MAP_CODE_VERSION, build_map, map_details_json, map_points_json, row_positions, rows_at, safe_url,
@@ -180,10 +182,12 @@ def test_map_html_loads_only_local_assets_and_no_article_text() -> None:
 def test_the_map_code_is_loaded_from_its_files_in_order_and_given_options_as_json() -> None:
     html = rendered(build_map(sample_reports(), URL, DETAILS_URL, tiles="none"))
     sources = re.findall(r'<script src="([^"]+)"', html)
-    ours = [src for src in sources if src.startswith(MAP_CODE_URL + "/")]
-    assert ours == [f"{map_code_url(file)}?v={MAP_CODE_VERSION}" for file in MAP_CODE_FILES]
+    ours = [src for src in sources if src.startswith((CACHE_URL + "/", MAP_CODE_URL + "/"))]
+    assert ours == [f"{CACHE_URL}/map-code-{MAP_CODE_VERSION}.js"]  # one script: one round trip, not seven
     assert sources.index(ours[0]) > sources.index(f"{VENDOR_URL}/leaflet/dist/leaflet.js")  # after Leaflet
-    assert all((MAP_CODE_DIR / file).is_file() for file in MAP_CODE_FILES)
+    bundle = (CACHE_DIR / ours[0].rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    starts = [bundle.index((MAP_CODE_DIR / file).read_text(encoding="utf-8").rstrip()) for file in MAP_CODE_FILES]
+    assert starts == sorted(starts)  # every file, whole, in loading order
     call = re.search(r"IncidentMap\.incidentLayer\((map_\w+), (\{.*\})\);", html)
     assert call is not None
     options = json.loads(call.group(2))
@@ -195,6 +199,25 @@ def test_the_map_code_is_loaded_from_its_files_in_order_and_given_options_as_jso
     assert tiled["offline"] is False and tiled["outlineUrl"] == options["outlineUrl"]
     with pytest.raises(ValueError):
         map_code_url("../vendor/leaflet/dist/leaflet.js")
+
+
+def test_the_code_bundle_is_written_once_per_version_and_older_ones_removed(tmp_path) -> None:
+    code = tmp_path / "code"
+    code.mkdir()
+    for k, file in enumerate(MAP_CODE_FILES):
+        (code / file).write_text(f"(function () {{ globalThis.loaded = {k}; }})()\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = map_code_bundle("v1", cache, code)
+    assert first == f"{CACHE_URL}/map-code-v1.js"
+    text = (cache / "map-code-v1.js").read_text(encoding="utf-8")
+    assert [text.index(f"loaded = {k};") for k in range(len(MAP_CODE_FILES))] == sorted(
+        text.index(f"loaded = {k};") for k in range(len(MAP_CODE_FILES)))
+    assert text.count("})()\n;") == len(MAP_CODE_FILES)  # each file's call ends before the next begins
+    (code / MAP_CODE_FILES[0]).write_text("changed()\n", encoding="utf-8")
+    assert map_code_bundle("v1", cache, code) == first and "changed" not in (cache / "map-code-v1.js").read_text()
+    map_code_bundle("v2", cache, code)
+    assert sorted(p.name for p in cache.iterdir()) == ["map-code-v2.js"]
+    assert (cache / "map-code-v2.js").read_text(encoding="utf-8").startswith("// tolls.js\nchanged()")
 
 
 def test_the_code_version_hashes_the_map_code(tmp_path, monkeypatch) -> None:
