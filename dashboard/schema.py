@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -173,9 +174,12 @@ def is_incident_table(frame: pd.DataFrame) -> bool:
     return SOURCES_COLUMN.name in frame.columns
 
 
+_ROW_VALUES = operator.attrgetter(*COLUMNS)  # a record's values in column order, in one C call
+
+
 def to_frame(records: Iterable[Incident]) -> pd.DataFrame:
     """Records -> a table with the schema's column order and dtypes."""
-    rows = [tuple(getattr(r, name) for name in COLUMNS) for r in records]  # shallow: astuple deep-copies
+    rows = list(map(_ROW_VALUES, records))  # shallow: astuple deep-copies
     frame = pd.DataFrame(rows, columns=list(COLUMNS)) if rows else pd.DataFrame(columns=list(COLUMNS))
     return coerce(frame)
 
@@ -210,12 +214,12 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for name in frame.columns:
         column = _COLUMN_BY_NAME.get(name)
-        if column is None:
+        if column is None or _has_kind(frame[name], column.kind):
             continue
         series = frame[name]
         if column.kind == "text":
             text = series.astype("string").fillna("")
-            if _CONTROLS.search("".join(text.tolist())):  # one scan of the column, not a search per cell
+            if _has_controls(text.tolist()):
                 text = text.str.replace(_CONTROLS, " ", regex=True)
             frame[name] = text.astype(object)
         elif column.kind == "int":
@@ -225,6 +229,32 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
         elif column.kind == "date":
             frame[name] = pd.to_datetime(series.astype("string").fillna(""), errors="coerce", format="ISO8601")
     return frame
+
+
+#: Whole numbers a float64 holds exactly: an Int64 column within them comes out of :func:`coerce` as it went in.
+_EXACT_INT = 2**53
+
+
+def _has_kind(series: pd.Series, kind: str) -> bool:
+    """True when :func:`coerce` would give ``series`` back as it is: the column already has its
+    dtype (text: every cell a string, none holding a control character)."""
+    dtype = series.dtype
+    if kind == "text":
+        return (dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "string"
+                and not _has_controls(series.tolist()))
+    if kind == "int":
+        return isinstance(dtype, pd.Int64Dtype) and not bool((series.abs() > _EXACT_INT).any())
+    if kind == "float":
+        return dtype == np.float64
+    return dtype == np.dtype("datetime64[ns]")
+
+
+def _has_controls(values: list[str]) -> bool:
+    """True when a cell of a text column holds a character of :data:`_CONTROLS`: one scan of the
+    column, not a search per cell (``str.isprintable`` first: it is false for every such
+    character, and several times faster than the search on the text most columns hold)."""
+    joined = "".join(values)
+    return not joined.isprintable() and _CONTROLS.search(joined) is not None
 
 
 def _conversion_problems(frame: pd.DataFrame) -> list[str]:
@@ -331,13 +361,35 @@ def csv_cell(value: Any) -> Any:
     return neutralise_formula(clean_text(value)) if isinstance(value, str) else value
 
 
+#: A cell (each after the line feed put before it) whose first character is neither a letter, a digit
+#: nor '_': only such a cell may be a formula.
+_ODD_START = re.compile(r"\n[^\w\n]")
+
+
 def _csv_text(values: list[Any]) -> list[Any]:
-    """:func:`csv_cell` over a column. Most cells start with a letter or digit, which is visible and
-    no formula trigger, and hold no control character: those are passed as they are."""
-    if not _CONTROLS.search("".join(v for v in values if isinstance(v, str))):
+    """:func:`csv_cell` over a column. Most cells start with a letter or digit (a word character:
+    visible, no formula trigger) and hold no control character: those are passed as they are, and a
+    column of such cells is passed whole after one scan of its text."""
+    if set(map(type, values)) <= {str}:
+        if _has_controls(values):
+            return [csv_cell(value) for value in values]
+        if _ODD_START.search("\n" + "\n".join(values)) is None:
+            return values
+        return [value if not value or value[0].isalnum() else neutralise_formula(value) for value in values]
+    if not _has_controls([v for v in values if isinstance(v, str)]):
         return [value if not isinstance(value, str) or not value or value[0].isalnum() else csv_cell(value)
                 for value in values]
     return [csv_cell(value) for value in values]
+
+
+def _iso_dates(series: pd.Series) -> pd.Series:
+    """A date column as ``YYYY-MM-DD`` text ('' for none)."""
+    if series.dtype == np.dtype("datetime64[ns]"):  # numpy's own formatting, not a strftime per cell
+        values = series.to_numpy()
+        text = np.datetime_as_string(values, unit="D").astype(object)
+        text[np.isnat(values)] = ""
+        return pd.Series(text, index=series.index, dtype=object)
+    return series.dt.strftime("%Y-%m-%d").fillna("")
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -345,12 +397,12 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
     ``dashboard build`` and the page's download both write CSV through this one function.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # every column changed here is a new one: ``frame`` stays as it is
     for name in out.columns:
         column = _COLUMN_BY_NAME.get(name)
         kind = column.kind if column else ("text" if out[name].dtype == object else "other")
         if kind == "date":
-            out[name] = out[name].dt.strftime("%Y-%m-%d").fillna("")
+            out[name] = _iso_dates(out[name])
         elif kind == "text":
             out[name] = pd.Series(_csv_text(out[name].tolist()), index=out.index, dtype=object)
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
