@@ -227,7 +227,9 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
         elif column.kind == "float":
             frame[name] = pd.to_numeric(series, errors="coerce").astype("float64")
         elif column.kind == "date":
-            frame[name] = pd.to_datetime(series.astype("string").fillna(""), errors="coerce", format="ISO8601")
+            days = _days(series)
+            frame[name] = days if days is not None else pd.to_datetime(series.astype("string").fillna(""),
+                                                                        errors="coerce", format="ISO8601")
     return frame
 
 
@@ -247,6 +249,24 @@ def _has_kind(series: pd.Series, kind: str) -> bool:
     if kind == "float":
         return dtype == np.float64
     return dtype == np.dtype("datetime64[ns]")
+
+
+#: The days a datetime64[ns] holds (from midnight), as proleptic ordinals: other days read as no date.
+_FIRST_DAY, _LAST_DAY = dt.date(1677, 9, 22).toordinal(), dt.date(2262, 4, 11).toordinal()
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+
+
+def _days(series: pd.Series) -> pd.Series | None:
+    """A column of ``datetime.date`` values (or None), as a record's dates are, made datetime64 from
+    their day numbers: what parsing their ISO text gives, without the text. None for other columns."""
+    values = series.tolist()
+    if not set(map(type, values)) <= {dt.date, type(None)}:
+        return None
+    days = np.array([0 if value is None else value.toordinal() for value in values], dtype=np.int64)
+    held = (days >= _FIRST_DAY) & (days <= _LAST_DAY)
+    out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[held] = (days[held] - _EPOCH_DAY).astype("datetime64[D]")
+    return pd.Series(out, index=series.index)
 
 
 def _has_controls(values: list[str]) -> bool:
@@ -300,6 +320,20 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """A table :func:`validate` has passed, as it returned it: :func:`table_chunks` (and
+    :func:`table_bytes`, :func:`write_table`) write it without checking it again. Its frame is
+    not to be changed afterwards (make a new :func:`validated` table instead)."""
+
+    frame: pd.DataFrame
+
+
+def validated(frame: pd.DataFrame) -> Validated:
+    """:func:`validate` once, for steps that then trust the table (a build writes what it checked)."""
+    return Validated(validate(frame))
+
+
 def _value_problems(table: pd.DataFrame) -> list[str]:
     problems: list[str] = []
 
@@ -311,7 +345,7 @@ def _value_problems(table: pd.DataFrame) -> list[str]:
     for column in INCIDENT_SCHEMA + (REVIEW_COLUMN,):
         if column.required and column.name in table.columns:
             values = table[column.name]
-            empty = values.isna() if column.kind != "text" else values.str.strip() == ""
+            empty = values.isna() if column.kind != "text" else _blank(values)
             check(empty, f"column {column.name} is empty")
     for name, allowed in (("event_type", EVENT_TYPES), ("date_precision", DATE_PRECISIONS),
                           (REVIEW_COLUMN.name, REVIEW_STATES)):
@@ -330,6 +364,11 @@ def _value_problems(table: pd.DataFrame) -> list[str]:
     if "sources" in table.columns:
         check((table["sources"] < 1).fillna(False), "sources must be at least 1")
     return problems
+
+
+def _blank(text: pd.Series) -> pd.Series:
+    """Cells of a coerced text column (every cell a string) that are empty or white space only."""
+    return pd.Series([not value or value.isspace() for value in text.tolist()], index=text.index, dtype=bool)
 
 
 def clean_text(value: str) -> str:
@@ -404,7 +443,10 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
         if kind == "date":
             out[name] = _iso_dates(out[name])
         elif kind == "text":
-            out[name] = pd.Series(_csv_text(out[name].tolist()), index=out.index, dtype=object)
+            values = out[name].tolist()
+            cells = _csv_text(values)
+            if cells is not values:  # else the column is written as it is
+                out[name] = pd.Series(cells, index=out.index, dtype=object)
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
@@ -412,15 +454,17 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 CHUNK_ROWS = 50_000
 
 
-def table_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
-    """Validate a table and give the bytes of its file: ``.parquet`` as Parquet, anything else as CSV."""
+def table_bytes(frame: pd.DataFrame | Validated, path: str | Path) -> bytes:
+    """Validate a table (unless it is :class:`Validated`) and give the bytes of its file: ``.parquet``
+    as Parquet, anything else as CSV."""
     return b"".join(table_chunks(frame, path))
 
 
-def table_chunks(frame: pd.DataFrame, path: str | Path) -> Iterator[bytes]:
-    """:func:`table_bytes` in pieces of CHUNK_ROWS rows, validated when the first is taken: the
-    bytes of the whole file are never in memory at once (a build writes them to its temporary file)."""
-    table = validate(frame)
+def table_chunks(frame: pd.DataFrame | Validated, path: str | Path) -> Iterator[bytes]:
+    """:func:`table_bytes` in pieces of CHUNK_ROWS rows, validated (unless it is :class:`Validated`)
+    when the first is taken: the bytes of the whole file are never in memory at once (a build
+    writes them to its temporary file)."""
+    table = frame.frame if isinstance(frame, Validated) else validate(frame)
     if Path(path).suffix.lower() == ".parquet":
         yield from _parquet_chunks(table)
         return
@@ -471,7 +515,7 @@ def _parquet_chunks(table: pd.DataFrame) -> Iterator[bytes]:
     yield sink.take()
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+def write_table(frame: pd.DataFrame | Validated, path: str | Path) -> Path:
     """Validate and write a table atomically (:func:`table_bytes`); OutputError when it cannot be written."""
     path = Path(path)
     atomic_write_bytes(path, table_bytes(frame, path))

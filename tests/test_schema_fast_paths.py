@@ -78,3 +78,13 @@ def test_coerce_still_converts_columns_of_other_dtypes() -> None:
 def test_a_whole_number_too_large_for_a_float_is_coerced_as_before() -> None:
     frame = pd.DataFrame({"killed_min": pd.array([2**53 + 1, 7], dtype="Int64")})
     assert schema.coerce(frame)["killed_min"].tolist() == [2**53, 7]
+
+
+def test_record_dates_are_coerced_as_their_iso_text_would_be() -> None:
+    days = [dt.date(2020, 5, 1), None, dt.date(1677, 9, 21), dt.date(1677, 9, 22), dt.date(2262, 4, 11),
+            dt.date(2262, 4, 12), dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(1969, 12, 31)]
+    frame = pd.DataFrame({"date": pd.Series(days, dtype=object)})
+    by_text = pd.to_datetime(pd.Series([d.isoformat() if d else "" for d in days], dtype="string"),
+                             errors="coerce", format="ISO8601")
+    pd.testing.assert_series_equal(schema.coerce(frame)["date"], by_text, check_names=False)
+    assert schema._days(pd.Series([dt.datetime(2020, 1, 1, 5)], dtype=object)) is None  # a time of day: parsed

@@ -32,7 +32,7 @@ from dashboard.preprocess.reconcile import incident_ids
 from dashboard.preprocess.runner import (Job, Read, Runner, article_rows, default_jobs, explained_rows, make_runner,
                                          read_batch, rows_batch)
 from dashboard.review import apply_stored
-from dashboard.schema import C, Incident, table_chunks, to_frame, validate
+from dashboard.schema import C, Incident, table_chunks, to_frame, validated
 from dashboard.settings import Settings
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -135,12 +135,13 @@ def run_build(options: BuildOptions) -> BuildSummary:
     del reports  # the rows live on in the table only
     frame[C.incident_id] = ids
     del ids
-    table = apply_stored(frame, options.out, settings.review_db)  # a rebuild keeps every review
+    checked = validated(apply_stored(frame, options.out, settings.review_db))  # a rebuild keeps every review
     del frame
+    table = checked.frame  # checked once; what follows trusts it
     # The tables are written in chunks to their temporary files (their bytes never whole in memory).
-    outputs: list[tuple[Path, Any]] = [(options.out, table_chunks(table, options.out))]
+    outputs: list[tuple[Path, Any]] = [(options.out, table_chunks(checked, options.out))]
     if options.incidents_out:
-        outputs.append((options.incidents_out, table_chunks(incidents_from_reports(validate(table)),
+        outputs.append((options.incidents_out, table_chunks(validated(incidents_from_reports(table)),
                                                             options.incidents_out)))
     gazetteer = load_gazetteer(cache=settings.cache)
     outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # map names
