@@ -88,3 +88,22 @@ def test_record_dates_are_coerced_as_their_iso_text_would_be() -> None:
                              errors="coerce", format="ISO8601")
     pd.testing.assert_series_equal(schema.coerce(frame)["date"], by_text, check_names=False)
     assert schema._days(pd.Series([dt.datetime(2020, 1, 1, 5)], dtype=object)) is None  # a time of day: parsed
+
+
+def test_a_validated_table_is_written_without_a_second_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = schema.to_frame([make(), make(incident_id="i2", title="=1+1")])
+    expected = schema.table_bytes(frame, "t.csv")
+    checked = schema.validated(frame)
+
+    def refuse(_frame: pd.DataFrame) -> pd.DataFrame:
+        raise AssertionError("validated twice")
+
+    monkeypatch.setattr(schema, "validate", refuse)
+    assert schema.table_bytes(checked, "t.csv") == expected
+    with pytest.raises(AssertionError):
+        schema.table_bytes(frame, "t.csv")  # a plain frame is still checked
+
+
+def test_validated_refuses_a_broken_table() -> None:
+    with pytest.raises(schema.SchemaError):
+        schema.validated(schema.to_frame([make(event_type="nope")]))
