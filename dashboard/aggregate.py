@@ -152,21 +152,17 @@ def _alone(reports: pd.DataFrame, out_columns: list[str], positions: np.ndarray)
         values = reports[name]
         if name == C.event_type:  # _most_common of the one type that is not 'mention', else 'mention'
             texts = values.tolist()
-            out[name] = [v if _is_text(v) and v else _most_common([v]) or "mention" for v in texts]
+            out[name] = [v if type(v) is str and v else _most_common([v]) or "mention" for v in texts]
         elif name == C.actor:
-            out[name] = [v if _is_text(v) else _most_common([v]) for v in values.tolist()]
+            out[name] = [v if type(v) is str else _most_common([v]) for v in values.tolist()]
         elif name in _JOINED:  # the cell's own names, each once, trimmed
-            out[name] = [v if _is_text(v) and "; " not in v and v == v.strip() else _joined_unique([v])
+            out[name] = [v if type(v) is str and "; " not in v and v == v.strip() else _joined_unique([v])
                          for v in values.tolist()]
         elif name == C.evidence:
-            out[name] = [v.strip() if _is_text(v) else _joined_unique([v], EVIDENCE_JOIN) for v in values.tolist()]
+            out[name] = [v.strip() if type(v) is str else _joined_unique([v], EVIDENCE_JOIN) for v in values.tolist()]
         else:  # the report's own date, place, figures (a range of one range is itself), review state
             out[name] = values.array
     return coerce(pd.DataFrame(out, columns=out_columns, index=positions))
 
 
 _JOINED = (C.source, C.source_url, C.article, C.title)
-
-
-def _is_text(value: Any) -> bool:
-    return type(value) is str

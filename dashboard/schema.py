@@ -405,12 +405,13 @@ def csv_cell(value: Any) -> Any:
 _ODD_START = re.compile(r"\n[^\w\n]")
 
 
-def _csv_text(values: list[Any]) -> list[Any]:
+def _csv_text(values: list[Any], checked: bool = False) -> list[Any]:
     """:func:`csv_cell` over a column. Most cells start with a letter or digit (a word character:
     visible, no formula trigger) and hold no control character: those are passed as they are, and a
-    column of such cells is passed whole after one scan of its text."""
-    if set(map(type, values)) <= {str}:
-        if _has_controls(values):
+    column of such cells is passed whole after one scan of its text. ``checked``: the column is a
+    text column of a validated table (every cell a string, no control character in any)."""
+    if checked or set(map(type, values)) <= {str}:
+        if not checked and _has_controls(values):
             return [csv_cell(value) for value in values]
         if _ODD_START.search("\n" + "\n".join(values)) is None:
             return values
@@ -436,6 +437,12 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
     ``dashboard build`` and the page's download both write CSV through this one function.
     """
+    return _csv_bytes(frame, checked=False)
+
+
+def _csv_bytes(frame: pd.DataFrame, checked: bool) -> bytes:
+    """:func:`to_csv_bytes`; ``checked``: ``frame`` is (a slice of) a validated table, whose text
+    columns hold strings without control characters (:func:`coerce` made them so)."""
     out = frame.copy(deep=False)  # every column changed here is a new one: ``frame`` stays as it is
     for name in out.columns:
         column = _COLUMN_BY_NAME.get(name)
@@ -444,7 +451,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
             out[name] = _iso_dates(out[name])
         elif kind == "text":
             values = out[name].tolist()
-            cells = _csv_text(values)
+            cells = _csv_text(values, checked and column is not None)
             if cells is not values:  # else the column is written as it is
                 out[name] = pd.Series(cells, index=out.index, dtype=object)
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
@@ -469,7 +476,7 @@ def table_chunks(frame: pd.DataFrame | Validated, path: str | Path) -> Iterator[
         yield from _parquet_chunks(table)
         return
     for start in range(0, max(len(table), 1), CHUNK_ROWS):
-        data = to_csv_bytes(table.iloc[start:start + CHUNK_ROWS])
+        data = _csv_bytes(table.iloc[start:start + CHUNK_ROWS], checked=True)
         yield data if start == 0 else data[data.index(b"\n") + 1:]  # the header once
 
 

@@ -107,3 +107,12 @@ def test_a_validated_table_is_written_without_a_second_check(monkeypatch: pytest
 def test_validated_refuses_a_broken_table() -> None:
     with pytest.raises(schema.SchemaError):
         schema.validated(schema.to_frame([make(event_type="nope")]))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_validated_table_is_written_as_to_csv_bytes_writes_it(seed: int) -> None:
+    rng = random.Random(seed)
+    records = [make(incident_id=f"i{n}", title=_cell(rng) + "T", actor=_cell(rng), source=rng.choice(["=x", "Wire"]),
+                    evidence=_cell(rng) + " killed 3.") for n in range(20)]
+    table = schema.validate(schema.to_frame(records))
+    assert schema.table_bytes(schema.Validated(table), "t.csv") == schema.to_csv_bytes(table)
