@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from dashboard.same_incident import toll_range
@@ -106,16 +107,62 @@ def _summarise(group: list[dict[str, Any]]) -> dict[str, Any]:
 
 def incidents_from_reports(reports: pd.DataFrame) -> pd.DataFrame:
     """A validated report table -> one row per incident (``INCIDENT_COLUMNS``, and ``review`` when the
-    reports have it), in order of first report."""
+    reports have it), in order of first report.
+
+    An incident of one report (most of them) is that report's row as it is, but for what
+    :func:`_summarise` makes of one row (:func:`_alone`): taken column by column. The others are
+    summarised group by group."""
     reviewed = (REVIEW_COLUMN.name,) if REVIEW_COLUMN.name in reports.columns else ()
     out_columns = list(INCIDENT_COLUMNS + reviewed)
     if reports.empty:
         return coerce(pd.DataFrame(columns=out_columns))
-    groups: dict[str, list[dict[str, Any]]] = {}
     names = COLUMNS + reviewed
-    # Rows as dicts built from whole columns: DataFrame.to_dict("records") boxes every cell one by one.
-    columns = [reports[name].tolist() for name in names]
-    for record in (dict(zip(names, values)) for values in zip(*columns)):
-        groups.setdefault(record[C.incident_id], []).append(record)
-    rows = [_summarise(group) for group in groups.values()]
-    return coerce(pd.DataFrame(rows, columns=out_columns))
+    ids = reports[C.incident_id]
+    alone = ~ids.duplicated(keep=False).to_numpy()
+    parts = []
+    if alone.any():
+        parts.append(_alone(reports.iloc[np.flatnonzero(alone)], out_columns, np.flatnonzero(alone)))
+    if not alone.all():
+        shared = np.flatnonzero(~alone)
+        groups: dict[str, list[dict[str, Any]]] = {}
+        first: dict[str, int] = {}  # each incident's first report, by position: the incidents' order
+        # Rows as dicts built from whole columns: DataFrame.to_dict("records") boxes every cell one by one.
+        rows = reports.iloc[shared]
+        columns = [rows[name].tolist() for name in names]
+        for position, record in zip(shared.tolist(), (dict(zip(names, values)) for values in zip(*columns))):
+            key = record[C.incident_id]
+            if key not in groups:
+                groups[key], first[key] = [], position
+            groups[key].append(record)
+        summaries = coerce(pd.DataFrame([_summarise(group) for group in groups.values()], columns=out_columns))
+        summaries.index = list(first.values())
+        parts.append(summaries)
+    table = pd.concat(parts) if len(parts) > 1 else parts[0]  # both coerced: the same dtypes
+    return table.sort_index(kind="stable").reset_index(drop=True)
+
+
+def _alone(reports: pd.DataFrame, out_columns: list[str], positions: np.ndarray) -> pd.DataFrame:
+    """The incidents of one report each: what :func:`_summarise` gives for a group of one row, a
+    column at a time (indexed by the reports' positions)."""
+    out: dict[str, Any] = {}
+    for name in out_columns:
+        if name == SOURCES_COLUMN.name:
+            out[name] = np.ones(len(reports), dtype=np.int64)  # one article
+            continue
+        values = reports[name]
+        if name == C.event_type:  # _most_common of the one type that is not 'mention', else 'mention'
+            texts = values.tolist()
+            out[name] = [v if type(v) is str and v else _most_common([v]) or "mention" for v in texts]
+        elif name == C.actor:
+            out[name] = [v if type(v) is str else _most_common([v]) for v in values.tolist()]
+        elif name in _JOINED:  # the cell's own names, each once, trimmed
+            out[name] = [v if type(v) is str and "; " not in v and v == v.strip() else _joined_unique([v])
+                         for v in values.tolist()]
+        elif name == C.evidence:
+            out[name] = [v.strip() if type(v) is str else _joined_unique([v], EVIDENCE_JOIN) for v in values.tolist()]
+        else:  # the report's own date, place, figures (a range of one range is itself), review state
+            out[name] = values.array
+    return coerce(pd.DataFrame(out, columns=out_columns, index=positions))
+
+
+_JOINED = (C.source, C.source_url, C.article, C.title)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -173,9 +174,12 @@ def is_incident_table(frame: pd.DataFrame) -> bool:
     return SOURCES_COLUMN.name in frame.columns
 
 
+_ROW_VALUES = operator.attrgetter(*COLUMNS)  # a record's values in column order, in one C call
+
+
 def to_frame(records: Iterable[Incident]) -> pd.DataFrame:
     """Records -> a table with the schema's column order and dtypes."""
-    rows = [tuple(getattr(r, name) for name in COLUMNS) for r in records]  # shallow: astuple deep-copies
+    rows = list(map(_ROW_VALUES, records))  # shallow: astuple deep-copies
     frame = pd.DataFrame(rows, columns=list(COLUMNS)) if rows else pd.DataFrame(columns=list(COLUMNS))
     return coerce(frame)
 
@@ -210,12 +214,12 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for name in frame.columns:
         column = _COLUMN_BY_NAME.get(name)
-        if column is None:
+        if column is None or _has_kind(frame[name], column.kind):
             continue
         series = frame[name]
         if column.kind == "text":
             text = series.astype("string").fillna("")
-            if _CONTROLS.search("".join(text.tolist())):  # one scan of the column, not a search per cell
+            if _has_controls(text.tolist()):
                 text = text.str.replace(_CONTROLS, " ", regex=True)
             frame[name] = text.astype(object)
         elif column.kind == "int":
@@ -223,8 +227,54 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
         elif column.kind == "float":
             frame[name] = pd.to_numeric(series, errors="coerce").astype("float64")
         elif column.kind == "date":
-            frame[name] = pd.to_datetime(series.astype("string").fillna(""), errors="coerce", format="ISO8601")
+            days = _days(series)
+            frame[name] = days if days is not None else pd.to_datetime(series.astype("string").fillna(""),
+                                                                        errors="coerce", format="ISO8601")
     return frame
+
+
+#: Whole numbers a float64 holds exactly: an Int64 column within them comes out of :func:`coerce` as it went in.
+_EXACT_INT = 2**53
+
+
+def _has_kind(series: pd.Series, kind: str) -> bool:
+    """True when :func:`coerce` would give ``series`` back as it is: the column already has its
+    dtype (text: every cell a string, none holding a control character)."""
+    dtype = series.dtype
+    if kind == "text":
+        return (dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "string"
+                and not _has_controls(series.tolist()))
+    if kind == "int":
+        return isinstance(dtype, pd.Int64Dtype) and not bool((series.abs() > _EXACT_INT).any())
+    if kind == "float":
+        return dtype == np.float64
+    return dtype == np.dtype("datetime64[ns]")
+
+
+#: The days a datetime64[ns] holds (from midnight), as proleptic ordinals: other days read as no date.
+_FIRST_DAY, _LAST_DAY = dt.date(1677, 9, 22).toordinal(), dt.date(2262, 4, 11).toordinal()
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+
+
+def _days(series: pd.Series) -> pd.Series | None:
+    """A column of ``datetime.date`` values (or None), as a record's dates are, made datetime64 from
+    their day numbers: what parsing their ISO text gives, without the text. None for other columns."""
+    values = series.tolist()
+    if not set(map(type, values)) <= {dt.date, type(None)}:
+        return None
+    days = np.array([0 if value is None else value.toordinal() for value in values], dtype=np.int64)
+    held = (days >= _FIRST_DAY) & (days <= _LAST_DAY)
+    out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[held] = (days[held] - _EPOCH_DAY).astype("datetime64[D]")
+    return pd.Series(out, index=series.index)
+
+
+def _has_controls(values: list[str]) -> bool:
+    """True when a cell of a text column holds a character of :data:`_CONTROLS`: one scan of the
+    column, not a search per cell (``str.isprintable`` first: it is false for every such
+    character, and several times faster than the search on the text most columns hold)."""
+    joined = "".join(values)
+    return not joined.isprintable() and _CONTROLS.search(joined) is not None
 
 
 def _conversion_problems(frame: pd.DataFrame) -> list[str]:
@@ -270,6 +320,20 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """A table :func:`validate` has passed, as it returned it: :func:`table_chunks` (and
+    :func:`table_bytes`, :func:`write_table`) write it without checking it again. Its frame is
+    not to be changed afterwards (make a new :func:`validated` table instead)."""
+
+    frame: pd.DataFrame
+
+
+def validated(frame: pd.DataFrame) -> Validated:
+    """:func:`validate` once, for steps that then trust the table (a build writes what it checked)."""
+    return Validated(validate(frame))
+
+
 def _value_problems(table: pd.DataFrame) -> list[str]:
     problems: list[str] = []
 
@@ -281,7 +345,7 @@ def _value_problems(table: pd.DataFrame) -> list[str]:
     for column in INCIDENT_SCHEMA + (REVIEW_COLUMN,):
         if column.required and column.name in table.columns:
             values = table[column.name]
-            empty = values.isna() if column.kind != "text" else values.str.strip() == ""
+            empty = values.isna() if column.kind != "text" else _blank(values)
             check(empty, f"column {column.name} is empty")
     for name, allowed in (("event_type", EVENT_TYPES), ("date_precision", DATE_PRECISIONS),
                           (REVIEW_COLUMN.name, REVIEW_STATES)):
@@ -300,6 +364,11 @@ def _value_problems(table: pd.DataFrame) -> list[str]:
     if "sources" in table.columns:
         check((table["sources"] < 1).fillna(False), "sources must be at least 1")
     return problems
+
+
+def _blank(text: pd.Series) -> pd.Series:
+    """Cells of a coerced text column (every cell a string) that are empty or white space only."""
+    return pd.Series([not value or value.isspace() for value in text.tolist()], index=text.index, dtype=bool)
 
 
 def clean_text(value: str) -> str:
@@ -331,13 +400,36 @@ def csv_cell(value: Any) -> Any:
     return neutralise_formula(clean_text(value)) if isinstance(value, str) else value
 
 
-def _csv_text(values: list[Any]) -> list[Any]:
-    """:func:`csv_cell` over a column. Most cells start with a letter or digit, which is visible and
-    no formula trigger, and hold no control character: those are passed as they are."""
-    if not _CONTROLS.search("".join(v for v in values if isinstance(v, str))):
+#: A cell (each after the line feed put before it) whose first character is neither a letter, a digit
+#: nor '_': only such a cell may be a formula.
+_ODD_START = re.compile(r"\n[^\w\n]")
+
+
+def _csv_text(values: list[Any], checked: bool = False) -> list[Any]:
+    """:func:`csv_cell` over a column. Most cells start with a letter or digit (a word character:
+    visible, no formula trigger) and hold no control character: those are passed as they are, and a
+    column of such cells is passed whole after one scan of its text. ``checked``: the column is a
+    text column of a validated table (every cell a string, no control character in any)."""
+    if checked or set(map(type, values)) <= {str}:
+        if not checked and _has_controls(values):
+            return [csv_cell(value) for value in values]
+        if _ODD_START.search("\n" + "\n".join(values)) is None:
+            return values
+        return [value if not value or value[0].isalnum() else neutralise_formula(value) for value in values]
+    if not _has_controls([v for v in values if isinstance(v, str)]):
         return [value if not isinstance(value, str) or not value or value[0].isalnum() else csv_cell(value)
                 for value in values]
     return [csv_cell(value) for value in values]
+
+
+def _iso_dates(series: pd.Series) -> pd.Series:
+    """A date column as ``YYYY-MM-DD`` text ('' for none)."""
+    if series.dtype == np.dtype("datetime64[ns]"):  # numpy's own formatting, not a strftime per cell
+        values = series.to_numpy()
+        text = np.datetime_as_string(values, unit="D").astype(object)
+        text[np.isnat(values)] = ""
+        return pd.Series(text, index=series.index, dtype=object)
+    return series.dt.strftime("%Y-%m-%d").fillna("")
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -345,14 +437,23 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
     ``dashboard build`` and the page's download both write CSV through this one function.
     """
-    out = frame.copy()
+    return _csv_bytes(frame, checked=False)
+
+
+def _csv_bytes(frame: pd.DataFrame, checked: bool) -> bytes:
+    """:func:`to_csv_bytes`; ``checked``: ``frame`` is (a slice of) a validated table, whose text
+    columns hold strings without control characters (:func:`coerce` made them so)."""
+    out = frame.copy(deep=False)  # every column changed here is a new one: ``frame`` stays as it is
     for name in out.columns:
         column = _COLUMN_BY_NAME.get(name)
         kind = column.kind if column else ("text" if out[name].dtype == object else "other")
         if kind == "date":
-            out[name] = out[name].dt.strftime("%Y-%m-%d").fillna("")
+            out[name] = _iso_dates(out[name])
         elif kind == "text":
-            out[name] = pd.Series(_csv_text(out[name].tolist()), index=out.index, dtype=object)
+            values = out[name].tolist()
+            cells = _csv_text(values, checked and column is not None)
+            if cells is not values:  # else the column is written as it is
+                out[name] = pd.Series(cells, index=out.index, dtype=object)
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
@@ -360,20 +461,22 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 CHUNK_ROWS = 50_000
 
 
-def table_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
-    """Validate a table and give the bytes of its file: ``.parquet`` as Parquet, anything else as CSV."""
+def table_bytes(frame: pd.DataFrame | Validated, path: str | Path) -> bytes:
+    """Validate a table (unless it is :class:`Validated`) and give the bytes of its file: ``.parquet``
+    as Parquet, anything else as CSV."""
     return b"".join(table_chunks(frame, path))
 
 
-def table_chunks(frame: pd.DataFrame, path: str | Path) -> Iterator[bytes]:
-    """:func:`table_bytes` in pieces of CHUNK_ROWS rows, validated when the first is taken: the
-    bytes of the whole file are never in memory at once (a build writes them to its temporary file)."""
-    table = validate(frame)
+def table_chunks(frame: pd.DataFrame | Validated, path: str | Path) -> Iterator[bytes]:
+    """:func:`table_bytes` in pieces of CHUNK_ROWS rows, validated (unless it is :class:`Validated`)
+    when the first is taken: the bytes of the whole file are never in memory at once (a build
+    writes them to its temporary file)."""
+    table = frame.frame if isinstance(frame, Validated) else validate(frame)
     if Path(path).suffix.lower() == ".parquet":
         yield from _parquet_chunks(table)
         return
     for start in range(0, max(len(table), 1), CHUNK_ROWS):
-        data = to_csv_bytes(table.iloc[start:start + CHUNK_ROWS])
+        data = _csv_bytes(table.iloc[start:start + CHUNK_ROWS], checked=True)
         yield data if start == 0 else data[data.index(b"\n") + 1:]  # the header once
 
 
@@ -419,7 +522,7 @@ def _parquet_chunks(table: pd.DataFrame) -> Iterator[bytes]:
     yield sink.take()
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+def write_table(frame: pd.DataFrame | Validated, path: str | Path) -> Path:
     """Validate and write a table atomically (:func:`table_bytes`); OutputError when it cannot be written."""
     path = Path(path)
     atomic_write_bytes(path, table_bytes(frame, path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -124,3 +125,61 @@ def test_the_incident_table_follows_the_schema_and_survives_a_round_trip(tmp_pat
 def test_no_reports_give_an_empty_incident_table() -> None:
     result = table()
     assert result.empty and list(result.columns) == [*INCIDENT_COLUMNS, "review"]
+
+
+# --- an incident of one report: taken column by column, as its group of one would be summarised ---------
+
+
+def _every_group_summarised(reports: pd.DataFrame) -> pd.DataFrame:
+    """The reference: every incident, one report or many, through the group summary."""
+    from dashboard.aggregate import _summarise
+    from dashboard.schema import COLUMNS, coerce
+
+    names = [*COLUMNS, "review"]
+    groups: dict[str, list[dict]] = {}
+    for values in zip(*(reports[name].tolist() for name in names)):
+        record = dict(zip(names, values))
+        groups.setdefault(record["incident_id"], []).append(record)
+    return coerce(pd.DataFrame([_summarise(g) for g in groups.values()], columns=[*INCIDENT_COLUMNS, "review"]))
+
+
+def _mixed_reports(seed: int) -> pd.DataFrame:
+    import random
+
+    rng = random.Random(seed)
+    odd_texts = ["", " padded ", "A; B; A", "A;  B", "x; ", "plain", "=SUM(A1)", "Ünïcode"]
+    rows = []
+    for n in range(60):
+        killed = rng.choice([None, 0, 3, 12])
+        rows.append(row(
+            f"i{rng.randint(0, 30)}", f"{n}.txt", source=rng.choice(odd_texts), title=rng.choice(odd_texts),
+            source_url=rng.choice(odd_texts), actor=rng.choice(["", "gunmen", " militants "]),
+            evidence=rng.choice(["A bomb went off.", "  Spaced sentence.  ", "Sentence | with a bar."]),
+            event_type=rng.choice(["mention", "armed attack", "clash"]),
+            killed_min=killed, killed_max=rng.choice([killed, None]) if killed is not None else None,
+            date=rng.choice([DAY, None]) if rng.random() < 0.5 else DAY,
+            date_precision="day", published=rng.choice([DAY, None]),
+            **rng.choice([TOWN, dict(TOWN, latitude=None, longitude=None)]),
+        ))
+    frame = validate(to_frame([_unknown_when_undated(r) for r in rows]))
+    frame["review"] = [rng.choice(["unreviewed", "verified", "corrected", "rejected"]) for _ in range(len(frame))]
+    return frame
+
+
+def _unknown_when_undated(record: Incident) -> Incident:
+    return record if record.date is not None else dataclasses.replace(record, date_precision="unknown")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_incidents_of_one_report_are_those_of_their_group_summary(seed: int) -> None:
+    reports = _mixed_reports(seed)
+    result = incidents_from_reports(reports)
+    assert (result.sources == 1).any() and (result.sources > 1).any()  # both kinds are in the table
+    pd.testing.assert_frame_equal(result, _every_group_summarised(reports))
+
+
+def test_an_incident_of_one_report_trims_its_names_and_evidence() -> None:
+    result = table(row("a", "x.txt", source="Wire; Paper; Wire", title=" Headline ", evidence=" One sentence. ",
+                       event_type="mention", actor="")).iloc[0]
+    assert (result.source, result.title, result.evidence) == ("Wire; Paper", "Headline", "One sentence.")
+    assert (result.event_type, result.actor, result.sources) == ("mention", "", 1)

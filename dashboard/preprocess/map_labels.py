@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from dashboard.files import labels_file
@@ -103,9 +104,12 @@ def labels_json(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = MARGIN_
                 max_labels: int = MAX_LABELS) -> bytes:
     """The labels file of ``table`` (see the module's docstring for its keys and order)."""
     located = table[table[C.latitude].notna() & table[C.longitude].notna()]
-    lat = located[C.latitude].astype("float64").to_numpy()
-    lng = located[C.longitude].astype("float64").to_numpy()
-    named = {(round(a, _DECIMALS), round(o, _DECIMALS)) for a, o in zip(lat, lng)}
+    # Each point once (rows repeat their places); the table's points rounded as numpy rounds
+    # (``round`` of a numpy float is ``np.round``, which may differ from ``round`` of a float).
+    points = np.unique(np.column_stack([located[C.latitude].astype("float64").to_numpy(),
+                                        located[C.longitude].astype("float64").to_numpy()]), axis=0)
+    lat, lng = points[:, 0], points[:, 1]
+    named = set(zip(np.round(lat, _DECIMALS).tolist(), np.round(lng, _DECIMALS).tolist()))
 
     entries: dict[tuple[str, float, float], tuple[int, int, int, int, str, float, float]] = {}
 
@@ -127,14 +131,15 @@ def labels_json(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = MARGIN_
         if place.kind not in REGION_KINDS:
             add(place.name, place.latitude, place.longitude, *_class_and_zoom(place, place.key in capital_keys),
                 place.population)
-    for row, west, east in _squares(lat, lng, margin):
+    for row, west, east in _squares(lat.tolist(), lng.tolist(), margin):
         for place in gazetteer.places_in(row, west, row + 1, east + 1):
             if place.kind not in REGION_KINDS and place.own_point:
                 add(place.name, place.latitude, place.longitude,
                     *_class_and_zoom(place, place.key in capital_keys), place.population)
     # places the table found elsewhere (a geocoder's answer) are named where it put them
     own = located[located[C.geo_precision] == "place"]
-    for name, la, lo in zip(own[C.location], own[C.latitude], own[C.longitude]):
+    for name, la, lo in dict.fromkeys(zip(own[C.location].tolist(), own[C.latitude].tolist(),
+                                          own[C.longitude].tolist())):  # each once: adding again changes nothing
         add(str(name), float(la), float(lo), 3, TOWN_ZOOM, 0)
 
     chosen = sorted(entries.values())[:max_labels]

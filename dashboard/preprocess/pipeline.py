@@ -10,9 +10,11 @@ the reports and incidents tables are replaced together (:func:`dashboard.files.a
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -33,7 +35,7 @@ from dashboard.preprocess.reconcile import incident_ids
 from dashboard.preprocess.runner import (Job, Read, Runner, article_rows, default_jobs, explained_rows, make_runner,
                                          read_batch, rows_batch)
 from dashboard.review import apply_stored
-from dashboard.schema import C, Incident, table_chunks, to_frame, validate
+from dashboard.schema import C, Incident, table_chunks, to_frame, validated
 from dashboard.settings import Settings
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -131,22 +133,24 @@ def run_build(options: BuildOptions) -> BuildSummary:
     if not summary.articles_read:
         raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
 
-    ids = incident_ids(reports, settings.merge_km, settings.merge_days)
-    frame = to_frame(reports)
-    del reports  # the rows live on in the table only
-    frame[C.incident_id] = ids
-    del ids
-    table = apply_stored(frame, options.out, settings.review_db)  # a rebuild keeps every review
-    del frame
-    # The tables are written in chunks to their temporary files (their bytes never whole in memory).
-    outputs: list[tuple[Path, Any]] = [(options.out, table_chunks(table, options.out))]
-    if options.incidents_out:
-        outputs.append((options.incidents_out, table_chunks(incidents_from_reports(validate(table)),
-                                                            options.incidents_out)))
-    gazetteer = load_gazetteer(cache=settings.cache)
-    outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # map names
-    outputs += why_outputs(table, explained, gazetteer, [options.out])  # why here, why this toll
-    atomic_write_many(outputs)  # both tables (and their labels), or neither
+    with _unscanned():
+        ids = incident_ids(reports, settings.merge_km, settings.merge_days)
+        frame = to_frame(reports)
+        del reports  # the rows live on in the table only
+        frame[C.incident_id] = ids
+        del ids
+        checked = validated(apply_stored(frame, options.out, settings.review_db))  # a rebuild keeps every review
+        del frame
+        table = checked.frame  # checked once; what follows trusts it
+        # The tables are written in chunks to their temporary files (their bytes never whole in memory).
+        outputs: list[tuple[Path, Any]] = [(options.out, table_chunks(checked, options.out))]
+        if options.incidents_out:
+            outputs.append((options.incidents_out, table_chunks(validated(incidents_from_reports(table)),
+                                                                options.incidents_out)))
+        gazetteer = load_gazetteer(cache=settings.cache)
+        outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # map names
+        outputs += why_outputs(table, explained, gazetteer, [options.out])  # why here, why this toll
+        atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
     summary.rows = len(table)
     summary.incidents = table[C.incident_id].nunique()
@@ -254,6 +258,19 @@ class _TextBudget:
             return read
         self.left -= len(read.article.text)
         return read if self.left >= 0 else dataclasses.replace(read, article=None)
+
+
+@contextmanager
+def _unscanned() -> Iterator[None]:
+    """The objects alive when the tables are made (the rows, their explanations, the gazetteer) kept
+    out of the cyclic collector's sight meanwhile (``gc.freeze``): the many objects made then set off
+    full collections that would scan them again and again. Reference counting still frees them; the
+    collector sees them again afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _focus_digests(focus: dict[str, float], reads: Sequence[Read]) -> list[str]:

@@ -335,9 +335,18 @@ def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -
     edges = sorted((s, first_key[a], first_key[b], a, b) for a, b in pairs if (s := strength(a, b)) is not None)
     groups = _Groups(reports, profile_ids, lambda a, b: strength(a, b) is not None)
     for *_, a, b in edges:
+        # A refusal between two groups holds for good (groups only grow, and a larger group has
+        # more articles and profiles to clash), and a join leaves both in one group. So once a
+        # report of this edge has been tried against every report after it, a later report already
+        # in its group (the group still rooted where it was) would only be refused again: skipped.
+        # A repeated story costs one pass per bundle, not one join per pair of its reports.
+        tried: set[int] = set()
         for n, i in enumerate(bundles[a]):
+            if groups.find(i) in tried:
+                continue
             for j in bundles[b][n + 1:] if a == b else bundles[b]:
                 groups.join(i, j)
+            tried.add(groups.find(i))
     return [groups.find(i) for i in range(len(reports))]
 
 

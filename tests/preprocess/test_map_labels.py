@@ -98,3 +98,12 @@ def test_the_labels_go_beside_each_table(gazetteer, tmp_path: Path) -> None:
     outputs = label_outputs(table([]), gazetteer, [tmp_path / "reports.csv", tmp_path / "incidents.parquet"])
     assert [path for path, _ in outputs] == [tmp_path / "reports.labels.json", tmp_path / "incidents.labels.json"]
     assert labels_file(tmp_path / "reports.csv") == outputs[0][0]
+
+
+def test_labels_do_not_depend_on_how_often_or_in_what_order_rows_repeat_a_place(gazetteer) -> None:
+    kirkuk = place(gazetteer, "Kirkuk", "IQ")
+    once = table([("Kirkuk", kirkuk.latitude, kirkuk.longitude, "town"), ("Nowhere Farm", 35.9, 44.9, "place"),
+                  ("Far Farm", -12.34565, 20.00005, "place"), ("", None, None, "")])
+    again = pd.concat([once, once.iloc[::-1], once]).reset_index(drop=True)
+    assert labels_json(again, gazetteer) == labels_json(once, gazetteer)
+    assert b"Far Farm" in labels_json(again, gazetteer)

@@ -509,3 +509,87 @@ def test_seeds_one_kirkuk_attack_from_both_papers_and_the_dakuk_strike_alone(
     assert (strike[C.sources], strike[C.source]) == (1, "Washington Free Beacon")
     assert (strike[C.killed_min], strike[C.injured_min]) == (15, 53)
     assert (reports[C.incident_id] == strike[C.incident_id]).sum() == 1
+
+
+
+# --- repeated stories: one pass per bundle gives the groups every pairwise join would ---------------
+
+
+def _random_corpus(seed: int) -> list[Incident]:
+    """Stories told again by many articles (some articles telling two), with clashing variants."""
+    rng = random.Random(seed)
+    stories = [
+        dict(evidence="A bomb hit a market."),
+        dict(evidence="A bomb hit a mosque."),
+        dict(place=WUDIL, event_type="armed attack", evidence="Gunmen attacked a bus.", killed_min=2, killed_max=2),
+        dict(place=SABON_GARI, evidence="A blast in a market killed 40.", killed_min=40, killed_max=40),
+        dict(event_type="capture/arrest", captured_min=3, captured_max=3),
+        dict(date=DAY + dt.timedelta(days=3), evidence="A bomb went off again."),
+    ]
+    rows = []
+    for n in range(rng.randint(20, 60)):
+        article = f"{rng.randint(0, 25):02d}.txt"  # articles repeat: an article may tell two stories
+        rows.append(report(article, f"e{n}", **stories[rng.randrange(len(stories))]))
+    return rows
+
+
+def _plain_grouping(reports: list) -> list[int]:
+    """group_reports with every pair of every edge's bundles joined (its loop without the shortcut)."""
+    from dashboard.preprocess import reconcile as rec
+
+    ids: dict = {}
+    bundles: list[list[int]] = []
+    profile_ids: list = [None] * len(reports)
+    for position in sorted(range(len(reports)), key=lambda i: reports[i].key):
+        profile = reports[position].profile
+        if profile is None:
+            continue
+        profile_ids[position] = ids.setdefault(profile, len(ids))
+        if profile_ids[position] == len(bundles):
+            bundles.append([])
+        bundles[ids[profile]].append(position)
+    profiles = list(ids)
+
+    def strength(a: int, b: int):
+        return rec.match_strength(profiles[a], profiles[b], KM, DAYS)
+
+    pairs = rec._candidate_pairs(profiles, KM, DAYS)
+    pairs |= {(a, a) for a, bundle in enumerate(bundles) if len(bundle) > 1}
+    first_key = [reports[bundle[0]].key for bundle in bundles]
+    edges = sorted((s, first_key[a], first_key[b], a, b) for a, b in pairs if (s := strength(a, b)) is not None)
+    groups = rec._Groups(reports, profile_ids, lambda a, b: strength(a, b) is not None)
+    for *_, a, b in edges:
+        for n, i in enumerate(bundles[a]):
+            for j in bundles[b][n + 1:] if a == b else bundles[b]:
+                groups.join(i, j)
+    return [groups.find(i) for i in range(len(reports))]
+
+
+def _partition(roots: list[int]) -> list[list[int]]:
+    return sorted(sorted(i for i, r in enumerate(roots) if r == root) for root in set(roots))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_repeated_stories_group_as_with_every_pair_joined(seed: int) -> None:
+    from dashboard.preprocess import reconcile as rec
+
+    reports = rec.reports_of(_random_corpus(seed))
+    fast = rec.group_reports(reports, KM, DAYS)
+    assert _partition(fast) == _partition(_plain_grouping(reports))
+    assert len(set(fast)) < len(fast)  # some stories were joined across articles
+
+
+def test_a_story_repeated_by_many_articles_is_joined_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.preprocess import reconcile as rec
+
+    joins: list[tuple[int, int]] = []
+    real_join = rec._Groups.join
+
+    def counted(self, first: int, second: int) -> bool:
+        joins.append((first, second))
+        return real_join(self, first, second)
+
+    monkeypatch.setattr(rec._Groups, "join", counted)
+    rows = [report(f"{n:03d}.txt") for n in range(200)]
+    assert len(set(ids(rows))) == 1
+    assert len(joins) < 2 * len(rows)  # every pair would be 19,900
