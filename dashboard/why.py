@@ -120,7 +120,8 @@ def why_bytes(rows: Mapping[str, WhyRow], places: Sequence[WhyPlace]) -> bytes:
 def why_bytes_of_json(rows: Mapping[str, Mapping[str, Any]], places: Sequence[Sequence[Any]]) -> bytes:
     """:func:`why_bytes` of rows already in their JSON form (:meth:`WhyRow.to_json`) and places as lists."""
     return json.dumps({"format": FORMAT, "rows": {key: rows[key] for key in sorted(rows)}, "places": list(places)},
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                      ensure_ascii=False, separators=(",", ":"),
+                      check_circular=False).encode("utf-8")  # plain data, built here: no cycle to look for
 
 
 def parse_why(data: bytes, name: str = "why file") -> WhyData:

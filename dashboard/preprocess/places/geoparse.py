@@ -1012,7 +1012,8 @@ def _reasons(key: str, winner: _Candidate | None, ranked: list[tuple[float, _Can
     kinds = evidence.kinds[key]
     if kinds and place.kind in kinds:
         reasons.append(f"a place noun beside the name asks for a {place.kind}")
-    for other in evidence.comma[key]:
+    rank = {k: i for i, k in enumerate(names)}  # the set in text order: the same reasons whatever the hash seed
+    for other in sorted(evidence.comma[key], key=lambda k: (rank.get(k, len(rank)), k)):
         if other in chosen and _contains(chosen[other], place):
             reasons.append(f"written as \"{names[key]}, {names.get(other, other)}\" and lies in {chosen[other].name}")
     parents = [names[k] for k, p in chosen.items() if k != key and place.parent and p.key == place.parent]
