@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.schema import REVIEW_STATES
 
@@ -129,50 +130,60 @@ def _reset() -> None:
     st.query_params.clear()
 
 
-def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool) -> FilterState:
-    """Draw the filters in the sidebar; return the state they describe (also written to the URL)."""
+def filter_state(options_by_view: dict[str, FilterOptions], has_reports: bool) -> FilterState:
+    """The state the filters hold now, read from the session (seeded from the URL on a session's
+    first run), so that the page can draw the map before the filters' widgets: a widget's value
+    on this run is its session value. :func:`filter_sidebar` draws the widgets afterwards."""
     if not st.session_state.get(_SEEDED):
         _seed(options_by_view, has_reports)
-    sidebar = st.sidebar
-    sidebar.header("Filters")
-    view = VIEW_INCIDENTS
-    if has_reports:
-        view = sidebar.radio("Show", (VIEW_INCIDENTS, VIEW_REPORTS), key=_key("view"), horizontal=True,
-                             help="incidents: the reports of one incident joined into one row, every source kept; "
-                                  "reports: one row per article's report")
+    session = st.session_state
+    view = session.get(_key("view"), VIEW_INCIDENTS) if has_reports else VIEW_INCIDENTS
     options = options_by_view[view]
     _prune(options)
-    locations = sidebar.multiselect("Location", options.locations, key=_key("locations"),
-                                    help="a town also selects the neighbourhoods placed at its point")
-    sources = sidebar.multiselect("Source", options.sources, key=_key("sources"))
-    dates: tuple[dt.date, ...] = ()
-    if options.first_date is not None and options.last_date is not None:
-        chosen = sidebar.date_input("Date range", key=_key("dates"), min_value=options.first_date,
-                                    max_value=options.last_date)
-        dates = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)  # one end picked so far
-    event_types = sidebar.multiselect("Event type", options.event_types, key=_key("event_types"))
-    min_killed = sidebar.number_input("Minimum killed", min_value=0, max_value=MAX_KILLED, step=1, key=_key("min_killed"),
-                                      help="rows whose killed range reaches this number ('40+' always does)")
-    text = sidebar.text_input("Search the evidence", key=_key("text"))
-    show_mentions = sidebar.toggle("Show mention rows", key=_key("show_mentions"),
-                                   help="places an article names with nothing reported there")
-    reviews = sidebar.multiselect("Review", list(REVIEW_STATES), key=_key("reviews"),
-                                  help="rows a reviewer left in this state; none chosen: every row but the rejected")
-    sidebar.button("Reset filters", on_click=_reset, key="filter_reset")
-
     state = FilterState(
-        locations=tuple(_offered(locations, options.locations)),
-        sources=tuple(_offered(sources, options.sources)),
-        event_types=tuple(event_types),
-        min_killed=int(min_killed or 0),
-        text=text or "",
-        show_mentions=bool(show_mentions),
+        locations=tuple(_offered(session.get(_key("locations")) or [], options.locations)),
+        sources=tuple(_offered(session.get(_key("sources")) or [], options.sources)),
+        event_types=tuple(session.get(_key("event_types")) or ()),
+        min_killed=int(session.get(_key("min_killed")) or 0),
+        text=session.get(_key("text")) or "",
+        show_mentions=bool(session.get(_key("show_mentions"))),
         view=view,
-        reviews=tuple(r for r in reviews if r in REVIEW_STATES),
+        reviews=tuple(r for r in session.get(_key("reviews")) or () if r in REVIEW_STATES),
     )
+    chosen = session.get(_key("dates")) if options.first_date is not None and options.last_date is not None else ()
+    dates = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)  # one end picked so far
     if len(dates) == 2:
         state = replace(state, date_from=None if dates[0] == options.first_date else dates[0],
                         date_to=None if dates[1] == options.last_date else dates[1])
+    return state
+
+
+def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool,
+                   where: DeltaGenerator | None = None) -> FilterState:
+    """Draw the filters (in ``where``, else the sidebar); return the state they hold (also written
+    to the URL), the same :func:`filter_state` read before them."""
+    sidebar = where if where is not None else st.sidebar
+    state = filter_state(options_by_view, has_reports)  # seeds and prunes the widgets' values first
+    sidebar.header("Filters")
+    if has_reports:
+        sidebar.radio("Show", (VIEW_INCIDENTS, VIEW_REPORTS), key=_key("view"), horizontal=True,
+                      help="incidents: the reports of one incident joined into one row, every source kept; "
+                           "reports: one row per article's report")
+    options = options_by_view[state.view]
+    sidebar.multiselect("Location", options.locations, key=_key("locations"),
+                        help="a town also selects the neighbourhoods placed at its point")
+    sidebar.multiselect("Source", options.sources, key=_key("sources"))
+    if options.first_date is not None and options.last_date is not None:
+        sidebar.date_input("Date range", key=_key("dates"), min_value=options.first_date, max_value=options.last_date)
+    sidebar.multiselect("Event type", options.event_types, key=_key("event_types"))
+    sidebar.number_input("Minimum killed", min_value=0, max_value=MAX_KILLED, step=1, key=_key("min_killed"),
+                         help="rows whose killed range reaches this number ('40+' always does)")
+    sidebar.text_input("Search the evidence", key=_key("text"))
+    sidebar.toggle("Show mention rows", key=_key("show_mentions"),
+                   help="places an article names with nothing reported there")
+    sidebar.multiselect("Review", list(REVIEW_STATES), key=_key("reviews"),
+                        help="rows a reviewer left in this state; none chosen: every row but the rejected")
+    sidebar.button("Reset filters", on_click=_reset, key="filter_reset")
     query = to_query(state)
     as_lists = {k: v if isinstance(v, list) else [v] for k, v in query.items()}
     if as_lists != _lists():  # writing the same URL again would add a browser history entry

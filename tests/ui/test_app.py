@@ -203,3 +203,21 @@ def test_the_table_on_disk_is_read_again_when_it_changes(monkeypatch, reports_fi
     write_table(smaller, reports_file)
     app.run()
     assert list(shown(app)[C.incident_id]) == ["inc-harbor"]
+
+
+def test_the_filters_are_read_before_the_map_and_drawn_at_the_top_of_the_sidebar(monkeypatch, reports_file) -> None:
+    """The page reads the filters' state before the map and draws their widgets after it: the
+    state is the widgets' (a filter set through the URL and one set through a widget both apply)
+    and the filters keep their place at the top of the sidebar, above "Add articles"."""
+    app = start(monkeypatch, reports_file, {"place": "Harbor City"})
+    assert list(shown(app)[C.incident_id]) == ["inc-harbor", "inc-market"]
+    assert app.sidebar.multiselect(key="filter_locations").value == ["Harbor City"]
+    app.sidebar.multiselect(key="filter_sources").select("Evening Example").run()
+    assert list(shown(app)[C.incident_id]) == ["inc-harbor"]
+    assert query(app, "place") == ["Harbor City"] and query(app, "source") == ["Evening Example"]
+    sidebar = list(app.sidebar)  # the sidebar's elements, depth first, in the order they are shown
+    kinds = [getattr(node, "type", "") for node in sidebar]
+    header = kinds.index("header")
+    assert sidebar[header].value == "Filters"
+    articles = [i for i, node in enumerate(sidebar) if getattr(node, "label", "") == "Add articles"]
+    assert articles and all(i > header for i in articles), kinds
