@@ -66,6 +66,6 @@ with summary_slot:
 with details_column:
     show_details(rows, reports, point, ReviewContext(dataset.store, dataset.keys, why) if editable else None,
                  why, dataset.keys)
-filter_sidebar(options_by_view, dataset.has_reports, filters_box)
+filter_sidebar(options_by_view, dataset.has_reports, filters_box, state)
 show_table(rows, len(dataset.incidents))
 show_downloads(rows, f"{dataset.path.stem}-{state.view}-filtered")

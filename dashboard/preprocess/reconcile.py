@@ -304,14 +304,19 @@ def _candidate_pairs(profiles: Sequence[Profile], merge_km: float, merge_days: i
     return pairs
 
 
-def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -> list[int]:
-    """For each report, the position of a report of its incident group (the same for the whole group).
+@dataclass(frozen=True, slots=True)
+class _Edges:
+    """Reports bundled by equal profile, and the pairs of bundles that may join, strongest first."""
 
-    Reports with equal profiles are bundled, so a corpus that repeats one story costs one
-    comparison per pair of distinct stories, not per pair of reports.
-    """
+    bundles: list[list[int]]  # report positions of each distinct profile, in key order
+    profile_ids: list[int | None]  # each report's bundle (None: no profile)
+    edges: list[tuple[int, int]]  # (bundle, bundle), strongest match first, then by first key
+    joinable: Callable[[int, int], bool]  # whether two profiles may be one incident
+
+
+def _edges(reports: Sequence[Report], merge_km: float, merge_days: int) -> _Edges:
     ids: dict[Profile, int] = {}
-    bundles: list[list[int]] = []  # report positions of each distinct profile, in key order
+    bundles: list[list[int]] = []
     profile_ids: list[int | None] = [None] * len(reports)
     for position in sorted(range(len(reports)), key=lambda i: reports[i].key):
         profile = reports[position].profile
@@ -333,8 +338,19 @@ def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -
     pairs |= {(a, a) for a, bundle in enumerate(bundles) if len(bundle) > 1}
     first_key = [reports[bundle[0]].key for bundle in bundles]
     edges = sorted((s, first_key[a], first_key[b], a, b) for a, b in pairs if (s := strength(a, b)) is not None)
-    groups = _Groups(reports, profile_ids, lambda a, b: strength(a, b) is not None)
-    for *_, a, b in edges:
+    return _Edges(bundles, profile_ids, [(a, b) for *_, a, b in edges], lambda a, b: strength(a, b) is not None)
+
+
+def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -> list[int]:
+    """For each report, the position of a report of its incident group (the same for the whole group).
+
+    Reports with equal profiles are bundled, so a corpus that repeats one story costs one
+    comparison per pair of distinct stories, not per pair of reports.
+    """
+    found = _edges(reports, merge_km, merge_days)
+    bundles = found.bundles
+    groups = _Groups(reports, found.profile_ids, found.joinable)
+    for a, b in found.edges:
         # A refusal between two groups holds for good (groups only grow, and a larger group has
         # more articles and profiles to clash), and a join leaves both in one group. So once a
         # report of this edge has been tried against every report after it, a later report already

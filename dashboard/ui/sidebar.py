@@ -159,11 +159,12 @@ def filter_state(options_by_view: dict[str, FilterOptions], has_reports: bool) -
 
 
 def filter_sidebar(options_by_view: dict[str, FilterOptions], has_reports: bool,
-                   where: DeltaGenerator | None = None) -> FilterState:
+                   where: DeltaGenerator | None = None, state: FilterState | None = None) -> FilterState:
     """Draw the filters (in ``where``, else the sidebar); return the state they hold (also written
-    to the URL), the same :func:`filter_state` read before them."""
+    to the URL): ``state`` when the page read it before them (:func:`filter_state`), else read now."""
     sidebar = where if where is not None else st.sidebar
-    state = filter_state(options_by_view, has_reports)  # seeds and prunes the widgets' values first
+    if state is None:
+        state = filter_state(options_by_view, has_reports)  # seeds and prunes the widgets' values first
     sidebar.header("Filters")
     if has_reports:
         sidebar.radio("Show", (VIEW_INCIDENTS, VIEW_REPORTS), key=_key("view"), horizontal=True,

@@ -537,30 +537,11 @@ def _plain_grouping(reports: list) -> list[int]:
     """group_reports with every pair of every edge's bundles joined (its loop without the shortcut)."""
     from dashboard.preprocess import reconcile as rec
 
-    ids: dict = {}
-    bundles: list[list[int]] = []
-    profile_ids: list = [None] * len(reports)
-    for position in sorted(range(len(reports)), key=lambda i: reports[i].key):
-        profile = reports[position].profile
-        if profile is None:
-            continue
-        profile_ids[position] = ids.setdefault(profile, len(ids))
-        if profile_ids[position] == len(bundles):
-            bundles.append([])
-        bundles[ids[profile]].append(position)
-    profiles = list(ids)
-
-    def strength(a: int, b: int):
-        return rec.match_strength(profiles[a], profiles[b], KM, DAYS)
-
-    pairs = rec._candidate_pairs(profiles, KM, DAYS)
-    pairs |= {(a, a) for a, bundle in enumerate(bundles) if len(bundle) > 1}
-    first_key = [reports[bundle[0]].key for bundle in bundles]
-    edges = sorted((s, first_key[a], first_key[b], a, b) for a, b in pairs if (s := strength(a, b)) is not None)
-    groups = rec._Groups(reports, profile_ids, lambda a, b: strength(a, b) is not None)
-    for *_, a, b in edges:
-        for n, i in enumerate(bundles[a]):
-            for j in bundles[b][n + 1:] if a == b else bundles[b]:
+    found = rec._edges(reports, KM, DAYS)
+    groups = rec._Groups(reports, found.profile_ids, found.joinable)
+    for a, b in found.edges:
+        for n, i in enumerate(found.bundles[a]):
+            for j in found.bundles[b][n + 1:] if a == b else found.bundles[b]:
                 groups.join(i, j)
     return [groups.find(i) for i in range(len(reports))]
 
