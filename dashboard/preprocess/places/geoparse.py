@@ -355,8 +355,9 @@ AREA_WORDS = tuple(wordlists.words("places", "area_level_words"))
 
 
 _PAREN_AFTER_NAME = re.compile(rf"(?:{_CAPITAL}[^\W_]*|\])[ \t]*\([ \t]*$")
-# What may stand between a name and the "(" of its areas: "X (", "X [Y] (", "Y] (".
-_TO_PAREN = re.compile(r"\]?[ \t]*(?:\[[^\]\n]*\][ \t]*)?\([ \t]*")
+_PAREN_AFTER_NOUN = re.compile(rf"{_CAPITAL}[^\W_]*[ \t]+([a-z]+)[ \t]*\([ \t]*$")
+# What may stand between a name and the "(" of its areas: "X (", "X [Y] (", "Y] (", "X county (".
+_TO_PAREN = re.compile(r"\]?[ \t]*(?:\[[^\]\n]*\][ \t]*)?(?:[a-z]+[ \t]*)?\([ \t]*")
 # Between two areas of a list: ", ", or a kind word then ", " ("Anka LGA, Zamfara").
 _AREA_SEP = re.compile(r"(?:[ \t]+([A-Za-z\-]+))?[ \t]*,[ \t]*")
 
@@ -366,6 +367,22 @@ def _area_separator(text: str) -> bool:
     return match is not None and (match.group(1) is None or match.group(1).lower() in load_vocabulary().place_nouns)
 
 
+# Names the gazetteer does not know that may open a list of areas: "(Turkana North, Turkana)".
+_UNKNOWN_AREAS = re.compile(rf"[ \t]*(?:{_CAPITAL}[^\W_]*(?:[ \t-]+[^\W_]+)*[ \t]*,[ \t]*)*")
+
+
+def _opened_before(text: str, start: int) -> int:
+    """Where the "(" opens when the name at ``start`` is the first known one of a parenthesis of
+    areas right after a name ("X (A, B)"; unknown names may come before it); -1 when it is not."""
+    opened = text.rfind("(", max(0, start - 60), start)
+    if opened < 0 or ")" in text[opened:start] or not _UNKNOWN_AREAS.fullmatch(text, opened + 1, start):
+        return -1
+    if _PAREN_AFTER_NAME.search(text, max(0, opened - 40), opened + 1):
+        return opened
+    noun = _PAREN_AFTER_NOUN.search(text, max(0, opened - 60), opened + 1)  # "X county (A, B)"
+    return opened if noun is not None and noun.group(1).lower() in load_vocabulary().place_nouns else -1
+
+
 def _admin_parentheses(text: str, found: list[_Found]) -> None:
     """ "X (A, B)", "X (A)": the names in a parenthesis right after a capitalised name (known or
     not) are the areas it lies in (ACLED's district and province): admin cues for them (their
@@ -373,7 +390,8 @@ def _admin_parentheses(text: str, found: list[_Found]) -> None:
     i = 0
     while i < len(found):
         f = found[i]
-        if not _PAREN_AFTER_NAME.search(text, max(0, f.mention.start - 40), f.mention.start):
+        opened = _opened_before(text, f.mention.start)
+        if opened < 0:
             i += 1
             continue
         close = text.find(")", f.mention.end)
@@ -387,7 +405,7 @@ def _admin_parentheses(text: str, found: list[_Found]) -> None:
                 found[j].kinds = _ADMIN_CUE
             found[j].located = True
         for before in (inside[0] - 1, inside[0] - 2):  # "X (A, B)", "X [Y] (A, B)"
-            if before >= 0 and _TO_PAREN.fullmatch(text, found[before].mention.end, f.mention.start):
+            if before >= 0 and _TO_PAREN.fullmatch(text, found[before].mention.end, opened + 1):
                 found[before].within = tuple(inside)
                 found[before].located = True
 
@@ -441,9 +459,14 @@ def _cue_before(text: str, start: int, before: _Token | None, before_of: _Token 
     return before.lower == "and" and 0 <= before.start - context.between_end <= 2
 
 
+def _closes_parenthesis(text: str, end: int) -> bool:
+    """The name ends a parenthesis opened shortly before it: "(..., X)", "(X)"."""
+    return text[end:end + 1] == ")" and text[max(0, end - 40):end].rfind("(") > text[max(0, end - 40):end].rfind(")")
+
+
 def _cue_after(text: str, end: int, vocab: Vocabulary) -> bool:
     """A place cue after a name: "X air base", "X border crossing", "X valley", "(..., X)"."""
-    if text[end:end + 1] == ")" and text[max(0, end - 40):end].rfind("(") > text[max(0, end - 40):end].rfind(")"):
+    if _closes_parenthesis(text, end):
         return True
     nouns = vocab.feature_nouns
     following = _AFTER_TWO.match(text, end)
@@ -459,8 +482,11 @@ def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gaze
     cued_before = not title_before and at_start and _cue_before(text, words[0].start, before, before_of, vocab, context)
     located = cued_before or (not title_before and at_start and at_end and _cue_after(text, words[-1].end, vocab))
     noun_after = after is not None and after.lower in vocab.place_nouns  # "X district", "X LGA"
-    names, foreign, organisation = _names(text, words, gazetteer, vocab, located or noun_after,
-                                          cued_before or _in_a_chain(text, words[0].start, words[-1].end))
+    # A people's name is a place only where the text places it: "in X", a link of a chain of
+    # places, the last area of a parenthesis ("(Turkana North, Turkana)"); a noun after it is not enough.
+    placed = (cued_before or _in_a_chain(text, words[0].start, words[-1].end)
+              or (at_start and at_end and _closes_parenthesis(text, words[-1].end)))
+    names, foreign, organisation = _names(text, words, gazetteer, vocab, located or noun_after, placed)
     if not names:
         return  # nothing here is a known place name (the common case: leave fast)
     said_after = (after is not None and not after.capital and after.lower in vocab.speech_verbs
@@ -544,23 +570,25 @@ class _Candidate:
 
 
 def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Candidate]]:
-    spelled: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    # Every spelling of each name in the article ("Kissi" and "Kisii" fold alike): a place spelled
+    # as any of them is spelled exactly.
+    spelled: dict[str, dict[tuple[str, str, tuple[str, ...]], None]] = {}
     nouns = load_vocabulary().place_nouns
     for f in found:
         # "Niger State", "Gwoza LGA" known as a whole: the place of that kind spelled "Niger" is
         # named by its own name, exactly.
         words = plain_name(f.mention.text).split()
         noun_kinds = nouns.get(words[-1], ()) if len(words) > 1 else ()
-        spelled.setdefault(f.key, ("".join(words), "".join(words[:-1]) if noun_kinds else "", noun_kinds))
+        spelled.setdefault(f.key, {})[("".join(words), "".join(words[:-1]) if noun_kinds else "", noun_kinds)] = None
     admin_cued = {f.key: f.mention.text for f in reversed(found) if set(f.kinds) & _AREA_CUES}
     result = {}
-    for key, (spelling, stem, noun_kinds) in spelled.items():
+    for key, spellings in spelled.items():
         result[key] = []
         for place in gazetteer.lookup_key(key):
             plain = plain_name(place.name).replace(" ", "")
-            typed = bool(stem) and plain == stem and place.kind in noun_kinds
+            typed = any(stem and plain == stem and place.kind in noun_kinds for _, stem, noun_kinds in spellings)
             result[key].append(_Candidate(place, own_name=typed or gazetteer.is_own_name(place, key),
-                                          exact=typed or plain == spelling))
+                                          exact=typed or any(plain == spelling for spelling, _, _ in spellings)))
         if key in admin_cued:
             result[key] += _areas_of_name(admin_cued[key], result[key], gazetteer)
     return result
@@ -863,7 +891,11 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
             return None
     if (small and facts.town_at_home and not (parent_named or near or place.country_code in evidence.countries_named)):
         return None  # a town where the article is beats a hamlet of the same name that nothing backs
-    if abroad and place.kind != "country" and not (parent_named or place.country_code in evidence.countries_named):
+    # A province or district written as one ("(Turkana North, Turkana)", "X county") by its own
+    # exact name is its own evidence, wherever the rest of the article points.
+    written_as_area = c.exact and c.own_name and place.kind in _AREA_CUES and place.kind in kinds
+    if abroad and place.kind != "country" and not (parent_named or written_as_area
+                                                   or place.country_code in evidence.countries_named):
         # A place abroad needs its own evidence: its country named, or a neighbour named (a
         # large city only when no namesake lies where the article is).
         # Where the article names its own places, a large city abroad needs more than its name

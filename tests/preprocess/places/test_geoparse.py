@@ -393,6 +393,36 @@ def test_a_people_is_a_place_only_after_a_cue_before_it(gazetteer: Gazetteer) ->
     assert places("Raiders stole cattle in Lokori, Turkana, Kenya.", gazetteer)["Turkana"].place.country_code == "KE"
 
 
+def test_a_people_closing_a_parenthesis_of_areas_is_that_area(gazetteer: Gazetteer) -> None:
+    # ACLED's "X (district, province)", the district unknown: the province after it is still read,
+    # as a province, even when its name is also a people's and the article points elsewhere.
+    found = places("Raiders from Ethiopia ambushed herders near Qzlorot (Upper Qzvale, Turkana).", gazetteer)
+    assert found["Turkana"].place.country_code == "KE" and found["Turkana"].place.kind in ("admin1", "admin2")
+    assert found["Turkana"].geo_precision == "region"
+    kisii = places("A mob in Nyaqzora (Qzbobasi South, Kisii) burned two houses.", gazetteer)["Kisii"]
+    assert kisii.place.country_code == "KE"
+    # A noun of the area's level may stand between the place and the parenthesis.
+    found = places("Gunmen attacked Qzvoro location (Qzvoro North, Marsabit).", gazetteer)
+    assert found["Marsabit"].place.country_code == "KE" and found["Marsabit"].geo_precision == "region"
+
+
+def test_an_unknown_village_falls_back_to_the_province_of_its_parenthesis(gazetteer: Gazetteer) -> None:
+    # Not to a country the article names in passing ("raiders from Ethiopia").
+    from dashboard.preprocess.places.locate import locate_places
+
+    text = "Raiders from Ethiopia ambushed herders near Qzlorot location (Qzvale North, Turkana). Four died."
+    rows = {r.mention.text: r for r in locate_places(text, gazetteer, None)}
+    assert rows["Qzlorot"].place is not None and rows["Qzlorot"].place.country_code == "KE"
+    assert rows["Qzlorot"].geo_precision == "region"
+
+
+def test_every_spelling_of_a_folded_name_counts_as_exact(gazetteer: Gazetteer) -> None:
+    # "Kissi" and "Kisii" fold alike: the place spelled as one of them beats a namesake that
+    # neither spelling matches exactly.
+    found = places("A mob in Kissi county (Qzbobasi South, Kisii) burned two houses.", gazetteer)
+    assert found["Kissi"].place.country_code == "KE" and found["Kisii"].place.country_code == "KE"
+
+
 def test_a_folded_name_does_not_vote_like_a_sure_one(gazetteer: Gazetteer) -> None:
     # "Cuban" folds onto a Guatemalan city: no vote for Guatemala, so the Kenyan town keeps its home.
     focus = corpus_focus(["Gunmen attacked Garissa and Mandera.", "Clashes in Kano and Kaduna."], gazetteer)
