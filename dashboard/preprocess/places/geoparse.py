@@ -117,6 +117,7 @@ class Vocabulary:
     brands: frozenset[str]
     peoples: frozenset[str] = frozenset()
     calendar: frozenset[str] = frozenset()  # months and weekdays: never a place on their own
+    area_adjectives: frozenset[str] = frozenset()  # "rural X": the area around X, not the town
     demonym_countries: dict[str, str] = field(default_factory=dict)  # "nigerian" -> "NG"
 
     @functools.cached_property
@@ -148,7 +149,8 @@ def load_vocabulary(path: Path = WORDS_FILE) -> Vocabulary:
         if "demonym_countries" in lists else {}
     peoples = frozenset(w.lower() for w in lists["peoples"].words) if "peoples" in lists else frozenset()
     calendar = frozenset(w.lower() for w in lists["calendar"].words) if "calendar" in lists else frozenset()
-    return Vocabulary(**words, peoples=peoples, calendar=calendar, place_nouns={k.lower(): v for k, v in lists["place_nouns"].groups},
+    areas = frozenset(w.lower() for w in lists["area_adjectives"].words) if "area_adjectives" in lists else frozenset()
+    return Vocabulary(**words, peoples=peoples, calendar=calendar, area_adjectives=areas, place_nouns={k.lower(): v for k, v in lists["place_nouns"].groups},
                       place_acronyms=frozenset(lists["place_acronyms"].words), demonym_countries=demonym_countries)
 
 
@@ -507,6 +509,8 @@ def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gaze
             kinds = vocab.place_nouns[following.lower]  # "Aruba district", "Kirkuk city"
         elif first == 0 and before_of is not None and before_of.lower in vocab.place_nouns:
             kinds = vocab.place_nouns[before_of.lower]  # "the city of Kirkuk"
+        elif first == 0 and before is not None and before.lower in vocab.area_adjectives:
+            kinds = _ADMIN_CUE  # "rural Idlib": the area around it, the town's point standing for it
         elif first > 0 and words[first - 1].lower in vocab.place_nouns:
             kinds = vocab.place_nouns[words[first - 1].lower]
         context.found.append(_Found(Mention(text[start:end], start, end), key, kinds, located=located and first == 0))

@@ -416,6 +416,21 @@ def test_an_unknown_village_falls_back_to_the_province_of_its_parenthesis(gazett
     assert rows["Qzlorot"].geo_precision == "region"
 
 
+@pytest.mark.parametrize("text, name, country", [
+    ("Gunmen killed two shepherds in Homs countryside on Friday.", "Homs", "SY"),
+    ("A mine exploded in the Mosul countryside, killing a farmer.", "Mosul", "IQ"),
+    ("Shelling hit two villages in rural Idlib overnight.", "Idlib", "SY"),
+    ("Bandits attacked herders in rural Kano on Sunday.", "Kano", "NG"),
+])
+def test_the_countryside_of_a_town_is_its_area_not_its_point(text: str, name: str, country: str,
+                                                              gazetteer: Gazetteer) -> None:
+    # "X countryside", "rural X": the text says the area around X; whatever point stands for it,
+    # the row does not claim the town itself.
+    found = places(text, gazetteer)[name]
+    assert found.place.country_code == country and found.geo_precision == "region"
+    assert places(text.replace(" countryside", "").replace("rural ", ""), gazetteer)[name].geo_precision == "place"
+
+
 def test_every_spelling_of_a_folded_name_counts_as_exact(gazetteer: Gazetteer) -> None:
     # "Kissi" and "Kisii" fold alike: the place spelled as one of them beats a namesake that
     # neither spelling matches exactly.
