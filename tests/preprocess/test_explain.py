@@ -67,6 +67,15 @@ def test_a_name_the_gazetteer_lacks_says_it_was_put_at_its_town(gazetteer: Gazet
     assert "Kirkuk" in found["Zarqubani"].reasons[0]
 
 
+def test_a_known_name_nothing_backs_says_so_when_put_in_its_area(gazetteer: Gazetteer) -> None:
+    # "Idleb" is only another name of a Syrian city, which an Iraqi province after it rules out:
+    # the fallback puts it in that province, and the reason does not claim the gazetteer lacks it.
+    found = decisions_of("Gunmen attacked traders in Idleb, Kirkuk Province on Monday.", gazetteer)
+    idleb = found["Idleb"]
+    assert idleb.place is not None and idleb.reasons
+    assert "no place of this name in the gazetteer fits the article" in idleb.reasons[0]
+
+
 def test_spans_mark_the_place_and_the_toll_words() -> None:
     sentence = "A bomb in Kirkuk killed five people and wounded 12 others in the Kirkuk market."
     places = place_spans(sentence, "Kirkuk")

@@ -996,7 +996,15 @@ def resolve(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float] |
             results.append(ResolvedMention(f.mention, place, place.latitude, place.longitude, precision))
     if decisions is not None and scores is not None:
         _decide(found, evidence, chosen, scores, decisions)
-    return _join_roads(found, results)
+    resolved = _join_roads(found, results)
+    # A name written as a place that no candidate fits ("in Idleb", known only by a spelling the
+    # article does not back) stays, unresolved: the geocoder or the fallback (the smallest area the
+    # text puts it in) places it, and its row and toll are kept. Not a common word ("at Large").
+    neutral = load_vocabulary().neutral
+    unresolved = [ResolvedMention(f.mention, None, None, None, "") for f in found
+                  if f.located and f.road is None and f.key not in chosen
+                  and not all(word.lower() in neutral for word in f.mention.text.split())]
+    return sorted([*resolved, *unresolved], key=lambda r: r.mention.start) if unresolved else resolved
 
 
 def _decide(found: list[_Found], evidence: _Evidence, chosen: dict[str, Place],

@@ -71,7 +71,7 @@ def add_unknown_places(text: str, found: list[ResolvedMention], is_known: Callab
     added = resolve_unknown(unknown, context, geocoder, text)
     if decisions is not None:
         for r in added:
-            decisions[r.mention.start] = _unknown_decision(r)
+            decisions[r.mention.start] = _unknown_decision(r, is_known(r.mention.text))
     return sorted([*context, *added], key=lambda r: (r.mention.start, r.mention.end))
 
 
@@ -190,20 +190,22 @@ def locate_places(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = N
                               geocoder, decisions)
 
 
-def _unknown_decision(resolved: ResolvedMention) -> Decision | None:
-    """What placed a name the gazetteer lacks: the geocoder, or the fallback's honest area."""
+def _unknown_decision(resolved: ResolvedMention, known: bool = False) -> Decision | None:
+    """What placed a name the gazetteer lacks (or, ``known``, whose places there nothing in the
+    article backs): the geocoder, or the fallback's honest area."""
     place = resolved.place
     if place is None:
         return None
+    lacks = "no place of this name in the gazetteer fits the article" if known else "not in the gazetteer"
     if place.key.startswith("osm:"):  # nominatim's answers (see nominatim._place)
-        why = "not in the gazetteer: found by the geocoder near the article's other places"
+        why = f"{lacks}: found by the geocoder near the article's other places"
     elif resolved.geo_precision == "town":
-        why = f"not in the gazetteer: put at the town it is said to be a part of ({place.name})"
+        why = f"{lacks}: put at the town it is said to be a part of ({place.name})"
     elif place.kind in REGION_KINDS:
-        why = (f"not in the gazetteer: put at the area the text gives for it ({place.name}: the place named "
+        why = (f"{lacks}: put at the area the text gives for it ({place.name}: the place named "
                "right after it, else the province or country the article names most), as a region")
     else:
-        why = f"not in the gazetteer: put in the area of the place named right after it ({place.name}), as a region"
+        why = f"{lacks}: put in the area of the place named right after it ({place.name}), as a region"
     return Decision(place, 0.0, (), (), (why,))
 
 

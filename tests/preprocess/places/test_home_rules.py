@@ -39,6 +39,11 @@ def places(text: str, gazetteer: Gazetteer, focus: dict[str, float]) -> dict[str
     return {m.mention.text: m for m in geoparse(text, gazetteer, focus)}
 
 
+def unplaced(found: dict[str, ResolvedMention], name: str) -> bool:
+    """The name got no place from the gazetteer (absent, or kept unresolved for the fallback)."""
+    return name not in found or found[name].place is None
+
+
 def test_an_exact_spelling_at_home_beats_a_folded_one(gazetteer: Gazetteer) -> None:
     # A build mostly about Syria, partly about Iraq: both are home.
     focus = corpus_focus(["Clashes in Aleppo and Homs.", "Shelling hit Hama.", "A protest in Baghdad."], gazetteer)
@@ -59,12 +64,12 @@ def test_a_place_outside_the_province_the_text_names_is_not_that_place(gazetteer
     inside = places("Gunmen raided Qzfarm, Kirkuk Province, Iraq.", gazetteer, focus)["Qzfarm"]
     assert km_between(inside.latitude, inside.longitude, 35.60, 44.10) < 1 and inside.geo_precision == "place"
     outside = places("Gunmen raided Qzfarm, Basra Province, Iraq.", gazetteer, focus).get("Qzfarm")
-    assert outside is None  # not the Kirkuk farm: the name is left to the fallback (the province, at region precision)
+    assert outside is None or outside.place is None  # not the Kirkuk farm: the name is left to the fallback (the province, at region precision)
     assert places("Gunmen raided Qzfarm (Kirkuk, Iraq) at dawn.", gazetteer, focus)["Qzfarm"].place.name == "Qzfarm"
-    assert places("Gunmen raided Qzfarm (Basra, Iraq) at dawn.", gazetteer, focus).get("Qzfarm") is None
+    assert unplaced(places("Gunmen raided Qzfarm (Basra, Iraq) at dawn.", gazetteer, focus), "Qzfarm")
 
 
 def test_every_link_of_a_comma_chain_says_where_the_first_lies(gazetteer: Gazetteer) -> None:
     focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
     assert places("Gunmen raided Qzfarm, Hawija, Kirkuk Province, Iraq.", gazetteer, focus)["Qzfarm"].place.name == "Qzfarm"
-    assert places("Gunmen raided Qzfarm, Zubayr, Basra Province, Iraq.", gazetteer, focus).get("Qzfarm") is None
+    assert unplaced(places("Gunmen raided Qzfarm, Zubayr, Basra Province, Iraq.", gazetteer, focus), "Qzfarm")
