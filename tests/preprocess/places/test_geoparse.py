@@ -451,6 +451,13 @@ def test_a_name_written_as_a_place_that_no_candidate_fits_keeps_its_row_and_toll
     assert "Large" not in places("Dozens of Gunmen at Large in Kirkuk", gazetteer)  # a common word
 
 
+def test_a_name_joined_by_wa_is_one_name_not_a_place_inside_it(gazetteer: Gazetteer) -> None:
+    # Arabic "wa" ("and") inside a group's name: "Jamaa" there is not the village of that name.
+    named = [m.text for m in find_mentions("Jets struck a camp of the Ansar Qzoro wa Jamaa near Maiduguri.", gazetteer)]
+    assert named == ["Maiduguri"]
+    assert "Jamaa" in [m.text for m in find_mentions("Jets struck a camp in Jamaa near Maiduguri.", gazetteer)]
+
+
 def test_every_spelling_of_a_folded_name_counts_as_exact(gazetteer: Gazetteer) -> None:
     # "Kissi" and "Kisii" fold alike: the place spelled as one of them beats a namesake that
     # neither spelling matches exactly.
