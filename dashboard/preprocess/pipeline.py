@@ -183,8 +183,7 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
         # The job keeps the path and the bytes' digest, not the bytes: read again where it runs.
         jobs.append(Job.of_file(file.key, data, metadata or Metadata(), is_html_path(file.path), file.path,
                                 settings.max_article_bytes))
-        if cache is not None:
-            keys.append(article_cache.entry_key(build_version, file.key, metadata, data))
+        keys.append(article_cache.entry_key(build_version, file.key, metadata, data))
     stored = cache.get_many(keys) if cache is not None else {}
     entries = [stored.get(key) for key in keys] if cache is not None else [None] * len(jobs)
 

@@ -8,7 +8,7 @@ the URL of one file. Nothing third-party is committed: the files are fetched by
 they are missing). The app itself never touches the network.
 
 The map's own code is committed beside them, in ``dashboard/static/map/`` (served at
-``/app/static/map/``, :func:`map_code_url`), as plain script files: :data:`MAP_CODE_FILES`. The
+``/app/static/map/``), as plain script files: :data:`MAP_CODE_FILES`. The
 map loads them as one file, :func:`map_code_bundle` (their text joined in loading order, written at
 run time into the git-ignored ``static/cache/``): the map's frame loads its scripts one after
 another, so each file was one more round trip before the first draw.
@@ -77,13 +77,6 @@ def asset_path(package: str, file: str, vendor_dir: Path = VENDOR_DIR) -> Path:
 def asset_url(package: str, file: str) -> str:
     """The URL the browser loads one file of one package from."""
     return f"{VENDOR_URL}/{_BY_NAME[package].folder}/{file}"
-
-
-def map_code_url(file: str) -> str:
-    """The URL the browser loads one file of the map's own code from."""
-    if file not in MAP_CODE_FILES:
-        raise ValueError(f"{file} is not a file of the map's code")
-    return f"{MAP_CODE_URL}/{file}"
 
 
 def map_code_bundle(version: str, cache_dir: Path = CACHE_DIR, code_dir: Path | None = None) -> str:

@@ -83,11 +83,6 @@ def _code_version() -> str:
 
 
 MAP_CODE_VERSION = _code_version()
-
-
-def _map_code_url() -> str:
-    """The map's code as one script (:func:`dashboard.ui.assets.map_code_bundle`; written when missing)."""
-    return map_code_bundle(MAP_CODE_VERSION)
 #: How long the map keeps asking for a payload file that is still being made, and how often.
 WAIT_SECONDS, RETRY_SECONDS = 120, 0.3
 
@@ -313,7 +308,7 @@ var {{ this.get_name() }} = IncidentMap.incidentLayer({{ this._parent.get_name()
         }
         # one file (the frame loads scripts one after another), named by the code's version: a
         # browser never runs a cached older copy with newer payloads
-        self.default_js = [("incident_map", _map_code_url())]
+        self.default_js = [("incident_map", map_code_bundle(MAP_CODE_VERSION))]
         self.default_css: list[tuple[str, str]] = []
 
 

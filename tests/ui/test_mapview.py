@@ -21,7 +21,7 @@ import pytest
 from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import C
 from dashboard.ui.assets import (
-    CACHE_DIR, MAP_CODE_DIR, MAP_CODE_FILES, MAP_CODE_URL, VENDOR_URL, map_code_bundle, map_code_url,
+    CACHE_DIR, MAP_CODE_DIR, MAP_CODE_FILES, MAP_CODE_URL, VENDOR_URL, map_code_bundle,
 )
 from dashboard.ui.filters import FilterState, apply_filters
 from dashboard.ui.mapview import (
@@ -197,8 +197,6 @@ def test_the_map_code_is_loaded_from_its_files_in_order_and_given_options_as_jso
     tiled = json.loads(re.search(r"IncidentMap\.incidentLayer\(map_\w+, (\{.*\})\);", with_tiles).group(1))
     # with tiles the outline waits for a tile that fails to load
     assert tiled["offline"] is False and tiled["outlineUrl"] == options["outlineUrl"]
-    with pytest.raises(ValueError):
-        map_code_url("../vendor/leaflet/dist/leaflet.js")
 
 
 def test_the_code_bundle_is_written_once_per_version_and_older_ones_removed(tmp_path) -> None:
