@@ -1127,7 +1127,13 @@ def _outside(area: Place, place: Place, as_area: bool = False) -> bool:
     if place.kind in REGION_KINDS:
         return False
     if area.kind not in ("country", *AREA_KM):
-        return as_area and (place.country_code != area.country_code or _km(area, place) > TOWN_AREA_KM)
+        if not as_area:
+            return False
+        if place.country_code != area.country_code:
+            return True
+        if _names_its_province(area) and place.admin1:  # "X (Tillaberi)": the province the town is named for
+            return fold_name(place.admin1) != fold_name(area.admin1)
+        return _km(area, place) > TOWN_AREA_KM
     if place.country_code != area.country_code:
         return True
     if area.kind == "country" or _contains(area, place):
@@ -1138,6 +1144,12 @@ def _outside(area: Place, place: Place, as_area: bool = False) -> bool:
     return _km(area, place) > AREA_KM[area.kind]
 
 
+def _names_its_province(town: Place) -> bool:
+    """The town shares its province's name (Tillaberi, Kayes, Agadez): written as an area, the
+    name may be the province."""
+    return bool(town.admin1) and fold_name(town.name) == fold_name(town.admin1)
+
+
 def _contains(outer: Place, inner: Place) -> bool:
     """``outer`` is the country, province or town that ``inner`` lies in (for "X, Y")."""
     if outer.kind == "country":
@@ -1145,6 +1157,8 @@ def _contains(outer: Place, inner: Place) -> bool:
     if outer.kind in ("admin1", "region"):
         return inner.country_code == outer.country_code and bool(inner.admin1) and fold_name(inner.admin1) in (
             fold_name(outer.name), fold_name(outer.admin1))
+    if _names_its_province(outer) and fold_name(inner.admin1) == fold_name(outer.admin1):
+        return True
     return inner.parent == outer.key or _km(inner, outer) <= 50
 
 

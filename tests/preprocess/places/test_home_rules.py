@@ -19,6 +19,9 @@ IQ_ROWS = [
     row(910000001, "Qzorrta", 35.70, 44.00, "P", "PPL"),  # spelled so; a Syrian "Qzorta" folds onto it
     row(910000002, "Qzbelda", 35.80, 44.20, "P", "PPL"),  # a hamlet named like a Syrian town
     row(910000003, "Qzfarm", 35.60, 44.10, "P", "PPL"),  # in Kirkuk province (13)
+    row(910000004, "Qzremote", 34.20, 41.90, "P", "PPL"),  # in Kirkuk province as the file says, 268 km from the city
+    row(910000005, "Qztwin", 34.30, 42.00, "P", "PPL"),  # in Kirkuk province, far from the city
+    row(910000006, "Qztwin", 35.00, 43.80, "P", "PPL", admin1="18"),  # a namesake nearer the city, in another province
 ]
 SY_ROWS = [
     row(920000001, "Qzorta", 36.20, 37.10, "P", "PPL", admin1="09", cc="SY"),
@@ -73,3 +76,15 @@ def test_every_link_of_a_comma_chain_says_where_the_first_lies(gazetteer: Gazett
     focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
     assert places("Gunmen raided Qzfarm, Hawija, Kirkuk Province, Iraq.", gazetteer, focus)["Qzfarm"].place.name == "Qzfarm"
     assert unplaced(places("Gunmen raided Qzfarm, Zubayr, Basra Province, Iraq.", gazetteer, focus), "Qzfarm")
+
+
+def test_a_town_named_like_its_province_may_stand_for_the_province(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+    # "(Kirkuk, Iraq)" may be the province of Kirkuk: a place of that province far from the city fits it.
+    far = places("Gunmen raided Qzremote (Kirkuk, Iraq) at dawn.", gazetteer, focus)["Qzremote"]
+    assert far.place is not None and km_between(far.latitude, far.longitude, 34.20, 41.90) < 1
+    # Mosul is no province's name: its town stands for the area around it only.
+    assert unplaced(places("Gunmen raided Qzremote (Mosul, Iraq) at dawn.", gazetteer, focus), "Qzremote")
+    # Between namesakes, the one in the province so named wins over one nearer the town.
+    twin = places("Gunmen raided Qztwin, Kirkuk, Iraq.", gazetteer, focus)["Qztwin"]
+    assert km_between(twin.latitude, twin.longitude, 34.30, 42.00) < 1
