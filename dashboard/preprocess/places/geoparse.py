@@ -585,12 +585,20 @@ def _candidates(found: list[_Found], gazetteer: Gazetteer) -> dict[str, list[_Ca
         noun_kinds = nouns.get(words[-1], ()) if len(words) > 1 else ()
         spelled.setdefault(f.key, {})[("".join(words), "".join(words[:-1]) if noun_kinds else "", noun_kinds)] = None
     admin_cued = {f.key: f.mention.text for f in reversed(found) if set(f.kinds) & _AREA_CUES}
+    cued: dict[str, set[str]] = defaultdict(set)  # the kinds the nouns after a name ask for ("Benin city")
+    for f in found:
+        cued[f.key].update(f.kinds)
     result = {}
     for key, spellings in spelled.items():
         result[key] = []
         for place in gazetteer.lookup_key(key):
-            plain = plain_name(place.name).replace(" ", "")
+            name_words = plain_name(place.name).split()
+            plain = "".join(name_words)
             typed = any(stem and plain == stem and place.kind in noun_kinds for _, stem, noun_kinds in spellings)
+            # "Benin city", "Kuwait city": the name and the noun after it are the place's whole name
+            typed = typed or (len(name_words) > 1 and place.kind in cued[key]
+                              and place.kind in nouns.get(name_words[-1], ())
+                              and any("".join(name_words[:-1]) == spelling for spelling, _, _ in spellings))
             result[key].append(_Candidate(place, own_name=typed or gazetteer.is_own_name(place, key),
                                           exact=typed or any(plain == spelling for spelling, _, _ in spellings)))
         if key in admin_cued:
@@ -827,12 +835,15 @@ def _home_focus(evidence: _Evidence, key: str) -> dict[str, float]:
 
 def _allowed_by_name(c: _Candidate, places: list[_Candidate], kinds: set[str], focus: dict[str, float]) -> bool:
     """A country's or a province's name stands for it, not for a town spelled so ("Greece",
-    "Borno"), unless a cue asks for a town ("Benin city"); a cue for a town rules the country out.
+    "Borno"), unless a cue asks for a town ("Benin city"); a cue for a town rules the country out
+    when a town of that name is known.
     A province counts only where the article is (its country in the focus): a parish abroad that
     shares a city's name does not rule the city out."""
     place = c.place
     if place.kind == "country":
-        return not (kinds & _TOWN_CUES) or bool(kinds & REGION_KINDS)
+        # "a north Iraq town" with no town so named: a town somewhere in the country, which stands for it
+        return (not (kinds & _TOWN_CUES) or bool(kinds & REGION_KINDS)
+                or all(o.place.kind in REGION_KINDS for o in places if o.exact))
     if place.kind in REGION_KINDS or kinds & _TOWN_CUES:
         return True
     regions = [o.place for o in places if o.own_name and o.exact and (o.place.kind == "country" or (

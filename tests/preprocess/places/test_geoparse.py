@@ -125,6 +125,27 @@ def test_country_names_and_aliases(gazetteer: Gazetteer) -> None:
     assert all(m.geo_precision == "region" for m in found.values())
 
 
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Protesters marched in Benin city on Monday.", "Benin City", "NG"),
+    ("A blast hit a market in Kuwait city.", "Kuwait City", "KW"),
+    ("Police patrolled Mexico city after the riots.", "Mexico City", "MX"),
+])
+def test_a_country_name_and_a_town_noun_name_the_city(gazetteer: Gazetteer, text: str, name: str,
+                                                       country: str) -> None:
+    found = next(iter(places(text, gazetteer).values()))
+    assert found.place is not None and (found.place.name, found.place.country_code) == (name, country)
+    assert found.geo_precision == "place"
+
+
+def test_a_town_of_a_country_that_has_no_town_so_named_is_in_that_country(gazetteer: Gazetteer) -> None:
+    found = places("Militants seized a north Iraq town; attacks killed 21.", gazetteer)["Iraq"]
+    assert found.place is not None and found.place.kind == "country" and found.place.country_code == "IQ"
+    assert found.geo_precision == "region"  # the country's point stands for the town it does not name
+    found = places("Gunmen raided a Syria village at dawn.", gazetteer)["Syria"]
+    assert found.place is not None and found.place.country_code == "SY" and found.geo_precision == "region"
+
+
 # -- finding names ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
