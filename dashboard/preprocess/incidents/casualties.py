@@ -268,6 +268,15 @@ def _numbers(s: _Sentence) -> list[_Number]:
 _ACTIVE, _PASSIVE, _COMBINED, _TOLL = "active", "passive", "combined", "toll"
 
 
+def _period_toll(s: _Sentence, i: int) -> bool:
+    """The toll word ``i`` counts over a period: "the January toll", "the monthly death toll",
+    "this year's toll", "the toll so far this year"."""
+    before = [s.word(k) for k in range(max(0, i - 3), i) if s.word(k) not in ("death", "overall", "the")]
+    if before and before[-1] in V.PERIOD_WORDS:
+        return True
+    return any(tuple(s.word(i + 1 + k) for k in range(len(phrase))) == phrase for phrase in V.PERIOD_AFTER_TOLL)
+
+
 def _toll_words(s: _Sentence) -> dict[int, tuple[str, str]]:
     """Token index -> (role, kind) for every toll word; adjacent words of two kinds become combined."""
     found: dict[int, tuple[str, str]] = {}
@@ -275,6 +284,8 @@ def _toll_words(s: _Sentence) -> dict[int, tuple[str, str]]:
         if w in V.COMBINED_TOLL_WORDS:
             found[i] = (_COMBINED, "")
         elif w == "toll":
+            if _period_toll(s, i):
+                continue  # "as the January toll tops 800": a count over a period, not this incident's
             found[i] = (_COMBINED, "") if s.word(i - 1) in ("casualty", "injury") else (_TOLL, V.KILLED)
         elif w == "taken" and s.word(i + 1) not in V.TAKEN_AS:
             continue

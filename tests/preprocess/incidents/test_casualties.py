@@ -78,6 +78,11 @@ def tolls(killed: tuple[int | None, int | None] = (None, None), injured: tuple[i
         ("10 people, including three children, were killed.", tolls(killed=(10, 10))),
         ("The blast killed 5 and wounded 12, three of them critically.", tolls(killed=(5, 5), injured=(12, 12))),
         ("Five soldiers died on the road; the death toll rose to 40.", tolls(killed=(40, 40))),
+        # a toll over a period is not this incident's toll
+        ("Shelling killed 7 as the March toll passed 250.", tolls(killed=(7, 7))),
+        ("A car bomb killed 11, bringing this year's death toll to 600.", tolls(killed=(11, 11))),
+        ("The toll so far this year stands at 900 after gunmen killed 3 farmers.", tolls(killed=(3, 3))),
+        ("The death toll from last week's bombing rose to 41.", tolls(killed=(41, 41))),
         # combined figures go into neither column
         ("Most of the 100 fighters have been killed or captured.", tolls()),
         ("Some 30 soldiers were killed or wounded.", tolls()),
