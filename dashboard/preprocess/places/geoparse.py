@@ -29,7 +29,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from dashboard import wordlists
 from dashboard.errors import WordListError
@@ -334,17 +334,22 @@ def _in_a_chain(text: str, start: int, end: int) -> bool:
     return bool(_CHAIN_AFTER.match(text, end)) and bool(_CHAIN_BEFORE.search(text, max(0, start - 40), start))
 
 
+def _names_an_area(kinds: Sequence[str]) -> bool:
+    """A name whose places (their ``kinds``) make it a country's, or only provinces'."""
+    areas = [kind for kind in kinds if kind in ("country", "admin1")]
+    return bool(areas) and ("country" in areas or len(areas) == len(kinds))
+
+
 def _admin_in_a_chain(text: str, found: _Found, following: _Found, gazetteer: Gazetteer) -> None:
     """ "X, Mopti, Mali": a name between another name and its country is the province or
     district the first lies in, even when a town of that name is known (so its point stands
     for that area: region precision)."""
     kinds = [p.kind for p in gazetteer.lookup_key(following.key)]
-    areas = [kind for kind in kinds if kind in ("country", "admin1")]
-    if areas and ("country" in areas or len(areas) == len(kinds)):
+    if _names_an_area(kinds):
         found.located = True  # "X, Mali", "X, Kirkuk Province": the text says where X is
     if found.kinds or not _CHAIN_BEFORE.search(text, max(0, found.mention.start - 40), found.mention.start):
         return
-    if "country" in areas:
+    if "country" in kinds:
         found.kinds = ("admin1", "admin2", "region")
         found.located = True
 
@@ -774,11 +779,15 @@ def _gather(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float], 
         evidence.kinds[f.key].update(f.kinds)
         if f.located or f.kinds:
             evidence.cued.add(f.key)
-        # "X, Y, Z, Country": X lies in each link after it (a chain of at most CHAIN_LINKS).
+        # "X, Y, Z, Country": X lies in each link after it (a chain of at most CHAIN_LINKS), and a
+        # chain that reaches a country or a province says X is a place ("Peteguerse, Seno
+        # district, Sahel, Burkina Faso") as "in X" would.
         link, links = f.comma_next, 0
         while link is not None and links < CHAIN_LINKS:
             if found[link].key != f.key:
                 evidence.comma[f.key].add(found[link].key)
+                if _names_an_area([c.place.kind for c in candidates[found[link].key]]):
+                    evidence.cued.add(f.key)
             link, links = found[link].comma_next, links + 1
         evidence.comma[f.key].update(found[j].key for j in f.within if found[j].key != f.key)
     # Tikrit and Samarra name places 100 km apart, Samara in Russia is alone; "Oregon" the state

@@ -22,6 +22,8 @@ IQ_ROWS = [
     row(910000004, "Qzremote", 34.20, 41.90, "P", "PPL"),  # in Kirkuk province as the file says, 268 km from the city
     row(910000005, "Qztwin", 34.30, 42.00, "P", "PPL"),  # in Kirkuk province, far from the city
     row(910000006, "Qztwin", 35.00, 43.80, "P", "PPL", admin1="18"),  # a namesake nearer the city, in another province
+    row(910000007, "Qzlone", 33.00, 45.00, "P", "PPL"),  # a hamlet, no town near
+    row(910000008, "Qzdistrict", 33.10, 45.10, "A", "ADM2"),
 ]
 SY_ROWS = [
     row(920000001, "Qzorta", 36.20, 37.10, "P", "PPL", admin1="09", cc="SY"),
@@ -88,3 +90,13 @@ def test_a_town_named_like_its_province_may_stand_for_the_province(gazetteer: Ga
     # Between namesakes, the one in the province so named wins over one nearer the town.
     twin = places("Gunmen raided Qztwin, Kirkuk, Iraq.", gazetteer, focus)["Qztwin"]
     assert km_between(twin.latitude, twin.longitude, 34.30, 42.00) < 1
+
+
+def test_a_comma_chain_that_reaches_a_country_places_its_first_name(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+    # No "in X" and no town near it: the chain "X, district, country" alone says that X is a place.
+    found = places("Assailants attacked Qzlone, Qzdistrict district, Iraq.", gazetteer, focus)
+    assert found["Qzlone"].place is not None and km_between(found["Qzlone"].latitude, found["Qzlone"].longitude,
+                                                            33.00, 45.00) < 1
+    # A list of names with no area at its end says nothing of the kind.
+    assert unplaced(places("Assailants attacked Qzlone, Qzdistrict and others.", gazetteer, focus), "Qzlone")
