@@ -792,9 +792,12 @@ def _gather(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float], 
         evidence.comma[f.key].update(found[j].key for j in f.within if found[j].key != f.key)
     # Tikrit and Samarra name places 100 km apart, Samara in Russia is alone; "Oregon" the state
     # holds a Portland, "Oregon" the Ohio town does not.
+    # A name that is surely a country or a province ("Texas") lends no nearness through its
+    # towns and hamlets abroad (a village Texas in the Philippines backs no Philippine "Naval").
     for key, places in candidates.items():
+        sure = any(c.exact and c.own_name and c.place.kind in ("country", "admin1") for c in places)
         for c in places:
-            if c.place.kind in REGION_KINDS:
+            if c.place.kind in REGION_KINDS or (sure and not c.well_known):
                 continue
             if c.own_name or len(places) == 1:
                 evidence.cells[_cell(c.place)].add(key)

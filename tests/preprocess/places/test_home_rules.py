@@ -28,6 +28,8 @@ IQ_ROWS = [
 SY_ROWS = [
     row(920000001, "Qzorta", 36.20, 37.10, "P", "PPL", admin1="09", cc="SY"),
     row(920000002, "Qzbelda", 36.00, 37.30, "P", "PPL", admin1="09", population=25000, cc="SY"),
+    row(920000003, "Texas", 36.05, 37.05, "P", "PPL", admin1="09", cc="SY"),  # a Syrian hamlet named like a US state
+    row(920000004, "Qzbasin", 36.10, 37.10, "P", "PPL", admin1="09", population=3000, cc="SY"),
 ]
 
 
@@ -100,3 +102,11 @@ def test_a_comma_chain_that_reaches_a_country_places_its_first_name(gazetteer: G
                                                             33.00, 45.00) < 1
     # A list of names with no area at its end says nothing of the kind.
     assert unplaced(places("Assailants attacked Qzlone, Qzdistrict and others.", gazetteer, focus), "Qzlone")
+
+
+def test_a_province_named_lends_no_nearness_through_its_namesakes_abroad(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["A shooting in Houston.", "A shooting in Dallas, Texas."], gazetteer)
+    # "Texas" is the US state; a Syrian hamlet of that name backs no Syrian place beside it.
+    found = places("Qzbasin officers said gunmen attacked a checkpoint in Texas.", gazetteer, focus)
+    assert found["Texas"].place is not None and found["Texas"].place.country_code == "US"
+    assert unplaced(found, "Qzbasin")
