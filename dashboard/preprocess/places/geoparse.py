@@ -909,12 +909,13 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
             or place.country_code in evidence.countries_named):
         # Only a folded or alternate spelling matches: abroad, it needs its country or parent
         # named (a neighbour with the same folded luck is no evidence); at home, a candidate
-        # spelled exactly in another focus country wins ("Toumour" is not "Tuomor"), unless
-        # this one is well known; a hamlet with namesakes in other countries needs a neighbour
-        # named, not only a cue.
+        # spelled exactly wins, in another focus country ("Toumour" is not "Tuomor") or in the
+        # same one ("Sobe" is not the town "Soba", even when nothing backs the hamlet Sobe:
+        # better no place than another), unless this one is well known; a hamlet with
+        # namesakes in other countries needs a neighbour named, not only a cue.
         if abroad or (small and not near and len(facts.countries) > 1):
             return None
-        if not c.well_known and facts.exact_home - {place.country_code}:
+        if not c.well_known and facts.exact_home:
             return None
     if (small and facts.town_at_home and not (parent_named or near or place.country_code in evidence.countries_named)):
         return None  # a town where the article is beats a hamlet of the same name that nothing backs

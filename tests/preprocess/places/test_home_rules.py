@@ -24,6 +24,8 @@ IQ_ROWS = [
     row(910000006, "Qztwin", 35.00, 43.80, "P", "PPL", admin1="18"),  # a namesake nearer the city, in another province
     row(910000007, "Qzlone", 33.00, 45.00, "P", "PPL"),  # a hamlet, no town near
     row(910000008, "Qzdistrict", 33.10, 45.10, "A", "ADM2"),
+    row(910000009, "Qzmile", 34.50, 43.50, "P", "PPL"),  # a hamlet
+    row(910000010, "Qzmila", 31.50, 46.50, "P", "PPL", population=30000),  # a town spelled alike, 400 km away
 ]
 SY_ROWS = [
     row(920000001, "Qzorta", 36.20, 37.10, "P", "PPL", admin1="09", cc="SY"),
@@ -110,3 +112,11 @@ def test_a_province_named_lends_no_nearness_through_its_namesakes_abroad(gazette
     found = places("Qzbasin officers said gunmen attacked a checkpoint in Texas.", gazetteer, focus)
     assert found["Texas"].place is not None and found["Texas"].place.country_code == "US"
     assert unplaced(found, "Qzbasin")
+
+
+def test_a_name_spelled_exactly_at_home_is_not_a_town_spelled_alike(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+    # Nothing backs the hamlet Qzmile (no cue, no neighbour): no place, rather than the town Qzmila.
+    assert unplaced(places("Youths of Qzmile beat a thief.", gazetteer, focus), "Qzmile")
+    # Written "Qzmila", the town it is.
+    assert places("Youths of Qzmila beat a thief.", gazetteer, focus)["Qzmila"].place.name == "Qzmila"
