@@ -28,7 +28,10 @@ _ARTICLES = frozenset(wordlists.words("places", "folded_articles"))
 # Transliteration variants, applied in order to each word.
 _VARIANTS = (
     ("ck", "k"), ("q", "k"), ("ou", "u"), ("o", "u"), ("ee", "i"), ("y", "i"), ("ph", "f"),
+    ("nb", "mb"), ("np", "mp"),  # n before b or p as it is said, m ("Tunbun" ~ "Tumbun", "Bonbofa" ~ "Bombofa")
 )
+#: Words spelled otherwise for one sound: the Arabic "spring" (Ain, Ayn, Ein) in "Ein Issa" ~ "Ayn Isa".
+_WORD_VARIANTS = {"ein": "ain"}
 _DOUBLED = re.compile(r"(.)\1+")
 _FINAL_H = re.compile(r"(?<=[aeiu])h$")
 
@@ -53,7 +56,8 @@ def fold_name(name: str) -> str:
     """The transliteration-aware key of a place name ("" when nothing is left).
 
     Diacritics, apostrophes, a leading Arabic article (al-, el-, ash- ...), doubled letters,
-    k/q, u/o/ou, ee/i, y/i and a final -ah/-eh are all folded, and words are joined:
+    k/q, u/o/ou, ee/i, y/i, nb/mb, np/mp, the word ein/ain and a final -ah/-eh are all folded,
+    and words are joined:
     ``fold_name("Al-Hawījah") == fold_name("Hawija")`` and ``fold_name("Daquq") == fold_name("Dakuk")``.
     """
     words = plain_name(name).split()
@@ -61,6 +65,7 @@ def fold_name(name: str) -> str:
         words = words[1:]
     folded = []
     for word in words:
+        word = _WORD_VARIANTS.get(word, word)
         word = _FINAL_H.sub("", word)
         for old, new in _VARIANTS:
             word = word.replace(old, new)

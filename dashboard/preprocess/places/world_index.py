@@ -41,7 +41,7 @@ from dashboard.files import atomic_write_bytes
 from dashboard.preprocess.places.placenames import fold_name, plain_name
 
 #: Bump when the derived format or the derivation rules change: the cache file is then rebuilt.
-FORMAT = 8
+FORMAT = 9
 
 #: Kinds of the index's rows (the stored code is the position; append only).
 KIND_CODES = ("city", "country", "admin1", "admin2", "town", "village", "neighbourhood", "site", "camp",
