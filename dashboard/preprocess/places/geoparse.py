@@ -945,8 +945,12 @@ def _viable(evidence: _Evidence) -> dict[str, list[tuple[_Candidate, float]]]:
         others = [keys for k, keys in named_keys.items() if k != key]
         focus = _focus(evidence, key)
         # An adjective of nationality alone ("Turkish warplanes") makes nothing abroad; beside
-        # other evidence (a place, the build's focus) it tips the balance ("Nigerien troops").
-        places_focus = focus if _focus(evidence, key, demonyms=False) else {}
+        # other evidence (a place, the build's focus) it tips the balance between namesakes in
+        # several countries ("Nigerien troops"), but makes no name of one country's places
+        # foreign (the "Burkinabe air force" strikes a village in Niger).
+        places_focus = _focus(evidence, key, demonyms=False)
+        if places_focus and len({c.place.country_code for c in places}) > 1:
+            places_focus = focus
         facts = _NameFacts.of(places, _home_focus(evidence, key) or places_focus)
         kept = [(c, value) for c in places
                 if (value := _score(evidence, key, c, focus, others, places_focus, facts)) is not None]

@@ -120,3 +120,12 @@ def test_a_name_spelled_exactly_at_home_is_not_a_town_spelled_alike(gazetteer: G
     assert unplaced(places("Youths of Qzmile beat a thief.", gazetteer, focus), "Qzmile")
     # Written "Qzmila", the town it is.
     assert places("Youths of Qzmila beat a thief.", gazetteer, focus)["Qzmila"].place.name == "Qzmila"
+
+
+def test_a_foreign_force_named_makes_no_village_of_one_country_foreign(gazetteer: Gazetteer) -> None:
+    # A build mostly about Syria, a little about Iraq.
+    focus = corpus_focus(["Clashes in Aleppo.", "Shelling in Homs.", "A blast in Hama.", "Fighting in Idlib.",
+                          "A protest in Kirkuk."], gazetteer)
+    # Syrian warplanes strike across the border: the only Qzlone is in Iraq, and there it is.
+    found = places("Syrian warplanes struck militants near Qzlone.", gazetteer, focus)["Qzlone"]
+    assert found.place is not None and found.place.country_code == "IQ"
