@@ -463,7 +463,12 @@ def _cue_before(text: str, start: int, before: _Token | None, before_of: _Token 
         return True
     if text[before.end:start].strip(" \t") == "(":
         return True  # ACLED's admin parentheses: "Gwoza (Gwoza LGA, Borno)"
-    return before.lower == "and" and 0 <= before.start - context.between_end <= 2
+    return before.lower == "and" and (0 <= before.start - context.between_end <= 2
+                                      or bool(_BETWEEN_A_NAME.search(text, max(0, before.start - 60), before.start)))
+
+
+# "between Argue and X": the first name of the pair need not be known for the second to be placed.
+_BETWEEN_A_NAME = re.compile(rf"\b[Bb]etween[ \t]+{_CAPITAL}[^\W_]*(?:[ \t\-]+{_CAPITAL}[^\W_]*)*[ \t]*$")
 
 
 def _closes_parenthesis(text: str, end: int) -> bool:

@@ -129,3 +129,11 @@ def test_a_foreign_force_named_makes_no_village_of_one_country_foreign(gazetteer
     # Syrian warplanes strike across the border: the only Qzlone is in Iraq, and there it is.
     found = places("Syrian warplanes struck militants near Qzlone.", gazetteer, focus)["Qzlone"]
     assert found.place is not None and found.place.country_code == "IQ"
+
+
+def test_the_second_of_a_pair_after_between_is_placed_when_the_first_is_unknown(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+    found = places("Bandits killed two herders between Zzorvik and Qzlone on Monday.", gazetteer, focus)
+    assert found["Qzlone"].place is not None and found["Qzlone"].place.name == "Qzlone"
+    # "and" alone is no cue: a list of names is not a list of places.
+    assert unplaced(places("Bandits killed Zzorvik and Qzlone on Monday.", gazetteer, focus), "Qzlone")
