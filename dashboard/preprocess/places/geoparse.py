@@ -889,6 +889,17 @@ class _NameFacts:
                        for c in home))
 
 
+def _in_named_province(evidence: _Evidence, key: str, place: Place) -> bool:
+    """The text writes the name in a province that holds ``place`` ("X, Sahel, Burkina Faso",
+    "X (Y, Sahel)"): enough to back a place named by one of its other spellings."""
+    if not place.admin1 or place.kind in REGION_KINDS:
+        return False
+    province = fold_name(place.admin1)
+    return any(c.exact and c.place.kind == "admin1" and c.place.country_code == place.country_code
+               and fold_name(c.place.admin1 or c.place.name) == province
+               for other in evidence.comma[key] for c in evidence.candidates.get(other, ()))
+
+
 def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float], others: list[set[str]],
            places_focus: dict[str, float] | None = None, facts: _NameFacts | None = None) -> float | None:
     """A candidate's score before nearness to the chosen places; None when the article does not back it."""
@@ -900,7 +911,7 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
     share = focus.get(place.country_code, 0.0)
     near = _near_others(evidence, place, key)
     # A place named by one of GeoNames' alternates needs more than its country being named.
-    backed = (c.well_known or parent_named or (c.own_name and key in evidence.cued)
+    backed = (c.well_known or parent_named or (c.own_name and key in evidence.cued) or _in_named_province(evidence, key, place)
               or (share >= 0.25 and (place.population >= SMALL_POPULATION
                                      or (c.own_name and (place.curated or place.kind in REGION_KINDS)))))
     if not (backed or near):

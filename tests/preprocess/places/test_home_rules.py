@@ -26,6 +26,7 @@ IQ_ROWS = [
     row(910000008, "Qzdistrict", 33.10, 45.10, "A", "ADM2"),
     row(910000009, "Qzmile", 34.50, 43.50, "P", "PPL"),  # a hamlet
     row(910000010, "Qzmila", 31.50, 46.50, "P", "PPL", population=30000),  # a town spelled alike, 400 km away
+    row(910000011, "Qzaltname", 36.50, 42.50, "P", "PPL", admin1="15", alternates="Qzalt"),  # in Nineveh, also called Qzalt
 ]
 SY_ROWS = [
     row(920000001, "Qzorta", 36.20, 37.10, "P", "PPL", admin1="09", cc="SY"),
@@ -137,3 +138,11 @@ def test_the_second_of_a_pair_after_between_is_placed_when_the_first_is_unknown(
     assert found["Qzlone"].place is not None and found["Qzlone"].place.name == "Qzlone"
     # "and" alone is no cue: a list of names is not a list of places.
     assert unplaced(places("Bandits killed Zzorvik and Qzlone on Monday.", gazetteer, focus), "Qzlone")
+
+
+def test_a_place_known_by_another_spelling_is_backed_by_the_province_the_text_puts_it_in(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+    found = places("Gunmen burned the school of Qzalt, Nineveh Governorate, Iraq.", gazetteer, focus)["Qzalt"]
+    assert found.place is not None and found.place.name == "Qzaltname" and found.place.admin1 == "Nineveh"
+    # In another province, the text says it is not that place.
+    assert unplaced(places("Gunmen burned the school of Qzalt, Muthanna Governorate, Iraq.", gazetteer, focus), "Qzalt")
