@@ -22,6 +22,7 @@ province row, which names that province for every world place in it), ``populati
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +143,40 @@ class Gazetteer:
         found = [self._place(int(row)) for row in np.flatnonzero(inside)]
         return found + [p for p in self._curated.values() if p.own_point and p.population >= min_population
                         and south <= p.latitude <= north and west <= p.longitude <= east]
+
+    def spelled_nearly(self, name: str, area: Place, min_ratio: float, degrees: float = 2.5) -> list[tuple[float, Place]]:
+        """The places (not areas) of ``area``'s province whose own name, folded, begins with the
+        same letter as ``name`` folded and is as like it as ``min_ratio`` or more (difflib's
+        ratio), best first: a name spelled one way in the news and another in GeoNames ("Robolo",
+        "Roblo"). Looked for within ``degrees`` of the area's point."""
+        key, province = fold_name(name), fold_name(area.admin1)
+        if not key or not province:
+            return []
+        world = self._world
+        lat = np.frombuffer(world.latitude, dtype="float64")
+        lng = np.frombuffer(world.longitude, dtype="float64")
+        inside = ((lat >= area.latitude - degrees) & (lat <= area.latitude + degrees)
+                  & (lng >= area.longitude - degrees) & (lng <= area.longitude + degrees))
+        matcher = difflib.SequenceMatcher(None, b=key)
+        shortest, longest = 0.6 * len(name), 1.6 * len(name)
+        found = []
+        for row in np.flatnonzero(inside).tolist():
+            own = world.name[row]
+            if not shortest <= len(own) <= longest:
+                continue  # cheap: so unlike in length, the folded names cannot be alike enough
+            folded = fold_name(own)
+            if folded[:1] != key[:1]:
+                continue
+            matcher.set_seq1(folded)
+            if matcher.real_quick_ratio() < min_ratio or matcher.quick_ratio() < min_ratio:
+                continue
+            ratio = matcher.ratio()
+            place = self._place(row)
+            if (ratio >= min_ratio and place.kind not in REGION_KINDS and place.country_code == area.country_code
+                    and fold_name(place.admin1) == province):
+                found.append((ratio, place))
+        found.sort(key=lambda pair: (-pair[0], -pair[1].population, pair[1].key))
+        return found
 
     # -- building Place records lazily (the world has 272,000 rows; an article needs a few) ------
     def _place(self, row: int) -> Place:

@@ -16,7 +16,9 @@ here and nowhere else:
    town it is a part of ("the X neighbourhood of Y") at ``geo_precision`` "town"; the place named
    right after it otherwise ("X, a village south of Y", "X (Y LGA, Z)", "X in the Y countryside")
    at "region"; else the province or country the article names most, at "region"; else no point.
-   It is never drawn at another town's point as if it were there. The row keeps the words as written.
+   It is never drawn at another town's point as if it were there. The row keeps the words as written;
+4. a name the fallback put at an area moves to the one place of that area's province spelled
+   nearly as the text writes it (:func:`spelled_nearly`), when there is exactly one.
 
 The build's focus (:func:`corpus_focus`: the countries of the sure places over all its articles,
 and the user's ``country`` hint) is a prior for every article, weaker than its own evidence.
@@ -33,6 +35,7 @@ from dashboard.geodesy import km_between
 from dashboard.preprocess.places.gazetteer import Gazetteer, Place
 from dashboard.preprocess.places.geoparse import Decision, Mention, Parsed, ResolvedMention, corpus_focus, geoparse
 from dashboard.preprocess.places.nominatim import Geocoder, Query
+from dashboard.preprocess.places.placenames import fold_name
 from dashboard.preprocess.places.unknown_names import find_unknown_names
 
 #: Degrees added around the article's places for the viewbox that biases a query (~110 km).
@@ -56,23 +59,69 @@ __all__ = ["add_unknown_places", "corpus_focus", "fall_back", "locate_places", "
 
 
 def add_unknown_places(text: str, found: list[ResolvedMention], is_known: Callable[[str], bool],
-                       geocoder: Geocoder | None, decisions: dict[int, Decision] | None = None) -> list[ResolvedMention]:
+                       geocoder: Geocoder | None, decisions: dict[int, Decision] | None = None,
+                       gazetteer: Gazetteer | None = None) -> list[ResolvedMention]:
     """Geoparse's places plus the ones it lacks, in text order: the pipeline's one call here.
 
     ``found`` is geoparse's output for ``text``; its unresolved mentions and the names that
     :func:`find_unknown_names` notices around them go to the geocoder (or straight to the
     fallback when there is none); its resolved places are their context and stay as they are.
     ``decisions``, when given, gets the :class:`Decision` of each added mention (by its start).
+    ``gazetteer``, when given, is searched for a name spelled nearly so in the province the
+    fallback puts a name in (:func:`spelled_nearly`).
     """
     context = [r for r in found if r.place is not None]
     unknown = [r.mention for r in found if r.place is None]
     unknown += find_unknown_names(text, is_known, [(r.mention.start, r.mention.end) for r in found])
     unknown.sort(key=lambda mention: mention.start)
     added = resolve_unknown(unknown, context, geocoder, text)
+    areas: dict[int, Place] = {}
+    if gazetteer is not None:
+        added, areas = spelled_nearly(added, gazetteer)
     if decisions is not None:
         for r in added:
-            decisions[r.mention.start] = _unknown_decision(r, is_known(r.mention.text))
+            decisions[r.mention.start] = (_near_spelling_decision(r, areas[r.mention.start])
+                                          if r.mention.start in areas else _unknown_decision(r, is_known(r.mention.text)))
     return sorted([*context, *added], key=lambda r: (r.mention.start, r.mention.end))
+
+
+#: How alike (difflib's ratio of the folded names) a place of the province a name falls back to
+#: must be to stand for it: about one letter in ten ("Robolo" and "Roblo", "Namisguima" and
+#: "Namissiguima"); names of fewer than NEAR_SPELLING_LETTERS letters are never matched so.
+NEAR_SPELLING = 0.9
+NEAR_SPELLING_LETTERS = 5
+
+
+def spelled_nearly(rows: list[ResolvedMention], gazetteer: Gazetteer) -> tuple[list[ResolvedMention], dict[int, Place]]:
+    """Names the fallback put at an area, each moved to the one place of that area's province
+    whose name is spelled nearly as the text writes it (NEAR_SPELLING), at "place" precision;
+    several such places (or none) leave it at the area. Also gives the area of each one moved,
+    by the mention's start."""
+    moved: list[ResolvedMention] = []
+    areas: dict[int, Place] = {}
+    for row in rows:
+        area = row.place
+        if (area is None or row.geo_precision != "region" or area.kind == "country" or not area.admin1
+                or len(fold_name(row.mention.text)) < NEAR_SPELLING_LETTERS):
+            moved.append(row)
+            continue
+        near = gazetteer.spelled_nearly(row.mention.text, area, NEAR_SPELLING)
+        if len(near) == 1 or (len(near) > 1 and near[0][0] > near[1][0]):
+            place = near[0][1]
+            moved.append(ResolvedMention(row.mention, place, place.latitude, place.longitude, place.geo_precision))
+            areas[row.mention.start] = area
+        else:
+            moved.append(row)
+    return moved, areas
+
+
+def _near_spelling_decision(resolved: ResolvedMention, area: Place) -> Decision | None:
+    place = resolved.place
+    if place is None:
+        return None
+    why = (f"not in the gazetteer as written: the one place of {area.admin1} (where the text puts it) "
+           f"spelled nearly so ({place.name})")
+    return Decision(place, 0.0, (), (), (why,))
 
 
 def fall_back(unknown: list[Mention], context: list[ResolvedMention], text: str = "") -> list[ResolvedMention]:
@@ -187,7 +236,7 @@ def locate_places(text: str, gazetteer: Gazetteer, geocoder: Geocoder | None = N
     :func:`parse` when the build's first pass made it; ``decisions``, when given, gets why each
     mention got its place, by the mention's start offset."""
     return add_unknown_places(text, geoparse(text, gazetteer, focus, parsed, decisions), gazetteer.is_known,
-                              geocoder, decisions)
+                              geocoder, decisions, gazetteer)
 
 
 def _unknown_decision(resolved: ResolvedMention, known: bool = False) -> Decision | None:

@@ -13,6 +13,7 @@ from dashboard.cli import main
 from dashboard.geodesy import km_between
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import ResolvedMention, corpus_focus, geoparse
+from dashboard.preprocess.places.locate import locate_places
 from tests.preprocess.places.test_country_files import row, write_country
 
 IQ_ROWS = [
@@ -27,6 +28,9 @@ IQ_ROWS = [
     row(910000009, "Qzmile", 34.50, 43.50, "P", "PPL"),  # a hamlet
     row(910000010, "Qzmila", 31.50, 46.50, "P", "PPL", population=30000),  # a town spelled alike, 400 km away
     row(910000011, "Qzaltname", 36.50, 42.50, "P", "PPL", admin1="15", alternates="Qzalt"),  # in Nineveh, also called Qzalt
+    row(910000012, "Qzroblo", 36.20, 42.80, "P", "PPL", admin1="15"),  # in Nineveh; the news may write "Qzrobolo"
+    row(910000013, "Qztwinsa", 36.30, 42.90, "P", "PPL", admin1="15"),  # two names alike, in Nineveh
+    row(910000014, "Qztwinso", 36.40, 43.00, "P", "PPL", admin1="15"),
 ]
 SY_ROWS = [
     row(920000001, "Qzorta", 36.20, 37.10, "P", "PPL", admin1="09", cc="SY"),
@@ -146,3 +150,25 @@ def test_a_place_known_by_another_spelling_is_backed_by_the_province_the_text_pu
     assert found.place is not None and found.place.name == "Qzaltname" and found.place.admin1 == "Nineveh"
     # In another province, the text says it is not that place.
     assert unplaced(places("Gunmen burned the school of Qzalt, Muthanna Governorate, Iraq.", gazetteer, focus), "Qzalt")
+
+
+def test_a_name_the_gazetteer_lacks_is_the_one_place_of_its_province_spelled_nearly_so(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+
+    def located(text: str) -> dict[str, ResolvedMention]:
+        decisions: dict = {}
+        found = {m.mention.text: m for m in locate_places(text, gazetteer, None, focus, decisions=decisions)}
+        for m in found.values():
+            why = decisions.get(m.mention.start)
+            if m.place is not None and m.place.name == "Qzroblo":
+                assert why is not None and "spelled nearly so (Qzroblo)" in why.reasons[0]
+        return found
+
+    moved = located("Gunmen attacked a school in Qzrobolo, Nineveh Governorate, Iraq.")["Qzrobolo"]
+    assert moved.place is not None and moved.place.name == "Qzroblo" and moved.geo_precision == "place"
+    # Two places of the province are spelled as nearly: the name stays at the province.
+    kept = located("Gunmen attacked a school in Qztwins, Nineveh Governorate, Iraq.")["Qztwins"]
+    assert kept.place is not None and kept.place.kind == "admin1" and kept.geo_precision == "region"
+    # Another province named: not that place.
+    other = located("Gunmen attacked a school in Qzrobolo, Muthanna Governorate, Iraq.")["Qzrobolo"]
+    assert other.place is None or other.place.name != "Qzroblo"
