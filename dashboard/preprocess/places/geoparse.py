@@ -547,6 +547,12 @@ def _find_roads(text: str, gazetteer: Gazetteer, vocab: Vocabulary, context: _Co
 
 #: Kinds a cue names when it says "town" rather than "country" or "province" ("Benin city", "X town").
 _TOWN_CUES = frozenset({"city", "town", "village", "neighbourhood", "street", "camp"})
+#: Kinds a cue names when it says a part of a town ("the X neighbourhood", "X street"), unless
+#: it may also name a whole place ("X district", "X area": a district, a village, a region).
+_PART_CUES = frozenset({"neighbourhood", "street"})
+_WHOLE_CUES = frozenset({"admin1", "admin2", "region", "village", "town", "city"})
+#: How far from the town written after it ("X neighbourhood, Y") a part of that town may lie.
+PART_OF_TOWN_KM = 40.0
 
 
 def _km(a: Place, b: Place) -> float:
@@ -1000,9 +1006,13 @@ def _choose(viable: dict[str, list[tuple[_Candidate, float]]], evidence: _Eviden
             best: tuple[float, int, Place] | None = None
             containers = [(previous[other], bool(evidence.kinds[other] & _AREA_CUES))
                           for other in evidence.comma[key] if other in previous]
+            part_of_town = bool(evidence.kinds[key] & _PART_CUES) and not evidence.kinds[key] & _WHOLE_CUES
             for c, value in kept:
                 if any(_outside(area, c.place, as_area) for area, as_area in containers):
                     continue  # "X, Cabo Delgado", "X (Diffa)": the text says where X is, and it is not there
+                if part_of_town and any(area.kind not in REGION_KINDS and _km(area, c.place) > PART_OF_TOWN_KM
+                                        for area, _ in containers):
+                    continue  # "the X neighbourhood, Nashville": X is a part of that town, not 160 km off
                 value += _nearness(c.place, key, anchors)
                 value += sum(1.5 for area, _ in containers if _contains(area, c.place))
                 if best is None or (value, c.place.population) > best[:2]:
@@ -1041,12 +1051,12 @@ def resolve(found: list[_Found], gazetteer: Gazetteer, prior: dict[str, float] |
     if decisions is not None and scores is not None:
         _decide(found, evidence, chosen, scores, decisions)
     resolved = _join_roads(found, results)
-    # A name written as a place that no candidate fits ("in Idleb", known only by a spelling the
+    # A name written as a place that no candidate fits ("in Idleb", "the X neighbourhood", known only by a spelling the
     # article does not back) stays, unresolved: the geocoder or the fallback (the smallest area the
     # text puts it in) places it, and its row and toll are kept. Not a common word ("at Large").
     neutral = load_vocabulary().neutral
     unresolved = [ResolvedMention(f.mention, None, None, None, "") for f in found
-                  if f.located and f.road is None and f.key not in chosen
+                  if (f.located or f.kinds) and f.road is None and f.key not in chosen
                   and not all(word.lower() in neutral for word in f.mention.text.split())]
     return sorted([*resolved, *unresolved], key=lambda r: r.mention.start) if unresolved else resolved
 

@@ -50,10 +50,12 @@ OWNER_GAP = 30
 TOWN_KINDS = frozenset({"city", "town"})
 REGION_KINDS = frozenset({"admin1", "region", "country"})
 #: The words between a name and the town after it that say the name is a part of that town
-#: ("the Aruba neighbourhood of Kirkuk", "Shorja market in Kirkuk"); anything else ("a village
-#: south of", "countryside of", "LGA,", a comma as in GTD's "X, Mopti, Mali") says only that it lies in that town's area.
+#: ("the Aruba neighbourhood of Kirkuk", "Shorja market in Kirkuk", "the Antioch neighbourhood,
+#: Nashville"); anything else ("a village south of", "countryside of", "LGA,", a comma alone as in
+#: GTD's "X, Mopti, Mali") says only that it lies in that town's area.
 _PART_OF = re.compile(r"(?:\s+(?:neighbou?rhoods?|quarters?|districts?|suburbs?|areas?|streets?|roads?|markets?|"
-                      r"squares?|of|in|the|city|town))*\s*", re.IGNORECASE)
+                      r"squares?|of|in|the|city|town))*"
+                      r"(?:\s+(?:neighbou?rhoods?|quarters?|suburbs?|streets?|markets?|squares?)\s*,)?\s*", re.IGNORECASE)
 
 __all__ = ["add_unknown_places", "corpus_focus", "fall_back", "locate_places", "make_query", "resolve_unknown"]
 
@@ -94,7 +96,9 @@ NEAR_SPELLING_LETTERS = 5
 
 def spelled_nearly(rows: list[ResolvedMention], gazetteer: Gazetteer) -> tuple[list[ResolvedMention], dict[int, Place]]:
     """Names the fallback put at an area, each moved to the one place of that area's province
-    whose name is spelled nearly as the text writes it (NEAR_SPELLING), at "place" precision;
+    whose name is spelled nearly (or exactly) as the text writes it (NEAR_SPELLING), at "place"
+    precision (a name the gazetteer knows that the article's evidence did not place, such as a
+    village far from the district town written after it, is placed so too);
     several such places (or none) leave it at the area. Also gives the area of each one moved,
     by the mention's start."""
     moved: list[ResolvedMention] = []
@@ -119,8 +123,12 @@ def _near_spelling_decision(resolved: ResolvedMention, area: Place) -> Decision 
     place = resolved.place
     if place is None:
         return None
-    why = (f"not in the gazetteer as written: the one place of {area.admin1} (where the text puts it) "
-           f"spelled nearly so ({place.name})")
+    if fold_name(place.name) == fold_name(resolved.mention.text):
+        why = (f"no place of this name fits the article's other places: the one of {area.admin1} (where the "
+               f"text puts it), although far from {area.name}")
+    else:
+        why = (f"not in the gazetteer as written: the one place of {area.admin1} (where the text puts it) "
+               f"spelled nearly so ({place.name})")
     return Decision(place, 0.0, (), (), (why,))
 
 

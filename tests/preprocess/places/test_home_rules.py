@@ -31,6 +31,7 @@ IQ_ROWS = [
     row(910000012, "Qzroblo", 36.20, 42.80, "P", "PPL", admin1="15"),  # in Nineveh; the news may write "Qzrobolo"
     row(910000013, "Qztwinsa", 36.30, 42.90, "P", "PPL", admin1="15"),  # two names alike, in Nineveh
     row(910000014, "Qztwinso", 36.40, 43.00, "P", "PPL", admin1="15"),
+    row(910000015, "Qzhood", 36.30, 44.90, "P", "PPL"),  # a village 100 km from Kirkuk city
 ]
 SY_ROWS = [
     row(920000001, "Qzorta", 36.20, 37.10, "P", "PPL", admin1="09", cc="SY"),
@@ -172,3 +173,13 @@ def test_a_name_the_gazetteer_lacks_is_the_one_place_of_its_province_spelled_nea
     # Another province named: not that place.
     other = located("Gunmen attacked a school in Qzrobolo, Muthanna Governorate, Iraq.")["Qzrobolo"]
     assert other.place is None or other.place.name != "Qzroblo"
+
+
+def test_a_neighbourhood_written_with_its_town_lies_in_that_town(gazetteer: Gazetteer) -> None:
+    focus = corpus_focus(["Clashes in Mosul and Kirkuk."], gazetteer)
+    found = locate_places("A bomb hit the Qzhood neighbourhood, Kirkuk, on Monday.", gazetteer, None, focus)
+    hood = next(m for m in found if m.mention.text == "Qzhood")
+    # Not the village of that name 100 km away: the town's point, standing for its part.
+    assert hood.place is not None and hood.place.name == "Kirkuk" and hood.geo_precision == "town"
+    # Written as a village, it may be that village.
+    assert places("Gunmen raided the village of Qzhood, north of Kirkuk.", gazetteer, focus)["Qzhood"].place.name == "Qzhood"
