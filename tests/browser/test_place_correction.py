@@ -52,6 +52,21 @@ def markers_where(page, check, timeout: float = WAIT_S) -> list[list[float]]:
     return seen
 
 
+def open_details(page, timeout: float = WAIT_S) -> None:
+    """Click the first marker until the details panel shows its why section: a click that lands
+    while the page reruns (its map frame being replaced) is lost, so it is made again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        wait_until_idle(page)
+        page.frame_locator(MAP_FRAME).locator("path.incident-marker").first.click(force=True)
+        try:
+            expect(page.get_by_text("Why here, why this toll").first).to_be_visible(timeout=10_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+
+
 def near(points: list[list[float]], lat: float, lng: float, km: float = 0.05) -> bool:
     return any(km_between(a, o, lat, lng) <= km for a, o in points)
 
@@ -87,9 +102,7 @@ def test_a_place_corrected_on_the_map_moves_the_marker_through_reload_and_rebuil
         page.get_by_label("Your name (for reviews)").press("Enter")
         wait_until_idle(page)
         frame = page.frame_locator(MAP_FRAME)
-        frame.locator("path.incident-marker").first.click(force=True)
-        # the details panel: the why section of the row, then its place correction
-        expect(page.get_by_text("Why here, why this toll").first).to_be_visible()
+        open_details(page)  # the details panel: the why section of the row, then its place correction
         page.get_by_text("Correct the place").first.click()
         page.get_by_role("button", name="Pick the point on the map").click()
         expect(page.get_by_text("Click the map where this row happened.")).to_be_visible()
@@ -126,7 +139,7 @@ def test_hostile_article_text_in_the_why_section_is_shown_as_text_and_runs_nothi
     with running_app(data) as server:
         page.goto(server.base + "/?place=Daquq")
         markers_where(page, lambda points: len(points) == 1)
-        page.frame_locator(MAP_FRAME).locator("path.incident-marker").first.click(force=True)
+        open_details(page)
         page.get_by_text("Why here, why this toll").first.click()
         section = page.locator(".why").first
         expect(section).to_contain_text('onerror="window.__xssImg = 1"')  # the markup, as text
