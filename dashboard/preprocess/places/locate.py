@@ -124,11 +124,11 @@ def _near_spelling_decision(resolved: ResolvedMention, area: Place) -> Decision 
     if place is None:
         return None
     if fold_name(place.name) == fold_name(resolved.mention.text):
-        why = (f"no place of this name fits the article's other places: the one of {area.admin1} (where the "
-               f"text puts it), although far from {area.name}")
+        why = (f"no place of this name fits the article's other places: the one of {area.admin1}, the "
+               "province of the area the text gives for it")
     else:
-        why = (f"not in the gazetteer as written: the one place of {area.admin1} (where the text puts it) "
-               f"spelled nearly so ({place.name})")
+        why = (f"not in the gazetteer as written: the one place of {area.admin1}, the province of the area "
+               f"the text gives for it, spelled nearly so ({place.name})")
     return Decision(place, 0.0, (), (), (why,))
 
 
