@@ -168,12 +168,11 @@ class Gazetteer:
             if folded[:1] != key[:1]:
                 continue
             matcher.set_seq1(folded)
-            if matcher.real_quick_ratio() < min_ratio or matcher.quick_ratio() < min_ratio:
+            if (matcher.real_quick_ratio() < min_ratio or matcher.quick_ratio() < min_ratio
+                    or (ratio := matcher.ratio()) < min_ratio):
                 continue
-            ratio = matcher.ratio()
-            place = self._place(row)
-            if (ratio >= min_ratio and place.kind not in REGION_KINDS and place.country_code == area.country_code
-                    and fold_name(place.admin1) == province):
+            place = self._place(row)  # built only for a name alike enough
+            if place.kind not in REGION_KINDS and place.country_code == area.country_code and fold_name(place.admin1) == province:
                 found.append((ratio, place))
         found.sort(key=lambda pair: (-pair[0], -pair[1].population, pair[1].key))
         return found
