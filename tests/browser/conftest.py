@@ -154,3 +154,21 @@ def map_frame_where(page, script: str, check, timeout: float = WAIT_S, what: str
                     return frame, seen
         page.wait_for_timeout(200)  # the next look
     raise AssertionError(f"{what} never held; last seen {seen}")
+
+
+def click_marker_until_shown(page, shown, timeout: float = WAIT_S) -> None:
+    """Click the map's first marker until ``shown`` (a locator on the page) is visible.
+
+    The click reruns the app to fill the details panel; a click that lands while the page reruns
+    (its map frame being replaced) is lost on a busy machine, so it is made again.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        wait_until_idle(page)
+        page.frame_locator(MAP_FRAME).locator("path.incident-marker").first.click(force=True)
+        try:
+            expect(shown).to_be_visible(timeout=10_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise

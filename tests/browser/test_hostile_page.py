@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import MAP_FRAME, running_app, wait_until_idle
+from tests.browser.conftest import MAP_FRAME, click_marker_until_shown, running_app, wait_until_idle
 from tests.browser.test_dashboard import wait_map
 from tests.ui.tables import (
     HTML_IMAGE, IMAGE_HOST, MARKDOWN_IMAGE, image_reports, write_reports, write_table_quoting_an_image,
@@ -55,9 +55,8 @@ def test_image_markup_in_the_table_loads_no_image(session, image_server) -> None
     page = session.page
     page.goto(f"{image_server.base}/?place=Hilltop")
     frame = wait_map(page, 1)
-    frame.locator("path.incident-marker").first.click(force=True)
     details = page.get_by_text(f"as written: {MARKDOWN_IMAGE} {HTML_IMAGE}", exact=True)
-    expect(details).to_be_visible()  # the click reran the app and filled the details panel
+    click_marker_until_shown(page, details)  # the click reran the app and filled the details panel
     expect(page.get_by_text(f"Jets struck a depot on the hill. {MARKDOWN_IMAGE} {HTML_IMAGE}",
                             exact=True)).to_be_visible()
     # (the map's popup is drawn too, and its requests recorded; its own tests are in test_map_popup.py)

@@ -15,7 +15,8 @@ from dashboard.review import ReviewError, ReviewStore, default_path
 from dashboard.schema import C, read_table
 from dashboard.settings import Settings
 from dashboard.why import read_why
-from tests.browser.conftest import MAP_FRAME, WAIT_S, map_frame_where, running_app, wait_until_idle
+from tests.browser.conftest import (MAP_FRAME, WAIT_S, click_marker_until_shown, map_frame_where, running_app,
+                                    wait_until_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -50,21 +51,6 @@ def markers_where(page, check, timeout: float = WAIT_S) -> list[list[float]]:
     _, seen = map_frame_where(page, MARKERS, lambda points: bool(points) and check(points), timeout,
                               "the markers' condition")
     return seen
-
-
-def open_details(page, timeout: float = WAIT_S) -> None:
-    """Click the first marker until the details panel shows its why section: a click that lands
-    while the page reruns (its map frame being replaced) is lost, so it is made again."""
-    deadline = time.monotonic() + timeout
-    while True:
-        wait_until_idle(page)
-        page.frame_locator(MAP_FRAME).locator("path.incident-marker").first.click(force=True)
-        try:
-            expect(page.get_by_text("Why here, why this toll").first).to_be_visible(timeout=10_000)
-            return
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
 
 
 def near(points: list[list[float]], lat: float, lng: float, km: float = 0.05) -> bool:
@@ -102,7 +88,8 @@ def test_a_place_corrected_on_the_map_moves_the_marker_through_reload_and_rebuil
         page.get_by_label("Your name (for reviews)").press("Enter")
         wait_until_idle(page)
         frame = page.frame_locator(MAP_FRAME)
-        open_details(page)  # the details panel: the why section of the row, then its place correction
+        # the details panel: the why section of the row, then its place correction
+        click_marker_until_shown(page, page.get_by_text("Why here, why this toll").first)
         page.get_by_text("Correct the place").first.click()
         page.get_by_role("button", name="Pick the point on the map").click()
         expect(page.get_by_text("Click the map where this row happened.")).to_be_visible()
@@ -139,7 +126,7 @@ def test_hostile_article_text_in_the_why_section_is_shown_as_text_and_runs_nothi
     with running_app(data) as server:
         page.goto(server.base + "/?place=Daquq")
         markers_where(page, lambda points: len(points) == 1)
-        open_details(page)
+        click_marker_until_shown(page, page.get_by_text("Why here, why this toll").first)
         page.get_by_text("Why here, why this toll").first.click()
         section = page.locator(".why").first
         expect(section).to_contain_text('onerror="window.__xssImg = 1"')  # the markup, as text

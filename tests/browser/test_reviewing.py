@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from dashboard.review import ReviewStore, default_path, report_keys
 from dashboard.schema import C, read_table
 from dashboard.settings import Settings
-from tests.browser.conftest import WAIT_S, open_session, running_app, wait_until_idle
+from tests.browser.conftest import WAIT_S, click_marker_until_shown, open_session, running_app, wait_until_idle
 from tests.browser.test_dashboard import wait_map
 from tests.ui.tables import write_reports
 
@@ -43,8 +43,7 @@ def show_row(page, server, location: str):
     """The page filtered to one place, its marker clicked: the row's details and review controls."""
     page.goto(f"{server.base}/?place={location}")
     frame = wait_map(page, 1)
-    frame.locator("path.incident-marker").first.click(force=True)
-    expect(page.get_by_text("review: ", exact=False).first).to_be_visible()
+    click_marker_until_shown(page, page.get_by_text("review: ", exact=False).first)
     return frame
 
 
@@ -144,9 +143,8 @@ def test_read_only_shows_no_editing_or_upload_control(session, tmp_path: Path) -
     with running_app(table, settings) as server:
         page = session.page
         page.goto(f"{server.base}/?place=Hilltop")
-        frame = wait_map(page, 1)
-        frame.locator("path.incident-marker").first.click(force=True)
-        expect(page.get_by_text("Jets struck a depot on the hill.", exact=False)).to_be_visible()  # the details
+        wait_map(page, 1)
+        click_marker_until_shown(page, page.get_by_text("Jets struck a depot on the hill.", exact=False).first)
         wait_until_idle(page)
         for label in EDITING:
             expect(page.get_by_text(label, exact=True)).to_have_count(0)

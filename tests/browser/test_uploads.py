@@ -111,6 +111,7 @@ def test_a_pasted_text_with_script_tags_runs_nothing(session, collection) -> Non
     place = pasted[C.location].dropna().iloc[0]
     page.goto(f"{server.base}/?place={place}")
     frame = wait_map(page, 1)
+    wait_until_idle(page)  # a click landing while the page reruns is lost
     frame.locator("path.incident-marker").first.click(force=True)
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("<script>window.__uploadScript")
     expect(page.get_by_text("<script>window.__uploadScript", exact=False).first).to_be_visible()  # the details
