@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from dashboard.preprocess.incidents.casualties import read_tolls
+from dashboard.preprocess.incidents.sentences import split_sentences
 from dashboard.preprocess.ingest import Article
 from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.geoparse import Decision, ResolvedMention
@@ -57,8 +58,14 @@ def place_spans(evidence: str, words: str) -> list[Span]:
 
 
 def toll_spans(evidence: str) -> list[Span]:
-    """The figures the toll reader takes as tolls in the sentence (number to victims' words), with their kind."""
-    return [Span(f.start, f.end, f.kind) for f in read_tolls(evidence).figures]
+    """The figures the toll reader takes as tolls in the evidence (number to victims' words), with
+    their kind. Evidence joined from several sentences is read a sentence at a time, as the toll
+    stage read it (each sentence's reading is then the one that stage made, still in the cache)."""
+    spans = []
+    for sentence in split_sentences(evidence):
+        spans.extend(Span(sentence.start + f.start, sentence.start + f.end, f.kind)
+                     for f in read_tolls(sentence.text).figures)
+    return spans
 
 
 def _has_toll(row: Incident) -> bool:
