@@ -3,13 +3,14 @@ give the same tables, byte for byte, as one process reading every article anew."
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from dashboard import cli
-from dashboard.preprocess import article_cache, pipeline
+from dashboard.preprocess import article_cache, pipeline, runner
 from dashboard.preprocess.pipeline import BuildOptions, BuildSummary, run_build
 from dashboard.settings import Settings
 
@@ -339,3 +340,23 @@ def test_resolving_reads_only_the_part_of_the_focus_that_focus_read_by_names() -
         for cc in countries & set(moved):
             moved[cc] *= 3
         assert (focus_read_by(moved, countries) == focus_read_by(focus, countries)) == (not countries & set(focus))
+
+
+def test_articles_are_processed_with_fewer_collections_and_the_thresholds_are_put_back(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[int, int, int]] = []
+    made = pipeline.explained_rows
+
+    def watched(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "explained_rows", watched)  # one process: the rows are made here
+    before = gc.get_threshold()
+    build((corpus,), tmp_path / "out", jobs=1)
+    assert seen and set(seen) == {runner.ARTICLE_WORK_GC_THRESHOLDS}
+    assert gc.get_threshold() == before != runner.ARTICLE_WORK_GC_THRESHOLDS
+    monkeypatch.setattr(runner, "explained_rows", lambda *args, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        build((corpus,), tmp_path / "failed", jobs=1)
+    assert gc.get_threshold() == before

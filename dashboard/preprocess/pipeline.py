@@ -32,8 +32,8 @@ from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import incident_ids
-from dashboard.preprocess.runner import (Job, Read, Runner, article_rows, default_jobs, explained_rows, make_runner,
-                                         read_batch, rows_batch)
+from dashboard.preprocess.runner import (Job, Read, Runner, article_rows, default_jobs, explained_rows,
+                                         fewer_collections, make_runner, read_batch, rows_batch)
 from dashboard.review import apply_stored
 from dashboard.schema import C, Incident, table_chunks, to_frame, validated
 from dashboard.settings import Settings
@@ -122,7 +122,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
              if options.use_cache and geocoder is None else None)
     explained: dict[Identity, dict[str, Any]] = {}  # why each row is so, for the why file
     try:
-        with make_runner(settings.jobs or default_jobs(), settings.dask, settings.cache) as runner:
+        with fewer_collections(), make_runner(settings.jobs or default_jobs(), settings.dask, settings.cache) as runner:
             reports = _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
                                    explained)
     finally:

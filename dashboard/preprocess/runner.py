@@ -17,12 +17,14 @@ counting articles as they finish (any order), so the output is the same whatever
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import multiprocessing
 import os
 import queue
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -123,7 +125,27 @@ def _gazetteer(cache: str | None = None) -> Gazetteer:
     return load_gazetteer(cache=cache)
 
 
+#: The cyclic collector's thresholds while articles are processed: the stages make many short-lived
+#: containers (tokens, candidates, readings) that reference counting frees, and with Python's
+#: default (700 new objects) the collector ran some 500 times per 1,000 articles, its full
+#: collections scanning every object the build keeps, for 5% of the build's time.
+ARTICLE_WORK_GC_THRESHOLDS = (20_000, 10, 10)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """The cyclic collector run less often meanwhile (:data:`ARTICLE_WORK_GC_THRESHOLDS`); the
+    previous thresholds are put back afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(*ARTICLE_WORK_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _init_worker(cache: str | None = None) -> None:
+    gc.set_threshold(*ARTICLE_WORK_GC_THRESHOLDS)  # a worker process does nothing else
     _gazetteer(cache)
 
 
