@@ -133,6 +133,18 @@ class _Tokens(Sequence[_Token]):
         """Indices of the words that may be cues (lower case, Capitalised or UPPER case)."""
         return self._cues
 
+    def word(self, index: int) -> str:
+        """The word at ``index`` as written (no token made)."""
+        return self._text[self._starts[index]:self._ends[index]]
+
+    def may_be_name(self, index: int) -> bool:
+        """Whether the word at ``index`` (if any) may start a name, told without making its token:
+        it is capitalised or joined by a hyphen ("al-Qaim"). Most words after a cue are neither."""
+        if not 0 <= index < len(self._starts):
+            return False
+        start = self._starts[index]
+        return self._text[start].isupper() or "-" in self._text[start:self._ends[index]]
+
 
 def find_unknown_names(text: str, is_known: Callable[[str], bool],
                        taken: Sequence[tuple[int, int]] = ()) -> list[Mention]:
@@ -159,14 +171,19 @@ def _candidates(text: str, tokens: _Tokens) -> set[tuple[int, int]]:
     """Every span a cue marks in ``tokens``, before the known / taken / overlap checks."""
     spans: set[tuple[int, int]] = set()
     for i in tokens.cues():
-        token = tokens[i]
-        word = token.lower
+        # A cue marks a name only next to a word that may be one (``may_be_name``: "in the city" is
+        # passed over without making a token); a cue is a plain word, so its folded form is its lower.
+        word = tokens.word(i).casefold()
         if word in WEAK_CUES:
-            run = _forward(text, tokens, _skip_the(tokens, i + 1), strong=False)
-            spans.update(_span(run, tokens, weak=True))
-        elif (word in DIRECTIONS or word in AREA_NOUNS) and i + 1 < len(tokens) and tokens[i + 1].lower == "of":
+            if tokens.may_be_name(i + 1) or tokens.may_be_name(i + 2):  # "in X", "in the X"
+                run = _forward(text, tokens, _skip_the(tokens, i + 1), strong=False)
+                spans.update(_span(run, tokens, weak=True))
+        elif ((word in DIRECTIONS or word in AREA_NOUNS) and (tokens.may_be_name(i + 2) or tokens.may_be_name(i + 3))
+              and tokens[i + 1].lower == "of"):
             spans.update(_forward_list(text, tokens, _skip_the(tokens, i + 2)))
-        if (word in AREA_NOUNS or word in FEATURE_NOUNS) and i > 0 and text[tokens[i - 1].end:token.start] in _SPACE:
+        if (word in AREA_NOUNS or word in FEATURE_NOUNS) and tokens.may_be_name(i - 1) \
+                and text[tokens[i - 1].end:tokens[i].start] in _SPACE:
+            token = tokens[i]
             span = _span(_backward(text, tokens, i - 1), tokens, weak=False)
             # A capitalised feature noun is part of the name ("Tahrir Square"); "Baghdad market" is Baghdad.
             named = word in FEATURE_NOUNS and token.text[:1].isupper()
