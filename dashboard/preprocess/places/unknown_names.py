@@ -101,7 +101,8 @@ class _Tokens(Sequence[_Token]):
             base = len(self._starts)
             self._starts.extend(map(re.Match.start, matches))
             self._ends.extend(map(re.Match.end, matches))
-            self._cues.extend(base + i for i, word in enumerate(map(re.Match.group, matches)) if word in _CUE_FORMS)
+            self._cues.extend(itertools.compress(range(base, base + len(matches)),
+                                                 map(_CUE_FORMS.__contains__, map(re.Match.group, matches))))
         self._made: dict[int, _Token] = {}
 
     def __len__(self) -> int:
