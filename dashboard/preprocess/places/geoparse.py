@@ -362,7 +362,8 @@ AREA_WORDS = tuple(wordlists.words("places", "area_level_words"))
 
 
 _PAREN_AFTER_NAME = re.compile(rf"(?:{_CAPITAL}[^\W_]*|\])[ \t]*\([ \t]*$")
-_PAREN_AFTER_NOUN = re.compile(rf"{_CAPITAL}[^\W_]*[ \t]+([a-z]+)[ \t]*\([ \t]*$")
+# "X county (A, B)", and a place noun after an article, standing for a place not named ("the village (A, B)").
+_PAREN_AFTER_NOUN = re.compile(rf"(?:{_CAPITAL}[^\W_]*|\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat))[ \t]+([a-z]+)[ \t]*\([ \t]*$")
 # What may stand between a name and the "(" of its areas: "X (", "X [Y] (", "Y] (", "X county (".
 _TO_PAREN = re.compile(r"\]?[ \t]*(?:\[[^\]\n]*\][ \t]*)?(?:[a-z]+[ \t]*)?\([ \t]*")
 # Between two areas of a list: ", ", or a kind word then ", " ("Anka LGA, Zamfara").
@@ -386,7 +387,7 @@ def _opened_before(text: str, start: int) -> int:
         return -1
     if _PAREN_AFTER_NAME.search(text, max(0, opened - 40), opened + 1):
         return opened
-    noun = _PAREN_AFTER_NOUN.search(text, max(0, opened - 60), opened + 1)  # "X county (A, B)"
+    noun = _PAREN_AFTER_NOUN.search(text, max(0, opened - 60), opened + 1)  # "X county (A, B)", "the village (A, B)"
     return opened if noun is not None and noun.group(1).lower() in load_vocabulary().place_nouns else -1
 
 

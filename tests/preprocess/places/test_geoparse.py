@@ -427,6 +427,17 @@ def test_a_people_closing_a_parenthesis_of_areas_is_that_area(gazetteer: Gazette
     assert found["Marsabit"].place.country_code == "KE" and found["Marsabit"].geo_precision == "region"
 
 
+@pytest.mark.parametrize("text", [
+    "Herders attacked two farmers near the village (Qzvale LGA, Kaduna) at dawn.",
+    "Gunmen raided a village (Qzvale, Kaduna) on Sunday.",
+])
+def test_a_parenthesis_of_areas_after_a_plain_noun_names_areas(text: str, gazetteer: Gazetteer) -> None:
+    # "the village (A LGA, B)": no name before the parenthesis, but a place noun: B is the province
+    # the village lies in, not the city named like it.
+    kaduna = places(text, gazetteer)["Kaduna"]
+    assert kaduna.place.country_code == "NG" and kaduna.geo_precision == "region"
+
+
 def test_an_unknown_village_falls_back_to_the_province_of_its_parenthesis(gazetteer: Gazetteer) -> None:
     # Not to a country the article names in passing ("raiders from Ethiopia").
     from dashboard.preprocess.places.locate import locate_places
