@@ -12,7 +12,8 @@ from dashboard.aggregate import incidents_from_reports
 from dashboard.schema import read_table
 from dashboard.ui.export import csv_bytes
 from dashboard.ui.filters import FilterState, apply_filters
-from tests.browser.conftest import ARTIFACTS, WAIT_S, map_frame_where, wait_until_idle
+from tests.browser.conftest import (ARTIFACTS, MAP_FRAME, WAIT_S, click_marker_until_shown, map_frame_where,
+                                    wait_until_idle)
 from tests.ui.tables import IMG_EVIDENCE, SCRIPT_EVIDENCE
 
 pytestmark = pytest.mark.browser
@@ -77,9 +78,9 @@ def test_the_url_query_restores_a_filter(session, server) -> None:
 
 def test_a_popup_and_the_details_show_the_evidence(session, server) -> None:
     open_page(session, server, place="Hilltop")
-    frame = wait_map(session.page, 1)
-    frame.locator("path.incident-marker").first.click(force=True)
-    popup = frame.locator(".incident-popup")
+    wait_map(session.page, 1)
+    popup = session.page.frame_locator(MAP_FRAME).locator(".incident-popup")
+    click_marker_until_shown(session.page, popup)
     # the popup opens at once and is filled when the details file arrives
     expect(popup.locator(".incident-evidence")).to_contain_text("Jets struck a depot on the hill.")
     link = popup.locator("a")
@@ -96,15 +97,16 @@ def test_a_popup_and_the_details_show_the_evidence(session, server) -> None:
 ])
 def test_article_html_is_shown_as_text_and_never_runs(session, server, place, evidence, tag) -> None:
     open_page(session, server, place=place)
-    frame = wait_map(session.page, 1)
-    frame.locator("path.incident-marker").first.click(force=True)
+    wait_map(session.page, 1)
+    frame = session.page.frame_locator(MAP_FRAME)
+    click_marker_until_shown(session.page, frame.locator(".incident-popup"))
     shown = frame.locator(".incident-popup .incident-evidence")
     expect(shown).to_have_text(evidence)  # once the details file has arrived
     assert shown.locator(tag).count() == 0
     assert frame.locator('img[src="x"]').count() == 0
     session.page.get_by_text(evidence[:40], exact=False).first.wait_for()  # details panel
     assert session.page.locator('img[src="x"]').count() == 0
-    assert frame.evaluate(XSS_FLAGS) == ["undefined", "undefined"]
+    assert wait_map(session.page, 1).evaluate(XSS_FLAGS) == ["undefined", "undefined"]  # the map's frame now
     assert session.page.evaluate(XSS_FLAGS) == ["undefined", "undefined"]
     assert session.errors == []
     assert not [line for line in session.console if "__xss" in line]

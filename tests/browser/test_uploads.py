@@ -17,7 +17,7 @@ from dashboard.schema import C, read_table
 from dashboard.settings import Settings
 from dashboard.ui.filters import FilterState, apply_filters
 from dashboard.ui.uploads import NewArticle, add_articles
-from tests.browser.conftest import running_app, wait_until_idle
+from tests.browser.conftest import MAP_FRAME, click_marker_until_shown, running_app, wait_until_idle
 from tests.browser.test_dashboard import wait_map
 
 pytestmark = pytest.mark.browser
@@ -110,14 +110,14 @@ def test_a_pasted_text_with_script_tags_runs_nothing(session, collection) -> Non
     assert len(pasted) >= 1 and pasted[C.evidence].str.contains("<script>", regex=False).any()
     place = pasted[C.location].dropna().iloc[0]
     page.goto(f"{server.base}/?place={place}")
-    frame = wait_map(page, 1)
-    wait_until_idle(page)  # a click landing while the page reruns is lost
-    frame.locator("path.incident-marker").first.click(force=True)
+    wait_map(page, 1)
+    frame = page.frame_locator(MAP_FRAME)
+    click_marker_until_shown(page, frame.locator(".leaflet-popup-content"))
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("<script>window.__uploadScript")
     expect(page.get_by_text("<script>window.__uploadScript", exact=False).first).to_be_visible()  # the details
     wait_until_idle(page)
     assert page.evaluate(SCRIPT_FLAGS) == ["undefined"] * 3
-    assert frame.evaluate(SCRIPT_FLAGS) == ["undefined"] * 3
+    assert wait_map(page, 1).evaluate(SCRIPT_FLAGS) == ["undefined"] * 3  # the map's frame now
     assert dialogs == []
     assert session.errors == []
 
