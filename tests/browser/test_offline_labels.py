@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from dashboard.files import labels_file
 from dashboard.preprocess.pipeline import BuildOptions, run_build
 from dashboard.settings import Settings
-from tests.browser.conftest import ARTIFACTS, MAP_FRAME, Server, running_app, wait_until_idle
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME, Server, map_frame_where, running_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +35,13 @@ def seed_table(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 def map_frame(session, server: Server):
+    """The map's iframe and its frame once the page has run to its end and the map drew its
+    incidents (a frame taken earlier may be replaced by a rerun on a busy machine)."""
     session.page.goto(server.base)
-    iframe = session.page.locator(MAP_FRAME)
-    expect(iframe).to_have_count(1, timeout=30_000)
-    frame = iframe.element_handle(timeout=30_000).content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.incidentCount > 0", timeout=30_000)
-    return iframe, frame
+    wait_until_idle(session.page)
+    frame, _ = map_frame_where(session.page, "() => window.incidentCount || 0", lambda count: bool(count),
+                               what="the map's incidents drawn")
+    return session.page.locator(MAP_FRAME), frame
 
 
 def assert_named(iframe, frame, names: tuple[str, ...]) -> None:
