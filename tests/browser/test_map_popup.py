@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import MAP_FRAME
+from tests.browser.conftest import map_frame_where, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,9 @@ EVIDENCE = "Jets struck a depot on the hill."
 def map_frame(session, server, **query: str):
     """The map's frame of a fresh page, once its points and popup texts have arrived."""
     session.page.goto(server.base + "/?" + "&".join(f"{k}={v}" for k, v in query.items()))
-    iframe = session.page.locator(MAP_FRAME)
-    expect(iframe).to_have_count(1, timeout=30_000)
-    frame = iframe.element_handle(timeout=30_000).content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.incidentCount === 1 && window.incidentDetails === true", timeout=30_000)
+    wait_until_idle(session.page)  # a frame taken earlier may be replaced by a rerun on a busy machine
+    frame, _ = map_frame_where(session.page, "() => window.incidentCount === 1 && window.incidentDetails === true",
+                               bool, what="the map's point and popup texts")
     return frame
 
 
