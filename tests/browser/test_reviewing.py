@@ -39,12 +39,11 @@ def history(table: Path):
     return ReviewStore(default_path(table)).history()
 
 
-def show_row(page, server, location: str):
+def show_row(page, server, location: str) -> None:
     """The page filtered to one place, its marker clicked: the row's details and review controls."""
     page.goto(f"{server.base}/?place={location}")
-    frame = wait_map(page, 1)
+    wait_map(page, 1)
     click_marker_until_shown(page, page.get_by_text("review: ", exact=False).first)
-    return frame
 
 
 def sign(page, name: str) -> None:
