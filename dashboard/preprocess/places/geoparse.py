@@ -130,7 +130,10 @@ class Vocabulary:
         if not self.demonym_countries:
             return None
         words = sorted({w[:1].upper() + w[1:] for w in self.demonym_countries}, key=len, reverse=True)
-        return re.compile(r"(?<![\w'’\-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w\-])")
+        # Each word's capital comes first and the look-behind after it (over the capital and the
+        # character before), as in _RUN: the regex engine then skips straight to those capitals.
+        return re.compile("(?:" + "|".join(re.escape(w[0]) + r"(?<![\w'’\-].)" + re.escape(w[1:]) for w in words)
+                          + r")(?![\w\-])")
 
 
 _LISTS = ("common_words", "demonyms", "organisation_nouns", "person_titles", "speech_verbs",
