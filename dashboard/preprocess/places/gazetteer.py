@@ -70,6 +70,10 @@ class Place:
         return "place" if self.own_point else "town"
 
 
+#: Names whose places :meth:`Gazetteer.lookup_key` keeps (a bound on its memory).
+LOOKUPS_KEPT = 65_536
+
+
 class Gazetteer:
     """Every known place, looked up by any spelling of its name."""
 
@@ -81,6 +85,9 @@ class Gazetteer:
         self._curated_by_name: dict[str, list[str]] = curated_names
         self._stands_for = stands_for or {}  # world row -> key of the curated row that stands for it
         self._places: dict[int, Place] = {}
+        # The places of each name looked up lately: an article looks a name up several times, and
+        # a corpus names the same places again and again (the gazetteer never changes once built).
+        self._found: dict[str, tuple[Place, ...]] = {}
 
     # -- lookups -------------------------------------------------------------------------------
     def lookup(self, name: str) -> list[Place]:
@@ -89,6 +96,14 @@ class Gazetteer:
 
     def lookup_key(self, key: str) -> list[Place]:
         """:meth:`lookup` for an already folded name."""
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= LOOKUPS_KEPT:
+                self._found.clear()
+            found = self._found[key] = tuple(self._look_up(key))
+        return list(found)
+
+    def _look_up(self, key: str) -> list[Place]:
         rows = self._world.rows(key)
         if key in self._aliases and self._aliases[key] not in rows:
             rows = (*rows, self._aliases[key])

@@ -96,6 +96,15 @@ def test_get_by_key(gazetteer: Gazetteer) -> None:
     assert gazetteer.get("gn:0") is None
 
 
+def test_a_name_looked_up_again_gives_the_same_places_whatever_the_caller_did(gazetteer: Gazetteer) -> None:
+    first = gazetteer.lookup("Kirkuk")
+    assert first and all(isinstance(place, Place) for place in first)
+    kept = list(first)
+    first.clear()  # a caller may change the list it was given: the next caller still gets every place
+    assert gazetteer.lookup("Kirkuk") == kept
+    assert gazetteer.lookup("kirkuk") == kept
+
+
 def test_curated_file_rows_are_sound() -> None:
     text = CURATED.read_text(encoding="utf-8")
     assert text.splitlines()[0].split(",") == list(CURATED_COLUMNS)
