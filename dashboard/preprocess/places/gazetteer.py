@@ -129,7 +129,8 @@ class Gazetteer:
 
     def knows(self, key: str) -> bool:
         """True when some place has the folded name ``key`` (cheap: no Place is built)."""
-        return key in self._world.names or key in self._curated_by_name or key in self._aliases
+        # the names' position dict itself: this runs for every capitalised word of every article
+        return key in self._world.names.positions() or key in self._curated_by_name or key in self._aliases
 
     def is_known(self, name: str) -> bool:
         """True when some place is called ``name`` (any spelling)."""

@@ -491,6 +491,11 @@ def _cue_after(text: str, end: int, vocab: Vocabulary) -> bool:
 
 def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gazetteer: Gazetteer,
               vocab: Vocabulary, context: _Context) -> None:
+    # The cues below only decide whether a lone word is a name ("Hit", "Fulani"): a longer run's
+    # names are read first, and a run with none (the common case) is left without reading its cues.
+    read = _names(text, words, gazetteer, vocab, False, False) if len(words) > 1 else None
+    if read is not None and not read[0]:
+        return
     before, before_of = _before(text, words[0].start) if at_start else (None, None)
     after = _after(text, words[-1].end) if at_end else None
     title_before = (before is not None and before.lower in vocab.person_titles
@@ -502,7 +507,7 @@ def _read_run(text: str, words: list[_Token], at_start: bool, at_end: bool, gaze
     # places, the last area of a parenthesis ("(Turkana North, Turkana)"); a noun after it is not enough.
     placed = (cued_before or _in_a_chain(text, words[0].start, words[-1].end)
               or (at_start and at_end and _closes_parenthesis(text, words[-1].end)))
-    names, foreign, organisation = _names(text, words, gazetteer, vocab, located or noun_after, placed)
+    names, foreign, organisation = read or _names(text, words, gazetteer, vocab, located or noun_after, placed)
     if not names:
         return  # nothing here is a known place name (the common case: leave fast)
     said_after = (after is not None and not after.capital and after.lower in vocab.speech_verbs

@@ -119,11 +119,15 @@ class NameIndex:
             first.append(len(rows_of))
         return cls(keys, first, rows_of)
 
-    def _at(self, key: str) -> int:
+    def positions(self) -> dict[str, int]:
+        """Folded name -> its position in ``keys`` (made at the first call)."""
         positions = self._positions
         if positions is None:
             positions = self._positions = dict(zip(self.keys, range(len(self.keys))))
-        return positions.get(key, -1)
+        return positions
+
+    def _at(self, key: str) -> int:
+        return self.positions().get(key, -1)
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._at(key) >= 0
