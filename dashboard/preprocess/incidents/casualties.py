@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dashboard.preprocess.incidents import vocabulary as V
@@ -306,9 +307,15 @@ def _toll_words(s: _Sentence) -> dict[int, tuple[str, str]]:
     for i in sorted(found):
         j = i + 2
         if s.word(i + 1) in ("or", "and", "/") and j in found and found[j][1] and found[i][1] \
-                and found[j][1] != found[i][1]:
+                and found[j][1] != found[i][1] and not _captives_killed(s, i, found[i][1], found[j][1]):
             found[i] = found[j] = (_COMBINED, "")
     return found
+
+
+def _captives_killed(s: _Sentence, i: int, first: str, second: str) -> bool:
+    """"abducted and killed" (token ``i`` and the one two after it): the same people taken, then killed
+    (each toll counts them), unlike "killed and injured" or "killed or abducted", which share them out."""
+    return first == V.CAPTURED and second == V.KILLED and s.word(i + 1) == "and"
 
 
 def _hedged(s: _Sentence, first: int, last: int) -> bool:
@@ -392,8 +399,10 @@ def _link_figures(s: _Sentence, numbers: list[_Number], words: dict[int, tuple[s
                     numbers_at[k].subset = True
         if words[word][0] in (_ACTIVE, _TOLL) and word < n.first:
             last_active = (word, end)
-        if s.word(n.first - 1) == "and" and s.word(n.last) in ("other", "others") and not any(
-                a[0].last >= n.first - 7 and a[0] is not n for a in attached):
+        # "a commander and five others": one more; not after a toll word ("13 people, including
+        # civilians, were killed and 20 others were wounded": others than the dead, 20)
+        if s.word(n.first - 1) == "and" and s.word(n.last) in ("other", "others") and n.first - 2 not in words \
+                and not any(a[0].last >= n.first - 7 and a[0] is not n for a in attached):
             n.plus_one = True
     return attached, rejected
 
@@ -437,8 +446,9 @@ def _active_form(s: _Sentence, i: int, role: str) -> bool:
     if role != _ACTIVE:
         return False
     j = i - 1
-    while j >= 0 and s.words[j] in ("also", "reportedly", "allegedly", "later", "then", "fatally", "and", "shot"):
-        j -= 1
+    while j >= 0 and (s.words[j] in ("also", "reportedly", "allegedly", "later", "then", "fatally", "and")
+                      or W.joined_participle(s, j)):
+        j -= 1  # "was shot and killed", "were abducted and killed": passive, as "was killed"
     return s.word(j) not in _AUXILIARIES
 
 
@@ -619,11 +629,18 @@ def _total(s: _Sentence, attached: list[tuple[_Number, int, int]], words: dict[i
             best[kind] = total
     for kind, members in added.items():
         best[kind] = _plus(best.get(kind), _sum(members))
-    if V.KILLED not in best and V.CAPTURED in best and _bodies_of_captives(s):
+    if V.KILLED not in best and V.CAPTURED in best and (_bodies_of_captives(s) or _pair(s, words, _captives_killed)):
         best[V.KILLED] = best[V.CAPTURED]
+    if V.CAPTURED not in best and V.KILLED in best and _pair(s, words, _captives_killed):
+        best[V.CAPTURED] = best[V.KILLED]  # "abducted and killed two soldiers": taken, then killed
     spans = tuple((s.starts[n.first], s.ends[n.last - 1]) for n in rejected)
     return TollReading(Tolls(best.get(V.KILLED, Range()), best.get(V.INJURED, Range()), best.get(V.CAPTURED, Range())),
                        tuple(figures), spans)
+
+
+def _pair(s: _Sentence, words: dict[int, tuple[str, str]], test: Callable[[_Sentence, int, str, str], bool]) -> bool:
+    """True when two toll words of the sentence, one word apart, pass ``test`` (their kinds)."""
+    return any(i + 2 in words and test(s, i, kind, words[i + 2][1]) for i, (_, kind) in words.items())
 
 
 def _plus(first: Range | None, second: Range) -> Range:

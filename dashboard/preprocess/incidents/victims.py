@@ -178,12 +178,23 @@ def read_list(s: Tokens, j: int, limit: int, tolls: set[int], figures: dict[int,
         else:
             break
         item = item_at(s, k, limit, tolls, figures)
+        if item is not None and join == "," and _describes(s, items[-1], item):
+            k = item.last + 1  # "Jo Bloggs, a teacher, and ...": the aside names no one else
+            join = "and" if s.word(k) == "and" else ","
+            item = item_at(s, k + (join == "and"), limit, tolls, figures)
         if item is not None:
             joins.append(join)
     if "and" not in joins:
         return items[:1]
     last_and = len(joins) - joins[::-1].index("and")
     return items[:last_and + 1]
+
+
+def _describes(s: Tokens, name: Item, aside: Item) -> bool:
+    """True when ``aside`` ("a village chief") is set off by commas right after a person's ``name``
+    ("Jo Bloggs, a village chief, and ..."): it tells who the named person is."""
+    return (name.count == 1 and _capitalised(s, name.first) and not name.numeric
+            and s.words[aside.first] in ONE_DETERMINERS and s.word(aside.last) == ",")
 
 
 def objects_after(s: Tokens, i: int, limit: int, tolls: set[int], figures: dict[int, int]) -> list[Item]:
@@ -198,8 +209,8 @@ def subject_before(s: Tokens, i: int, tolls: set[int], figures: dict[int, int]) 
     """The victims before the passive toll word at ``i`` ("the bomber and the driver both died"):
     the longest list that ends right before the words between subject and toll and starts a clause."""
     end = i
-    while end > 0 and s.words[end - 1] in BETWEEN and (
-            s.words[end - 1] != "and" or s.word(end - 2) in V.KILLED_BY):
+    while end > 0 and ((s.words[end - 1] in BETWEEN and (s.words[end - 1] != "and" or joined_participle(s, end - 2)))
+                       or joined_participle(s, end - 1)):
         end -= 1
     if end == i and s.words[i] in V.ACTIVE_TOLL_VERBS and s.words[i] not in V.PASSIVE_TOLL_WORDS:
         return []
@@ -223,6 +234,13 @@ def subject_before(s: Tokens, i: int, tolls: set[int], figures: dict[int, int]) 
             and best[0].head not in UNKNOWN_PRONOUNS:
         return [Item(best[0].first, best[0].last, 1, best[0].head)]  # "Flores was killed": one person
     return best
+
+
+def joined_participle(s: Tokens, k: int) -> bool:
+    """True when token ``k`` is a participle joined by "and" to the toll word after it ("shot and
+    killed", "beaten and injured", "abducted and killed")."""
+    word = s.word(k)
+    return s.word(k + 1) == "and" and (word in V.KILLED_BY or word.endswith("ed"))
 
 
 def is_attacker(s: Tokens, first: int, last: int) -> bool:
