@@ -545,6 +545,11 @@ def _passive_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]], s
         if j in starts_at:
             j = starts_at[j].last
             continue
+        if w == "(":  # an aside: "9 people (believed to be soldiers) were killed", "7 men of the unit (UIR)"
+            close = next((k for k in range(j + 1, min(j + 14, len(s.words))) if s.words[k] in (")", "(")), None)
+            if close is not None and s.words[close] == ")" and not any(k in words for k in range(j, close)):
+                j = close + 1
+                continue
         if w in V.PHRASE_STOPS or w in V.CLAUSE_BREAKS or w in V.SUBSET_WORDS or w in V.NON_PERSON_NOUNS \
                 or not (w.isalpha() or "-" in w or "'" in w or w in (",", "&")):
             return None

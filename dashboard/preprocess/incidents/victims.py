@@ -268,7 +268,10 @@ def past_crime(s: Tokens, i: int) -> bool:
     before = s.word(j)
     if before in ("having", "had"):
         return True
-    return before in ("of", "for", "with") and s.word(j - 1) in PAST_CRIME
+    if before == "the" and s.word(i + 1) == "of":  # "involved in the killing of a child"
+        j -= 1
+        before = s.word(j)
+    return before in ("of", "for", "with", "in") and s.word(j - 1) in PAST_CRIME
 
 
 def body_found(s: Tokens, i: int) -> bool:
