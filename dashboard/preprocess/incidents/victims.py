@@ -59,6 +59,7 @@ class Phrases:
 BESIDES = Phrases(wordlists.words("victims", "besides"))
 ALONG_WITH = Phrases(wordlists.words("victims", "along_with"))
 PAST_CRIME = _set("past_crime")
+PROTEST_WORDS = _set("protest_words")
 BODY_FOUND = _set("body_found")
 RELATED_EVENTS = _set("related_events")
 CLAIM_WORDS = _set("claim_words")
@@ -98,8 +99,9 @@ def _wordlike(word: str) -> bool:
 
 
 def _plural(head: str) -> bool:
-    return head in V.PEOPLE_NOUNS or head == "police" or (
-        head.endswith("s") and not head.endswith(("ss", "'s")) and head not in V.PERSON_NOUNS)
+    return head in V.PEOPLE_NOUNS or head in ("police", "children", "people") or (
+        head.endswith("s") and not head.endswith(("ss", "'s")) and head not in V.PERSON_NOUNS) or (
+        head.endswith("men") and head not in V.PERSON_NOUNS)  # "militiamen", "gunmen", "women"
 
 
 def item_at(s: Tokens, j: int, limit: int, tolls: set[int], figures: dict[int, int]) -> Item | None:
@@ -271,6 +273,8 @@ def past_crime(s: Tokens, i: int) -> bool:
     if before == "the" and s.word(i + 1) == "of":  # "involved in the killing of a child"
         j -= 1
         before = s.word(j)
+        if before in ("against", "over") and any(s.word(k) in PROTEST_WORDS for k in range(j - 12, j)):
+            return True  # "villagers demonstrated in X against the killing of a guard": an earlier event
     return before in ("of", "for", "with", "in") and s.word(j - 1) in PAST_CRIME
 
 
