@@ -367,6 +367,16 @@ def read_tolls(sentence: str) -> TollReading:
     return _total(s, kept, words, rejected)
 
 
+def claim_doubted(sentence: str, following: str) -> bool:
+    """True when ``sentence`` gives a party's claim ("government sources claimed that 270 fighters
+    were killed") that the ``following`` sentence says was not confirmed ("These fatalities could
+    not be corroborated"): coders code no toll, as for a claim doubted in its own sentence."""
+    if W.CLAIM_WORDS.isdisjoint(_LETTERS.findall(sentence.lower())):
+        return False
+    after = _LETTERS.findall(following.lower())
+    return any(word == "not" and not W.UNCONFIRMED.isdisjoint(after[k + 1:k + 4]) for k, word in enumerate(after))
+
+
 _Link = tuple[_Number, int, int]  # a figure, its toll word, the end token of the victims' phrase
 
 

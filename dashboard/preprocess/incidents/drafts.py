@@ -18,7 +18,7 @@ from typing import Protocol
 
 from dashboard.preprocess.incidents import vocabulary as V
 from dashboard.preprocess.incidents.actors import actor
-from dashboard.preprocess.incidents.casualties import Figure, Range, TollReading, Tolls, read_tolls
+from dashboard.preprocess.incidents.casualties import Figure, Range, TollReading, Tolls, claim_doubted, read_tolls
 from dashboard.preprocess.incidents.dates import UNKNOWN, WEEK, DateReading, find_date
 from dashboard.preprocess.incidents.sentences import Sentence
 from dashboard.preprocess.incidents.triggers import (CAPTURE, OTHER, Trigger, clause_span, event_type, new_event,
@@ -72,7 +72,8 @@ def read_drafts(article: Article, sentences: list[Sentence], scenes: Scenes) -> 
         triggers = [Trigger(a - sentence.start, b - sentence.start, article.text[a:b], kind)
                     for a, b, kind in hits[first:last]]
         may_have_toll = bisect.bisect_left(toll_words, sentence.start) < bisect.bisect_left(toll_words, sentence.end)
-        draft = _sentence_draft(article, sentence, index, triggers, may_have_toll, scenes)
+        following = sentences[index + 1].text if index + 1 < len(sentences) else ""
+        draft = _sentence_draft(article, sentence, index, triggers, may_have_toll, scenes, following)
         if draft is None:
             continue
         parts = per_place(draft, draft.figures) if len(draft.places) > 1 else []
@@ -99,11 +100,14 @@ def read_drafts(article: Article, sentences: list[Sentence], scenes: Scenes) -> 
 
 
 def _sentence_draft(article: Article, sentence: Sentence, index: int, triggers: list[Trigger],
-                    may_have_toll: bool, scenes: Scenes) -> Draft | None:
-    """The incident a sentence reports by itself (places empty: a toll whose place is found elsewhere)."""
+                    may_have_toll: bool, scenes: Scenes, following: str = "") -> Draft | None:
+    """The incident a sentence reports by itself (places empty: a toll whose place is found elsewhere);
+    ``following``: the next sentence's text (it may say that this one's claimed toll is unconfirmed)."""
     if not may_have_toll and not triggers:
         return None  # most sentences report nothing
     reading = read_tolls(sentence.text) if may_have_toll else _NO_TOLLS
+    if reading.tolls.any() and claim_doubted(sentence.text, following):
+        reading = _NO_TOLLS
     has_toll = reading.tolls.any()
     if not has_toll and not triggers:
         return None

@@ -147,13 +147,19 @@ def _named(s: Tokens, j: int, limit: int, tolls: set[int]) -> Item | None:
         k += 1
     head, name_end = s.words[k - 1], k
     while k < limit and k - j < _MAX_WORDS and _wordlike(s.words[k]) and s.words[k] not in PHRASE_ENDS \
-            and k not in tolls:
+            and k not in tolls and not _verb_after_name(s, k):
         head, k = s.words[k], k + 1
     if head in V.NON_PERSON_NOUNS or head in RELATED_EVENTS:
         return None
     if k == name_end and name_end - j > 1:
         return Item(j, k, 1, head)  # a full name: one person, whatever its last letter
     return Item(j, k, None if _plural(head) else 1, head)
+
+
+def _verb_after_name(s: Tokens, k: int) -> bool:
+    """A past tense after a name ("Police opened fire"): the name is a subject, its phrase ends
+    there; "Fulani armed men" goes on (a people noun follows)."""
+    return s.words[k].endswith("ed") and s.word(k + 1) not in V.PEOPLE_NOUNS and s.word(k + 1) not in V.PERSON_NOUNS
 
 
 def _of_phrase(s: Tokens, k: int, limit: int, tolls: set[int], figures: dict[int, int]) -> int:

@@ -179,6 +179,16 @@ def test_a_toll_continuing_the_previous_sentence_completes_that_incident() -> No
     assert row.date == dt.date(2019, 3, 8)
 
 
+def test_a_claimed_toll_the_next_sentence_doubts_is_no_toll() -> None:
+    doubted = rows_for("Troops clashed with rebels near Carrow on Friday. The army claimed that 60 rebels were "
+                       "killed in Carrow. The figure could not be independently verified.")
+    assert [r.killed_min for r in at(doubted, "Carrow") if r.killed_min is not None] == []
+    assert at(doubted, "Carrow")  # the clash is still a row, without the claimed toll
+    believed = rows_for("Troops clashed with rebels near Carrow on Friday. The army claimed that 60 rebels were "
+                        "killed in Carrow. The rebels withdrew.")
+    assert [r.killed_min for r in at(believed, "Carrow") if r.killed_min is not None] == [60]
+
+
 def test_a_toll_with_no_place_at_all_goes_to_the_focus_town() -> None:
     text = ("Gunmen raided Dunmore on Friday. Dunmore is tense.\n\n"
             "The leader of the cell and seven other gunmen were captured Sunday.")
