@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from dashboard.preprocess.incidents import vocabulary as V
@@ -644,18 +643,15 @@ def _total(s: _Sentence, attached: list[tuple[_Number, int, int]], words: dict[i
             best[kind] = total
     for kind, members in added.items():
         best[kind] = _plus(best.get(kind), _sum(members))
-    if V.KILLED not in best and V.CAPTURED in best and (_bodies_of_captives(s) or _pair(s, words, _captives_killed)):
+    taken_then_killed = any(i + 2 in words and _captives_killed(s, i, kind, words[i + 2][1])
+                            for i, (_, kind) in words.items())
+    if V.KILLED not in best and V.CAPTURED in best and (_bodies_of_captives(s) or taken_then_killed):
         best[V.KILLED] = best[V.CAPTURED]
-    if V.CAPTURED not in best and V.KILLED in best and _pair(s, words, _captives_killed):
+    if V.CAPTURED not in best and V.KILLED in best and taken_then_killed:
         best[V.CAPTURED] = best[V.KILLED]  # "abducted and killed two soldiers": taken, then killed
     spans = tuple((s.starts[n.first], s.ends[n.last - 1]) for n in rejected)
     return TollReading(Tolls(best.get(V.KILLED, Range()), best.get(V.INJURED, Range()), best.get(V.CAPTURED, Range())),
                        tuple(figures), spans)
-
-
-def _pair(s: _Sentence, words: dict[int, tuple[str, str]], test: Callable[[_Sentence, int, str, str], bool]) -> bool:
-    """True when two toll words of the sentence, one word apart, pass ``test`` (their kinds)."""
-    return any(i + 2 in words and test(s, i, kind, words[i + 2][1]) for i, (_, kind) in words.items())
 
 
 def _plus(first: Range | None, second: Range) -> Range:

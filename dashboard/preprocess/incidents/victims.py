@@ -99,7 +99,7 @@ def _wordlike(word: str) -> bool:
 
 
 def _plural(head: str) -> bool:
-    return head in V.PEOPLE_NOUNS or head in ("police", "children", "people") or (
+    return head in V.PEOPLE_NOUNS or head == "police" or (
         head.endswith("s") and not head.endswith(("ss", "'s")) and head not in V.PERSON_NOUNS) or (
         head.endswith("men") and head not in V.PERSON_NOUNS)  # "militiamen", "gunmen", "women"
 
