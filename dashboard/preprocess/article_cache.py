@@ -45,6 +45,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 ROW_SETTINGS = ("max_article_bytes", "country")
 _FIELDS = tuple(f.name for f in dataclasses.fields(Incident))
 _DATE_FIELDS = frozenset(f.name for f in dataclasses.fields(Incident) if "date" in str(f.type))
+_DATE_INDEXES = tuple(index for index, name in enumerate(_FIELDS) if name in _DATE_FIELDS)
 
 
 def _hash_files(paths: Iterable[Path], root: Path, digest: Any) -> None:
@@ -118,8 +119,15 @@ def encode_rows(rows: Sequence[Incident]) -> str:
 
 
 def decode_rows(text: str) -> list[Incident]:
-    return [Incident(**{name: (dt.date.fromisoformat(value) if name in _DATE_FIELDS and value is not None else value)
-                        for name, value in zip(_FIELDS, values, strict=True)}) for values in json.loads(text)]
+    rows = []
+    for values in json.loads(text):
+        if not isinstance(values, list) or len(values) != len(_FIELDS):
+            raise ValueError(f"a stored row is not a list of {len(_FIELDS)} values")
+        for index in _DATE_INDEXES:
+            if values[index] is not None:
+                values[index] = dt.date.fromisoformat(values[index])
+        rows.append(Incident(*values))
+    return rows
 
 
 class ArticleCache:

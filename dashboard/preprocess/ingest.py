@@ -90,15 +90,19 @@ def find_articles(inputs: Iterable[Path]) -> tuple[list[ArticleFile], list[Skipp
     files, other suffixes, hidden files and folders, broken links, links to folders (not followed),
     FIFOs, sockets and devices, and folders that cannot be read.
     """
-    found: dict[Path, tuple[Path, tuple[str, ...]]] = {}  # real path -> (path as found, its parts below the input)
+    found: dict[str, tuple[Path, tuple[str, ...]]] = {}  # real path -> (path as found, its parts below the input)
     passed: list[Skipped] = []
     for path in inputs:
         kind = _kind(path)
         if kind == "folder":
+            # Links to folders are not followed, so a file that is no link is at its folder's real
+            # path: one resolve per input, not one per file (that walks every part of the path).
+            real_root = str(path.resolve())
             for child, parts in _walk(path, passed):
-                found.setdefault(child.resolve(), (child, parts))
+                real = str(child.resolve()) if child.is_symlink() else os.path.join(real_root, *parts)
+                found.setdefault(real, (child, parts))
         elif kind == "file":
-            found.setdefault(path.resolve(), (path, (path.name,)))
+            found.setdefault(str(path.resolve()), (path, (path.name,)))
         elif kind == "missing":
             passed.append(Skipped(str(path), "no such file or folder"))
         else:
@@ -174,7 +178,7 @@ def _printable(part: str) -> str:
 def _unique_keys(found: list[tuple[Path, tuple[str, ...]]]) -> list[str]:
     """The key of each file: its parts below its input, lengthened by parent folders where two collide."""
     parts = [list(p) for _, p in found]
-    full = [Path(os.path.abspath(path)).parts for path, _ in found]
+    full: dict[int, tuple[str, ...]] = {}  # the absolute path's parts, of the files whose keys collide
     while True:
         keys = ["/".join(map(_printable, p)) for p in parts]
         seen: dict[str, list[int]] = {}
@@ -186,8 +190,9 @@ def _unique_keys(found: list[tuple[Path, tuple[str, ...]]]) -> list[str]:
         grown = False
         for indices in clashes:
             for index in indices:
-                if len(parts[index]) < len(full[index]) - 1:  # never the file system's root
-                    parts[index] = list(full[index][-len(parts[index]) - 1:])
+                whole = full.setdefault(index, Path(os.path.abspath(found[index][0])).parts)
+                if len(parts[index]) < len(whole) - 1:  # never the file system's root
+                    parts[index] = list(whole[-len(parts[index]) - 1:])
                     grown = True
         if not grown:  # cannot happen for distinct files; a guard against looping forever
             return [key if len(seen[key]) == 1 else f"{key}#{n}" for n, key in enumerate(keys)]

@@ -275,7 +275,11 @@ def _unscanned() -> Iterator[None]:
 def _focus_digests(focus: dict[str, float], reads: Sequence[Read]) -> list[str]:
     """Each article's digest of the part of the build's focus its rows depend on (the article
     cache keeps rows made under the same part)."""
-    return [article_cache.focus_digest(focus_read_by(focus, read.countries)) for read in reads]
+    by_countries: dict[tuple[str, ...], str] = {}  # articles of the same countries read the same part
+    for read in reads:
+        if read.countries not in by_countries:
+            by_countries[read.countries] = article_cache.focus_digest(focus_read_by(focus, read.countries))
+    return [by_countries[read.countries] for read in reads]
 
 
 def _check_outputs(options: BuildOptions) -> None:

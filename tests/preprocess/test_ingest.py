@@ -53,6 +53,18 @@ def test_keys_are_paths_below_their_input_and_differ_for_the_same_name(tmp_path:
     assert [f.key for f in alone] == ["news.txt"]
 
 
+def test_a_file_reached_twice_is_one_article(tmp_path: Path) -> None:
+    (tmp_path / "news" / "day").mkdir(parents=True)
+    (tmp_path / "news" / "day" / "a.txt").write_text("x")
+    (tmp_path / "news" / "b.txt").write_text("y")
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "same_as_a.txt").symlink_to(tmp_path / "news" / "day" / "a.txt")
+    (tmp_path / "news_link").symlink_to(tmp_path / "news")
+    files, _ = find_articles([tmp_path / "news", tmp_path / "news_link", tmp_path / "more",
+                              tmp_path / "news" / "day" / "a.txt"])
+    assert sorted(f.path.resolve().name for f in files) == ["a.txt", "b.txt"]
+
+
 def test_an_unreadable_folder_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "locked").mkdir()
