@@ -88,6 +88,9 @@ _CHAIN_JOINS = frozenset({"and", ",", "&"})
 #: Every word that can make a toll: a sentence with none of them is not read further (speed).
 TOLL_WORDS = frozenset(V.ACTIVE_TOLL_VERBS) | frozenset(V.PASSIVE_TOLL_WORDS) | V.COMBINED_TOLL_WORDS | {
     "toll", "death", "body"}
+#: Words without one of which a sentence holds no toll: the toll words, and the verbs of an
+#: attacker's own death ("blew himself up"), which are no toll words on their own.
+_TOLL_CUES = TOLL_WORDS | V.SELF_KILL_VERBS
 _LETTERS = re.compile(r"[a-z]+")
 #: Words a number expression can start with (besides digits).
 _NUMBER_STARTS = frozenset(V.UNITS) | frozenset(V.TENS) | {k[0] for k in _VAGUE} | {"a", "an"}
@@ -295,6 +298,9 @@ def _toll_words(s: _Sentence) -> dict[int, tuple[str, str]]:
             found[i] = (_ACTIVE, V.KILLED)
         elif W.body_found(s, i):  # "the body of a policeman was found"
             found[i] = (_PASSIVE, V.KILLED)
+        elif w in V.SELF_KILL_VERBS:
+            if s.word(i + 1) in V.REFLEXIVES and not _attacker_counted(s):  # "the bomber blew himself up"
+                found[i] = (_PASSIVE, V.KILLED)
         elif w in V.ACTIVE_TOLL_VERBS and W.past_crime(s, i):  # "suspected of killing", "who had killed"
             continue
         elif w in V.PASSIVE_TOLL_WORDS or w in V.ACTIVE_TOLL_VERBS:
@@ -309,6 +315,14 @@ def _toll_words(s: _Sentence) -> dict[int, tuple[str, str]]:
                 and found[j][1] != found[i][1] and not _captives_killed(s, i, found[i][1], found[j][1]):
             found[i] = found[j] = (_COMBINED, "")
     return found
+
+
+def _attacker_counted(s: _Sentence) -> bool:
+    """True when the sentence counts the attackers' deaths otherwise ("in addition to the bomber, four
+    people were killed", "killing himself and 11 others"): its self-kill verb ("... blew himself up")
+    is the same death."""
+    return any((W.phrase_before(s, k, W.BESIDES) is not None and W.is_attacker(s, k, k + 3))
+               or (w in V.REFLEXIVES and s.words[k - 1] in V.ACTIVE_TOLL_VERBS) for k, w in enumerate(s.words) if k)
 
 
 def _captives_killed(s: _Sentence, i: int, first: str, second: str) -> bool:
@@ -344,7 +358,7 @@ def _object_follows(s: _Sentence, i: int, numbers_at: dict[int, _Number]) -> boo
 @functools.lru_cache(maxsize=1024)
 def read_tolls(sentence: str) -> TollReading:
     """One sentence -> tolls, the figures that made them and the numbers rejected as tolls."""
-    if TOLL_WORDS.isdisjoint(_LETTERS.findall(sentence.lower())):
+    if _TOLL_CUES.isdisjoint(_LETTERS.findall(sentence.lower())):
         return TollReading(Tolls(), (), ())
     s = _Sentence(sentence)
     numbers = _numbers(s)

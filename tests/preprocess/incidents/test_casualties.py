@@ -230,3 +230,18 @@ def test_attackers_are_not_the_victims_of_their_own_verb() -> None:
     reading = read_tolls("Three gunmen shot dead a councillor.")
     assert reading.tolls == tolls(killed=(1, 1))
     assert [reading.figures[0].low] == [1]
+
+
+@pytest.mark.parametrize(("sentence", "killed"), [
+    ("Two suicide bombers blew themselves up at the gate and 9 guards were killed.", (11, 11)),
+    ("At least two attackers detonated themselves and 9 guards were killed.", (11, None)),
+    ("A suicide bomber detonated himself outside the police station, killing three officers.", (4, 4)),
+    ("A woman exploded herself at the checkpoint.", (1, 1)),
+    # counted once when the text counts the attacker itself
+    ("In addition to the bomber, six people died when a suicide bomber blew himself up at the rally.", (7, 7)),
+    ("The bomber blew himself up in the crowd, killing himself and 5 others.", (6, 6)),
+    # no reflexive: what was blown up is no one
+    ("Insurgents blew up a pylon and detonated a mine on the road.", (None, None)),
+])
+def test_an_attacker_who_blew_himself_up_is_among_the_dead(sentence: str, killed: tuple[int | None, int | None]) -> None:
+    assert read_tolls(sentence).tolls.killed == Range(*killed)
