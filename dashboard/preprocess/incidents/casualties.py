@@ -367,7 +367,7 @@ def read_tolls(sentence: str) -> TollReading:
         return TollReading(Tolls(), (), ())
     _mark_subsets(s, numbers, words)
     attached, rejected = _link_figures(s, numbers, words)
-    attached += _named_victims(s, words, attached)
+    attached += _named_victims(s, words, attached, numbers)
     kept = []
     cues = W.total_cues(s) if attached else []
     for entry in attached:
@@ -475,9 +475,11 @@ def _active_form(s: _Sentence, i: int, role: str) -> bool:
     return s.word(j) not in _AUXILIARIES
 
 
-def _named_victims(s: _Sentence, words: dict[int, tuple[str, str]], attached: list[_Link]) -> list[_Link]:
+def _named_victims(s: _Sentence, words: dict[int, tuple[str, str]], attached: list[_Link],
+                   numbers: list[_Number]) -> list[_Link]:
     """Victims named without a figure ("killed the driver", "the bomber and the driver both died",
-    "in addition to the bomber, ..."): one link per person, ``victims`` reads who they are."""
+    "in addition to the bomber, ..."): one link per person, ``victims`` reads who they are; a
+    plural pronoun counts the people it stands for ("seized three men and killed them": 3)."""
     tolls = set(words)
     figures = {n.first: n.last for n, _, _ in attached}
     taken = {k for n, _, _ in attached for k in range(n.first, n.last)}
@@ -495,14 +497,40 @@ def _named_victims(s: _Sentence, words: dict[int, tuple[str, str]], attached: li
             items = W.subject_before(s, i, tolls, figures)
         if s.words[i] == "body":
             continue  # counted below, when no other figure gives the dead
-        found += [(_Number(item.first, item.last, item.count, item.count), i, item.last) for item in items
-                  if item.count is not None and not taken.intersection(range(item.first, item.last))]
+        for item in items:
+            if taken.intersection(range(item.first, item.last)):
+                continue
+            if item.count is not None:
+                found.append((_Number(item.first, item.last, item.count, item.count), i, item.last))
+            elif item.head in W.ANTECEDENT_PRONOUNS:  # "killed them", "shot them dead"
+                earlier = _antecedent(s, item.first, kind, numbers, attached, words)
+                if earlier is not None:
+                    found.append((_Number(item.first, item.last, earlier.low, earlier.high), i, item.last))
     found += _besides_victims(s, words, tolls, figures, taken)
     killed = [k for _, k, _ in attached + found if words[k][1] == V.KILLED]
     bodies = [i for i in words if s.words[i] == "body"]
     if bodies and not killed:  # "the body of a policeman was found"; "... killed, and his body was found" is one
         found.append((_Number(bodies[0] - 1, bodies[0] + 1, 1, 1), bodies[0], bodies[0] + 1))
     return found
+
+
+def _antecedent(s: _Sentence, at: int, kind: str, numbers: list[_Number], attached: list[_Link],
+                words: dict[int, tuple[str, str]]) -> _Number | None:
+    """The figure a plural pronoun at ``at`` stands for: the last figure before it in the sentence
+    that counts people ("abducted 10 villagers and killed them", "a mob set two kidnappers ablaze
+    and killed them"), unless it is the attackers as the subject ("two gunmen entered and killed
+    them") or already counts this kind ("killed 5 soldiers and beheaded them")."""
+    kinds = {id(n): words[word][1] for n, word, _ in attached}
+    before = [n for n in numbers if n.last <= at]
+    if not before:
+        return None
+    n = before[-1]
+    if n.rejected or n.subset or n.low is None or kinds.get(id(n)) == kind:
+        return None
+    opens_clause = n.first == 0 or s.words[n.first - 1] in V.CLAUSE_OPENERS or s.clause[n.first - 1] != s.clause[n.first]
+    if opens_clause and W.is_attacker(s, n.first, _phrase_end(s, n.last, words)):
+        return None
+    return n
 
 
 def _besides_victims(s: _Sentence, words: dict[int, tuple[str, str]], tolls: set[int], figures: dict[int, int],

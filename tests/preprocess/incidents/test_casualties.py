@@ -245,3 +245,21 @@ def test_attackers_are_not_the_victims_of_their_own_verb() -> None:
 ])
 def test_an_attacker_who_blew_himself_up_is_among_the_dead(sentence: str, killed: tuple[int | None, int | None]) -> None:
     assert read_tolls(sentence).tolls.killed == Range(*killed)
+
+
+@pytest.mark.parametrize(("sentence", "killed", "captured"), [
+    ("Bandits kidnapped 6 travellers and later killed them.", (6, 6), (6, 6)),
+    ("Villagers caught two suspected robbers and lynched them near the well.", (2, 2), (None, None)),
+    ("The soldiers stopped 4 herders and shot them dead.", (4, 4), (None, None)),
+    # the attackers as the subject are not whom "them" stands for
+    ("Three gunmen stormed the farm and killed them.", (None, None), (None, None)),
+    ("Witnesses said three gunmen stormed the farm and killed them.", (None, None), (None, None)),
+    # counted once: the figure already counts the dead
+    ("Insurgents killed 5 guards and burned them.", (5, 5), (None, None)),
+    # things are not people
+    ("Rebels torched 30 huts and looted them.", (None, None), (None, None)),
+])
+def test_them_counts_the_people_told_before_it(sentence: str, killed: tuple[int | None, int | None],
+                                                captured: tuple[int | None, int | None]) -> None:
+    reading = read_tolls(sentence)
+    assert (reading.tolls.killed, reading.tolls.captured) == (Range(*killed), Range(*captured))
