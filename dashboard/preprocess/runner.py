@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import itertools
 import multiprocessing
 import os
 import queue
@@ -33,11 +34,13 @@ from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.explain import explain_rows
 from dashboard.preprocess.incidents.casualties import read_tolls
 from dashboard.preprocess.incidents.events import extract_incidents
+from dashboard.preprocess.incidents.rows import MENTION
 from dashboard.preprocess.ingest import Article, Metadata, parse_article, read_bytes
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import Parsed, article_focus, parse
 from dashboard.preprocess.places.locate import locate_places
 from dashboard.preprocess.places.nominatim import Geocoder
+from dashboard.preprocess.sections import sections
 from dashboard.schema import Incident
 
 #: Articles per task sent to a worker: enough to make the cost of sending small.
@@ -149,11 +152,49 @@ def _init_worker(cache: str | None = None) -> None:
     _gazetteer(cache)
 
 
+def _parts(article: Article, parsed: Parsed | None) -> list[tuple[Article, Parsed | None, int]]:
+    """The article, or its sections (:mod:`~dashboard.preprocess.sections`) when its text is longer
+    than one, each with what the first pass parsed in it (a sectioned article's is parsed again) and
+    where its text starts in the article's."""
+    pieces = sections(article.text)
+    if len(pieces) == 1:
+        return [(article, parsed, 0)]
+    starts = itertools.accumulate((len(piece) for piece in pieces[:-1]), initial=0)
+    return [(dataclasses.replace(article, text=piece), None, start) for piece, start in zip(pieces, starts)]
+
+
+def _place_of(row: Incident) -> tuple[object, ...]:
+    return (row.location, row.country_code, row.latitude, row.longitude) if row.latitude is not None \
+        else ("unresolved", row.mention.casefold())
+
+
+def _joined(parts: list[tuple[list[Incident], list[Any]]]) -> tuple[list[Incident], list[Any]]:
+    """The rows (and whatever goes with each) of an article's sections as one article's, as
+    :func:`extract_incidents` orders them: the incident rows, then a ``mention`` row for each place
+    that no incident row has, once, in text order."""
+    if len(parts) == 1:
+        return parts[0]
+    pairs = [pair for rows, extras in parts for pair in zip(rows, extras, strict=True)]
+    events = [(row, extra) for row, extra in pairs if row.event_type != MENTION]
+    used = {_place_of(row) for row, _ in events}
+    mentions = []
+    for row, extra in pairs:
+        if row.event_type == MENTION and _place_of(row) not in used:
+            used.add(_place_of(row))
+            mentions.append((row, extra))
+    joined = events + mentions
+    return [row for row, _ in joined], [extra for _, extra in joined]
+
+
 def article_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
                  focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> list[Incident]:
     """One article -> its report rows (before reconciliation across articles); ``parsed``: its
     text's places as the first pass found them."""
-    return extract_incidents(article, locate_places(article.text, gazetteer, geocoder, focus, parsed))
+    parts = []
+    for part, found, start in _parts(article, parsed):
+        rows = extract_incidents(part, locate_places(part.text, gazetteer, geocoder, focus, found), start)
+        parts.append((rows, [None] * len(rows)))
+    return _joined(parts)[0]
 
 
 #: One article's rows and, in the same order, why each is so (:func:`explain_rows`).
@@ -163,13 +204,15 @@ Made = tuple[list[Incident], list[dict[str, Any]]]
 def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
                    focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> Made:
     """:func:`article_rows` with the place stage's decisions kept, and each row's explanation."""
-    decisions: dict[int, Any] = {}
-    places = locate_places(article.text, gazetteer, geocoder, focus, parsed, decisions)
-    read_tolls.cache_clear()  # the sentences read for this article's rows, read again by the explanations
-    rows = extract_incidents(article, places)
-    explained = explain_rows(article, places, decisions, rows)
-    read_tolls.cache_clear()
-    return rows, explained
+    parts = []
+    for part, found, start in _parts(article, parsed):
+        decisions: dict[int, Any] = {}
+        places = locate_places(part.text, gazetteer, geocoder, focus, found, decisions)
+        read_tolls.cache_clear()  # the sentences read for this article's rows, read again by the explanations
+        rows = extract_incidents(part, places, start)
+        parts.append((rows, explain_rows(part, places, decisions, rows)))
+        read_tolls.cache_clear()
+    return _joined(parts)
 
 
 def read_one(job: Job, gazetteer: Gazetteer) -> Read:
@@ -178,10 +221,16 @@ def read_one(job: Job, gazetteer: Gazetteer) -> Read:
         article = parse_article(job.name, data, job.metadata, job.is_html)
     except ArticleError as err:
         return Read(job.name, skipped=err.reason)
-    parsed = parse(article.text, gazetteer)
-    part = article_focus(article.text, gazetteer, parsed)
+    pieces = sections(article.text)
+    parsed = parse(article.text, gazetteer) if len(pieces) == 1 else None  # a long text: parsed by sections
+    votes: list[tuple[str, float]] = []
+    countries: set[str] = set()
+    for piece in pieces:
+        part = article_focus(piece, gazetteer, parsed)
+        votes += part.votes
+        countries |= part.countries
     digest = job.digest or hashlib.sha256(data).digest()
-    return Read(job.name, part.votes, article.replaced, countries=tuple(sorted(part.countries)), parsed=parsed,
+    return Read(job.name, tuple(votes), article.replaced, countries=tuple(sorted(countries)), parsed=parsed,
                 digest=digest, article=article)
 
 

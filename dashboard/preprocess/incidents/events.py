@@ -46,14 +46,16 @@ _DATELINE_AFTER = re.compile(r"^\s*(?:\([^)\n]{0,30}\)\s*)?(?:,\s*[^–—:\n]{0
 _ANAPHORA = re.compile(r"\bthe\s+(?:%s)\b(?:['’]s)?(?!\s+of\b)" % "|".join(V.ANAPHORA), re.IGNORECASE)
 
 
-def extract_incidents(article: Article, places: list[ResolvedMention]) -> list[Incident]:
-    """One article and its resolved places -> incident rows, then one mention row per place left."""
+def extract_incidents(article: Article, places: list[ResolvedMention], offset: int = 0) -> list[Incident]:
+    """One article and its resolved places -> incident rows, then one mention row per place left;
+    ``offset``: where the text starts in the whole article, when it is one of its sections (the
+    rows' ids are made of places in the whole text)."""
     scenes = ArticleScenes(article, places)
     drafts = read_drafts(article, scenes.sentences, scenes)
     lead = lead_date(drafts, article)
     drafts = merge_restatements(drafts, lead, article)
-    rows, used = incident_rows(article, drafts, lead)
-    return rows + mention_rows(article, places, used, scenes.sentence_at)
+    rows, used = incident_rows(article, drafts, lead, offset)
+    return rows + mention_rows(article, places, used, scenes.sentence_at, offset)
 
 
 class ArticleScenes:

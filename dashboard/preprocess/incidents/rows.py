@@ -23,13 +23,15 @@ from dashboard.schema import Incident
 MENTION = "mention"
 
 
-def incident_rows(article: Article, drafts: list[Draft], lead: DateReading) -> tuple[list[Incident], set[str]]:
-    """One row per (draft, distinct place), and the keys of the places used."""
+def incident_rows(article: Article, drafts: list[Draft], lead: DateReading,
+                  offset: int = 0) -> tuple[list[Incident], set[str]]:
+    """One row per (draft, distinct place), and the keys of the places used; ``offset``: where the
+    text starts in the whole article (a section's), for the ids."""
     rows: list[Incident] = []
     used: set[str] = set()
     for draft in drafts:
         date = date_of(draft.date, lead)
-        incident_id = short_id(article.name, str(draft.sentence.start), *([str(draft.part)] if draft.part else []))
+        incident_id = short_id(article.name, str(offset + draft.sentence.start), *([str(draft.part)] if draft.part else []))
         if not draft.places:  # the text gives no place: a row without a point keeps the toll
             rows.append(row(article, incident_id, None, draft.event_type, draft.tolls, draft.actor, date,
                             one_line(" ".join(draft.evidence))))
@@ -46,7 +48,7 @@ def incident_rows(article: Article, drafts: list[Draft], lead: DateReading) -> t
 
 
 def mention_rows(article: Article, places: list[ResolvedMention], used: set[str],
-                 sentence_at: Callable[[int], Sentence | None]) -> list[Incident]:
+                 sentence_at: Callable[[int], Sentence | None], offset: int = 0) -> list[Incident]:
     """One ``mention`` row per distinct place not in ``used``, in text order."""
     rows: list[Incident] = []
     used = set(used)
@@ -57,7 +59,7 @@ def mention_rows(article: Article, places: list[ResolvedMention], used: set[str]
         used.add(key)
         sentence = sentence_at(place.mention.start)
         evidence = one_line(sentence.text if sentence else place.mention.text)
-        rows.append(row(article, short_id(article.name, "mention", str(place.mention.start)), place, MENTION,
+        rows.append(row(article, short_id(article.name, "mention", str(offset + place.mention.start)), place, MENTION,
                         Tolls(), "", DateReading(None, UNKNOWN), evidence))
     return rows
 
