@@ -469,9 +469,13 @@ def _active_form(s: _Sentence, i: int, role: str) -> bool:
     if role != _ACTIVE:
         return False
     j = i - 1
-    while j >= 0 and (s.words[j] in ("also", "reportedly", "allegedly", "later", "then", "fatally", "and")
-                      or W.joined_participle(s, j)):
-        j -= 1  # "was shot and killed", "were abducted and killed": passive, as "was killed"
+    while j >= 0:
+        if s.words[j] == "and" and (participle := W.participle_before_and(s, j)) is not None:
+            j = participle - 1  # "was shot and killed", "was dragged from his car and beaten": passive
+        elif s.words[j] in ("also", "reportedly", "allegedly", "later", "then", "fatally", "and"):
+            j -= 1
+        else:
+            break
     return s.word(j) not in _AUXILIARIES
 
 
@@ -601,6 +605,9 @@ def _passive_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]], s
             if close is not None and s.words[close] == ")" and not any(k in words for k in range(j, close)):
                 j = close + 1
                 continue
+        if w in W.PARTICIPLE_PHRASE_STARTS and (joined := W.and_after_participle(s, j - 1)) is not None:
+            j = joined + 1  # "two herders were taken to the forest and killed"
+            continue
         if w in V.PHRASE_STOPS or w in V.CLAUSE_BREAKS or w in V.SUBSET_WORDS or w in V.NON_PERSON_NOUNS \
                 or not (w.isalpha() or "-" in w or "'" in w or w in (",", "&")):
             return None
@@ -685,8 +692,8 @@ def _total(s: _Sentence, attached: list[tuple[_Number, int, int]], words: dict[i
             best[kind] = total
     for kind, members in added.items():
         best[kind] = _plus(best.get(kind), _sum(members))
-    taken_then_killed = any(i + 2 in words and _captives_killed(s, i, kind, words[i + 2][1])
-                            for i, (_, kind) in words.items())
+    taken_then_killed = any((k := _joined_toll(s, i, words)) is not None and kind == V.CAPTURED
+                            and words[k][1] == V.KILLED for i, (_, kind) in words.items())
     if V.KILLED not in best and V.CAPTURED in best and (_bodies_of_captives(s) or taken_then_killed):
         best[V.KILLED] = best[V.CAPTURED]
     if V.CAPTURED not in best and V.KILLED in best and taken_then_killed:
@@ -702,6 +709,18 @@ def _plus(first: Range | None, second: Range) -> Range:
     low = None if first.low is None and second.low is None else (first.low or 0) + (second.low or 0)
     high = None if first.high is None or second.high is None else first.high + second.high
     return Range(low, high)
+
+
+def _joined_toll(s: _Sentence, i: int, words: dict[int, tuple[str, str]]) -> int | None:
+    """The toll word that "and" joins to toll word ``i`` as a second act on the same people
+    ("abducted and killed", "kidnapped near the border and later killed"), or None."""
+    joined = i + 1 if s.word(i + 1) == "and" else W.and_after_participle(s, i)
+    if joined is None:
+        return None
+    k = joined + 1
+    while s.word(k) in V.THEN_WORDS:
+        k += 1
+    return k if k in words else None
 
 
 def _bodies_of_captives(s: _Sentence) -> bool:

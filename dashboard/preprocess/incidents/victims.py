@@ -41,6 +41,10 @@ ANTECEDENT_PRONOUNS = _set("antecedent_pronouns")
 PHRASE_ENDS = _set("phrase_ends")
 CLAUSE_STARTS = _set("clause_starts")
 BETWEEN = _set("between_subject_and_toll")
+PARTICIPLE_PHRASE_STARTS = _set("participle_phrase_starts")
+PASSIVE_AUXILIARIES = _set("passive_auxiliaries")
+#: Words a phrase after a participle may hold before "and" ("from his car" is three).
+PARTICIPLE_PHRASE_WORDS = 5
 ATTACKERS = _set("attackers")
 
 
@@ -218,9 +222,13 @@ def subject_before(s: Tokens, i: int, tolls: set[int], figures: dict[int, int]) 
     """The victims before the passive toll word at ``i`` ("the bomber and the driver both died"):
     the longest list that ends right before the words between subject and toll and starts a clause."""
     end = i
-    while end > 0 and ((s.words[end - 1] in BETWEEN and (s.words[end - 1] != "and" or joined_participle(s, end - 2)))
-                       or joined_participle(s, end - 1)):
-        end -= 1
+    while end > 0:
+        if s.words[end - 1] == "and" and (participle := participle_before_and(s, end - 1)) is not None:
+            end = participle  # "the driver was dragged from his car and beaten"
+        elif s.words[end - 1] in BETWEEN and s.words[end - 1] != "and" or joined_participle(s, end - 1):
+            end -= 1
+        else:
+            break
     if end == i and s.words[i] in V.ACTIVE_TOLL_VERBS and s.words[i] not in V.PASSIVE_TOLL_WORDS:
         return []
     if end < i and s.words[end] in ("who", "whom"):
@@ -250,6 +258,31 @@ def joined_participle(s: Tokens, k: int) -> bool:
     killed", "beaten and injured", "abducted and killed")."""
     word = s.word(k)
     return s.word(k + 1) == "and" and (word in V.KILLED_BY or word.endswith("ed"))
+
+
+def participle_before_and(s: Tokens, a: int) -> int | None:
+    """The participle that "and" at ``a`` joins to the toll word after it, also across a short phrase
+    of place or agent after the participle ("was dragged from his car and beaten", "were taken to
+    the forest and killed"): its index, or None."""
+    if joined_participle(s, a - 1):
+        return a - 1
+    for k in range(a - 2, max(-1, a - 2 - PARTICIPLE_PHRASE_WORDS), -1):
+        word = s.word(k)
+        if word in (",", ";", "and") or word in CLAUSE_STARTS:
+            return None
+        if s.word(k + 1) in PARTICIPLE_PHRASE_STARTS and (word in V.KILLED_BY or word.endswith(("ed", "en"))) \
+                and s.word(k - 1) in PASSIVE_AUXILIARIES:
+            return k
+    return None
+
+
+def and_after_participle(s: Tokens, k: int) -> int | None:
+    """The "and" after participle ``k`` and its short phrase that joins it to a toll word
+    (:func:`participle_before_and`, read forwards): its index, or None."""
+    for a in range(k + 2, min(len(s.words), k + 3 + PARTICIPLE_PHRASE_WORDS)):
+        if s.words[a] == "and":
+            return a if participle_before_and(s, a) == k else None
+    return None
 
 
 def is_attacker(s: Tokens, first: int, last: int) -> bool:

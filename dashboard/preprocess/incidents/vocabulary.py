@@ -69,6 +69,7 @@ PHRASE_STOPS: frozenset[str] = _set("tolls", "phrase_stops")
 SUBSET_WORDS: frozenset[str] = _set("tolls", "subset_words")
 CLAUSE_BREAKS: frozenset[str] = _set("tolls", "clause_breaks")
 CLAUSE_OPENERS: frozenset[str] = _set("tolls", "clause_openers")
+THEN_WORDS: frozenset[str] = _set("tolls", "then_words")
 TOLL_HEDGES: frozenset[str] = _set("tolls", "toll_hedges")
 HEDGES: frozenset[str] = _set("triggers", "hedges")
 

@@ -263,3 +263,20 @@ def test_them_counts_the_people_told_before_it(sentence: str, killed: tuple[int 
                                                 captured: tuple[int | None, int | None]) -> None:
     reading = read_tolls(sentence)
     assert (reading.tolls.killed, reading.tolls.captured) == (Range(*killed), Range(*captured))
+
+
+@pytest.mark.parametrize(("sentence", "killed", "injured", "captured"), [
+    ("The guard was pulled from his post and beaten, police said.", None, None, None),
+    ("The cashier was dragged out of the shop and injured.", None, (1, 1), None),
+    ("Four farmers were taken to a forest and killed.", (4, 4), None, None),
+    ("Two soldiers were shot by snipers and killed.", (2, 2), None, None),
+    ("Three traders were kidnapped near the border and later killed.", (3, 3), None, (3, 3)),
+    # a new clause after "and" is no second act on the same people
+    ("Five people were abducted from the village and 2 others were killed.", (2, 2), None, (5, 5)),
+])
+def test_a_participle_and_its_phrase_joined_by_and_to_a_toll_word_is_one_passive(
+        sentence: str, killed: tuple[int, int] | None, injured: tuple[int, int] | None,
+        captured: tuple[int, int] | None) -> None:
+    found = read_tolls(sentence).tolls
+    assert (found.killed, found.injured, found.captured) == tuple(Range(*(v or (None, None)))
+                                                                for v in (killed, injured, captured))
