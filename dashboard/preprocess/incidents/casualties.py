@@ -565,8 +565,27 @@ def _mark_subsets(s: _Sentence, numbers: list[_Number], words: dict[int, tuple[s
         elif inside and i in by_first:
             by_first[i].subset = True
     for n in numbers:
-        if s.word(n.last) == "of" and s.word(n.last + 1) in ("them", "whom", "those", "these"):
+        if s.word(n.last) == "of" and s.word(n.last + 1) in ("them", "whom", "those", "these") \
+                and not _own_toll_of_a_group(s, n, words):
             n.subset = True
+
+
+def _own_toll_of_a_group(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]]) -> bool:
+    """True when "N of them" is the figure of its own toll word, one of a kind no other toll word of
+    the sentence has ("kidnapped 10 farmers and killed two of them", "... two of them were later
+    killed"): a second act on part of the group, not a part of the group's own toll ("12 people were
+    killed, five of them children"; "20 were wounded, three of them seriously injured")."""
+    before = n.first - 1
+    own = before if before in words and _active_form(s, before, words[before][0]) else None
+    if own is None:
+        j = n.last + 2
+        while s.word(j) in V.PASSIVE_GLUE and j not in words:
+            j += 1
+        own = j if j in words and words[j][0] != _COMBINED and not _active_form(s, j, words[j][0]) else None
+    if own is None:
+        return False
+    kind = words[own][1]
+    return all(other[1] != kind for k, other in words.items() if k != own)
 
 
 def _passive_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]], starts_at: dict[int, _Number],

@@ -280,3 +280,19 @@ def test_a_participle_and_its_phrase_joined_by_and_to_a_toll_word_is_one_passive
     found = read_tolls(sentence).tolls
     assert (found.killed, found.injured, found.captured) == tuple(Range(*(v or (None, None)))
                                                                 for v in (killed, injured, captured))
+
+
+@pytest.mark.parametrize(("sentence", "killed", "injured", "captured"), [
+    ("Gunmen abducted 8 pupils and killed two of them.", (2, 2), None, (8, 8)),
+    ("Eleven workers were wounded, three of whom later died.", (3, 3), (11, 11), None),
+    ("Militants stopped a lorry carrying 20 traders and killed 5 of them.", (5, 5), None, None),
+    # a part of the group's own toll stays a part
+    ("Nine people were killed, four of them police officers.", (9, 9), None, None),
+    ("Fifteen were wounded, six of them were badly injured.", None, (15, 15), None),
+])
+def test_some_of_a_group_with_a_toll_of_their_own_are_counted(
+        sentence: str, killed: tuple[int, int] | None, injured: tuple[int, int] | None,
+        captured: tuple[int, int] | None) -> None:
+    found = read_tolls(sentence).tolls
+    assert (found.killed, found.injured, found.captured) == tuple(Range(*(v or (None, None)))
+                                                                for v in (killed, injured, captured))
