@@ -627,6 +627,10 @@ def _passive_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]], s
         if w in W.PARTICIPLE_PHRASE_STARTS and (joined := W.and_after_participle(s, j - 1)) is not None:
             j = joined + 1  # "two herders were taken to the forest and killed"
             continue
+        if not any(s.words[k].endswith(("ed", "ing")) for k in range(n.last, j)) \
+                and (verb := W.subject_phrase_end(s, j, set(words), set(starts_at))) is not None:
+            j = verb  # "7 men from the unit (UIR) were killed"; not "five events based on corpses found"
+            continue
         if w in V.PHRASE_STOPS or w in V.CLAUSE_BREAKS or w in V.SUBSET_WORDS or w in V.NON_PERSON_NOUNS \
                 or not (w.isalpha() or "-" in w or "'" in w or w in (",", "&")):
             return None

@@ -43,6 +43,9 @@ CLAUSE_STARTS = _set("clause_starts")
 BETWEEN = _set("between_subject_and_toll")
 PARTICIPLE_PHRASE_STARTS = _set("participle_phrase_starts")
 PASSIVE_AUXILIARIES = _set("passive_auxiliaries")
+SUBJECT_PHRASE_STARTS = _set("subject_phrase_starts")
+#: Words a phrase of place or origin may hold between the victims and their verb (asides excepted).
+SUBJECT_PHRASE_WORDS = 12
 #: Words a phrase after a participle may hold before "and" ("from his car" is three).
 PARTICIPLE_PHRASE_WORDS = 5
 ATTACKERS = _set("attackers")
@@ -238,6 +241,20 @@ def subject_before(s: Tokens, i: int, tolls: set[int], figures: dict[int, int]) 
         aside = next((k for k in range(end - 2, max(-1, end - 14), -1) if s.words[k] == ","), None)
         if aside is not None and item_at(s, aside + 1, end - 1, tolls, figures) is not None:
             end = aside
+    best = _subject_list(s, end, tolls, figures)
+    if not best:  # "a teacher at a school in Kano was killed": the list ends where the phrase starts
+        phrase = next((k for k in range(end - 1, max(-1, end - SUBJECT_PHRASE_WORDS - 1), -1)
+                       if subject_phrase_end(s, k, tolls, set(figures)) == end), None)
+        if phrase is not None:
+            best = _subject_list(s, phrase, tolls, figures)
+    if singular and len(best) == 1 and best[0].count is None and not best[0].numeric \
+            and best[0].head not in UNKNOWN_PRONOUNS:
+        return [Item(best[0].first, best[0].last, 1, best[0].head)]  # "Flores was killed": one person
+    return best
+
+
+def _subject_list(s: Tokens, end: int, tolls: set[int], figures: dict[int, int]) -> list[Item]:
+    """The longest list of victims that starts a clause and ends right at ``end``."""
     best: list[Item] = []
     for start in range(end - 1, max(-1, end - 16), -1):
         before = s.word(start - 1)
@@ -247,9 +264,6 @@ def subject_before(s: Tokens, i: int, tolls: set[int], figures: dict[int, int]) 
                 best = found  # the longest list that ends at the verb
         if before in V.CLAUSE_BREAKS or before in ("but", "while", "before", "after", "when", "because"):
             break
-    if singular and len(best) == 1 and best[0].count is None and not best[0].numeric \
-            and best[0].head not in UNKNOWN_PRONOUNS:
-        return [Item(best[0].first, best[0].last, 1, best[0].head)]  # "Flores was killed": one person
     return best
 
 
@@ -282,6 +296,31 @@ def and_after_participle(s: Tokens, k: int) -> int | None:
     for a in range(k + 2, min(len(s.words), k + 3 + PARTICIPLE_PHRASE_WORDS)):
         if s.words[a] == "and":
             return a if participle_before_and(s, a) == k else None
+    return None
+
+
+def subject_phrase_end(s: Tokens, start: int, verbs: set[int], stops: set[int]) -> int | None:
+    """Where a phrase of place or origin after the victims' noun ends at their passive verb ("a
+    teacher at a school in Kano was killed", "7 men from the unit (UIR) were killed"): the index of
+    auxiliary or of the toll word of ``verbs``, or None when something else comes first (a figure of
+    ``stops``, a comma, a new clause: "5 people in the village said 3 soldiers were killed")."""
+    if s.word(start) not in SUBJECT_PHRASE_STARTS:
+        return None
+    depth = 0
+    for k in range(start + 1, min(len(s.words), start + 1 + SUBJECT_PHRASE_WORDS)):
+        w = s.words[k]
+        if w in ("(", ")"):
+            depth += 1 if w == "(" else -1
+            if depth < 0:
+                return None
+            continue
+        if depth:
+            continue  # "(Bauchi LGA, Bauchi)": an aside naming the place
+        if w in PASSIVE_AUXILIARIES or k in verbs:
+            return k
+        if k in stops or w in CLAUSE_STARTS or w in V.CLAUSE_BREAKS or w in V.CLAUSE_OPENERS \
+                or not _wordlike(w):
+            return None
     return None
 
 

@@ -289,3 +289,16 @@ def test_a_participle_and_its_phrase_joined_by_and_to_a_toll_word_is_one_passive
 ])
 def test_some_of_a_group_with_a_toll_of_their_own_are_counted(sentence: str, expected: Tolls) -> None:
     assert read_tolls(sentence).tolls == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("A nurse at a clinic in the town was shot dead.", tolls(killed=(1, 1))),
+    ("A herder from a nearby village was abducted.", tolls(captured=(1, 1))),
+    ("Six guards from the oil company (NPC) were wounded.", tolls(injured=(6, 6))),
+    ("8 pupils at the school in the district capital died.", tolls(killed=(8, 8))),
+    # the phrase must end at the victims' own verb
+    ("4 elders in the village said 2 soldiers were killed.", tolls(killed=(2, 2))),
+    ("Three events based on reports found in the press were recorded.", tolls()),
+])
+def test_a_phrase_of_place_or_origin_between_the_victims_and_their_verb(sentence: str, expected: Tolls) -> None:
+    assert read_tolls(sentence).tolls == expected
