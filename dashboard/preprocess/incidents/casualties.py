@@ -627,8 +627,8 @@ def _passive_link(s: _Sentence, n: _Number, words: dict[int, tuple[str, str]], s
         if w in W.PARTICIPLE_PHRASE_STARTS and (joined := W.and_after_participle(s, j - 1)) is not None:
             j = joined + 1  # "two herders were taken to the forest and killed"
             continue
-        if not any(s.words[k].endswith(("ed", "ing")) for k in range(n.last, j)) \
-                and (verb := W.subject_phrase_end(s, j, set(words), set(starts_at))) is not None:
+        if w in W.SUBJECT_PHRASE_STARTS and not any(s.words[k].endswith(("ed", "ing")) for k in range(n.last, j)) \
+                and (verb := W.subject_phrase_end(s, j, words.keys(), starts_at.keys())) is not None:
             j = verb  # "7 men from the unit (UIR) were killed"; not "five events based on corpses found"
             continue
         if w in V.PHRASE_STOPS or w in V.CLAUSE_BREAKS or w in V.SUBSET_WORDS or w in V.NON_PERSON_NOUNS \
@@ -715,7 +715,7 @@ def _total(s: _Sentence, attached: list[tuple[_Number, int, int]], words: dict[i
             best[kind] = total
     for kind, members in added.items():
         best[kind] = _plus(best.get(kind), _sum(members))
-    taken_then_killed = any((k := _joined_toll(s, i, words)) is not None and kind == V.CAPTURED
+    taken_then_killed = any(kind == V.CAPTURED and (k := _joined_toll(s, i, words)) is not None
                             and words[k][1] == V.KILLED for i, (_, kind) in words.items())
     if V.KILLED not in best and V.CAPTURED in best and (_bodies_of_captives(s) or taken_then_killed):
         best[V.KILLED] = best[V.CAPTURED]

@@ -21,7 +21,7 @@ The words are data: ``data/words/victims.toml``.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -244,7 +244,7 @@ def subject_before(s: Tokens, i: int, tolls: set[int], figures: dict[int, int]) 
     best = _subject_list(s, end, tolls, figures)
     if not best:  # "a teacher at a school in Kano was killed": the list ends where the phrase starts
         phrase = next((k for k in range(end - 1, max(-1, end - SUBJECT_PHRASE_WORDS - 1), -1)
-                       if subject_phrase_end(s, k, tolls, set(figures)) == end), None)
+                       if subject_phrase_end(s, k, tolls, figures.keys()) == end), None)
         if phrase is not None:
             best = _subject_list(s, phrase, tolls, figures)
     if singular and len(best) == 1 and best[0].count is None and not best[0].numeric \
@@ -299,7 +299,7 @@ def and_after_participle(s: Tokens, k: int) -> int | None:
     return None
 
 
-def subject_phrase_end(s: Tokens, start: int, verbs: set[int], stops: set[int]) -> int | None:
+def subject_phrase_end(s: Tokens, start: int, verbs: Collection[int], stops: Collection[int]) -> int | None:
     """Where a phrase of place or origin after the victims' noun ends at their passive verb ("a
     teacher at a school in Kano was killed", "7 men from the unit (UIR) were killed"): the index of
     auxiliary or of the toll word of ``verbs``, or None when something else comes first (a figure of
