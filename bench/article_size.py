@@ -8,7 +8,14 @@ gazetteer's load is measured apart ("baseline": peak memory before the article),
 figures are the article's cost. Wall seconds and CPU seconds are both printed: on a busy machine
 the CPU time is the steadier figure.
 
-    python bench/article_size.py [--sizes 1,2,4,8,50]   # megabytes
+Then, as a user runs it, each article is built by ``python -m dashboard build FILE --out ...
+--no-cache --max-article-bytes SIZE`` with every core (a long text's sections spread over the workers): wall seconds from
+start to finish (the gazetteer's load included) and the peak memory of the build and its workers
+together, as the sum of their proportional set sizes (PSS: memory the forked workers share with the
+build, such as the gazetteer, counted once) and as the sum of their resident sets (RSS: shared
+memory counted in each process).
+
+    python bench/article_size.py [--sizes 1,2,4,8,50] [--no-build]   # megabytes
 """
 
 from __future__ import annotations
@@ -20,8 +27,11 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,17 +85,66 @@ def _child(path: str) -> None:
                       "rows": len(rows)}))
 
 
+class PeakMemory:
+    """The largest summed PSS and summed RSS of a process and its descendants, sampled every 0.2 s."""
+
+    def __init__(self, root: psutil.Process) -> None:
+        self.root, self.pss, self.rss, self._stop = root, 0, 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            pss = rss = 0
+            try:
+                for process in [self.root, *self.root.children(recursive=True)]:
+                    memory = process.memory_full_info()
+                    pss, rss = pss + memory.pss, rss + memory.rss
+            except psutil.Error:
+                pass
+            self.pss, self.rss = max(self.pss, pss), max(self.rss, rss)
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def build(path: Path) -> tuple[float, int, int, int]:
+    """``python -m dashboard build`` of the one article with every core: (seconds, peak summed PSS,
+    peak summed RSS, rows)."""
+    out = path.with_suffix(".csv")
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "dashboard", "build", str(path), "--out", str(out), "--no-cache",
+                              "--max-article-bytes", str(path.stat().st_size)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with PeakMemory(psutil.Process(child.pid)) as memory:
+        _, err = child.communicate()
+    seconds = time.perf_counter() - started
+    if child.returncode != 0:
+        raise SystemExit(f"build failed: {err.strip()}")
+    with out.open(encoding="utf-8") as table:
+        rows = sum(1 for _ in table) - 1
+    return seconds, memory.pss, memory.rss, rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,2,4,8,50", help="article sizes in megabytes, comma-separated")
+    parser.add_argument("--no-build", action="store_true", help="only the one-core figures")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child)
         return
-    print(f"{'size':>6} {'seconds':>8} {'cpu s':>7} {'cpu s/MB':>8} {'peak MB':>8} {'over baseline MB':>17} {'rows':>7}")
+    sizes = [float(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as temporary:
-        for megabytes in (float(s) for s in args.sizes.split(",")):
+        print("read and processed on one core (pipeline.process_article):")
+        print(f"{'size':>6} {'seconds':>8} {'cpu s':>7} {'cpu s/MB':>8} {'peak MB':>8} {'over baseline MB':>17} {'rows':>7}")
+        for megabytes in sizes:
             path = Path(temporary) / f"article_{megabytes:g}mb.txt"
             path.write_text(one_paragraph(int(megabytes * 1_000_000)), encoding="utf-8")
             done = subprocess.run([sys.executable, __file__, "--child", str(path)], capture_output=True, text=True,
@@ -97,6 +156,19 @@ def main() -> None:
             peak, base = figures["peak_kb"] / 1024, figures["baseline_kb"] / 1024
             print(f"{megabytes:>5g}M {figures['seconds']:>8.2f} {figures['cpu']:>7.2f} {figures['cpu'] / megabytes:>8.2f} "
                   f"{peak:>8.0f} {peak - base:>17.0f} {figures['rows']:>7}", flush=True)
+            path.unlink()
+        if args.no_build:
+            return
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        print(f"python -m dashboard build, every core ({cores}), the gazetteer's load included; load average "
+              + "/".join(f"{x:.1f}" for x in os.getloadavg()) + ":")
+        print(f"{'size':>6} {'seconds':>8} {'s/MB':>6} {'peak PSS MB':>12} {'peak RSS MB':>12} {'rows':>7}")
+        for megabytes in sizes:
+            path = Path(temporary) / f"article_{megabytes:g}mb.txt"
+            path.write_text(one_paragraph(int(megabytes * 1_000_000)), encoding="utf-8")
+            seconds, pss, rss, rows = build(path)
+            print(f"{megabytes:>5g}M {seconds:>8.2f} {seconds / megabytes:>6.2f} {pss / 2**20:>12.0f} {rss / 2**20:>12.0f} "
+                  f"{rows:>7}", flush=True)
             path.unlink()
 
 

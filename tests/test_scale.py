@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import cli
-from dashboard.preprocess import article_cache, pipeline, runner
+from dashboard.preprocess import article_cache, pipeline, runner, sections
 from dashboard.preprocess.pipeline import BuildOptions, BuildSummary, run_build
 from dashboard.settings import Settings
 
@@ -193,14 +193,21 @@ def test_a_damaged_cache_is_set_aside(corpus: Path, one_process, tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_a_local_dask_cluster_gives_the_same_tables(corpus: Path, one_process, tmp_path: Path) -> None:
+def test_a_local_dask_cluster_gives_the_same_tables(corpus: Path, one_process, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import distributed  # in the test extras
 
+    long = tmp_path / "long"  # a text of several sections, each sent to the cluster as a task of its own
+    write_texts(long, {"archive.txt": "\n".join(article_text(number) for number in range(12))})
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
-        summary, reports, incidents = build((corpus,), tmp_path, dask=cluster.scheduler_address)
+        summary, reports, incidents = build((corpus,), tmp_path / "corpus", dask=cluster.scheduler_address)
+        monkeypatch.setattr(sections, "SECTION_CHARS", 600)
+        sectioned = build((long,), tmp_path / "sectioned", dask=cluster.scheduler_address)
     assert summary.runner.startswith("Dask cluster tcp://127.0.0.1:") and "2 workers" in summary.runner
     assert (reports, incidents) == one_process[1:]
+    assert sectioned[1:] == build((long,), tmp_path / "here", jobs=1)[1:]
+    assert all(f"killing {2 + number % 9} ".encode() in sectioned[1] for number in range(0, 12, 3))
 
 
 # --- rows kept when the focus moves elsewhere --------------------------------------------------

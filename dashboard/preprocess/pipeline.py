@@ -22,18 +22,19 @@ from typing import Any, Iterator, Sequence
 from dashboard.aggregate import incidents_from_reports
 from dashboard.errors import ArticleError, NothingReadError, SettingError, one_line
 from dashboard.files import atomic_write_many
-from dashboard.preprocess import article_cache
+from dashboard.preprocess import article_cache, sections
 from dashboard.preprocess.article_cache import ArticleCache, Entry, corpus_id
 from dashboard.preprocess.explain import Identity, identities, why_outputs
 from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped, find_articles, is_html_path,
-                                         manifest_entry, read_bytes, read_manifest)
+                                         manifest_entry, parse_article, read_bytes, read_manifest)
 from dashboard.preprocess.map_labels import label_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import incident_ids
-from dashboard.preprocess.runner import (Job, Read, Runner, article_rows, default_jobs, explained_rows,
-                                         fewer_collections, make_runner, read_batch, rows_batch)
+from dashboard.preprocess.runner import (Job, Read, Runner, Section, article_rows, default_jobs, explained_rows,
+                                         fewer_collections, joined, long_text_sections, make_runner, read_batch,
+                                         read_whole, rows_batch)
 from dashboard.review import apply_stored
 from dashboard.schema import C, Incident, table_chunks, to_frame, validated
 from dashboard.settings import Settings
@@ -169,31 +170,50 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     jobs: list[Job] = []
     keys: list[str] = []
     failed: dict[int, Skipped] = {}  # position in files -> why it could not be read
+    # Position in jobs -> the sections of a long plain text, cut here and spread over the workers
+    # (what the first pass parsed in each goes into them after it).
+    long: dict[int, list[Section]] = {}
     for index, file in enumerate(_progress(files, progress, "reading")):
-        metadata = manifest_entry(manifest, file.key)
-        if cache is None:  # read where the first pass runs (the cache's keys need the bytes here)
-            jobs.append(Job.of_path(file.key, metadata or Metadata(), is_html_path(file.path), file.path,
-                                    settings.max_article_bytes))
+        listed = manifest_entry(manifest, file.key)
+        metadata = listed or Metadata()
+        is_html = is_html_path(file.path)
+        if cache is None and (is_html or not _maybe_long(file.path)):
+            # read where the first pass runs (the cache's keys and a long text's sections need the bytes here)
+            jobs.append(Job.of_path(file.key, metadata, is_html, file.path, settings.max_article_bytes))
             continue
         try:
             data = read_bytes(file.path, settings.max_article_bytes, file.key)
+            pieces = ([] if is_html or len(data) <= sections.SECTION_CHARS
+                      else long_text_sections(parse_article(file.key, data, metadata, is_html)))
         except ArticleError as err:
             failed[index] = Skipped(err.name, err.reason)
             continue
+        if pieces:
+            long[len(jobs)] = pieces
         # The job keeps the path and the bytes' digest, not the bytes: read again where it runs.
-        jobs.append(Job.of_file(file.key, data, metadata or Metadata(), is_html_path(file.path), file.path,
-                                settings.max_article_bytes))
-        keys.append(article_cache.entry_key(build_version, file.key, metadata, data))
+        jobs.append(Job.of_file(file.key, data, metadata, is_html, file.path, settings.max_article_bytes))
+        if cache is not None:
+            keys.append(article_cache.entry_key(build_version, file.key, listed, data))
     stored = cache.get_many(keys) if cache is not None else {}
     entries = [stored.get(key) for key in keys] if cache is not None else [None] * len(jobs)
 
     # Pass 1: each article parsed, the countries of its sure places counted for the focus.
-    unread = [job for job, entry in zip(jobs, entries) if entry is None]
-    bar = _Bar(len(unread), progress, "articles parsed")
+    unread = [unit for position, (job, entry) in enumerate(zip(jobs, entries)) if entry is None
+              for unit in long.get(position, [job])]
+    bar = _Bar(len(unread), progress, "articles parsed" if not long else "articles and sections parsed")
     fresh = iter(runner.map(read_batch, unread, settings.cache, progress=bar.add))
     kept = _TextBudget(KEPT_TEXT_CHARS)
-    reads = [Read(job.name, entry.votes, entry.replaced, entry.skipped, entry.countries) if entry is not None
-             else kept.take(next(fresh)) for job, entry in zip(jobs, entries)]
+    reads = []
+    for position, (job, entry) in enumerate(zip(jobs, entries)):
+        if entry is not None:
+            reads.append(Read(job.name, entry.votes, entry.replaced, entry.skipped, entry.countries))
+        elif position in long:
+            parts = [next(fresh) for _ in long[position]]
+            long[position] = [dataclasses.replace(section, parsed=part.parsed)
+                              for section, part in zip(long[position], parts)]
+            reads.append(read_whole(long[position][0].article, job.digest, parts))
+        else:
+            reads.append(kept.take(next(fresh)))
     bar.end()
     focus = focus_from_votes((r.votes for r in reads if not r.skipped), settings.countries)
     digests = _focus_digests(focus, reads) if cache is not None else [""] * len(reads)
@@ -202,25 +222,33 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     def cached_rows(entry: Entry | None, digest: str) -> bool:
         return entry is not None and entry.rows is not None and entry.why is not None and entry.focus == digest
 
-    todo = [(job.seen_as(read.digest), read.parsed, read.article) for job, read, entry, digest in zip(jobs, reads, entries, digests)
-            if not read.skipped and not cached_rows(entry, digest)]
-    bar = _Bar(len(todo), progress, "articles done")
+    todo = [unit for position, (job, read, entry, digest) in enumerate(zip(jobs, reads, entries, digests))
+            if not read.skipped and not cached_rows(entry, digest)
+            for unit in long.get(position, [(job.seen_as(read.digest), read.parsed, read.article)])]
+    bar = _Bar(len(todo), progress, "articles done" if not long else "articles and sections done")
     if geocoder is None:
         made = iter(runner.map(rows_batch, todo, focus, settings.cache, progress=bar.add))
     else:  # one geocoder, its rate limit and its budget: here, in order
         gazetteer = load_gazetteer(cache=settings.cache)
-        made = (bar.added(explained_rows(article or job.article(), gazetteer, geocoder, focus, parsed))
-                for job, parsed, article in todo)
+        made = (bar.added(explained_rows(unit.article, gazetteer, geocoder, focus, unit.parsed, unit.start)
+                          if isinstance(unit, Section)
+                          else explained_rows(unit[2] or unit[0].article(), gazetteer, geocoder, focus, unit[1]))
+                for unit in todo)
+    made_for = len(todo) - sum(len(pieces) - 1 for position, pieces in long.items()
+                               if not reads[position].skipped and not cached_rows(entries[position], digests[position]))
     reports: list[Incident] = []
     skipped = dict(failed)
     positions = [index for index in range(len(files)) if index not in failed]
-    for index, job, key, read, entry, digest in zip(positions, jobs, keys or [""] * len(jobs), reads, entries,
-                                                    digests):
+    for position, (index, job, key, read, entry, digest) in enumerate(
+            zip(positions, jobs, keys or [""] * len(jobs), reads, entries, digests)):
         if read.skipped:
             skipped[index] = Skipped(job.name, read.skipped)
             rows, why = None, None
+        elif cached_rows(entry, digest) and entry is not None:
+            rows, why = entry.rows, entry.why
         else:
-            rows, why = (entry.rows, entry.why) if cached_rows(entry, digest) and entry is not None else next(made)
+            rows, why = joined([next(made) for _ in long.pop(position, [None])])
+        if not read.skipped:
             reports.extend(rows or [])
             explained.update(zip(identities(rows or []), why or []))
             summary.articles_read += 1
@@ -233,10 +261,18 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     summary.skipped = [skipped[index] for index in sorted(skipped)]
     if cache is not None:
         dropped = cache.keep_only(keys)
-        summary.cache = (f"{cache.hits} of {len(jobs)} articles known; rows made for {len(todo)}; "
+        summary.cache = (f"{cache.hits} of {len(jobs)} articles known; rows made for {made_for}; "
                          f"{dropped} old entries dropped")
     summary.runner = runner.describe()
     return reports
+
+
+def _maybe_long(path: Path) -> bool:
+    """Whether the file may hold a text longer than a section (none shorter in bytes does)."""
+    try:
+        return path.stat().st_size > sections.SECTION_CHARS
+    except OSError:
+        return False  # the first pass reads it, and says why it cannot
 
 
 #: Characters of article text a build keeps from its first pass for its second (which otherwise

@@ -9,8 +9,13 @@ reads the file, or by the build when its article cache needs the bytes), read ag
 runs (this process or its workers: the build never holds every article's text), or, for a Dask
 cluster, the bytes themselves (read when the batch is sent), so that a worker needs no shared disk.
 
+A text longer than a section (:mod:`~dashboard.preprocess.sections`) in a plain-text file is cut
+by the build, and each :class:`Section` goes through both passes as a unit of its own, so that one
+long text is read on every worker; an HTML page's text is only known once extracted, and its
+sections are read one after another where the page is read.
+
 Each worker process loads the gazetteer once (:func:`_gazetteer`, kept per process); the work
-is sent in batches of a few articles, and :meth:`Runner.map` yields results in input order while
+is sent in batches of a few articles (a section is a batch by itself), and :meth:`Runner.map` yields results in input order while
 counting articles as they finish (any order), so the output is the same whatever runs it.
 """
 
@@ -96,6 +101,23 @@ class Job:
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """One section of a long article, a unit of work by itself: the section as an article of the
+    same metadata, where its text starts in the article's, and (for the second pass) what the first
+    pass parsed in it."""
+
+    article: Article
+    start: int
+    parsed: Parsed | None = None
+
+
+def long_text_sections(article: Article) -> list[Section]:
+    """``article``'s sections, or [] when its text is no longer than one section."""
+    parts = _parts(article, None)
+    return [Section(part, start) for part, _, start in parts] if len(parts) > 1 else []
+
+
+@dataclass(frozen=True, slots=True)
 class Read:
     """The first pass's answer for one article: its focus votes and the countries of its names'
     candidates (the part of the build's focus it depends on), or why it was skipped."""
@@ -152,15 +174,16 @@ def _init_worker(cache: str | None = None) -> None:
     _gazetteer(cache)
 
 
-def _parts(article: Article, parsed: Parsed | None) -> list[tuple[Article, Parsed | None, int]]:
+def _parts(article: Article, parsed: Parsed | None, start: int = 0) -> list[tuple[Article, Parsed | None, int]]:
     """The article, or its sections (:mod:`~dashboard.preprocess.sections`) when its text is longer
     than one, each with what the first pass parsed in it (a sectioned article's is parsed again) and
-    where its text starts in the article's."""
+    where its text starts in the article's (``start``: where the article's own text starts, when it
+    is itself a section)."""
     pieces = sections(article.text)
     if len(pieces) == 1:
-        return [(article, parsed, 0)]
-    starts = itertools.accumulate((len(piece) for piece in pieces[:-1]), initial=0)
-    return [(dataclasses.replace(article, text=piece), None, start) for piece, start in zip(pieces, starts)]
+        return [(article, parsed, start)]
+    starts = itertools.accumulate((len(piece) for piece in pieces[:-1]), initial=start)
+    return [(dataclasses.replace(article, text=piece), None, at) for piece, at in zip(pieces, starts)]
 
 
 def _place_of(row: Incident) -> tuple[object, ...]:
@@ -168,7 +191,7 @@ def _place_of(row: Incident) -> tuple[object, ...]:
         else ("unresolved", row.mention.casefold())
 
 
-def _joined(parts: list[tuple[list[Incident], list[Any]]]) -> tuple[list[Incident], list[Any]]:
+def joined(parts: list[tuple[list[Incident], list[Any]]]) -> tuple[list[Incident], list[Any]]:
     """The rows (and whatever goes with each) of an article's sections as one article's, as
     :func:`extract_incidents` orders them: the incident rows, then a ``mention`` row for each place
     that no incident row has, once, in text order."""
@@ -194,7 +217,7 @@ def article_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | No
     for part, found, start in _parts(article, parsed):
         rows = extract_incidents(part, locate_places(part.text, gazetteer, geocoder, focus, found), start)
         parts.append((rows, [None] * len(rows)))
-    return _joined(parts)[0]
+    return joined(parts)[0]
 
 
 #: One article's rows and, in the same order, why each is so (:func:`explain_rows`).
@@ -202,17 +225,18 @@ Made = tuple[list[Incident], list[dict[str, Any]]]
 
 
 def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                   focus: dict[str, float] | None = None, parsed: Parsed | None = None) -> Made:
-    """:func:`article_rows` with the place stage's decisions kept, and each row's explanation."""
+                   focus: dict[str, float] | None = None, parsed: Parsed | None = None, start: int = 0) -> Made:
+    """:func:`article_rows` with the place stage's decisions kept, and each row's explanation
+    (``start``: where the text starts in the whole article's, when ``article`` is a :class:`Section`'s)."""
     parts = []
-    for part, found, start in _parts(article, parsed):
+    for part, found, start in _parts(article, parsed, start):
         decisions: dict[int, Any] = {}
         places = locate_places(part.text, gazetteer, geocoder, focus, found, decisions)
         read_tolls.cache_clear()  # the sentences read for this article's rows, read again by the explanations
         rows = extract_incidents(part, places, start)
         parts.append((rows, explain_rows(part, places, decisions, rows)))
         read_tolls.cache_clear()
-    return _joined(parts)
+    return joined(parts)
 
 
 def read_one(job: Job, gazetteer: Gazetteer) -> Read:
@@ -234,17 +258,53 @@ def read_one(job: Job, gazetteer: Gazetteer) -> Read:
                 digest=digest, article=article)
 
 
-def read_batch(jobs: Sequence[Job], cache: str | None = None) -> list[Read]:
+def read_section(section: Section, gazetteer: Gazetteer) -> Read:
+    """The first pass over one section: its focus votes, and what it parsed (kept for the second)."""
+    parsed = parse(section.article.text, gazetteer)
+    part = article_focus(section.article.text, gazetteer, parsed)
+    return Read(section.article.name, part.votes, countries=tuple(sorted(part.countries)), parsed=parsed)
+
+
+def read_whole(article: Article, digest: bytes, reads: Sequence[Read]) -> Read:
+    """The first pass's answer for ``article`` from its sections' (``reads``, in text order), as
+    :func:`read_one` gives it for the whole text."""
+    votes = tuple(vote for read in reads for vote in read.votes)
+    countries = sorted({country for read in reads for country in read.countries})
+    return Read(article.name, votes, article.replaced, countries=tuple(countries), digest=digest)
+
+
+def read_batch(items: Sequence[Job | Section], cache: str | None = None) -> list[Read]:
     gazetteer = _gazetteer(cache)  # once a batch: finding it checks the imported files on disk
-    return [read_one(job, gazetteer) for job in jobs]
+    return [read_section(item, gazetteer) if isinstance(item, Section) else read_one(item, gazetteer)
+            for item in items]
 
 
-def rows_batch(jobs: Sequence[tuple[Job, Parsed | None, Article | None]], focus: dict[str, float],
+def rows_batch(items: Sequence[tuple[Job, Parsed | None, Article | None] | Section], focus: dict[str, float],
                cache: str | None = None) -> list[Made]:
-    """The rows of each (job, what the first pass parsed in it, the article it read or None), each
-    with why it is so."""
+    """The rows of each (job, what the first pass parsed in it, the article it read or None) or
+    section (:func:`joined` makes an article's from its sections'), each with why it is so."""
     gazetteer = _gazetteer(cache)
-    return [explained_rows(article or job.article(), gazetteer, None, focus, parsed) for job, parsed, article in jobs]
+    return [explained_rows(item.article, gazetteer, None, focus, item.parsed, item.start) if isinstance(item, Section)
+            else explained_rows(item[2] or item[0].article(), gazetteer, None, focus, item[1]) for item in items]
+
+
+def batches(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """``items`` in batches of :data:`BATCH`, each :class:`Section` a batch by itself (it is as much
+    text as hundreds of articles)."""
+    batch: list[Any] = []
+    for item in items:
+        if isinstance(item, Section):
+            if batch:
+                yield batch
+            yield [item]
+            batch = []
+            continue
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 Progress = Callable[[int], None]
@@ -257,8 +317,7 @@ class Runner:
 
     def map(self, function: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
             progress: Progress | None = None) -> Iterator[Any]:
-        for start in range(0, len(items), BATCH):
-            batch = items[start:start + BATCH]
+        for batch in batches(items):
             yield from function(batch, *args)
             if progress is not None:
                 progress(len(batch))
@@ -284,12 +343,11 @@ class _FutureRunner(Runner):
 
     def map(self, function: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
             progress: Progress | None = None) -> Iterator[Any]:
-        batches = [items[start:start + BATCH] for start in range(0, len(items), BATCH)]
         finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
         sizes: dict[Any, int] = {}
         pending: deque[Any] = deque()
         done: set[Any] = set()
-        todo = iter(batches)
+        todo = batches(items)
         window = max(self.workers * WINDOW_PER_WORKER, 2)
 
         def submit_next() -> None:

@@ -354,8 +354,10 @@ def _object_follows(s: _Sentence, i: int, numbers_at: dict[int, _Number]) -> boo
 # Kept for the sentences of the article being read: the build's explanations read each row's
 # evidence sentence again right after the incidents stage read it (the reading is frozen, so
 # sharing it is safe). The build empties it between articles (``read_tolls.cache_clear()``), so
-# that no figure is ever carried from one article to another.
-@functools.lru_cache(maxsize=1024)
+# that no figure is ever carried from one article to another. It holds every sentence of a section
+# of the longest texts (:mod:`~dashboard.preprocess.sections`: a million characters, some 12,000
+# sentences), whose explanations would otherwise read them all again.
+@functools.lru_cache(maxsize=16_384)
 def read_tolls(sentence: str) -> TollReading:
     """One sentence -> tolls, the figures that made them and the numbers rejected as tolls."""
     if _TOLL_CUES.isdisjoint(_LETTERS.findall(sentence.lower())):
