@@ -1194,7 +1194,9 @@ def _outside(area: Place, place: Place, as_area: bool = False) -> bool:
             return False
         if place.country_code != area.country_code:
             return True
-        if _names_its_province(area) and place.admin1:  # "X (Tillaberi)": the province the town is named for
+        if place.admin1 and area.admin1:
+            # "X (Tillaberi)": the province the town is named for; "X (Bakura LGA, Zamfara)", "X
+            # (Mueda, Cabo Delgado)": the district the town stands for lies in the town's province
             return fold_name(place.admin1) != fold_name(area.admin1)
         return _km(area, place) > TOWN_AREA_KM
     if place.country_code != area.country_code:

@@ -525,3 +525,29 @@ def test_areas_after_a_bracketed_spelling_and_kind_words_still_count(gazetteer: 
     assert found["Diffa"].place.country_code == "NE" and found["Diffa"].geo_precision == "region"
     lga = places("Gunmen attacked Qzwa (Gwoza LGA, Borno) at dawn.", gazetteer)
     assert lga["Borno"].place.country_code == "NG" and lga["Gwoza"].geo_precision == "region"
+
+
+@pytest.mark.parametrize(("text", "name", "area"), [
+    ("Gunmen attacked Tsanyawa (Bakori LGA) at dawn, killing two.", "Tsanyawa", "Bakori"),
+    ("Gunmen attacked Tsanyawa (Bakori LGA, Katsina) at dawn, killing two.", "Tsanyawa", "Bakori"),
+    ("Insurgents raided Marrupa (Montepuez) and burned houses.", "Marrupa", "Montepuez"),
+    ("Insurgents raided Marrupa (Montepuez, Cabo Delgado) and burned houses.", "Marrupa", "Montepuez"),
+])
+def test_a_place_in_another_province_than_the_district_written_after_it_is_not_taken(
+        gazetteer: Gazetteer, text: str, name: str, area: str) -> None:
+    # "X (Y LGA, Z)", "X (Y, Z)": Y stands for its district, which lies in Y's own province; the only
+    # X known lies in a neighbouring province, near enough to pass for the district's: not it.
+    found = places(text, gazetteer)
+    assert found[area].geo_precision == "region"
+    assert name not in found or found[name].place is None
+
+
+@pytest.mark.parametrize(("text", "name", "province"), [
+    ("Gunmen attacked Tsanyawa (Kunchi LGA) at dawn, killing two.", "Tsanyawa", "Kano"),
+    ("Gunmen attacked Tsanyawa (Kunchi LGA, Kano) at dawn, killing two.", "Tsanyawa", "Kano"),
+    ("Insurgents raided Chiure (Montepuez, Cabo Delgado) and burned houses.", "Chiure", "Cabo Delgado"),
+])
+def test_a_place_in_the_province_of_the_district_written_after_it_is_taken(
+        gazetteer: Gazetteer, text: str, name: str, province: str) -> None:
+    found = places(text, gazetteer)[name]
+    assert found.place is not None and found.place.admin1 == province and found.geo_precision == "place"
