@@ -3,7 +3,7 @@
 Builds, through the real command line (``python -m dashboard build``), the seed articles and each
 dev-set file of ``../shared/devset`` with every item written as one article (its text, its date
 as ``published`` in a front-matter block), and prints the SHA-256 of each reports and incidents
-table. ``--save FILE`` keeps the digests; ``--check FILE`` compares them with a saved run and exits
+table and of the reports' why file. ``--save FILE`` keeps the digests; ``--check FILE`` compares them with a saved run and exits
 1 on any difference (naming the corpora that differ). Used for refactors that must not change rows:
 
     python bench/same_output.py --save /tmp/before.json     # on the old code
@@ -22,6 +22,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.why import why_file  # noqa: E402
 SHARED = ROOT.parent / "shared"
 
 #: Dev-set file -> (the text column, a function from a row to its ISO date).
@@ -56,14 +59,14 @@ def write_articles(devset: Path, folder: Path) -> int:
 
 
 def build(inputs: list[Path], out: Path, manifest: Path | None = None) -> dict[str, str]:
-    """Run the build command; the digests of its two tables."""
+    """Run the build command; the digests of its two tables and of the reports' why file."""
     reports, incidents = out / "reports.csv", out / "incidents.csv"
     command = [sys.executable, "-m", "dashboard", "build", *map(str, inputs),
                "--out", str(reports), "--incidents", str(incidents)]
     if manifest:
         command += ["--manifest", str(manifest)]
     subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (reports, incidents)}
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (reports, incidents, why_file(reports))}
 
 
 def digests() -> dict[str, dict[str, str]]:
@@ -91,7 +94,7 @@ def main() -> int:
     found = digests()
     for corpus, files in found.items():
         for name, digest in files.items():
-            print(f"{corpus:22} {name:14} {digest[:16]}")
+            print(f"{corpus:22} {name:18} {digest[:16]}")
     if args.save:
         args.save.write_text(json.dumps(found, indent=1), encoding="utf-8")
     if args.check:

@@ -112,16 +112,29 @@ class WhyData:
     places: tuple[WhyPlace, ...]
 
 
+def row_json(row: Mapping[str, Any]) -> str:
+    """One row's explanation (:meth:`WhyRow.to_json`) as the JSON text the why file holds for it:
+    made once, where the row is made, and only joined afterwards (:func:`why_bytes_of_texts`)."""
+    return _json_text(row)
+
+
 def why_bytes(rows: Mapping[str, WhyRow], places: Sequence[WhyPlace]) -> bytes:
     """The why file's bytes (keys sorted: the same table gives the same bytes)."""
-    return why_bytes_of_json({key: row.to_json() for key, row in rows.items()}, [p.to_list() for p in places])
+    return why_bytes_of_texts({key: row_json(row.to_json()) for key, row in rows.items()},
+                              [p.to_list() for p in places])
 
 
-def why_bytes_of_json(rows: Mapping[str, Mapping[str, Any]], places: Sequence[Sequence[Any]]) -> bytes:
-    """:func:`why_bytes` of rows already in their JSON form (:meth:`WhyRow.to_json`) and places as lists."""
-    return json.dumps({"format": FORMAT, "rows": {key: rows[key] for key in sorted(rows)}, "places": list(places)},
-                      ensure_ascii=False, separators=(",", ":"),
-                      check_circular=False).encode("utf-8")  # plain data, built here: no cycle to look for
+def why_bytes_of_texts(rows: Mapping[str, str], places: Sequence[Sequence[Any]]) -> bytes:
+    """:func:`why_bytes` of rows already as JSON text (:func:`row_json`) and places as lists: the
+    texts are joined, not parsed and encoded again (the bytes are those of the whole file encoded
+    at once)."""
+    joined = ",".join(f"{_json_text(key)}:{rows[key]}" for key in sorted(rows))
+    return f'{{"format":{FORMAT},"rows":{{{joined}}},"places":{_json_text(list(places))}}}'.encode("utf-8")
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                      check_circular=False)  # plain data, built here: no cycle to look for
 
 
 def parse_why(data: bytes, name: str = "why file") -> WhyData:

@@ -109,8 +109,20 @@ class Entry:
     skipped: str
     focus: str  # digest of the part of the focus the rows were made with ("" when none yet)
     rows: list[Incident] | None
-    why: list[dict[str, Any]] | None = None  # why each row is so (dashboard.preprocess.explain), in the rows' order
+    why: list[str] | None = None  # why each row is so (dashboard.preprocess.explain, JSON text), in the rows' order
     countries: tuple[str, ...] = ()  # of the article's candidates: the part of the focus it reads
+
+
+#: Between the rows' explanations as stored: a JSON text never holds a bare line break.
+WHY_SEPARATOR = "\n"
+
+
+def _why_texts(stored: str) -> list[str]:
+    """The rows' explanations (JSON texts) as :meth:`ArticleCache.put` stored them."""
+    texts = stored.split(WHY_SEPARATOR) if stored else []
+    if not all(text.startswith("{") and text.endswith("}") for text in texts):
+        raise ValueError("a stored explanation is not a JSON object")
+    return texts
 
 
 def encode_rows(rows: Sequence[Incident]) -> str:
@@ -197,7 +209,7 @@ class ArticleCache:
                     try:
                         found[key] = Entry(tuple((str(cc), float(w)) for cc, w in json.loads(votes)), int(replaced),
                                            skipped, focus, None if rows is None else decode_rows(rows),
-                                           None if why is None else list(json.loads(why)),
+                                           None if why is None else _why_texts(why),
                                            tuple(str(cc) for cc in json.loads(countries)))
                     except (ValueError, TypeError):
                         continue  # a damaged entry is made anew
@@ -211,7 +223,7 @@ class ArticleCache:
         """Store one entry (written with the next transaction)."""
         self._waiting.append((key, self.corpus, json.dumps(entry.votes), entry.replaced, entry.skipped, entry.focus,
                               None if entry.rows is None else encode_rows(entry.rows),
-                              None if entry.why is None else json.dumps(entry.why, ensure_ascii=False),
+                              None if entry.why is None else WHY_SEPARATOR.join(entry.why),
                               json.dumps(entry.countries)))
         if len(self._waiting) >= self.COMMIT_EVERY:
             self.flush()

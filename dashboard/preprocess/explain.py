@@ -23,7 +23,7 @@ from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.geoparse import Decision, ResolvedMention
 from dashboard.review import report_keys
 from dashboard.schema import C, Incident
-from dashboard.why import Span, WhyPlace, WhyRow, why_bytes_of_json, why_file
+from dashboard.why import Span, WhyPlace, WhyRow, row_json, why_bytes_of_texts, why_file
 
 #: At most this many other candidates are kept per row (best first), and this many the article did not back.
 MAX_BEATEN = 8
@@ -74,8 +74,9 @@ def _has_toll(row: Incident) -> bool:
 
 
 def explain_rows(article: Article, places: Sequence[ResolvedMention], decisions: Mapping[int, Decision | None],
-                 rows: Sequence[Incident]) -> list[dict[str, Any]]:
-    """One explanation (:meth:`WhyRow.to_json`) per row of ``rows``, in order."""
+                 rows: Sequence[Incident]) -> list[str]:
+    """One explanation (:meth:`WhyRow.to_json`, as JSON text: :func:`~dashboard.why.row_json`) per
+    row of ``rows``, in order."""
     by_words: dict[tuple[str, float | None, float | None], ResolvedMention] = {}
     for resolved in places:
         by_words.setdefault((resolved.mention.text, resolved.latitude, resolved.longitude), resolved)
@@ -96,13 +97,13 @@ def explain_rows(article: Article, places: Sequence[ResolvedMention], decisions:
                 reasons = ("no place found: the gazetteer lacks the name and the text gives no area for it",)
             else:
                 reasons = ()
-            explained.append(WhyRow(row.mention, chosen, reasons=reasons, spans=tuple(spans)).to_json())
+            explained.append(row_json(WhyRow(row.mention, chosen, reasons=reasons, spans=tuple(spans)).to_json()))
             continue
-        explained.append(WhyRow(
+        explained.append(row_json(WhyRow(
             row.mention, why_place(decision.place, decision.score),
             tuple(why_place(p, score) for p, score in decision.beaten[:MAX_BEATEN]),
             tuple(why_place(p) for p in decision.unbacked[:MAX_UNBACKED]),
-            decision.reasons, tuple(spans)).to_json())
+            decision.reasons, tuple(spans)).to_json()))
     return explained
 
 
@@ -135,16 +136,16 @@ def search_places(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = SEARC
     return [why_place(p) for p in found[:limit]]
 
 
-def why_outputs(table: pd.DataFrame, explained: Mapping[Identity, dict[str, Any]], gazetteer: Gazetteer,
+def why_outputs(table: pd.DataFrame, explained: Mapping[Identity, str], gazetteer: Gazetteer,
                 tables: Iterable[Path]) -> list[tuple[Path, bytes]]:
     """The why file beside each of ``tables`` (the build writes them with the tables, atomically):
     each row's explanation under its report key."""
     keys = report_keys(table)
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, str] = {}
     for key, article, mention, evidence in zip(keys.tolist(), table[C.article].tolist(), table[C.mention].tolist(),
                                                table[C.evidence].tolist()):
         found = explained.get((article, mention, evidence))
         if found is not None:
             rows[key] = found
-    data = why_bytes_of_json(rows, [p.to_list() for p in search_places(table, gazetteer)])
+    data = why_bytes_of_texts(rows, [p.to_list() for p in search_places(table, gazetteer)])
     return [(why_file(path), data) for path in tables]

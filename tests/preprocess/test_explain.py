@@ -90,7 +90,8 @@ def test_explained_rows_are_the_same_rows_with_one_explanation_each(gazetteer: G
     rows, why = explained_rows(article, gazetteer)
     assert rows == article_rows(article, gazetteer)
     assert len(why) == len(rows)
-    daquq = next(WhyRow.from_json(w) for r, w in zip(rows, why) if r.mention == "Daquq" and r.event_type != "mention")
+    daquq = next(WhyRow.from_json(json.loads(w)) for r, w in zip(rows, why)
+                 if r.mention == "Daquq" and r.event_type != "mention")
     assert daquq.chosen is not None and daquq.chosen.country_code == "IQ"
     row = next(r for r in rows if r.mention == "Daquq")
     marked = {s.what: row.evidence[s.start:s.end] for s in daquq.spans}
@@ -136,7 +137,7 @@ def test_the_reasons_are_the_same_whatever_the_hash_seed(tmp_path) -> None:
         "from dashboard.preprocess.places.gazetteer import load_gazetteer\n"
         "from dashboard.preprocess.runner import explained_rows\n"
         "a = parse_article('a.txt', b'Gunmen killed three farmers in Gwoza, Borno, Nigeria on Monday.', Metadata(), False)\n"
-        "print(json.dumps(explained_rows(a, load_gazetteer())[1][0]['reasons']))\n", encoding="utf-8")
+        "print(json.dumps(json.loads(explained_rows(a, load_gazetteer())[1][0])['reasons']))\n", encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
     outputs = set()
     for seed in range(6):

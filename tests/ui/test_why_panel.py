@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from dashboard.errors import DashboardError
 from dashboard.schema import C
 from dashboard.ui.reviewing import place_values, point_values
 from dashboard.ui.why import brief, briefs, marked_parts, search_places, why_html
-from dashboard.why import Span, WhyData, WhyPlace, WhyRow, parse_why, read_why, why_bytes, why_file
+from dashboard.why import FORMAT, Span, WhyData, WhyPlace, WhyRow, parse_why, read_why, why_bytes, why_file
 
 HOSTILE = '<script>window.__x=1</script><img src=x onerror="alert(1)">**bold** [a](http://127.0.0.2/x) & "q"'
 
@@ -97,6 +98,19 @@ def test_a_place_correction_moves_the_row_whole() -> None:
                       C.admin1: "North", C.country: "Examplestan"}
     assert point_values(35.123456789, 44.5) == {C.latitude: "35.123457", C.longitude: "44.500000",
                                                 C.geo_precision: "place"}
+
+
+def test_the_why_file_joined_from_each_rows_text_is_the_file_encoded_at_once() -> None:
+    # Each row's explanation is made as JSON text where the row is made; the file joins them.
+    rows = {"b\u00e9/\"2\"": WhyRow(HOSTILE + "\n\u0645\u0648\u0635\u0644", place("D\u00e2quq", 3, score=2.25),
+                                   (place("B"),), (place("U"),), ("r", "\t"), (Span(1, 2, "killed"),)),
+            "a": WhyRow("", None), "c\\": WhyRow("x", place("Y"))}
+    places = (place("P"), place("\u00c7ukurca", 7))
+    at_once = json.dumps({"format": FORMAT, "rows": {key: rows[key].to_json() for key in sorted(rows)},
+                          "places": [p.to_list() for p in places]}, ensure_ascii=False, separators=(",", ":"))
+    assert why_bytes(rows, places) == at_once.encode("utf-8")
+    assert why_bytes({}, ()) == b'{"format":1,"rows":{},"places":[]}'
+    assert parse_why(why_bytes(rows, places)) == WhyData(rows, places)
 
 
 def test_the_why_file_reads_back_what_was_written_and_a_bad_one_is_one_line(tmp_path: Path) -> None:
