@@ -128,8 +128,12 @@ def why_bytes_of_texts(rows: Mapping[str, str], places: Sequence[Sequence[Any]])
     """:func:`why_bytes` of rows already as JSON text (:func:`row_json`) and places as lists: the
     texts are joined, not parsed and encoded again (the bytes are those of the whole file encoded
     at once)."""
-    joined = ",".join(f"{_json_text(key)}:{rows[key]}" for key in sorted(rows))
+    joined = ",".join(f"{_json_string(key)}:{rows[key]}" for key in sorted(rows))
     return f'{{"format":{FORMAT},"rows":{{{joined}}},"places":{_json_text(list(places))}}}'.encode("utf-8")
+
+
+#: A string as JSON text, as ``json.dumps(ensure_ascii=False)`` writes it (its own encoder, without the call's setup).
+_json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def _json_text(value: Any) -> str:

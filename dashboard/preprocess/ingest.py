@@ -26,7 +26,7 @@ import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, Iterable, Iterator
 
 from dashboard import wordlists
 from dashboard.errors import ArticleError, ManifestError
@@ -98,8 +98,8 @@ def find_articles(inputs: Iterable[Path]) -> tuple[list[ArticleFile], list[Skipp
             # Links to folders are not followed, so a file that is no link is at its folder's real
             # path: one resolve per input, not one per file (that walks every part of the path).
             real_root = str(path.resolve())
-            for child, parts in _walk(path, passed):
-                real = str(child.resolve()) if child.is_symlink() else os.path.join(real_root, *parts)
+            for child, parts, link in _walk(path, passed):
+                real = str(child.resolve()) if link else os.path.join(real_root, *parts)
                 found.setdefault(real, (child, parts))
         elif kind == "file":
             found.setdefault(str(path.resolve()), (path, (path.name,)))
@@ -132,26 +132,44 @@ def _kind(path: Path) -> str:
     return "not a regular file (a FIFO, socket or device)"
 
 
-def _walk(root: Path, passed: list[Skipped]) -> Iterable[tuple[Path, tuple[str, ...]]]:
-    """The article files under ``root`` (sorted, not following links), reporting what is passed over."""
+def _walk(root: Path, passed: list[Skipped]) -> Iterator[tuple[Path, tuple[str, ...], bool]]:
+    """The article files under ``root`` (sorted, not following links), each with its parts below
+    ``root`` and whether it is a link, reporting what is passed over: a folder's own files first,
+    then its subfolders, each in name order (as ``os.walk`` goes). A plain file is known from its
+    folder's listing, without a look at the file itself."""
+    def listing(folder: Path) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(folder) as entries:
+                return sorted(entries, key=lambda entry: entry.name)
+        except OSError as err:
+            passed.append(Skipped(str(err.filename or folder), f"folder cannot be read ({err.strerror or err})"))
+            return []
 
-    def unreadable(err: OSError) -> None:
-        passed.append(Skipped(str(err.filename or root), f"folder cannot be read ({err.strerror or err})"))
+    def is_folder(entry: os.DirEntry[str]) -> bool:
+        try:
+            return entry.is_dir()
+        except OSError:
+            return False
 
-    for folder, dirs, files in os.walk(root, onerror=unreadable):
-        here = Path(folder)
-        below = here.relative_to(root).parts
-        for name in sorted(dirs):
-            child = here / name
-            if name.startswith("."):
-                passed.append(Skipped(str(child), "hidden folder"))
-                dirs.remove(name)
-            elif child.is_symlink():
-                passed.append(Skipped(str(child), "link to a folder (not followed)"))
-        dirs.sort()
-        for name in sorted(files):
-            child = here / name
-            kind = _kind(child)
+    def walk(folder: Path, below: tuple[str, ...]) -> Iterator[tuple[Path, tuple[str, ...], bool]]:
+        entries = listing(folder)
+        folders = [entry for entry in entries if is_folder(entry)]
+        folder_names = {entry.name for entry in folders}
+        descend = []
+        for entry in folders:
+            if entry.name.startswith("."):
+                passed.append(Skipped(str(folder / entry.name), "hidden folder"))
+            elif entry.is_symlink():
+                passed.append(Skipped(str(folder / entry.name), "link to a folder (not followed)"))
+            else:
+                descend.append(entry.name)
+        for entry in entries:
+            name = entry.name
+            if name in folder_names:
+                continue
+            child = folder / name
+            link = entry.is_symlink()
+            kind = "file" if not link and entry.is_file(follow_symlinks=False) else _kind(child)
             if kind == "folder":
                 passed.append(Skipped(str(child), "link to a folder (not followed)"))
             elif kind != "file":
@@ -160,10 +178,14 @@ def _walk(root: Path, passed: list[Skipped]) -> Iterable[tuple[Path, tuple[str, 
                 passed.append(Skipped(str(child), "hidden file"))
             elif NOT_ARTICLES.match(name):
                 passed.append(Skipped(str(child), "documents the folder (README, LICENSE ...), not an article"))
-            elif child.suffix.lower() not in ARTICLE_SUFFIXES:
+            elif os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
                 passed.append(Skipped(str(child), f"not an article suffix ({', '.join(ARTICLE_SUFFIXES)})"))
             else:
-                yield child, (*below, name)
+                yield child, (*below, name), link
+        for name in descend:
+            yield from walk(folder / name, (*below, name))
+
+    yield from walk(root, ())
 
 
 #: Characters a file name may hold that would break a line or a record where the key is shown.

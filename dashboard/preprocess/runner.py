@@ -81,7 +81,9 @@ class Job:
 
     def seen_as(self, digest: bytes) -> Job:
         """This job, to be checked against the bytes' ``digest`` when it has no digest yet."""
-        return dataclasses.replace(self, digest=digest) if self.path and not self.digest and digest else self
+        if self.path and not self.digest and digest:  # (not dataclasses.replace: this runs once an article)
+            return Job(self.name, self.data, self.metadata, self.is_html, self.path, digest, self.max_bytes)
+        return self
 
     def content(self) -> bytes:
         """The article's bytes; ArticleError when the file is gone or no longer the one the build saw."""
