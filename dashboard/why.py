@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from dashboard.errors import DashboardError
 
@@ -128,8 +128,23 @@ def why_bytes_of_texts(rows: Mapping[str, str], places: Sequence[Sequence[Any]])
     """:func:`why_bytes` of rows already as JSON text (:func:`row_json`) and places as lists: the
     texts are joined, not parsed and encoded again (the bytes are those of the whole file encoded
     at once)."""
-    joined = ",".join(f"{_json_string(key)}:{rows[key]}" for key in sorted(rows))
-    return f'{{"format":{FORMAT},"rows":{{{joined}}},"places":{_json_text(list(places))}}}'.encode("utf-8")
+    return b"".join(why_chunks(rows, places))
+
+
+#: Rows of the why file encoded at a time by :func:`why_chunks`.
+WHY_CHUNK_ROWS = 20_000
+
+
+def why_chunks(rows: Mapping[str, str], places: Sequence[Sequence[Any]],
+               size: int = WHY_CHUNK_ROWS) -> Iterator[bytes]:
+    """:func:`why_bytes_of_texts` in pieces of ``size`` rows, for a writer that takes them one after
+    the other (:func:`dashboard.files.atomic_write_many`): the file's bytes are never whole in memory."""
+    keys = sorted(rows)
+    yield f'{{"format":{FORMAT},"rows":{{'.encode("utf-8")
+    for start in range(0, len(keys), size):
+        piece = ",".join(f"{_json_string(key)}:{rows[key]}" for key in keys[start:start + size])
+        yield (piece if start == 0 else "," + piece).encode("utf-8")
+    yield f'}},"places":{_json_text(list(places))}}}'.encode("utf-8")
 
 
 #: A string as JSON text, as ``json.dumps(ensure_ascii=False)`` writes it (its own encoder, without the call's setup).

@@ -23,7 +23,7 @@ from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.geoparse import Decision, ResolvedMention
 from dashboard.review import report_keys
 from dashboard.schema import C, Incident
-from dashboard.why import Span, WhyPlace, WhyRow, row_json, why_bytes_of_texts, why_file
+from dashboard.why import Span, WhyPlace, WhyRow, row_json, why_chunks, why_file
 
 #: At most this many other candidates are kept per row (best first), and this many the article did not back.
 MAX_BEATEN = 8
@@ -147,5 +147,5 @@ def why_outputs(table: pd.DataFrame, explained: Mapping[Identity, str], gazettee
         found = explained.get((article, mention, evidence))
         if found is not None:
             rows[key] = found
-    data = why_bytes_of_texts(rows, [p.to_list() for p in search_places(table, gazetteer)])
-    return [(why_file(path), data) for path in tables]
+    places = [p.to_list() for p in search_places(table, gazetteer)]
+    return [(why_file(path), why_chunks(rows, places)) for path in tables]

@@ -14,7 +14,8 @@ from dashboard.errors import DashboardError
 from dashboard.schema import C
 from dashboard.ui.reviewing import place_values, point_values
 from dashboard.ui.why import brief, briefs, marked_parts, search_places, why_html
-from dashboard.why import FORMAT, Span, WhyData, WhyPlace, WhyRow, parse_why, read_why, why_bytes, why_file
+from dashboard.why import (FORMAT, Span, WhyData, WhyPlace, WhyRow, parse_why, read_why, row_json, why_bytes,
+                           why_chunks, why_file)
 
 HOSTILE = '<script>window.__x=1</script><img src=x onerror="alert(1)">**bold** [a](http://127.0.0.2/x) & "q"'
 
@@ -109,6 +110,9 @@ def test_the_why_file_joined_from_each_rows_text_is_the_file_encoded_at_once() -
     at_once = json.dumps({"format": FORMAT, "rows": {key: rows[key].to_json() for key in sorted(rows)},
                           "places": [p.to_list() for p in places]}, ensure_ascii=False, separators=(",", ":"))
     assert why_bytes(rows, places) == at_once.encode("utf-8")
+    texts = {key: row_json(row.to_json()) for key, row in rows.items()}
+    lists = [p.to_list() for p in places]
+    assert all(b"".join(why_chunks(texts, lists, size)) == at_once.encode("utf-8") for size in (1, 2, 3, 9))
     assert why_bytes({}, ()) == b'{"format":1,"rows":{},"places":[]}'
     assert parse_why(why_bytes(rows, places)) == WhyData(rows, places)
 
