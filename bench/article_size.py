@@ -27,11 +27,13 @@ import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peak_memory import PeakMemory  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,34 +87,6 @@ def _child(path: str) -> None:
                       "rows": len(rows)}))
 
 
-class PeakMemory:
-    """The largest summed PSS and summed RSS of a process and its descendants, sampled every 0.2 s."""
-
-    def __init__(self, root: psutil.Process) -> None:
-        self.root, self.pss, self.rss, self._stop = root, 0, 0, threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            pss = rss = 0
-            try:
-                for process in [self.root, *self.root.children(recursive=True)]:
-                    memory = process.memory_full_info()
-                    pss, rss = pss + memory.pss, rss + memory.rss
-            except psutil.Error:
-                pass
-            self.pss, self.rss = max(self.pss, pss), max(self.rss, rss)
-            self._stop.wait(0.2)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def build(path: Path) -> tuple[float, int, int, int]:
     """``python -m dashboard build`` of the one article with every core: (seconds, peak summed PSS,
     peak summed RSS, rows)."""
@@ -121,7 +95,7 @@ def build(path: Path) -> tuple[float, int, int, int]:
     child = subprocess.Popen([sys.executable, "-m", "dashboard", "build", str(path), "--out", str(out), "--no-cache",
                               "--max-article-bytes", str(path.stat().st_size)],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with PeakMemory(psutil.Process(child.pid)) as memory:
+    with PeakMemory([psutil.Process(child.pid)], pss=True, every=0.2) as memory:
         _, err = child.communicate()
     seconds = time.perf_counter() - started
     if child.returncode != 0:

@@ -20,11 +20,13 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peak_memory import PeakMemory  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 # The cluster's scheduler (in this process) and workers unpickle the tasks: they import this project.
@@ -62,37 +64,6 @@ def write_articles(folder: Path, first: int, count: int, seed: int) -> None:
         (sub / f"{number:07d}.txt").write_text(article(rng), encoding="utf-8")
 
 
-class PeakMemory:
-    """The largest summed RSS of ``roots`` and all their descendants while running."""
-
-    def __init__(self, roots: list[psutil.Process]) -> None:
-        self.roots, self.peak, self._stop = roots, 0, threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            total = 0
-            seen: set[int] = set()
-            for root in self.roots:
-                try:
-                    for process in [root, *root.children(recursive=True)]:
-                        if process.pid not in seen:
-                            seen.add(process.pid)
-                            total += process.memory_info().rss
-                except psutil.Error:
-                    continue
-            self.peak = max(self.peak, total)
-            self._stop.wait(0.1)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def build(inputs: Path, out: Path, extra: list[str], also: list[psutil.Process] = ()) -> tuple[float, int, str]:
     """Run one build in a child process: (seconds, peak bytes, its summary)."""
     command = [sys.executable, "-m", "dashboard", "build", str(inputs), "--out", str(out), *extra]
@@ -103,7 +74,7 @@ def build(inputs: Path, out: Path, extra: list[str], also: list[psutil.Process] 
     seconds = time.perf_counter() - started
     if child.returncode != 0:
         raise SystemExit(f"build failed ({' '.join(command)}): {err.strip()}")
-    return seconds, memory.peak, err
+    return seconds, memory.rss, err
 
 
 def load() -> str:

@@ -1195,8 +1195,8 @@ def _outside(area: Place, place: Place, as_area: bool = False) -> bool:
         if place.country_code != area.country_code:
             return True
         if place.admin1 and area.admin1:
-            # "X (Tillaberi)": the province the town is named for; "X (Bakura LGA, Zamfara)", "X
-            # (Mueda, Cabo Delgado)": the district the town stands for lies in the town's province
+            # "X (Tillaberi)": the province the town is named for; "X (Bakori LGA, Katsina)", "X
+            # (Montepuez, Cabo Delgado)": the district the town stands for lies in the town's province
             return fold_name(place.admin1) != fold_name(area.admin1)
         return _km(area, place) > TOWN_AREA_KM
     if place.country_code != area.country_code:
