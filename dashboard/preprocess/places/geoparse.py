@@ -369,6 +369,9 @@ _PAREN_AFTER_NAME = re.compile(rf"(?:{_CAPITAL}[^\W_]*|\])[ \t]*\([ \t]*$")
 _PAREN_AFTER_NOUN = re.compile(rf"(?:{_CAPITAL}[^\W_]*|\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat))[ \t]+([a-z]+)[ \t]*\([ \t]*$")
 # What may stand between a name and the "(" of its areas: "X (", "X [Y] (", "Y] (", "X county (".
 _TO_PAREN = re.compile(r"\]?[ \t]*(?:\[[^\]\n]*\][ \t]*)?(?:[a-z]+[ \t]*)?\([ \t]*")
+# "between X and Y (A, B)": from X to the "(" of the areas that hold both places (Y known or not).
+_BETWEEN_BEFORE = re.compile(r"\b[Bb]etween[ \t]+$")
+_AND_TO_PAREN = re.compile(rf"[ \t]+and[ \t]+{_CAPITAL}[^(),.;:\n]{{0,60}}?[ \t]*\([ \t]*")
 # Between two areas of a list: ", ", or a kind word then ", " ("Anka LGA, Zamfara").
 _AREA_SEP = re.compile(r"(?:[ \t]+([A-Za-z\-]+))?[ \t]*,[ \t]*")
 
@@ -419,6 +422,12 @@ def _admin_parentheses(text: str, found: list[_Found]) -> None:
             if before >= 0 and _TO_PAREN.fullmatch(text, found[before].mention.end, opened + 1):
                 found[before].within = tuple(inside)
                 found[before].located = True
+        for first in (inside[0] - 1, inside[0] - 2):  # "between X and Y (A, B)": X lies there too
+            mention = found[first].mention if first >= 0 else None
+            if mention is not None and _BETWEEN_BEFORE.search(text, max(0, mention.start - 12), mention.start) \
+                    and _AND_TO_PAREN.fullmatch(text, mention.end, opened + 1):
+                found[first].within = tuple(inside)
+                found[first].located = True
 
 
 def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabulary,

@@ -551,3 +551,16 @@ def test_a_place_in_the_province_of_the_district_written_after_it_is_taken(
         gazetteer: Gazetteer, text: str, name: str, province: str) -> None:
     found = places(text, gazetteer)[name]
     assert found.place is not None and found.place.admin1 == province and found.geo_precision == "place"
+
+
+@pytest.mark.parametrize(("text", "name", "kept"), [
+    ("Herders clashed between Jos and Qzville (Gwoza LGA, Borno) on Monday.", "Jos", False),
+    ("Troops clashed with militants between Marrupa and Qzwa (Montepuez, Cabo Delgado).", "Marrupa", False),
+    ("Troops clashed with militants between Chiure and Qzwa (Montepuez, Cabo Delgado).", "Chiure", True),
+])
+def test_the_areas_after_between_x_and_y_hold_x_too(gazetteer: Gazetteer, text: str, name: str, kept: bool) -> None:
+    # "between X and Y (A, B)": the parenthesis says where both lie, Y known or not; an X known
+    # only in another province is not the X of the text.
+    found = places(text, gazetteer)
+    assert (name in found and found[name].place is not None) == kept
+    assert not kept or found[name].geo_precision == "place"
