@@ -234,8 +234,7 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
                           if isinstance(unit, Section)
                           else explained_rows(unit[2] or unit[0].article(), gazetteer, geocoder, focus, unit[1]))
                 for unit in todo)
-    made_for = len(todo) - sum(len(pieces) - 1 for position, pieces in long.items()
-                               if not reads[position].skipped and not cached_rows(entries[position], digests[position]))
+    made_for = 0  # articles whose rows were made (a long text's sections are one article)
     reports: list[Incident] = []
     skipped = dict(failed)
     positions = [index for index in range(len(files)) if index not in failed]
@@ -248,6 +247,7 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
             rows, why = entry.rows, entry.why
         else:
             rows, why = joined([next(made) for _ in long.pop(position, [None])])
+            made_for += 1
         if not read.skipped:
             reports.extend(rows or [])
             explained.update(zip(identities(rows or []), why or []))

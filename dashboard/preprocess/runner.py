@@ -231,11 +231,11 @@ def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | 
     """:func:`article_rows` with the place stage's decisions kept, and each row's explanation
     (``start``: where the text starts in the whole article's, when ``article`` is a :class:`Section`'s)."""
     parts = []
-    for part, found, start in _parts(article, parsed, start):
+    for part, found, at in _parts(article, parsed, start):
         decisions: dict[int, Any] = {}
         places = locate_places(part.text, gazetteer, geocoder, focus, found, decisions)
         read_tolls.cache_clear()  # the sentences read for this article's rows, read again by the explanations
-        rows = extract_incidents(part, places, start)
+        rows = extract_incidents(part, places, at)
         parts.append((rows, explain_rows(part, places, decisions, rows)))
         read_tolls.cache_clear()
     return joined(parts)
