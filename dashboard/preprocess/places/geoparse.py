@@ -314,6 +314,7 @@ def _find(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> _Context:
             found.comma_next = i + 1
             _admin_in_a_chain(text, found, following, gazetteer)
     _admin_parentheses(text, context.found)
+    _in_named_areas(text, context.found)
     _typed_commas(text, context.found)
     return context
 
@@ -376,9 +377,16 @@ _AND_TO_PAREN = re.compile(rf"[ \t]+and[ \t]+{_CAPITAL}[^(),.;:\n]{{0,60}}?[ \t]
 _AREA_SEP = re.compile(r"(?:[ \t]+([A-Za-z\-]+))?[ \t]*,[ \t]*")
 
 
+#: Words that end an area's name after a town's ("Wajir East", "Owan West"); folded to lower case.
+AREA_NAME_ENDINGS = frozenset(wordlists.words("places", "area_name_endings"))
+
+
 def _area_separator(text: str) -> bool:
     match = _AREA_SEP.fullmatch(text)
-    return match is not None and (match.group(1) is None or match.group(1).lower() in load_vocabulary().place_nouns)
+    if match is None or match.group(1) is None:
+        return match is not None
+    word = match.group(1).lower()
+    return word in load_vocabulary().place_nouns or word in AREA_NAME_ENDINGS
 
 
 # Names the gazetteer does not know that may open a list of areas: "(Turkana North, Turkana)".
@@ -428,6 +436,39 @@ def _admin_parentheses(text: str, found: list[_Found]) -> None:
                     and _AND_TO_PAREN.fullmatch(text, mention.end, opened + 1):
                 found[first].within = tuple(inside)
                 found[first].located = True
+
+
+#: Nouns for a settled or administrative area ("villages", "district"); lower case.
+AREA_NOUNS = frozenset(word.lower() for word in wordlists.words("places", "area_nouns"))
+# "X in ", "X villages in ", "the X area of ": what may stand between a name and the area it lies in.
+# ", ", " and ", ", and ", with unknown capitalised names between: the links of a list of places.
+_LIST_LINK_RE = r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)"
+_UNKNOWN_NAME_RE = rf"{_CAPITAL}[^\W_]*(?:[ \t]+{_CAPITAL}[^\W_]*)*"
+_LIST_LINKS = re.compile(rf"{_LIST_LINK_RE}(?:{_UNKNOWN_NAME_RE}{_LIST_LINK_RE})*")
+# "X in ", "X villages in ", "X and Qzwa in ", "the X area of ": between a name and the area it lies in.
+_IN_AN_AREA = re.compile(rf"(?:{_LIST_LINK_RE}{_UNKNOWN_NAME_RE})*(?:[ \t]+([A-Za-z\-]+))?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
+
+
+def _in_named_areas(text: str, found: list[_Found]) -> None:
+    """ "X in Y LGA", "X, Z and W villages in Y district", "the X area of Y province": the names
+    before "in" (a list of them, unknown names among them) lie in the district or province named
+    after it, as in "X (Y LGA)": a namesake of X elsewhere is ruled out."""
+    for index in range(1, len(found)):
+        area = found[index]
+        if area.key == found[index - 1].key or not set(area.kinds) & _AREA_CUES:
+            continue
+        match = _IN_AN_AREA.fullmatch(text, found[index - 1].mention.end, area.mention.start)
+        noun = match.group(1) if match is not None else None
+        if match is None or (noun is not None and noun.lower() not in AREA_NOUNS
+                             and noun.lower() not in load_vocabulary().place_nouns):
+            continue
+        member = index - 1
+        while True:
+            if not found[member].within:
+                found[member].within = (index,)
+            if member == 0 or not _LIST_LINKS.fullmatch(text, found[member - 1].mention.end, found[member].mention.start):
+                break
+            member -= 1
 
 
 def _names(text: str, words: list[_Token], gazetteer: Gazetteer, vocab: Vocabulary,
@@ -866,10 +907,11 @@ def _focus(evidence: _Evidence, key: str, demonyms: bool = True) -> dict[str, fl
 def _home_focus(evidence: _Evidence, key: str) -> dict[str, float]:
     """The countries of the article's own sure names other than ``key`` (a country, a province,
     a large city: votes of 1 or more), by weight; empty when it names none. Where the article
-    says where it is, the build's focus does not make another country home."""
+    says where it is, the build's focus does not make another country home. A name the text puts
+    inside ``key`` ("X villages in KEY LGA", "X (KEY, Z)") is placed by it, and no evidence against it."""
     totals: Counter[str] = Counter()
     for other, (cc, weight) in evidence.votes.items():
-        if other != key and weight >= 1.0 and not other.startswith("\0"):
+        if other != key and weight >= 1.0 and not other.startswith("\0") and key not in evidence.comma.get(other, ()):
             totals[cc] += weight
     return dict(totals)
 
@@ -934,10 +976,12 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
     parent_named = bool(place.parent) and any(place.parent in keys for keys in others)
     share = focus.get(place.country_code, 0.0)
     near = _near_others(evidence, place, key)
-    # A place named by one of GeoNames' alternates needs more than its country being named.
+    # A place named only by one of GeoNames' alternates (the index keeps no alternate's exact
+    # spelling) needs the article's own evidence: its country named in the article, its parent
+    # or province named, a neighbour; the build's focus alone makes no town of another spelling.
     backed = (c.well_known or parent_named or (c.own_name and key in evidence.cued) or _in_named_province(evidence, key, place)
-              or (share >= 0.25 and (place.population >= SMALL_POPULATION
-                                     or (c.own_name and (place.curated or place.kind in REGION_KINDS)))))
+              or (share >= 0.25 and (c.own_name or c.exact or place.country_code in evidence.countries_named)
+                  and (place.population >= SMALL_POPULATION or (c.own_name and (place.curated or place.kind in REGION_KINDS)))))
     if not (backed or near):
         return None  # neither well known nor backed by the article: not this place
     places_focus = focus if places_focus is None else places_focus
@@ -960,8 +1004,11 @@ def _score(evidence: _Evidence, key: str, c: _Candidate, focus: dict[str, float]
     if (small and facts.town_at_home and not (parent_named or near or place.country_code in evidence.countries_named)):
         return None  # a town where the article is beats a hamlet of the same name that nothing backs
     # A province or district written as one ("(Turkana North, Turkana)", "X county") by its own
-    # exact name is its own evidence, wherever the rest of the article points.
-    written_as_area = c.exact and c.own_name and place.kind in _AREA_CUES and place.kind in kinds
+    # exact name is its own evidence, wherever the rest of the article points; so is a town
+    # written as an area that shares its province's name (the province known only by its town).
+    written_as_area = c.exact and c.own_name and (
+        (place.kind in _AREA_CUES and place.kind in kinds)
+        or (bool(kinds & _AREA_CUES) and place.kind not in REGION_KINDS and _names_its_province(place)))
     if abroad and place.kind != "country" and not (parent_named or written_as_area
                                                    or place.country_code in evidence.countries_named):
         # A place abroad needs its own evidence: its country named, or a neighbour named (a

@@ -564,3 +564,50 @@ def test_the_areas_after_between_x_and_y_hold_x_too(gazetteer: Gazetteer, text: 
     found = places(text, gazetteer)
     assert (name in found and found[name].place is not None) == kept
     assert not kept or found[name].geo_precision == "place"
+
+
+def _nigerian_focus(gazetteer: Gazetteer) -> dict[str, float]:
+    return corpus_focus(["Clashes in Kano and Kaduna.", "Gunmen attacked Maiduguri and Yola."], gazetteer)
+
+
+@pytest.mark.parametrize("text", [
+    "Bandits raided Qzwa, Qzville and Tahoua villages in Gwoza LGA.",
+    "Bandits raided Tahoua village in Bakori LGA, killing two.",
+    "Bandits raided Tahoua and Qzwa in Gwoza LGA at dawn.",
+])
+def test_names_written_before_in_a_district_lie_in_it(gazetteer: Gazetteer, text: str) -> None:
+    # "X, Y and Z villages in W LGA": W says where they lie; a city of X's name in another country
+    # is not the village, and its vote does not unseat W.
+    found = places_with(text, gazetteer, _nigerian_focus(gazetteer))
+    district = found["Gwoza" if "Gwoza" in text else "Bakori"]
+    assert district.place is not None and district.place.country_code == "NG" and district.geo_precision == "region"
+    assert "Tahoua" not in found or found["Tahoua"].place is None
+
+
+def test_a_name_written_before_in_a_district_of_its_province_is_kept(gazetteer: Gazetteer) -> None:
+    found = places_with("Bandits raided Damboa and Qzwa in Gwoza LGA.", gazetteer, _nigerian_focus(gazetteer))
+    assert found["Damboa"].place is not None and found["Damboa"].place.admin1 == "Borno"
+    assert found["Damboa"].geo_precision == "place"
+
+
+def test_a_district_named_with_a_compass_word_is_one_area_of_the_list(gazetteer: Gazetteer) -> None:
+    # "(A, Y East, Y)": "Y East" is a district of the county Y, and the list is one of areas; Y,
+    # a town named like its county, stands for that county even beside a city of another country.
+    focus = corpus_focus(["Gunmen attacked Garissa and Mandera.", "Clashes in Nairobi and Mombasa."], gazetteer)
+    found = places_with("A bomb hit a truck between Jijiga and Qzwa (Qzwa Jijiga, Mandera East, Mandera).",
+                        gazetteer, focus)
+    assert found["Mandera"].place is not None and found["Mandera"].place.country_code == "KE"
+    assert found["Mandera"].geo_precision == "region"
+    assert "Jijiga" not in found or found["Jijiga"].place is None
+
+
+@pytest.mark.parametrize("name", ["Djeba", "Djebba"])
+def test_a_name_known_only_as_an_alternate_needs_the_article_to_name_its_country(
+        gazetteer: Gazetteer, name: str) -> None:
+    # GeoNames lists "Djebba" among a Nigerian town's other spellings: the build's focus on Nigeria
+    # alone does not make the village of the text that town; the country named in the text does.
+    focus = _nigerian_focus(gazetteer)
+    alone = places_with(f"Militants attacked the village of {name} and burned a school.", gazetteer, focus)
+    assert alone[name].place is None
+    named = places_with(f"Militants attacked the village of {name}, Nigeria, and burned a school.", gazetteer, focus)
+    assert named[name].place is not None and named[name].place.country_code == "NG"
