@@ -445,8 +445,10 @@ AREA_NOUNS = frozenset(word.lower() for word in wordlists.words("places", "area_
 _LIST_LINK_RE = r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)"
 _UNKNOWN_NAME_RE = rf"{_CAPITAL}[^\W_]*(?:[ \t]+{_CAPITAL}[^\W_]*)*"
 _LIST_LINKS = re.compile(rf"{_LIST_LINK_RE}(?:{_UNKNOWN_NAME_RE}{_LIST_LINK_RE})*")
-# "X in ", "X villages in ", "X and Qzwa in ", "the X area of ": between a name and the area it lies in.
-_IN_AN_AREA = re.compile(rf"(?:{_LIST_LINK_RE}{_UNKNOWN_NAME_RE})*(?:[ \t]+([A-Za-z\-]+))?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
+# "X in ", "X villages in ", "X and Qzwa in ", "the X area of ", "X in northern ": between a name
+# and the area it lies in.
+_IN_AN_AREA = re.compile(rf"(?:{_LIST_LINK_RE}{_UNKNOWN_NAME_RE})*(?:[ \t]+([A-Za-z\-]+))?[ \t]+(?:in|of)[ \t]+"
+                         r"(?:the[ \t]+)?(?:([a-z\-]+)[ \t]+)?")
 
 
 def _in_named_areas(text: str, found: list[_Found]) -> None:
@@ -458,10 +460,14 @@ def _in_named_areas(text: str, found: list[_Found]) -> None:
         if area.key == found[index - 1].key or not set(area.kinds) & _AREA_CUES:
             continue
         match = _IN_AN_AREA.fullmatch(text, found[index - 1].mention.end, area.mention.start)
-        noun = match.group(1) if match is not None else None
-        if match is None or (noun is not None and noun.lower() not in AREA_NOUNS
-                             and noun.lower() not in load_vocabulary().place_nouns):
+        if match is None:
             continue
+        vocab = load_vocabulary()
+        noun, adjective = match.group(1), match.group(2)
+        if noun is not None and noun.lower() not in AREA_NOUNS and noun.lower() not in vocab.place_nouns:
+            continue  # "X fighters in Y LGA": X is no place of Y's
+        if adjective is not None and adjective not in vocab.directions:
+            continue  # not "in rural Y" either: rural Damascus is a province of its own
         member = index - 1
         while True:
             if not found[member].within:

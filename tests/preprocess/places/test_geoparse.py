@@ -574,6 +574,7 @@ def _nigerian_focus(gazetteer: Gazetteer) -> dict[str, float]:
     "Bandits raided Qzwa, Qzville and Tahoua villages in Gwoza LGA.",
     "Bandits raided Tahoua village in Bakori LGA, killing two.",
     "Bandits raided Tahoua and Qzwa in Gwoza LGA at dawn.",
+    "Bandits raided Qzwa and Tahoua villages in northern Gwoza LGA.",
 ])
 def test_names_written_before_in_a_district_lie_in_it(gazetteer: Gazetteer, text: str) -> None:
     # "X, Y and Z villages in W LGA": W says where they lie; a city of X's name in another country
