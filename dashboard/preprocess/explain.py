@@ -3,16 +3,20 @@
 In: an article, its resolved places with the place stage's :class:`Decision` of each (by mention
 start: :func:`~dashboard.preprocess.places.locate.locate_places` with ``decisions=``), and the rows
 made from them. Out: :func:`explain_rows`, one :class:`~dashboard.why.WhyRow` (as JSON) per row, in
-the rows' order; :func:`why_outputs`, the why file's bytes beside each table, keyed by the rows'
-report keys (:func:`dashboard.review.report_keys`), with the gazetteer's places around the rows for
-the page's place search. Nothing here resolves a place again: the decisions are the resolver's own.
+the rows' order; :class:`Explanations`, where a build keeps them (on disk) until the end;
+:func:`why_outputs`, the why file's bytes beside each table, keyed by the rows' report keys
+(:func:`dashboard.review.report_keys`), with the gazetteer's places around the rows for the page's
+place search. Nothing here resolves a place again: the decisions are the resolver's own.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -34,6 +38,77 @@ MAX_SEARCH_PLACES = 30_000
 
 #: (article, mention, evidence): what names a row's explanation before report keys are known.
 Identity = tuple[str, str, str]
+
+
+class Explanations(Mapping[Identity, str]):
+    """Each row's explanation (JSON text, :func:`explain_rows`) by its :data:`Identity`, kept on disk
+    while a build runs: the texts go to an anonymous temporary file as the rows come, and are read
+    back one by one as the why file is written; memory holds only where each text lies. A later
+    text for the same identity replaces the earlier one, as in a dict. Use it as a context manager:
+    the file has no name (nothing is left behind on any exit) and is closed at the end."""
+
+    _LENGTH_BITS = 32  # where = offset << _LENGTH_BITS | length
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._where: dict[Identity, int] = {}
+        self._end = 0
+        self._unflushed = False
+
+    def add(self, identity: Identity, text: str) -> None:
+        data = text.encode("utf-8")
+        self._file.write(data)
+        self._where[identity] = self._end << self._LENGTH_BITS | len(data)
+        self._end += len(data)
+        self._unflushed = True
+
+    def update(self, pairs: Iterable[tuple[Identity, str]]) -> None:  # type: ignore[override]
+        for identity, text in pairs:
+            self.add(identity, text)
+
+    def __getitem__(self, identity: Identity) -> str:
+        where = self._where[identity]
+        if self._unflushed:
+            self._file.flush()
+            self._unflushed = False
+        length = where & ((1 << self._LENGTH_BITS) - 1)
+        return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __iter__(self) -> Iterator[Identity]:
+        return iter(self._where)
+
+    def __contains__(self, identity: object) -> bool:
+        return identity in self._where
+
+    def close(self) -> None:
+        self._file.close()
+        self._where = {}
+
+    def __enter__(self) -> Explanations:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
+class _TextsByKey(Mapping[str, str]):
+    """The explanations under the rows' report keys, read from ``texts`` only when asked for."""
+
+    def __init__(self, identities: dict[str, Identity], texts: Mapping[Identity, str]) -> None:
+        self._identities, self._texts = identities, texts
+
+    def __getitem__(self, key: str) -> str:
+        return self._texts[self._identities[key]]
+
+    def __len__(self) -> int:
+        return len(self._identities)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._identities)
 
 
 def why_place(place: Place, score: float | None = None) -> WhyPlace:
@@ -137,15 +212,15 @@ def search_places(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = SEARC
 
 
 def why_outputs(table: pd.DataFrame, explained: Mapping[Identity, str], gazetteer: Gazetteer,
-                tables: Iterable[Path]) -> list[tuple[Path, bytes]]:
+                tables: Iterable[Path]) -> list[tuple[Path, Iterator[bytes]]]:
     """The why file beside each of ``tables`` (the build writes them with the tables, atomically):
     each row's explanation under its report key."""
     keys = report_keys(table)
-    rows: dict[str, str] = {}
+    rows: dict[str, Identity] = {}
     for key, article, mention, evidence in zip(keys.tolist(), table[C.article].tolist(), table[C.mention].tolist(),
                                                table[C.evidence].tolist()):
-        found = explained.get((article, mention, evidence))
-        if found is not None:
-            rows[key] = found
+        if (article, mention, evidence) in explained:
+            rows[key] = (article, mention, evidence)
     places = [p.to_list() for p in search_places(table, gazetteer)]
-    return [(why_file(path), why_chunks(rows, places)) for path in tables]
+    # the texts are read (from disk, for Explanations) as each piece of the file is written
+    return [(why_file(path), why_chunks(_TextsByKey(rows, explained), places)) for path in tables]

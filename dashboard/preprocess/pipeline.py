@@ -24,7 +24,7 @@ from dashboard.errors import ArticleError, NothingReadError, SettingError, one_l
 from dashboard.files import atomic_write_many
 from dashboard.preprocess import article_cache, sections
 from dashboard.preprocess.article_cache import ArticleCache, Entry, corpus_id
-from dashboard.preprocess.explain import Identity, identities, why_outputs
+from dashboard.preprocess.explain import Explanations, identities, why_outputs
 from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped, find_articles, is_html_path,
                                          manifest_entry, parse_article, read_bytes, read_manifest)
 from dashboard.preprocess.map_labels import label_outputs
@@ -121,37 +121,38 @@ def run_build(options: BuildOptions) -> BuildSummary:
     # Rows made with a geocoder depend on its answers (and its budget): not cached.
     cache = (ArticleCache(Path(settings.cache), corpus_id(options.inputs, options.manifest))
              if options.use_cache and geocoder is None else None)
-    explained: dict[Identity, dict[str, Any]] = {}  # why each row is so, for the why file
-    try:
-        with fewer_collections(), make_runner(settings.jobs or default_jobs(), settings.dask, settings.cache) as runner:
-            reports = _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
-                                   explained)
-    finally:
-        if geocoder is not None:
-            geocoder.close()
-        if cache is not None:
-            cache.close()
-    if not summary.articles_read:
-        raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
+    with Explanations() as explained:  # why each row is so, for the why file (on disk meanwhile)
+        try:
+            with fewer_collections(), make_runner(settings.jobs or default_jobs(), settings.dask,
+                                                  settings.cache) as runner:
+                reports = _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
+                                       explained)
+        finally:
+            if geocoder is not None:
+                geocoder.close()
+            if cache is not None:
+                cache.close()
+        if not summary.articles_read:
+            raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
 
-    with _unscanned():
-        ids = incident_ids(reports, settings.merge_km, settings.merge_days)
-        frame = to_frame(reports)
-        del reports  # the rows live on in the table only
-        frame[C.incident_id] = ids
-        del ids
-        checked = validated(apply_stored(frame, options.out, settings.review_db))  # a rebuild keeps every review
-        del frame
-        table = checked.frame  # checked once; what follows trusts it
-        # The tables are written in chunks to their temporary files (their bytes never whole in memory).
-        outputs: list[tuple[Path, Any]] = [(options.out, table_chunks(checked, options.out))]
-        if options.incidents_out:
-            outputs.append((options.incidents_out, table_chunks(validated(incidents_from_reports(table)),
-                                                                options.incidents_out)))
-        gazetteer = load_gazetteer(cache=settings.cache)
-        outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # map names
-        outputs += why_outputs(table, explained, gazetteer, [options.out])  # why here, why this toll
-        atomic_write_many(outputs)  # both tables (and their labels), or neither
+        with _unscanned():
+            ids = incident_ids(reports, settings.merge_km, settings.merge_days)
+            frame = to_frame(reports)
+            del reports  # the rows live on in the table only
+            frame[C.incident_id] = ids
+            del ids
+            checked = validated(apply_stored(frame, options.out, settings.review_db))  # a rebuild keeps every review
+            del frame
+            table = checked.frame  # checked once; what follows trusts it
+            # The tables are written in chunks to their temporary files (their bytes never whole in memory).
+            outputs: list[tuple[Path, Any]] = [(options.out, table_chunks(checked, options.out))]
+            if options.incidents_out:
+                outputs.append((options.incidents_out, table_chunks(validated(incidents_from_reports(table)),
+                                                                    options.incidents_out)))
+            gazetteer = load_gazetteer(cache=settings.cache)
+            outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # map names
+            outputs += why_outputs(table, explained, gazetteer, [options.out])  # why here, why this toll
+            atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
     summary.rows = len(table)
     summary.incidents = table[C.incident_id].nunique()
@@ -163,7 +164,7 @@ def run_build(options: BuildOptions) -> BuildSummary:
 
 def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], settings: Settings, runner: Runner,
                  cache: ArticleCache | None, geocoder: Geocoder | None, summary: BuildSummary,
-                 progress: bool, explained: dict[Identity, dict[str, Any]]) -> list[Incident]:
+                 progress: bool, explained: Explanations) -> list[Incident]:
     """Both per-article passes over ``files`` (in key order): the focus votes, then the rows (and
     into ``explained``, why each row is so)."""
     build_version = article_cache.version(settings) if cache is not None else ""
@@ -201,7 +202,8 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     unread = [unit for position, (job, entry) in enumerate(zip(jobs, entries)) if entry is None
               for unit in long.get(position, [job])]
     bar = _Bar(len(unread), progress, "articles parsed" if not long else "articles and sections parsed")
-    fresh = iter(runner.map(read_batch, unread, settings.cache, progress=bar.add))
+    # what workers parse comes back frozen (pickled), held and handed on so to the second pass
+    fresh = iter(runner.map(read_batch, unread, settings.cache, not runner.in_process, progress=bar.add))
     kept = _TextBudget(KEPT_TEXT_CHARS)
     reads = []
     for position, (job, entry) in enumerate(zip(jobs, entries)):

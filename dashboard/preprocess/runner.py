@@ -27,6 +27,7 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import pickle
 import queue
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -110,7 +111,7 @@ class Section:
 
     article: Article
     start: int
-    parsed: Parsed | None = None
+    parsed: Parsed | bytes | None = None  # bytes: frozen (:func:`frozen`)
 
 
 def long_text_sections(article: Article) -> list[Section]:
@@ -130,12 +131,25 @@ class Read:
     skipped: str = ""  # the reason, when the article could not be read
     countries: tuple[str, ...] = ()  # of its names' candidates: the part of the build's focus it reads
     #: What finding read in the text, handed to the second pass so that the article is parsed
-    #: once (None from the article cache: the second pass parses it again).
-    parsed: Parsed | None = None
+    #: once (None from the article cache: the second pass parses it again); frozen (:func:`frozen`)
+    #: when it comes from a worker.
+    parsed: Parsed | bytes | None = None
     digest: bytes = b""  # SHA-256 of the bytes read, for the second pass to check (Job.seen_as)
     #: The article as read, for the second pass not to read and decode it again; the build keeps
     #: it only up to a budget of text (:func:`~dashboard.preprocess.pipeline` ``KEPT_TEXT_CHARS``).
     article: Article | None = None
+
+
+def frozen(parsed: Parsed | None) -> bytes | None:
+    """What the first pass parsed, pickled where it was made, for the build to hold and hand on to
+    the second pass as it is: some five times smaller than the objects, and neither unpickled nor
+    pickled again by the build (a long text's parse is millions of small objects)."""
+    return None if parsed is None else pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def thawed(parsed: Parsed | bytes | None) -> Parsed | None:
+    """:func:`frozen`'s parse as objects again (a parse that is not frozen as it is)."""
+    return pickle.loads(parsed) if isinstance(parsed, bytes) else parsed
 
 
 def default_jobs() -> int:
@@ -227,11 +241,12 @@ Made = tuple[list[Incident], list[dict[str, Any]]]
 
 
 def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
-                   focus: dict[str, float] | None = None, parsed: Parsed | None = None, start: int = 0) -> Made:
+                   focus: dict[str, float] | None = None, parsed: Parsed | bytes | None = None,
+                   start: int = 0) -> Made:
     """:func:`article_rows` with the place stage's decisions kept, and each row's explanation
     (``start``: where the text starts in the whole article's, when ``article`` is a :class:`Section`'s)."""
     parts = []
-    for part, found, at in _parts(article, parsed, start):
+    for part, found, at in _parts(article, thawed(parsed), start):
         decisions: dict[int, Any] = {}
         places = locate_places(part.text, gazetteer, geocoder, focus, found, decisions)
         read_tolls.cache_clear()  # the sentences read for this article's rows, read again by the explanations
@@ -275,13 +290,18 @@ def read_whole(article: Article, digest: bytes, reads: Sequence[Read]) -> Read:
     return Read(article.name, votes, article.replaced, countries=tuple(countries), digest=digest)
 
 
-def read_batch(items: Sequence[Job | Section], cache: str | None = None) -> list[Read]:
+def read_batch(items: Sequence[Job | Section], cache: str | None = None, freeze: bool = False) -> list[Read]:
+    """The first pass over ``items``; ``freeze``: each parse :func:`frozen` (a worker's answer)."""
     gazetteer = _gazetteer(cache)  # once a batch: finding it checks the imported files on disk
-    return [read_section(item, gazetteer) if isinstance(item, Section) else read_one(item, gazetteer)
-            for item in items]
+    reads = [read_section(item, gazetteer) if isinstance(item, Section) else read_one(item, gazetteer)
+             for item in items]
+    if freeze:
+        reads = [dataclasses.replace(read, parsed=frozen(read.parsed)) if isinstance(read.parsed, Parsed) else read
+                 for read in reads]
+    return reads
 
 
-def rows_batch(items: Sequence[tuple[Job, Parsed | None, Article | None] | Section], focus: dict[str, float],
+def rows_batch(items: Sequence[tuple[Job, Parsed | bytes | None, Article | None] | Section], focus: dict[str, float],
                cache: str | None = None) -> list[Made]:
     """The rows of each (job, what the first pass parsed in it, the article it read or None) or
     section (:func:`joined` makes an article's from its sections'), each with why it is so."""
@@ -316,6 +336,7 @@ class Runner:
     """Runs a batch function over items; results in input order, ``progress(n)`` as batches finish."""
 
     workers = 1
+    in_process = True  # the results are this process's own objects (not sent back from elsewhere)
 
     def map(self, function: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
             progress: Progress | None = None) -> Iterator[Any]:
@@ -339,6 +360,8 @@ class Runner:
 
 class _FutureRunner(Runner):
     """Shared by the process pool and Dask: submit batches in a window, yield in order."""
+
+    in_process = False
 
     def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:
         raise NotImplementedError

@@ -5,19 +5,20 @@ Short texts written for these tests.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from pathlib import Path
 
 import pytest
 
-from dashboard.preprocess.explain import place_spans, toll_spans
-from dashboard.preprocess.ingest import parse_article
+from dashboard.preprocess.explain import Explanations, place_spans, toll_spans
+from dashboard.preprocess.ingest import Metadata, parse_article
 from dashboard.preprocess.pipeline import BuildOptions, run_build
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import Decision, geoparse
 from dashboard.preprocess.places.locate import locate_places
-from dashboard.preprocess.runner import article_rows, explained_rows
+from dashboard.preprocess.runner import Job, article_rows, explained_rows, read_batch, rows_batch
 from dashboard.review import report_keys
 from dashboard.schema import C, read_table
 from dashboard.settings import Settings
@@ -149,3 +150,28 @@ def test_the_reasons_are_the_same_whatever_the_hash_seed(tmp_path) -> None:
     reasons = json.loads(outputs.pop())
     links = [r for r in reasons if r.startswith("written as \"Gwoza, ")]
     assert links == ['written as "Gwoza, Borno" and lies in Borno', 'written as "Gwoza, Nigeria" and lies in Nigeria']
+
+
+def test_explanations_kept_on_disk_read_back_as_written() -> None:
+    first, second = ("a.txt", "Kirkuk", "A bomb hit Kirkuk."), ("b.txt", "Mosul", "Clashes in Mosul.")
+    with Explanations() as kept:
+        kept.update([(first, '{"why":"near Kirkuk"}'), (second, '{"why":"Mossoul, été"}')])
+        kept.add(first, '{"why":"in Kirkuk"}')  # a later text for the same row replaces the earlier
+        assert kept[first] == '{"why":"in Kirkuk"}' and kept[second] == '{"why":"Mossoul, été"}'
+        assert len(kept) == 2 and set(kept) == {first, second} and ("c.txt", "", "") not in kept
+        assert kept.get(("c.txt", "", "")) is None
+        kept.add(("c.txt", "Hit", "In Hit."), "{}")  # written after a read: still read back
+        assert kept[("c.txt", "Hit", "In Hit.")] == "{}"
+        assert len(kept._where) == 3 and not kept._file.closed
+    assert kept._file.closed
+
+
+def test_a_parse_frozen_by_a_worker_gives_the_rows_of_the_live_one(gazetteer: Gazetteer) -> None:
+    text = "Gunmen killed four people in Kirkuk on Monday. A bomb wounded two in Hawija."
+    job = Job("a.txt", text.encode(), Metadata(published=dt.date(2024, 3, 4)), False)
+    live, = read_batch([job])
+    cold, = read_batch([job], None, True)
+    assert isinstance(cold.parsed, bytes) and not isinstance(live.parsed, bytes)
+    made_live, = rows_batch([(job, live.parsed, None)], {})
+    made_cold, = rows_batch([(job, cold.parsed, None)], {})
+    assert made_cold == made_live and made_live[0]
