@@ -174,14 +174,17 @@ def is_incident_table(frame: pd.DataFrame) -> bool:
     return SOURCES_COLUMN.name in frame.columns
 
 
-_ROW_VALUES = operator.attrgetter(*COLUMNS)  # a record's values in column order, in one C call
+_COLUMN_GETTERS = tuple((name, operator.attrgetter(name)) for name in COLUMNS)
 
 
 def to_frame(records: Iterable[Incident]) -> pd.DataFrame:
     """Records -> a table with the schema's column order and dtypes."""
-    rows = list(map(_ROW_VALUES, records))  # shallow: astuple deep-copies
-    frame = pd.DataFrame(rows, columns=list(COLUMNS)) if rows else pd.DataFrame(columns=list(COLUMNS))
-    return coerce(frame)
+    records = records if isinstance(records, list) else list(records)
+    if not records:
+        return coerce(pd.DataFrame(columns=list(COLUMNS)))
+    # Column by column (no tuple per row, no two-dimensional block of every cell to split again).
+    frame = pd.DataFrame({name: list(map(getter, records)) for name, getter in _COLUMN_GETTERS}, copy=False)
+    return _coerced(frame)
 
 
 def from_frame(frame: pd.DataFrame) -> list[Incident]:
@@ -211,7 +214,11 @@ def coerce(frame: pd.DataFrame) -> pd.DataFrame:
     Values that cannot be converted are left for :func:`validate` to report (as NaN/NaT markers
     are indistinguishable from empties, conversion errors are collected by ``validate`` first).
     """
-    frame = frame.copy()
+    return _coerced(frame.copy())
+
+
+def _coerced(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`coerce` in place, on a frame of the caller's own."""
     for name in frame.columns:
         column = _COLUMN_BY_NAME.get(name)
         if column is None or _has_kind(frame[name], column.kind):
@@ -312,12 +319,14 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in expected if c not in frame.columns]
     if missing:
         raise SchemaError([f"missing column(s): {', '.join(missing)}"])
-    problems = _conversion_problems(frame[list(expected)])
-    table = coerce(frame[list(expected)])
+    selected = frame[list(expected)]  # a frame of its own (columns are only replaced in it, never changed)
+    problems = _conversion_problems(selected)
+    table = _coerced(selected)
     problems += _value_problems(table)
     if problems:
         raise SchemaError(problems)
-    return table.reset_index(drop=True)
+    table.index = pd.RangeIndex(len(table))  # reset_index(drop=True), without copying the columns
+    return table
 
 
 @dataclass(frozen=True, slots=True)

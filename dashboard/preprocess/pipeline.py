@@ -195,6 +195,7 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
         jobs.append(Job.of_file(file.key, data, metadata, is_html, file.path, settings.max_article_bytes))
         if cache is not None:
             keys.append(article_cache.entry_key(build_version, file.key, listed, data))
+        del data, pieces  # a long text's bytes not kept through both passes (its sections hold its text)
     stored = cache.get_many(keys) if cache is not None else {}
     entries = [stored.get(key) for key in keys] if cache is not None else [None] * len(jobs)
 
