@@ -377,7 +377,7 @@ _AND_TO_PAREN = re.compile(rf"[ \t]+and[ \t]+{_CAPITAL}[^(),.;:\n]{{0,60}}?[ \t]
 _AREA_SEP = re.compile(r"(?:[ \t]+([A-Za-z\-]+))?[ \t]*,[ \t]*")
 
 
-#: Words that end an area's name after a town's ("Wajir East", "Owan West"); folded to lower case.
+#: Words that end an area's name after a town's ("Garissa North", "Kano East"); lower case.
 AREA_NAME_ENDINGS = frozenset(wordlists.words("places", "area_name_endings"))
 
 
@@ -440,7 +440,6 @@ def _admin_parentheses(text: str, found: list[_Found]) -> None:
 
 #: Nouns for a settled or administrative area ("villages", "district"); lower case.
 AREA_NOUNS = frozenset(word.lower() for word in wordlists.words("places", "area_nouns"))
-# "X in ", "X villages in ", "the X area of ": what may stand between a name and the area it lies in.
 # ", ", " and ", ", and ", with unknown capitalised names between: the links of a list of places.
 _LIST_LINK_RE = r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)"
 _UNKNOWN_NAME_RE = rf"{_CAPITAL}[^\W_]*(?:[ \t]+{_CAPITAL}[^\W_]*)*"
@@ -455,6 +454,7 @@ def _in_named_areas(text: str, found: list[_Found]) -> None:
     """ "X in Y LGA", "X, Z and W villages in Y district", "the X area of Y province": the names
     before "in" (a list of them, unknown names among them) lie in the district or province named
     after it, as in "X (Y LGA)": a namesake of X elsewhere is ruled out."""
+    vocab = load_vocabulary()
     for index in range(1, len(found)):
         area = found[index]
         if area.key == found[index - 1].key or not set(area.kinds) & _AREA_CUES:
@@ -462,7 +462,6 @@ def _in_named_areas(text: str, found: list[_Found]) -> None:
         match = _IN_AN_AREA.fullmatch(text, found[index - 1].mention.end, area.mention.start)
         if match is None:
             continue
-        vocab = load_vocabulary()
         noun, adjective = match.group(1), match.group(2)
         if noun is not None and noun.lower() not in AREA_NOUNS and noun.lower() not in vocab.place_nouns:
             continue  # "X fighters in Y LGA": X is no place of Y's
