@@ -42,15 +42,17 @@ Identity = tuple[str, str, str]
 
 class Explanations(Mapping[Identity, str]):
     """Each row's explanation (JSON text, :func:`explain_rows`) by its :data:`Identity`, kept on disk
-    while a build runs: the texts go to an anonymous temporary file as the rows come, and are read
-    back one by one as the why file is written; memory holds only where each text lies. A later
-    text for the same identity replaces the earlier one, as in a dict. Use it as a context manager:
-    the file has no name (nothing is left behind on any exit) and is closed at the end."""
+    while a build runs: the texts go to an anonymous temporary file (in ``folder``) as the rows come,
+    and are read back one by one as the why file is written; memory holds only where each text lies.
+    A later text for the same identity replaces the earlier one, as in a dict. Use it as a context
+    manager: the file has no name (nothing is left behind on any exit) and is closed at the end."""
 
     _LENGTH_BITS = 32  # where = offset << _LENGTH_BITS | length
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()
+    def __init__(self, folder: Path | None = None) -> None:
+        # In ``folder`` (the output's: a disk with room for the why file, where the system's
+        # temporary folder may be memory) when it is one, else in the system's temporary folder.
+        self._file = tempfile.TemporaryFile(dir=folder if folder is not None and folder.is_dir() else None)
         self._where: dict[Identity, int] = {}
         self._end = 0
         self._unflushed = False

@@ -121,7 +121,8 @@ def run_build(options: BuildOptions) -> BuildSummary:
     # Rows made with a geocoder depend on its answers (and its budget): not cached.
     cache = (ArticleCache(Path(settings.cache), corpus_id(options.inputs, options.manifest))
              if options.use_cache and geocoder is None else None)
-    with Explanations() as explained:  # why each row is so, for the why file (on disk meanwhile)
+    # why each row is so, for the why file: on disk meanwhile, beside the output
+    with Explanations(options.out.absolute().parent) as explained:
         try:
             with fewer_collections(), make_runner(settings.jobs or default_jobs(), settings.dask,
                                                   settings.cache) as runner:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 from pathlib import Path
 
@@ -175,3 +176,11 @@ def test_a_parse_frozen_by_a_worker_gives_the_rows_of_the_live_one(gazetteer: Ga
     made_live, = rows_batch([(job, live.parsed, None)], {})
     made_cold, = rows_batch([(job, cold.parsed, None)], {})
     assert made_cold == made_live and made_live[0]
+
+
+def test_explanations_are_kept_in_the_folder_given(tmp_path: Path) -> None:
+    # the output's folder, not the system's temporary folder (which may be memory)
+    with Explanations(tmp_path) as kept:
+        kept.add(("a.txt", "Kirkuk", "A bomb hit Kirkuk."), "{}")
+        assert os.readlink(f"/proc/self/fd/{kept._file.fileno()}").startswith(str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
