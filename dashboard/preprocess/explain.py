@@ -55,24 +55,20 @@ class Explanations(Mapping[Identity, str]):
         self._file = tempfile.TemporaryFile(dir=folder if folder is not None and folder.is_dir() else None)
         self._where: dict[Identity, int] = {}
         self._end = 0
-        self._unflushed = False
 
     def add(self, identity: Identity, text: str) -> None:
         data = text.encode("utf-8")
         self._file.write(data)
         self._where[identity] = self._end << self._LENGTH_BITS | len(data)
         self._end += len(data)
-        self._unflushed = True
 
-    def update(self, pairs: Iterable[tuple[Identity, str]]) -> None:  # type: ignore[override]
+    def update(self, pairs: Iterable[tuple[Identity, str]]) -> None:
         for identity, text in pairs:
             self.add(identity, text)
 
     def __getitem__(self, identity: Identity) -> str:
         where = self._where[identity]
-        if self._unflushed:
-            self._file.flush()
-            self._unflushed = False
+        self._file.flush()  # what add wrote, out of the buffer (nothing to do once it is)
         length = where & ((1 << self._LENGTH_BITS) - 1)
         return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")
 
@@ -221,8 +217,9 @@ def why_outputs(table: pd.DataFrame, explained: Mapping[Identity, str], gazettee
     rows: dict[str, Identity] = {}
     for key, article, mention, evidence in zip(keys.tolist(), table[C.article].tolist(), table[C.mention].tolist(),
                                                table[C.evidence].tolist()):
-        if (article, mention, evidence) in explained:
-            rows[key] = (article, mention, evidence)
+        identity = (article, mention, evidence)
+        if identity in explained:
+            rows[key] = identity
     places = [p.to_list() for p in search_places(table, gazetteer)]
     # the texts are read (from disk, for Explanations) as each piece of the file is written
     return [(why_file(path), why_chunks(_TextsByKey(rows, explained), places)) for path in tables]

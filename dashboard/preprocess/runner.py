@@ -237,7 +237,7 @@ def article_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | No
 
 
 #: One article's rows and, in the same order, why each is so (:func:`explain_rows`).
-Made = tuple[list[Incident], list[dict[str, Any]]]
+Made = tuple[list[Incident], list[str]]
 
 
 def explained_rows(article: Article, gazetteer: Gazetteer, geocoder: Geocoder | None = None,
