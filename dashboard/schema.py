@@ -481,12 +481,21 @@ def table_chunks(frame: pd.DataFrame | Validated, path: str | Path) -> Iterator[
     when the first is taken: the bytes of the whole file are never in memory at once (a build
     writes them to its temporary file)."""
     table = frame.frame if isinstance(frame, Validated) else validate(frame)
+    starts = range(0, max(len(table), 1), CHUNK_ROWS)
+    yield from pieces_chunks((table.iloc[start:start + CHUNK_ROWS] for start in starts), path)
+
+
+def pieces_chunks(pieces: Iterable[pd.DataFrame], path: str | Path) -> Iterator[bytes]:
+    """The bytes of one table file made of ``pieces``, validated frames of the same columns taken
+    one after the other (a row group of Parquet each; CSV lines, the header once): what
+    :func:`table_chunks` writes of a whole table, for a writer that never holds the whole table
+    (:mod:`dashboard.preprocess.outputs`). There must be at least one piece (it may have no rows)."""
     if Path(path).suffix.lower() == ".parquet":
-        yield from _parquet_chunks(table)
+        yield from _parquet_chunks(pieces)
         return
-    for start in range(0, max(len(table), 1), CHUNK_ROWS):
-        data = _csv_bytes(table.iloc[start:start + CHUNK_ROWS], checked=True)
-        yield data if start == 0 else data[data.index(b"\n") + 1:]  # the header once
+    for number, piece in enumerate(pieces):
+        data = _csv_bytes(piece, checked=True)
+        yield data if number == 0 else data[data.index(b"\n") + 1:]  # the header once
 
 
 class _Sink:
@@ -517,17 +526,23 @@ class _Sink:
         return data
 
 
-def _parquet_chunks(table: pd.DataFrame) -> Iterator[bytes]:
+def _parquet_chunks(pieces: Iterable[pd.DataFrame]) -> Iterator[bytes]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.Schema.from_pandas(table, preserve_index=False)
     sink = _Sink()
-    with pq.ParquetWriter(sink, schema) as writer:
-        for start in range(0, max(len(table), 1), CHUNK_ROWS):
-            writer.write_table(pa.Table.from_pandas(table.iloc[start:start + CHUNK_ROWS], schema=schema,
-                                                    preserve_index=False))
+    writer = None
+    try:
+        for piece in pieces:
+            if writer is None:
+                # every piece has the schema's dtypes (text columns hold strings): the first one's types are all's
+                schema = pa.Schema.from_pandas(piece, preserve_index=False)
+                writer = pq.ParquetWriter(sink, schema)
+            writer.write_table(pa.Table.from_pandas(piece, schema=schema, preserve_index=False))
             yield sink.take()
+    finally:
+        if writer is not None:
+            writer.close()
     yield sink.take()
 
 

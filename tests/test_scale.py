@@ -273,6 +273,52 @@ def test_tables_written_in_small_chunks_are_the_same_tables(corpus: Path, one_pr
     assert chunked.read().to_pandas().equals(pq.read_table(whole).to_pandas())
 
 
+def _build_files(corpus: Path, out: Path, suffix: str) -> dict[str, bytes]:
+    """Every file a one-process build of ``corpus`` writes into ``out`` (reports table in ``suffix``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    run_build(BuildOptions(inputs=(corpus,), out=out / f"reports{suffix}", incidents_out=out / "incidents.csv",
+                           settings=Settings(geocoder="none", jobs=1, cache=str(out / "cache")), use_cache=False))
+    return {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_the_reports_table_made_a_few_rows_at_a_time_gives_the_same_files(corpus: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch,
+                                                                           suffix: str) -> None:
+    from dashboard.preprocess import outputs
+
+    whole = _build_files(corpus, tmp_path / "whole", suffix)
+    made: list[int] = []  # rows of each piece
+    real = outputs.to_frame
+    monkeypatch.setattr(outputs, "to_frame", lambda rows: made.append(len(rows)) or real(rows))
+    monkeypatch.setattr(outputs, "PIECE_ROWS", 3)
+    pieces = _build_files(corpus, tmp_path / "pieces", suffix)
+    assert len(made) > 5 and min(made[:-1]) >= 3  # the last piece has what is left
+    assert sorted(pieces) == sorted(whole) and len(whole) == 5  # the two tables, their labels, the why file
+    if suffix == ".csv":
+        assert pieces == whole
+    else:
+        import pyarrow.parquet as pq
+
+        assert {name: data for name, data in pieces.items() if name != "reports.parquet"} == \
+            {name: data for name, data in whole.items() if name != "reports.parquet"}
+        chunked, one = pq.ParquetFile(tmp_path / "pieces" / "reports.parquet"), tmp_path / "whole" / "reports.parquet"
+        assert chunked.metadata.num_row_groups == len(made)  # a row group a piece
+        assert chunked.read().to_pandas().equals(pq.read_table(one).to_pandas())
+
+
+def test_a_piece_of_the_reports_table_ends_with_an_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from dashboard.preprocess import outputs
+
+    monkeypatch.setattr(outputs, "PIECE_ROWS", 2)
+    rows = [SimpleNamespace(article=name) for name in "aabbbbcde"]
+    bounds = list(outputs._pieces(rows))  # type: ignore[arg-type]
+    assert bounds == [(0, 2), (2, 6), (6, 8), (8, 9)]  # the four rows of b together
+    assert list(outputs._pieces([])) == [(0, 0)]  # a table of no rows is one piece, its header
+
+
 # --- articles streamed: a job keeps the path and the digest, not the bytes ---------------------
 
 

@@ -184,13 +184,36 @@ def identities(rows: Iterable[Incident]) -> list[Identity]:
     return [(row.article, row.mention, row.evidence) for row in rows]
 
 
-def search_places(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = SEARCH_MARGIN_DEGREES,
+class TableRows:
+    """What the why file needs of a table, gathered piece by piece (:meth:`add`): each row's report
+    key and :data:`Identity`, and the one-degree cells of its located rows (for the place search)."""
+
+    def __init__(self) -> None:
+        self.identities: dict[str, Identity] = {}
+        self.cells: set[tuple[int, int]] = set()
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> TableRows:
+        gathered = cls()
+        gathered.add(table)
+        return gathered
+
+    def add(self, table: pd.DataFrame, keys: pd.Series | None = None) -> None:
+        """``keys``: the table's :func:`~dashboard.review.report_keys`, when they are known already."""
+        keys = report_keys(table) if keys is None else keys
+        for key, article, mention, evidence in zip(keys.tolist(), table[C.article].tolist(),
+                                                   table[C.mention].tolist(), table[C.evidence].tolist()):
+            self.identities[key] = (article, mention, evidence)
+        located = table[table[C.latitude].notna() & table[C.longitude].notna()]
+        self.cells.update((math.floor(float(a)), math.floor(float(o)))
+                          for a, o in zip(located[C.latitude].tolist(), located[C.longitude].tolist()))
+
+
+def search_places(table: pd.DataFrame | TableRows, gazetteer: Gazetteer, margin: int = SEARCH_MARGIN_DEGREES,
                   limit: int = MAX_SEARCH_PLACES) -> list[WhyPlace]:
     """The gazetteer's places (with points of their own, no provinces or countries) within ``margin``
     degrees of a located row, largest first: what the page's place search looks through."""
-    located = table[table[C.latitude].notna() & table[C.longitude].notna()]
-    cells = {(math.floor(float(a)), math.floor(float(o)))
-             for a, o in zip(located[C.latitude].tolist(), located[C.longitude].tolist())}
+    cells = (table if isinstance(table, TableRows) else TableRows.of(table)).cells
     seen: set[str] = set()
     found: list[Place] = []
     done: set[tuple[int, int]] = set()
@@ -209,17 +232,12 @@ def search_places(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = SEARC
     return [why_place(p) for p in found[:limit]]
 
 
-def why_outputs(table: pd.DataFrame, explained: Mapping[Identity, str], gazetteer: Gazetteer,
+def why_outputs(table: pd.DataFrame | TableRows, explained: Mapping[Identity, str], gazetteer: Gazetteer,
                 tables: Iterable[Path]) -> list[tuple[Path, Iterator[bytes]]]:
     """The why file beside each of ``tables`` (the build writes them with the tables, atomically):
     each row's explanation under its report key."""
-    keys = report_keys(table)
-    rows: dict[str, Identity] = {}
-    for key, article, mention, evidence in zip(keys.tolist(), table[C.article].tolist(), table[C.mention].tolist(),
-                                               table[C.evidence].tolist()):
-        identity = (article, mention, evidence)
-        if identity in explained:
-            rows[key] = identity
-    places = [p.to_list() for p in search_places(table, gazetteer)]
+    gathered = table if isinstance(table, TableRows) else TableRows.of(table)
+    rows = {key: identity for key, identity in gathered.identities.items() if identity in explained}
+    places = [p.to_list() for p in search_places(gathered, gazetteer)]
     # the texts are read (from disk, for Explanations) as each piece of the file is written
     return [(why_file(path), why_chunks(_TextsByKey(rows, explained), places)) for path in tables]

@@ -100,14 +100,45 @@ def _squares(lat: Iterable[float], lng: Iterable[float], margin: int) -> list[tu
     return runs
 
 
-def labels_json(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = MARGIN_DEGREES,
+class TablePoints:
+    """What the labels need of a table, gathered piece by piece (:meth:`add`, in row order): its
+    located points, each once, and the places it found itself (geo precision ``place``: a geocoder's
+    answer), each once, in the order the table first gives them."""
+
+    def __init__(self) -> None:
+        self._points: list[np.ndarray] = []
+        self._own: dict[tuple[str, float, float], None] = {}
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> TablePoints:
+        gathered = cls()
+        gathered.add(table)
+        return gathered
+
+    def add(self, table: pd.DataFrame) -> None:
+        located = table[table[C.latitude].notna() & table[C.longitude].notna()]
+        self._points.append(np.unique(np.column_stack([located[C.latitude].astype("float64").to_numpy(),
+                                                       located[C.longitude].astype("float64").to_numpy()]),
+                                      axis=0))
+        own = located[located[C.geo_precision] == "place"]
+        self._own.update(dict.fromkeys(zip(own[C.location].tolist(), own[C.latitude].tolist(),
+                                           own[C.longitude].tolist())))
+
+    def points(self) -> np.ndarray:
+        """Every located point once, sorted (latitude, longitude), as ``np.unique`` gives them."""
+        return np.unique(np.concatenate(self._points or [np.empty((0, 2))]), axis=0)
+
+    def own(self) -> list[tuple[str, float, float]]:
+        return list(self._own)
+
+
+def labels_json(table: pd.DataFrame | TablePoints, gazetteer: Gazetteer, margin: int = MARGIN_DEGREES,
                 max_labels: int = MAX_LABELS) -> bytes:
     """The labels file of ``table`` (see the module's docstring for its keys and order)."""
-    located = table[table[C.latitude].notna() & table[C.longitude].notna()]
+    gathered = table if isinstance(table, TablePoints) else TablePoints.of(table)
     # Each point once (rows repeat their places); the table's points rounded as numpy rounds
     # (``round`` of a numpy float is ``np.round``, which may differ from ``round`` of a float).
-    points = np.unique(np.column_stack([located[C.latitude].astype("float64").to_numpy(),
-                                        located[C.longitude].astype("float64").to_numpy()]), axis=0)
+    points = gathered.points()
     lat, lng = points[:, 0], points[:, 1]
     named = set(zip(np.round(lat, _DECIMALS).tolist(), np.round(lng, _DECIMALS).tolist()))
 
@@ -137,9 +168,7 @@ def labels_json(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = MARGIN_
                 add(place.name, place.latitude, place.longitude,
                     *_class_and_zoom(place, place.key in capital_keys), place.population)
     # places the table found elsewhere (a geocoder's answer) are named where it put them
-    own = located[located[C.geo_precision] == "place"]
-    for name, la, lo in dict.fromkeys(zip(own[C.location].tolist(), own[C.latitude].tolist(),
-                                          own[C.longitude].tolist())):  # each once: adding again changes nothing
+    for name, la, lo in gathered.own():  # each once: adding again changes nothing
         add(str(name), float(la), float(lo), 3, TOWN_ZOOM, 0)
 
     chosen = sorted(entries.values())[:max_labels]
@@ -150,7 +179,8 @@ def labels_json(table: pd.DataFrame, gazetteer: Gazetteer, margin: int = MARGIN_
     }, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def label_outputs(table: pd.DataFrame, gazetteer: Gazetteer, tables: Iterable[Path]) -> list[tuple[Path, bytes]]:
+def label_outputs(table: pd.DataFrame | TablePoints, gazetteer: Gazetteer,
+                  tables: Iterable[Path]) -> list[tuple[Path, bytes]]:
     """The labels file beside each of ``tables`` (the build writes them with the tables, atomically)."""
     data = labels_json(table, gazetteer)
     return [(labels_file(path), data) for path in tables]

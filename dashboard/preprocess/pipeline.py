@@ -19,15 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from dashboard.aggregate import incidents_from_reports
 from dashboard.errors import ArticleError, NothingReadError, SettingError, one_line
 from dashboard.files import atomic_write_many
 from dashboard.preprocess import article_cache, sections
 from dashboard.preprocess.article_cache import ArticleCache, Entry, corpus_id
-from dashboard.preprocess.explain import Explanations, identities, why_outputs
+from dashboard.preprocess.explain import Explanations, identities
 from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped, find_articles, is_html_path,
                                          manifest_entry, parse_article, read_bytes, read_manifest)
-from dashboard.preprocess.map_labels import label_outputs
+from dashboard.preprocess.outputs import build_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
@@ -35,8 +34,7 @@ from dashboard.preprocess.reconcile import incident_ids
 from dashboard.preprocess.runner import (Job, Read, Runner, Section, article_rows, default_jobs, explained_rows,
                                          fewer_collections, joined, long_text_sections, make_runner, read_batch,
                                          read_whole, rows_batch)
-from dashboard.review import apply_stored
-from dashboard.schema import C, Incident, table_chunks, to_frame, validated
+from dashboard.schema import Incident
 from dashboard.settings import Settings
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -138,25 +136,11 @@ def run_build(options: BuildOptions) -> BuildSummary:
 
         with _unscanned():
             ids = incident_ids(reports, settings.merge_km, settings.merge_days)
-            frame = to_frame(reports)
-            del reports  # the rows live on in the table only
-            frame[C.incident_id] = ids
-            del ids
-            checked = validated(apply_stored(frame, options.out, settings.review_db))  # a rebuild keeps every review
-            del frame
-            table = checked.frame  # checked once; what follows trusts it
-            # The tables are written in chunks to their temporary files (their bytes never whole in memory).
-            outputs: list[tuple[Path, Any]] = [(options.out, table_chunks(checked, options.out))]
-            if options.incidents_out:
-                outputs.append((options.incidents_out, table_chunks(validated(incidents_from_reports(table)),
-                                                                    options.incidents_out)))
-            gazetteer = load_gazetteer(cache=settings.cache)
-            outputs += label_outputs(table, gazetteer, [path for path, _ in outputs])  # map names
-            outputs += why_outputs(table, explained, gazetteer, [options.out])  # why here, why this toll
+            summary.rows, summary.incidents = len(reports), len(set(ids))
+            outputs = build_outputs(reports, ids, options.out, options.incidents_out,  # empties reports
+                                    settings.review_db, explained, load_gazetteer(cache=settings.cache))
             atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
-    summary.rows = len(table)
-    summary.incidents = table[C.incident_id].nunique()
     if geocoder is not None:
         summary.geocoding = geocoder.stats.render()
     summary.seconds = time.perf_counter() - started
