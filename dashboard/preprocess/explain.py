@@ -11,12 +11,14 @@ place search. Nothing here resolves a place again: the decisions are the resolve
 
 from __future__ import annotations
 
+import array
+import itertools
 import math
 import os
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -40,50 +42,56 @@ MAX_SEARCH_PLACES = 30_000
 Identity = tuple[str, str, str]
 
 
-class Explanations(Mapping[Identity, str]):
-    """Each row's explanation (JSON text, :func:`explain_rows`) by its :data:`Identity`, kept on disk
-    while a build runs: the texts go to an anonymous temporary file (in ``folder``) as the rows come,
-    and are read back one by one as the why file is written; memory holds only where each text lies.
-    A later text for the same identity replaces the earlier one, as in a dict. Use it as a context
-    manager: the file has no name (nothing is left behind on any exit) and is closed at the end."""
+class Explanations:
+    """Each row's explanation (JSON text, :func:`explain_rows`) by the row's number in the build (the
+    order the rows come in, the table's), kept on disk while a build runs: the texts go to an
+    anonymous temporary file (in ``folder``) as the rows come, and are read back one by one as the
+    why file is written; memory holds only where each text lies, eight bytes a row. Rows of one
+    article that share an :data:`Identity` share the last of their texts (as a dict by identity
+    would keep it). Use it as a context manager: the file has no name (nothing is left behind on any
+    exit) and is closed at the end."""
 
-    _LENGTH_BITS = 32  # where = offset << _LENGTH_BITS | length
+    _LENGTH_BITS = 32  # where = offset << _LENGTH_BITS | length; 0: no text
 
     def __init__(self, folder: Path | None = None) -> None:
         # In ``folder`` (the output's: a disk with room for the why file, where the system's
         # temporary folder may be memory) when it is one, else in the system's temporary folder.
         self._file = tempfile.TemporaryFile(dir=folder if folder is not None and folder.is_dir() else None)
-        self._where: dict[Identity, int] = {}
+        self._where = array.array("Q")
         self._end = 0
 
-    def add(self, identity: Identity, text: str) -> None:
-        data = text.encode("utf-8")
-        self._file.write(data)
-        self._where[identity] = self._end << self._LENGTH_BITS | len(data)
-        self._end += len(data)
+    def extend(self, rows: Sequence[Incident], texts: Sequence[str] | None) -> None:
+        """The next rows (one article's, in order) and their texts (None: they have none)."""
+        if texts is None:
+            self._where.extend(itertools.repeat(0, len(rows)))
+            return
+        named = identities(rows)
+        last: dict[Identity, int] = {}
+        for identity, text in zip(named, texts, strict=True):
+            data = text.encode("utf-8")
+            self._file.write(data)
+            last[identity] = self._end << self._LENGTH_BITS | len(data)
+            self._end += len(data)
+        self._where.extend(last[identity] for identity in named)
 
-    def update(self, pairs: Iterable[tuple[Identity, str]]) -> None:
-        for identity, text in pairs:
-            self.add(identity, text)
+    def has(self, number: int) -> bool:
+        return 0 <= number < len(self._where) and self._where[number] != 0
 
-    def __getitem__(self, identity: Identity) -> str:
-        where = self._where[identity]
-        self._file.flush()  # what add wrote, out of the buffer (nothing to do once it is)
+    def text(self, number: int) -> str:
+        """The text of row ``number`` (KeyError when it has none)."""
+        if not self.has(number):
+            raise KeyError(number)
+        where = self._where[number]
+        self._file.flush()  # what extend wrote, out of the buffer (nothing to do once it is)
         length = where & ((1 << self._LENGTH_BITS) - 1)
         return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")
 
     def __len__(self) -> int:
         return len(self._where)
 
-    def __iter__(self) -> Iterator[Identity]:
-        return iter(self._where)
-
-    def __contains__(self, identity: object) -> bool:
-        return identity in self._where
-
     def close(self) -> None:
         self._file.close()
-        self._where = {}
+        self._where = array.array("Q")
 
     def __enter__(self) -> Explanations:
         return self
@@ -96,17 +104,17 @@ class Explanations(Mapping[Identity, str]):
 class _TextsByKey(Mapping[str, str]):
     """The explanations under the rows' report keys, read from ``texts`` only when asked for."""
 
-    def __init__(self, identities: dict[str, Identity], texts: Mapping[Identity, str]) -> None:
-        self._identities, self._texts = identities, texts
+    def __init__(self, numbers: dict[str, int], texts: Explanations) -> None:
+        self._numbers, self._texts = numbers, texts
 
     def __getitem__(self, key: str) -> str:
-        return self._texts[self._identities[key]]
+        return self._texts.text(self._numbers[key])
 
     def __len__(self) -> int:
-        return len(self._identities)
+        return len(self._numbers)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._identities)
+        return iter(self._numbers)
 
 
 def why_place(place: Place, score: float | None = None) -> WhyPlace:
@@ -186,10 +194,10 @@ def identities(rows: Iterable[Incident]) -> list[Identity]:
 
 class TableRows:
     """What the why file needs of a table, gathered piece by piece (:meth:`add`): each row's report
-    key and :data:`Identity`, and the one-degree cells of its located rows (for the place search)."""
+    key with the row's number, and the one-degree cells of its located rows (for the place search)."""
 
     def __init__(self) -> None:
-        self.identities: dict[str, Identity] = {}
+        self.numbers: dict[str, int] = {}
         self.cells: set[tuple[int, int]] = set()
 
     @classmethod
@@ -198,12 +206,11 @@ class TableRows:
         gathered.add(table)
         return gathered
 
-    def add(self, table: pd.DataFrame, keys: pd.Series | None = None) -> None:
-        """``keys``: the table's :func:`~dashboard.review.report_keys`, when they are known already."""
+    def add(self, table: pd.DataFrame, keys: pd.Series | None = None, first: int = 0) -> None:
+        """``keys``: the table's :func:`~dashboard.review.report_keys`, when they are known already;
+        ``first``: the number of its first row (a piece's place in the whole table)."""
         keys = report_keys(table) if keys is None else keys
-        for key, article, mention, evidence in zip(keys.tolist(), table[C.article].tolist(),
-                                                   table[C.mention].tolist(), table[C.evidence].tolist()):
-            self.identities[key] = (article, mention, evidence)
+        self.numbers.update(zip(keys.tolist(), range(first, first + len(table))))
         located = table[table[C.latitude].notna() & table[C.longitude].notna()]
         self.cells.update((math.floor(float(a)), math.floor(float(o)))
                           for a, o in zip(located[C.latitude].tolist(), located[C.longitude].tolist()))
@@ -232,12 +239,12 @@ def search_places(table: pd.DataFrame | TableRows, gazetteer: Gazetteer, margin:
     return [why_place(p) for p in found[:limit]]
 
 
-def why_outputs(table: pd.DataFrame | TableRows, explained: Mapping[Identity, str], gazetteer: Gazetteer,
+def why_outputs(table: pd.DataFrame | TableRows, explained: Explanations, gazetteer: Gazetteer,
                 tables: Iterable[Path]) -> list[tuple[Path, Iterator[bytes]]]:
     """The why file beside each of ``tables`` (the build writes them with the tables, atomically):
     each row's explanation under its report key."""
     gathered = table if isinstance(table, TableRows) else TableRows.of(table)
-    rows = {key: identity for key, identity in gathered.identities.items() if identity in explained}
+    rows = {key: number for key, number in gathered.numbers.items() if explained.has(number)}
     places = [p.to_list() for p in search_places(gathered, gazetteer)]
     # the texts are read (from disk, for Explanations) as each piece of the file is written
     return [(why_file(path), why_chunks(_TextsByKey(rows, explained), places)) for path in tables]

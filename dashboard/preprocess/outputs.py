@@ -55,7 +55,7 @@ def build_outputs(reports: list[Incident], ids: Sequence[str], out: Path, incide
             keys = report_keys(frame)
             piece = validated(apply_reviews(frame, reviews, keys)).frame
             points.add(piece)
-            rows.add(piece, keys)
+            rows.add(piece, keys, start)
             if kept is not None:
                 kept.append(piece)
             yield piece

@@ -23,7 +23,7 @@ from dashboard.errors import ArticleError, NothingReadError, SettingError, one_l
 from dashboard.files import atomic_write_many
 from dashboard.preprocess import article_cache, sections
 from dashboard.preprocess.article_cache import ArticleCache, Entry, corpus_id
-from dashboard.preprocess.explain import Explanations, identities
+from dashboard.preprocess.explain import Explanations
 from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped, find_articles, is_html_path,
                                          manifest_entry, parse_article, read_bytes, read_manifest)
 from dashboard.preprocess.outputs import build_outputs
@@ -147,11 +147,12 @@ def run_build(options: BuildOptions) -> BuildSummary:
     return summary
 
 
-def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], settings: Settings, runner: Runner,
+def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settings: Settings, runner: Runner,
                  cache: ArticleCache | None, geocoder: Geocoder | None, summary: BuildSummary,
                  progress: bool, explained: Explanations) -> list[Incident]:
     """Both per-article passes over ``files`` (in key order): the focus votes, then the rows (and
-    into ``explained``, why each row is so)."""
+    into ``explained``, why each row is so). ``files`` is emptied once each has its job (the jobs
+    keep their paths as text)."""
     build_version = article_cache.version(settings) if cache is not None else ""
     jobs: list[Job] = []
     keys: list[str] = []
@@ -181,6 +182,8 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
         if cache is not None:
             keys.append(article_cache.entry_key(build_version, file.key, listed, data))
         del data, pieces  # a long text's bytes not kept through both passes (its sections hold its text)
+    count = len(files)
+    files.clear()
     stored = cache.get_many(keys) if cache is not None else {}
     entries = [stored.get(key) for key in keys] if cache is not None else [None] * len(jobs)
 
@@ -213,19 +216,21 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     todo = [unit for position, (job, read, entry, digest) in enumerate(zip(jobs, reads, entries, digests))
             if not read.skipped and not cached_rows(entry, digest)
             for unit in long.get(position, [(job.seen_as(read.digest), read.parsed, read.article)])]
+    # What the first pass parsed and read is held by todo alone, and let go as each unit is done.
+    reads = [read.answer() for read in reads]
     bar = _Bar(len(todo), progress, "articles done" if not long else "articles and sections done")
     if geocoder is None:
-        made = iter(runner.map(rows_batch, todo, focus, settings.cache, progress=bar.add))
+        made = iter(runner.map(rows_batch, _taken(todo), focus, settings.cache, progress=bar.add))
     else:  # one geocoder, its rate limit and its budget: here, in order
         gazetteer = load_gazetteer(cache=settings.cache)
         made = (bar.added(explained_rows(unit.article, gazetteer, geocoder, focus, unit.parsed, unit.start)
                           if isinstance(unit, Section)
                           else explained_rows(unit[2] or unit[0].article(), gazetteer, geocoder, focus, unit[1]))
-                for unit in todo)
+                for unit in _taken(todo))
     made_for = 0  # articles whose rows were made (a long text's sections are one article)
     reports: list[Incident] = []
     skipped = dict(failed)
-    positions = [index for index in range(len(files)) if index not in failed]
+    positions = [index for index in range(count) if index not in failed]
     for position, (index, job, key, read, entry, digest) in enumerate(
             zip(positions, jobs, keys or [""] * len(jobs), reads, entries, digests)):
         if read.skipped:
@@ -238,7 +243,7 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
             made_for += 1
         if not read.skipped:
             reports.extend(rows or [])
-            explained.update(zip(identities(rows or []), why or []))
+            explained.extend(rows or [], why)
             summary.articles_read += 1
             summary.read.append(job.name)
             if read.replaced:
@@ -255,6 +260,13 @@ def _per_article(files: Sequence[ArticleFile], manifest: dict[str, Metadata], se
     return reports
 
 
+def _taken(items: list[Any]) -> Iterator[Any]:
+    """The items of ``items``, each let go by the list as it is given (the list ends empty)."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def _maybe_long(path: Path) -> bool:
     """Whether the file may hold a text longer than a section (none shorter in bytes does)."""
     try:
@@ -263,15 +275,15 @@ def _maybe_long(path: Path) -> bool:
         return False  # the first pass reads it, and says why it cannot
 
 
-#: Characters of article text a build keeps from its first pass for its second (which otherwise
-#: reads and decodes each file again): small builds skip the second reading, large ones stay in
-#: bounded memory.
+#: Characters of article text a build keeps from its first pass for its second, with what the
+#: first pass parsed in it (the second otherwise reads, decodes and parses the file again): small
+#: builds skip the second reading, large ones stay in bounded memory.
 KEPT_TEXT_CHARS = 32_000_000
 
 
 class _TextBudget:
     """Lets the first pass's articles through until their text reaches ``chars``; later ones lose
-    their article (the second pass reads those files again)."""
+    their article and what was parsed in it (the second pass reads and parses those files again)."""
 
     def __init__(self, chars: int) -> None:
         self.left = chars
@@ -280,7 +292,7 @@ class _TextBudget:
         if read.article is None:
             return read
         self.left -= len(read.article.text)
-        return read if self.left >= 0 else dataclasses.replace(read, article=None)
+        return read if self.left >= 0 else dataclasses.replace(read, article=None, parsed=None)
 
 
 @contextmanager

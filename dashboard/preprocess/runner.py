@@ -34,7 +34,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.explain import explain_rows
@@ -138,6 +138,12 @@ class Read:
     #: The article as read, for the second pass not to read and decode it again; the build keeps
     #: it only up to a budget of text (:func:`~dashboard.preprocess.pipeline` ``KEPT_TEXT_CHARS``).
     article: Article | None = None
+
+    def answer(self) -> Read:
+        """This read without the text and parse it holds for the second pass."""
+        if self.parsed is None and self.article is None:
+            return self
+        return Read(self.name, self.votes, self.replaced, self.skipped, self.countries, None, self.digest, None)
 
 
 def frozen(parsed: Parsed | None) -> bytes | None:
@@ -310,7 +316,7 @@ def rows_batch(items: Sequence[tuple[Job, Parsed | bytes | None, Article | None]
             else explained_rows(item[2] or item[0].article(), gazetteer, None, focus, item[1]) for item in items]
 
 
-def batches(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+def batches(items: Iterable[Any]) -> Iterator[Sequence[Any]]:
     """``items`` in batches of :data:`BATCH`, each :class:`Section` a batch by itself (it is as much
     text as hundreds of articles)."""
     batch: list[Any] = []
@@ -338,7 +344,7 @@ class Runner:
     workers = 1
     in_process = True  # the results are this process's own objects (not sent back from elsewhere)
 
-    def map(self, function: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
+    def map(self, function: Callable[..., list[Any]], items: Iterable[Any], *args: Any,
             progress: Progress | None = None) -> Iterator[Any]:
         for batch in batches(items):
             yield from function(batch, *args)
@@ -366,7 +372,7 @@ class _FutureRunner(Runner):
     def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:
         raise NotImplementedError
 
-    def map(self, function: Callable[..., list[Any]], items: Sequence[Any], *args: Any,
+    def map(self, function: Callable[..., list[Any]], items: Iterable[Any], *args: Any,
             progress: Progress | None = None) -> Iterator[Any]:
         finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
         sizes: dict[Any, int] = {}

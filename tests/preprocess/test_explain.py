@@ -10,6 +10,8 @@ import json
 import os
 
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -153,17 +155,26 @@ def test_the_reasons_are_the_same_whatever_the_hash_seed(tmp_path) -> None:
     assert links == ['written as "Gwoza, Borno" and lies in Borno', 'written as "Gwoza, Nigeria" and lies in Nigeria']
 
 
-def test_explanations_kept_on_disk_read_back_as_written() -> None:
-    first, second = ("a.txt", "Kirkuk", "A bomb hit Kirkuk."), ("b.txt", "Mosul", "Clashes in Mosul.")
+def _rows(*identities: tuple[str, str, str]) -> list[Any]:
+    return [SimpleNamespace(article=article, mention=mention, evidence=evidence)
+            for article, mention, evidence in identities]
+
+
+def test_explanations_kept_on_disk_read_back_by_row_number() -> None:
+    kirkuk, mosul = ("a.txt", "Kirkuk", "A bomb hit Kirkuk."), ("a.txt", "Mosul", "Clashes in Mosul.")
     with Explanations() as kept:
-        kept.update([(first, '{"why":"near Kirkuk"}'), (second, '{"why":"Mossoul, été"}')])
-        kept.add(first, '{"why":"in Kirkuk"}')  # a later text for the same row replaces the earlier
-        assert kept[first] == '{"why":"in Kirkuk"}' and kept[second] == '{"why":"Mossoul, été"}'
-        assert len(kept) == 2 and set(kept) == {first, second} and ("c.txt", "", "") not in kept
-        assert kept.get(("c.txt", "", "")) is None
-        kept.add(("c.txt", "Hit", "In Hit."), "{}")  # written after a read: still read back
-        assert kept[("c.txt", "Hit", "In Hit.")] == "{}"
-        assert len(kept._where) == 3 and not kept._file.closed
+        # one article's rows; its second row of Kirkuk shares the last text of the two, as a dict would
+        kept.extend(_rows(kirkuk, mosul, kirkuk), ['{"why":"near Kirkuk"}', '{"why":"Mossoul, été"}', '{"why":"in"}'])
+        kept.extend(_rows(("b.txt", "", "No place.")), None)  # rows with no explanation
+        assert [kept.text(n) for n in (0, 1, 2)] == ['{"why":"in"}', '{"why":"Mossoul, été"}', '{"why":"in"}']
+        assert len(kept) == 4 and not kept.has(3) and not kept.has(4) and kept.has(2)
+        with pytest.raises(KeyError):
+            kept.text(3)
+        kept.extend(_rows(("c.txt", "Hit", "In Hit.")), ["{}"])  # written after a read: still read back
+        assert kept.text(4) == "{}"
+        with pytest.raises(ValueError):  # a text for each row, or none at all
+            kept.extend(_rows(("d.txt", "Hit", "In Hit."), ("d.txt", "Ana", "In Ana.")), ["{}"])
+        assert not kept._file.closed
     assert kept._file.closed
 
 
@@ -181,6 +192,6 @@ def test_a_parse_frozen_by_a_worker_gives_the_rows_of_the_live_one(gazetteer: Ga
 def test_explanations_are_kept_in_the_folder_given(tmp_path: Path) -> None:
     # the output's folder, not the system's temporary folder (which may be memory)
     with Explanations(tmp_path) as kept:
-        kept.add(("a.txt", "Kirkuk", "A bomb hit Kirkuk."), "{}")
+        kept.extend(_rows(("a.txt", "Kirkuk", "A bomb hit Kirkuk.")), ["{}"])
         assert os.readlink(f"/proc/self/fd/{kept._file.fileno()}").startswith(str(tmp_path))
     assert list(tmp_path.iterdir()) == []
