@@ -29,11 +29,12 @@ from dashboard.preprocess.explain import Explanations, TableRows, why_outputs
 from dashboard.preprocess.map_labels import TablePoints, labels_json
 from dashboard.preprocess.places.gazetteer import Gazetteer
 from dashboard.review import ReviewStore, apply_reviews, report_keys, store_path
-from dashboard.schema import CHUNK_ROWS, C, Incident, pieces_chunks, table_chunks, to_frame, validated
+from dashboard.schema import C, Incident, pieces_chunks, table_chunks, to_frame, validated
 from dashboard.why import why_file
 
-#: Rows of the reports table made, checked and written at a time (more when an article's rows run over).
-PIECE_ROWS = CHUNK_ROWS
+#: Rows of the reports table made, checked and written at a time (more when an article's rows run over):
+#: a piece's frame and text are some 1 KB a row beside the rows, so pieces are kept small.
+PIECE_ROWS = 10_000
 
 
 def build_outputs(reports: list[Incident], ids: Sequence[str], out: Path, incidents_out: Path | None,
