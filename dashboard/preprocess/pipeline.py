@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 import os
 import sys
 import time
@@ -186,6 +187,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     files.clear()
     stored = cache.get_many(keys) if cache is not None else {}
     entries = [stored.get(key) for key in keys] if cache is not None else [None] * len(jobs)
+    del stored
 
     # Pass 1: each article parsed, the countries of its sure places counted for the focus.
     unread = [unit for position, (job, entry) in enumerate(zip(jobs, entries)) if entry is None
@@ -231,8 +233,11 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     reports: list[Incident] = []
     skipped = dict(failed)
     positions = [index for index in range(count) if index not in failed]
+    jobs_count = len(jobs)
+    # Each article's job, answer and entry let go once its rows are in (the rows are what grows).
     for position, (index, job, key, read, entry, digest) in enumerate(
-            zip(positions, jobs, keys or [""] * len(jobs), reads, entries, digests)):
+            zip(positions, _taken(jobs), keys or itertools.repeat(""), _taken(reads), _taken(entries),
+                _taken(digests))):
         if read.skipped:
             skipped[index] = Skipped(job.name, read.skipped)
             rows, why = None, None
@@ -254,7 +259,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     summary.skipped = [skipped[index] for index in sorted(skipped)]
     if cache is not None:
         dropped = cache.keep_only(keys)
-        summary.cache = (f"{cache.hits} of {len(jobs)} articles known; rows made for {made_for}; "
+        summary.cache = (f"{cache.hits} of {jobs_count} articles known; rows made for {made_for}; "
                          f"{dropped} old entries dropped")
     summary.runner = runner.describe()
     return reports

@@ -47,7 +47,7 @@ import functools
 import hashlib
 import math
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from dashboard.geodesy import EARTH_RADIUS_KM, km_between
 from dashboard.same_incident import MENTION, targets_in, toll_range, tolls_conflict, types_compatible
@@ -142,16 +142,19 @@ def _span(row: Incident) -> tuple[int, int] | None:
     return day, day
 
 
-def _profile(rows: Sequence[Incident]) -> Profile | None:
+def _profile(rows: Sequence[Incident], shared: dict[Any, Any] | None = None) -> Profile | None:
+    """``shared``: values met before, each kept once (a corpus names the same places, types and
+    targets again and again): an equal value is the one kept."""
     events = [r for r in rows if r.event_type != MENTION]
     spans = [_span(r) for r in events]
     if not events or any(s is None for s in spans):
         return None
+    one = (lambda value: value) if shared is None else (lambda value: shared.setdefault(value, value))
     return Profile(
-        places=tuple(dict.fromkeys(_place(r) for r in events)),
-        span=(min(s[0] for s in spans if s), max(s[1] for s in spans if s)),
-        types=frozenset(r.event_type for r in events),
-        targets=frozenset().union(*(targets_in(r.evidence) for r in events)),
+        places=one(tuple(dict.fromkeys(one(_place(r)) for r in events))),
+        span=one((min(s[0] for s in spans if s), max(s[1] for s in spans if s))),
+        types=one(frozenset(r.event_type for r in events)),
+        targets=one(frozenset().union(*(targets_in(r.evidence) for r in events))),
         killed=toll_range([r.killed_min for r in events], [r.killed_max for r in events]),
     )
 
@@ -214,8 +217,9 @@ def reports_of(rows: Sequence[Incident]) -> list[Report]:
     positions: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
         positions.setdefault(report_key(row), []).append(index)
+    shared: dict[Any, Any] = {}
     return [
-        Report(key, rows[members[0]].article, tuple(members), _profile([rows[i] for i in members]))
+        Report(key, rows[members[0]].article, tuple(members), _profile([rows[i] for i in members], shared))
         for key, members in positions.items()
     ]
 
