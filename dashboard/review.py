@@ -95,15 +95,44 @@ def report_keys(table: pd.DataFrame) -> pd.Series:
     One SHA-1 per row of article, mention and evidence; the second and later rows sharing all three
     (rare) hash their rank onto it. About 0.15 s at 100,000 rows: the page computes it once per file.
     """
-    sha1 = hashlib.sha1
-    base = [sha1(f"{a}\x1f{m}\x1f{e}".encode("utf-8")).hexdigest()[:16]
+    base = [_base_key(a, m, e)
             for a, m, e in zip(table[C.article].tolist(), table[C.mention].tolist(), table[C.evidence].tolist())]
     keys = pd.Series(base, index=table.index, dtype=object)
     again = keys.duplicated(keep="first")
     if again.any():
         rank = keys.groupby(keys, sort=False).cumcount()
-        keys[again] = [sha1(f"{k}\x1f{r}".encode()).hexdigest()[:16] for k, r in zip(keys[again], rank[again])]
+        keys[again] = [_ranked_key(k, r) for k, r in zip(keys[again], rank[again])]
     return keys
+
+
+class KeysInOrder:
+    """:func:`report_keys` of a table given a piece at a time (:meth:`of`), in table order, each
+    article's rows together (as a build writes them): the rows an article repeats are ranked across
+    the pieces its rows fall in."""
+
+    def __init__(self) -> None:
+        self._article: str | None = None
+        self._seen: dict[str, int] = {}  # of the current article: how often each key was met
+
+    def of(self, table: pd.DataFrame) -> pd.Series:
+        keys = []
+        for article, mention, evidence in zip(table[C.article].tolist(), table[C.mention].tolist(),
+                                              table[C.evidence].tolist()):
+            if article != self._article:
+                self._article, self._seen = article, {}
+            base = _base_key(article, mention, evidence)
+            rank = self._seen.get(base, 0)
+            self._seen[base] = rank + 1
+            keys.append(base if rank == 0 else _ranked_key(base, rank))
+        return pd.Series(keys, index=table.index, dtype=object)
+
+
+def _base_key(article: str, mention: str, evidence: str) -> str:
+    return hashlib.sha1(f"{article}\x1f{mention}\x1f{evidence}".encode("utf-8")).hexdigest()[:16]
+
+
+def _ranked_key(base: str, rank: int) -> str:
+    return hashlib.sha1(f"{base}\x1f{rank}".encode()).hexdigest()[:16]
 
 
 # --- checking one correction ------------------------------------------------------------------------

@@ -293,7 +293,7 @@ def test_the_reports_table_made_a_few_rows_at_a_time_gives_the_same_files(corpus
     monkeypatch.setattr(outputs, "to_frame", lambda rows: made.append(len(rows)) or real(rows))
     monkeypatch.setattr(outputs, "PIECE_ROWS", 3)
     pieces = _build_files(corpus, tmp_path / "pieces", suffix)
-    assert len(made) > 5 and min(made[:-1]) >= 3  # the last piece has what is left
+    assert len(made) > 5 and set(made[:-1]) == {3}  # the last piece has what is left
     assert sorted(pieces) == sorted(whole) and len(whole) == 5  # the two tables, their labels, the why file
     if suffix == ".csv":
         assert pieces == whole
@@ -307,16 +307,22 @@ def test_the_reports_table_made_a_few_rows_at_a_time_gives_the_same_files(corpus
         assert chunked.read().to_pandas().equals(pq.read_table(one).to_pandas())
 
 
-def test_a_piece_of_the_reports_table_ends_with_an_article(monkeypatch: pytest.MonkeyPatch) -> None:
-    from types import SimpleNamespace
+def test_report_keys_given_a_piece_at_a_time_are_the_whole_tables() -> None:
+    import pandas as pd
 
-    from dashboard.preprocess import outputs
+    from dashboard.review import KeysInOrder, report_keys
 
-    monkeypatch.setattr(outputs, "PIECE_ROWS", 2)
-    rows = [SimpleNamespace(article=name) for name in "aabbbbcde"]
-    bounds = list(outputs._pieces(rows))  # type: ignore[arg-type]
-    assert bounds == [(0, 2), (2, 6), (6, 8), (8, 9)]  # the four rows of b together
-    assert list(outputs._pieces([])) == [(0, 0)]  # a table of no rows is one piece, its header
+    # article b repeats a row (same mention and evidence) on both sides of a piece's end, and so does c
+    rows = [("a", "Kirkuk", "One."), ("b", "Mosul", "Two."), ("b", "Mosul", "Two."), ("b", "Hit", "Three."),
+            ("b", "Mosul", "Two."), ("c", "Hit", "Three."), ("c", "Hit", "Three.")]
+    table = pd.DataFrame(rows, columns=["article", "mention", "evidence"])
+    whole = report_keys(table).tolist()
+    assert len(set(whole)) == len(whole)  # the repeats ranked apart
+    running = KeysInOrder()
+    pieces = [running.of(table.iloc[start:start + 3]).tolist() for start in range(0, len(table), 3)]
+    assert [key for piece in pieces for key in piece] == whole
+    alone = KeysInOrder().of(table.iloc[3:6]).tolist()  # without the rows before: ranked anew, not the same
+    assert alone != whole[3:6]
 
 
 # --- articles streamed: a job keeps the path and the digest, not the bytes ---------------------

@@ -1,18 +1,18 @@
 """The build's files from its reconciled rows, the reports table written piece by piece.
 
-In: every report row of a build, in order, with its incident id (:func:`~dashboard.preprocess.reconcile.incident_ids`),
-and why each row is so (:class:`~dashboard.preprocess.explain.Explanations`). Out: :func:`build_outputs`,
-each file with its content for :func:`dashboard.files.atomic_write_many`: the reports table, the
+In: every report row of a build, in order, with its incident id
+(:func:`~dashboard.preprocess.reconcile.incident_ids`), and why each row is so
+(:class:`~dashboard.preprocess.explain.Explanations`). Out: :func:`build_outputs`, each file with its content for :func:`dashboard.files.atomic_write_many`: the reports table, the
 incidents table (``--incidents``), the labels beside each and the why file.
 
-The rows become the table a piece at a time (:data:`PIECE_ROWS` rows, cut between articles: the
-report keys of :func:`dashboard.review.report_keys` rank the like rows of one article together):
-each piece is made a frame, given its incident ids and the stored reviews, validated, and written
-while the next is made; its row objects are let go once it is made. So the table is never whole in
-memory, neither as rows and frame at once nor as a frame. What the labels and why files need of
-the table (its points, its own places, each row's report key) is gathered as the pieces pass, and
-those files are made after it. The incidents table sums up each incident's reports, so with
-``--incidents`` the pieces are also kept and joined.
+The rows become the table a piece at a time (:data:`PIECE_ROWS` rows): each piece is made a frame,
+given its incident ids, report keys (:class:`dashboard.review.KeysInOrder`: they rank the like
+rows of an article across pieces) and the stored reviews, validated, and written while the next is
+made; its row objects are let go once it is made. So the table is never whole in memory, neither as
+rows and frame at once nor as a frame. What the labels and why files need of the table (its
+points, its own places, each row's report key) is gathered as the pieces pass, and those files are
+made after it. The incidents table sums up each incident's reports, so with ``--incidents`` the
+pieces are also kept and joined.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from dashboard.files import Content, labels_file
 from dashboard.preprocess.explain import Explanations, TableRows, why_outputs
 from dashboard.preprocess.map_labels import TablePoints, labels_json
 from dashboard.preprocess.places.gazetteer import Gazetteer
-from dashboard.review import ReviewStore, apply_reviews, report_keys, store_path
+from dashboard.review import KeysInOrder, ReviewStore, apply_reviews, store_path
 from dashboard.schema import C, Incident, pieces_chunks, table_chunks, to_frame, validated
 from dashboard.why import why_file
 
-#: Rows of the reports table made, checked and written at a time (more when an article's rows run over):
-#: a piece's frame and text are some 1 KB a row beside the rows, so pieces are kept small.
+#: Rows of the reports table made, checked and written at a time: a piece's frame and text are some
+#: 1 KB a row beside the rows, so pieces are kept small.
 PIECE_ROWS = 10_000
 
 
@@ -45,7 +45,8 @@ def build_outputs(reports: list[Incident], ids: Sequence[str], out: Path, incide
     points, rows = TablePoints(), TableRows()
     kept: list[pd.DataFrame] | None = [] if incidents_out is not None else None
 
-    bounds = list(_pieces(reports))
+    bounds = list(_pieces(len(reports)))
+    keys_in_order = KeysInOrder()  # an article's rows may fall in two pieces
 
     def pieces() -> Iterator[pd.DataFrame]:
         for start, end in bounds:
@@ -53,7 +54,7 @@ def build_outputs(reports: list[Incident], ids: Sequence[str], out: Path, incide
             del reports[:end - start]  # the rows live on in the piece only
             frame.index = pd.RangeIndex(start, end)  # a problem is reported at its line of the whole table
             frame[C.incident_id] = list(ids[start:end])
-            keys = report_keys(frame)
+            keys = keys_in_order.of(frame)
             piece = validated(apply_reviews(frame, reviews, keys)).frame
             points.add(piece)
             rows.add(piece, keys, start)
@@ -75,18 +76,11 @@ def build_outputs(reports: list[Incident], ids: Sequence[str], out: Path, incide
     return outputs
 
 
-def _pieces(reports: Sequence[Incident]) -> Iterator[tuple[int, int]]:
-    """(start, end) of each piece: PIECE_ROWS rows, and on to the end of the last one's article; one
-    piece when there are no rows (a table of no rows still has its header)."""
-    start = 0
-    while True:
-        end = min(start + PIECE_ROWS, len(reports))
-        while 0 < end < len(reports) and reports[end].article == reports[end - 1].article:
-            end += 1
-        yield start, end
-        if end >= len(reports):
-            return
-        start = end
+def _pieces(count: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each piece of a table of ``count`` rows; one piece when there are none (a
+    table of no rows still has its header)."""
+    for start in range(0, max(count, 1), PIECE_ROWS):
+        yield start, min(start + PIECE_ROWS, count)
 
 
 def _later(make: Callable[[], Content]) -> Iterator[bytes]:
