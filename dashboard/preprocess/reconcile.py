@@ -389,7 +389,10 @@ def incident_ids(reports: Sequence[Incident], merge_km: float, merge_days: int) 
     for unit, root in zip(units, roots):
         smallest[root] = min(smallest.get(root, unit.key), unit.key)
     new_ids: list[str] = [""] * len(reports)
+    by_root: dict[int, str] = {}  # one id text an incident, shared by its rows
     for unit, root in zip(units, roots):
+        if root not in by_root:
+            by_root[root] = incident_id(smallest[root])
         for row in unit.rows:
-            new_ids[row] = incident_id(smallest[root])
+            new_ids[row] = by_root[root]
     return new_ids
