@@ -27,7 +27,6 @@ from dashboard.preprocess.incidents.sentences import split_sentences
 from dashboard.preprocess.ingest import Article
 from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.geoparse import Decision, ResolvedMention
-from dashboard.review import report_keys
 from dashboard.schema import C, Incident
 from dashboard.why import Span, WhyPlace, WhyRow, row_json, why_chunks, why_file
 
@@ -200,27 +199,20 @@ class TableRows:
         self.numbers: dict[str, int] = {}
         self.cells: set[tuple[int, int]] = set()
 
-    @classmethod
-    def of(cls, table: pd.DataFrame) -> TableRows:
-        gathered = cls()
-        gathered.add(table)
-        return gathered
-
-    def add(self, table: pd.DataFrame, keys: pd.Series | None = None, first: int = 0) -> None:
-        """``keys``: the table's :func:`~dashboard.review.report_keys`, when they are known already;
-        ``first``: the number of its first row (a piece's place in the whole table)."""
-        keys = report_keys(table) if keys is None else keys
+    def add(self, table: pd.DataFrame, keys: pd.Series, first: int) -> None:
+        """``keys``: the table's report keys (:func:`~dashboard.review.report_keys`); ``first``: the
+        number of its first row (a piece's place in the whole table)."""
         self.numbers.update(zip(keys.tolist(), range(first, first + len(table))))
         located = table[table[C.latitude].notna() & table[C.longitude].notna()]
         self.cells.update((math.floor(float(a)), math.floor(float(o)))
                           for a, o in zip(located[C.latitude].tolist(), located[C.longitude].tolist()))
 
 
-def search_places(table: pd.DataFrame | TableRows, gazetteer: Gazetteer, margin: int = SEARCH_MARGIN_DEGREES,
+def search_places(cells: Iterable[tuple[int, int]], gazetteer: Gazetteer, margin: int = SEARCH_MARGIN_DEGREES,
                   limit: int = MAX_SEARCH_PLACES) -> list[WhyPlace]:
     """The gazetteer's places (with points of their own, no provinces or countries) within ``margin``
-    degrees of a located row, largest first: what the page's place search looks through."""
-    cells = (table if isinstance(table, TableRows) else TableRows.of(table)).cells
+    degrees of the one-degree ``cells`` of the located rows, largest first: what the page's place
+    search looks through."""
     seen: set[str] = set()
     found: list[Place] = []
     done: set[tuple[int, int]] = set()
@@ -239,12 +231,11 @@ def search_places(table: pd.DataFrame | TableRows, gazetteer: Gazetteer, margin:
     return [why_place(p) for p in found[:limit]]
 
 
-def why_outputs(table: pd.DataFrame | TableRows, explained: Explanations, gazetteer: Gazetteer,
+def why_outputs(table: TableRows, explained: Explanations, gazetteer: Gazetteer,
                 tables: Iterable[Path]) -> list[tuple[Path, Iterator[bytes]]]:
     """The why file beside each of ``tables`` (the build writes them with the tables, atomically):
     each row's explanation under its report key."""
-    gathered = table if isinstance(table, TableRows) else TableRows.of(table)
-    rows = {key: number for key, number in gathered.numbers.items() if explained.has(number)}
-    places = [p.to_list() for p in search_places(gathered, gazetteer)]
+    rows = {key: number for key, number in table.numbers.items() if explained.has(number)}
+    places = [p.to_list() for p in search_places(table.cells, gazetteer)]
     # the texts are read (from disk, for Explanations) as each piece of the file is written
     return [(why_file(path), why_chunks(_TextsByKey(rows, explained), places)) for path in tables]

@@ -179,8 +179,7 @@ def labels_json(table: pd.DataFrame | TablePoints, gazetteer: Gazetteer, margin:
     }, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def label_outputs(table: pd.DataFrame | TablePoints, gazetteer: Gazetteer,
-                  tables: Iterable[Path]) -> list[tuple[Path, bytes]]:
+def label_outputs(table: pd.DataFrame, gazetteer: Gazetteer, tables: Iterable[Path]) -> list[tuple[Path, bytes]]:
     """The labels file beside each of ``tables`` (the build writes them with the tables, atomically)."""
     data = labels_json(table, gazetteer)
     return [(labels_file(path), data) for path in tables]

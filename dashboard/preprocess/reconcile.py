@@ -142,14 +142,18 @@ def _span(row: Incident) -> tuple[int, int] | None:
     return day, day
 
 
-def _profile(rows: Sequence[Incident], shared: dict[Any, Any] | None = None) -> Profile | None:
+def _one(shared: dict[Any, Any], value: Any) -> Any:
+    return shared.setdefault(value, value)
+
+
+def _profile(rows: Sequence[Incident], shared: dict[Any, Any]) -> Profile | None:
     """``shared``: values met before, each kept once (a corpus names the same places, types and
     targets again and again): an equal value is the one kept."""
     events = [r for r in rows if r.event_type != MENTION]
     spans = [_span(r) for r in events]
     if not events or any(s is None for s in spans):
         return None
-    one = (lambda value: value) if shared is None else (lambda value: shared.setdefault(value, value))
+    one = functools.partial(_one, shared)
     return Profile(
         places=one(tuple(dict.fromkeys(one(_place(r)) for r in events))),
         span=one((min(s[0] for s in spans if s), max(s[1] for s in spans if s))),
@@ -388,11 +392,9 @@ def incident_ids(reports: Sequence[Incident], merge_km: float, merge_days: int) 
     smallest: dict[int, str] = {}
     for unit, root in zip(units, roots):
         smallest[root] = min(smallest.get(root, unit.key), unit.key)
+    ids = {root: incident_id(key) for root, key in smallest.items()}  # one id text an incident, shared by its rows
     new_ids: list[str] = [""] * len(reports)
-    by_root: dict[int, str] = {}  # one id text an incident, shared by its rows
     for unit, root in zip(units, roots):
-        if root not in by_root:
-            by_root[root] = incident_id(smallest[root])
         for row in unit.rows:
-            new_ids[row] = by_root[root]
+            new_ids[row] = ids[root]
     return new_ids
