@@ -3,6 +3,7 @@ give the same tables, byte for byte, as one process reading every article anew."
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import sqlite3
 from pathlib import Path
@@ -305,6 +306,49 @@ def test_the_reports_table_made_a_few_rows_at_a_time_gives_the_same_files(corpus
         chunked, one = pq.ParquetFile(tmp_path / "pieces" / "reports.parquet"), tmp_path / "whole" / "reports.parquet"
         assert chunked.metadata.num_row_groups == len(made)  # a row group a piece
         assert chunked.read().to_pandas().equals(pq.read_table(one).to_pandas())
+
+
+def test_rows_kept_on_disk_past_the_budget_give_the_same_files(corpus: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.preprocess import report_rows
+
+    whole = _build_files(corpus, tmp_path / "held", ".csv")
+    spilled: list[int] = []  # rows of each run pickled to the temporary file
+    real = report_rows.ReportRows._spill
+
+    def spill(self):  # type: ignore[no-untyped-def]
+        spilled.append(len(self._held))
+        real(self)
+
+    monkeypatch.setattr(report_rows.ReportRows, "_spill", spill)
+    monkeypatch.setattr(report_rows, "KEPT_ROWS", 4)
+    monkeypatch.setattr(report_rows, "RUN_ROWS", 3)
+    on_disk = _build_files(corpus, tmp_path / "disk", ".csv")
+    assert len(spilled) > 3 and all(count >= 3 for count in spilled)
+    assert on_disk == whole and len(whole) == 5
+
+
+def test_report_rows_come_back_in_order_in_pieces_past_the_budget(tmp_path: Path) -> None:
+    from dashboard.preprocess.report_rows import ReportRows
+    from dashboard.schema import Incident
+
+    def row(n: int) -> Incident:
+        values: dict = {field.name: "" for field in dataclasses.fields(Incident)}
+        values.update(date=None, published=None, latitude=None, longitude=None, killed_min=None, killed_max=None,
+                      injured_min=None, injured_max=None, captured_min=None, captured_max=None)
+        return Incident(**{**values, "incident_id": str(n), "article": f"a{n // 4}"})
+
+    articles = [[row(n) for n in range(start, min(start + 4, 23))] for start in range(0, 23, 4)]
+    for kept, expect_disk in ((100, False), (5, True)):
+        with ReportRows(tmp_path, kept=kept, run=3) as rows:
+            for article in articles:
+                rows.add(article)
+            assert len(rows) == 23 and rows.on_disk == expect_disk
+            pieces = list(rows.pieces(7))
+            assert [len(p) for p in pieces] == [7, 7, 7, 2]
+            assert [r.incident_id for p in pieces for r in p] == [str(n) for n in range(23)]
+            assert list(rows.pieces(7)) == []  # given once
+        assert not list(tmp_path.iterdir())  # the file had no name
 
 
 def test_report_keys_given_a_piece_at_a_time_are_the_whole_tables() -> None:

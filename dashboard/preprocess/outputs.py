@@ -18,6 +18,7 @@ pieces are also kept and joined.
 from __future__ import annotations
 
 import functools
+import itertools
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -28,8 +29,9 @@ from dashboard.files import Content, labels_file
 from dashboard.preprocess.explain import Explanations, TableRows, why_outputs
 from dashboard.preprocess.map_labels import TablePoints, labels_json
 from dashboard.preprocess.places.gazetteer import Gazetteer
+from dashboard.preprocess.report_rows import ReportRows
 from dashboard.review import KeysInOrder, ReviewStore, apply_reviews, store_path
-from dashboard.schema import C, Incident, pieces_chunks, table_chunks, to_frame, validated
+from dashboard.schema import C, pieces_chunks, table_chunks, to_frame, validated
 from dashboard.why import why_file
 
 #: Rows of the reports table made, checked and written at a time: a piece's frame and text are some
@@ -37,21 +39,22 @@ from dashboard.why import why_file
 PIECE_ROWS = 10_000
 
 
-def build_outputs(reports: list[Incident], ids: Sequence[str], out: Path, incidents_out: Path | None,
+def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_out: Path | None,
                   review_db: str, explained: Explanations, gazetteer: Gazetteer) -> list[tuple[Path, Content]]:
     """Every file of the build with its content, the reports table first; the others' contents are
-    made once the table's has been taken whole. ``reports`` is emptied as the table is made."""
+    made once the table's has been taken whole. The rows are taken from ``reports`` as the table is made."""
     reviews = ReviewStore(store_path(out, review_db), create=False).current()  # a rebuild keeps every review
     points, rows = TablePoints(), TableRows()
     kept: list[pd.DataFrame] | None = [] if incidents_out is not None else None
 
-    bounds = list(_pieces(len(reports)))
     keys_in_order = KeysInOrder()  # an article's rows may fall in two pieces
 
     def pieces() -> Iterator[pd.DataFrame]:
-        for start, end in bounds:
-            frame = to_frame(reports[:end - start])
-            del reports[:end - start]  # the rows live on in the piece only
+        start = 0
+        for some in itertools.chain(reports.pieces(PIECE_ROWS), [[]] if not len(reports) else []):
+            end = start + len(some)
+            frame = to_frame(some)
+            del some  # the rows live on in the piece only
             frame.index = pd.RangeIndex(start, end)  # a problem is reported at its line of the whole table
             frame[C.incident_id] = list(ids[start:end])
             keys = keys_in_order.of(frame)
@@ -61,6 +64,7 @@ def build_outputs(reports: list[Incident], ids: Sequence[str], out: Path, incide
             if kept is not None:
                 kept.append(piece)
             yield piece
+            start = end
 
     outputs: list[tuple[Path, Content]] = [(out, pieces_chunks(pieces(), out))]
     if incidents_out is not None:
@@ -74,13 +78,6 @@ def build_outputs(reports: list[Incident], ids: Sequence[str], out: Path, incide
     outputs += [(labels_file(path), _later(labels)) for path, _ in list(outputs)]
     outputs.append((why_file(out), _later(lambda: why_outputs(rows, explained, gazetteer, [out])[0][1])))
     return outputs
-
-
-def _pieces(count: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each piece of a table of ``count`` rows; one piece when there are none (a
-    table of no rows still has its header)."""
-    for start in range(0, max(count, 1), PIECE_ROWS):
-        yield start, min(start + PIECE_ROWS, count)
 
 
 def _later(make: Callable[[], Content]) -> Iterator[bytes]:

@@ -31,7 +31,8 @@ from dashboard.preprocess.outputs import build_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
-from dashboard.preprocess.reconcile import incident_ids
+from dashboard.preprocess.reconcile import ReportsOf, ids_of_reports
+from dashboard.preprocess.report_rows import ReportRows
 from dashboard.preprocess.runner import (Job, Read, Runner, Section, article_rows, default_jobs, explained_rows,
                                          fewer_collections, joined, long_text_sections, make_runner, read_batch,
                                          read_whole, rows_batch)
@@ -120,13 +121,16 @@ def run_build(options: BuildOptions) -> BuildSummary:
     # Rows made with a geocoder depend on its answers (and its budget): not cached.
     cache = (ArticleCache(Path(settings.cache), corpus_id(options.inputs, options.manifest))
              if options.use_cache and geocoder is None else None)
-    # why each row is so, for the why file: on disk meanwhile, beside the output
-    with Explanations(options.out.absolute().parent) as explained:
+    # why each row is so, for the why file (on disk meanwhile, beside the output), and the rows
+    # (held, or there too past a budget) with what reconciling needs of them
+    folder = options.out.absolute().parent
+    with Explanations(folder) as explained, ReportRows(folder) as reports:
+        found = ReportsOf()
         try:
             with fewer_collections(), make_runner(settings.jobs or default_jobs(), settings.dask,
                                                   settings.cache) as runner:
-                reports = _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
-                                       explained)
+                _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
+                             explained, reports, found)
         finally:
             if geocoder is not None:
                 geocoder.close()
@@ -136,9 +140,9 @@ def run_build(options: BuildOptions) -> BuildSummary:
             raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
 
         with _unscanned():
-            ids = incident_ids(reports, settings.merge_km, settings.merge_days)
+            ids = ids_of_reports(found, settings.merge_km, settings.merge_days)
             summary.rows, summary.incidents = len(reports), len(set(ids))
-            outputs = build_outputs(reports, ids, options.out, options.incidents_out,  # empties reports
+            outputs = build_outputs(reports, ids, options.out, options.incidents_out,  # takes the rows
                                     settings.review_db, explained, load_gazetteer(cache=settings.cache))
             atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
@@ -150,10 +154,10 @@ def run_build(options: BuildOptions) -> BuildSummary:
 
 def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settings: Settings, runner: Runner,
                  cache: ArticleCache | None, geocoder: Geocoder | None, summary: BuildSummary,
-                 progress: bool, explained: Explanations) -> list[Incident]:
-    """Both per-article passes over ``files`` (in key order): the focus votes, then the rows (and
-    into ``explained``, why each row is so). ``files`` is emptied once each has its job (the jobs
-    keep their paths as text)."""
+                 progress: bool, explained: Explanations, reports: ReportRows, found: ReportsOf) -> None:
+    """Both per-article passes over ``files`` (in key order): the focus votes, then the rows, into
+    ``reports`` and (what reconciling needs of them) ``found``, and into ``explained`` why each row
+    is so. ``files`` is emptied once each has its job (the jobs keep their paths as text)."""
     build_version = article_cache.version(settings) if cache is not None else ""
     jobs: list[Job] = []
     keys: list[str] = []
@@ -218,9 +222,12 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     todo = [unit for position, (job, read, entry, digest) in enumerate(zip(jobs, reads, entries, digests))
             if not read.skipped and not cached_rows(entry, digest)
             for unit in long.get(position, [(job.seen_as(read.digest), read.parsed, read.article)])]
-    # What the first pass parsed and read is held by todo alone, and let go as each unit is done.
+    # What the first pass parsed and read is held by todo alone, and let go as each unit is done
+    # (of a long text's sections, only how many there are is kept).
     reads = [read.answer() for read in reads]
     bar = _Bar(len(todo), progress, "articles done" if not long else "articles and sections done")
+    sections_of = {position: len(pieces) for position, pieces in long.items()}
+    long.clear()
     if geocoder is None:
         made = iter(runner.map(rows_batch, _taken(todo), focus, settings.cache, progress=bar.add))
     else:  # one geocoder, its rate limit and its budget: here, in order
@@ -230,7 +237,6 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
                           else explained_rows(unit[2] or unit[0].article(), gazetteer, geocoder, focus, unit[1]))
                 for unit in _taken(todo))
     made_for = 0  # articles whose rows were made (a long text's sections are one article)
-    reports: list[Incident] = []
     skipped = dict(failed)
     positions = [index for index in range(count) if index not in failed]
     jobs_count = len(jobs)
@@ -244,10 +250,11 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         elif cached_rows(entry, digest) and entry is not None:
             rows, why = entry.rows, entry.why
         else:
-            rows, why = joined([next(made) for _ in long.pop(position, [None])])
+            rows, why = joined([next(made) for _ in range(sections_of.pop(position, 1))])
             made_for += 1
         if not read.skipped:
-            reports.extend(rows or [])
+            reports.add(rows or [])
+            found.add(rows or [])
             explained.extend(rows or [], why)
             summary.articles_read += 1
             summary.read.append(job.name)
@@ -262,7 +269,6 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         summary.cache = (f"{cache.hits} of {jobs_count} articles known; rows made for {made_for}; "
                          f"{dropped} old entries dropped")
     summary.runner = runner.describe()
-    return reports
 
 
 def _taken(items: list[Any]) -> Iterator[Any]:

@@ -218,14 +218,30 @@ def compatible(first: Profile, second: Profile, merge_km: float, merge_days: int
 
 def reports_of(rows: Sequence[Incident]) -> list[Report]:
     """Rows -> reports (rows sharing article and extraction id), in order of first row."""
-    positions: dict[str, list[int]] = {}
-    for index, row in enumerate(rows):
-        positions.setdefault(report_key(row), []).append(index)
-    shared: dict[Any, Any] = {}
-    return [
-        Report(key, rows[members[0]].article, tuple(members), _profile([rows[i] for i in members], shared))
-        for key, members in positions.items()
-    ]
+    found = ReportsOf()
+    found.add(rows)
+    return found.reports
+
+
+class ReportsOf:
+    """:func:`reports_of` of a build's rows, taken as they come (:meth:`add`, an article's rows at a
+    time: a report's rows are all in one call), so that no row needs to be kept for reconciling."""
+
+    def __init__(self) -> None:
+        self.reports: list[Report] = []
+        self.rows = 0  # rows added so far
+        self._shared: dict[Any, Any] = {}
+
+    def add(self, rows: Sequence[Incident]) -> None:
+        positions: dict[str, list[int]] = {}
+        for index, row in enumerate(rows, start=self.rows):
+            positions.setdefault(report_key(row), []).append(index)
+        self.reports += [
+            Report(key, rows[members[0] - self.rows].article, tuple(members),
+                   _profile([rows[i - self.rows] for i in members], self._shared))
+            for key, members in positions.items()
+        ]
+        self.rows += len(rows)
 
 
 class _Groups:
@@ -387,13 +403,20 @@ def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> 
 def incident_ids(reports: Sequence[Incident], merge_km: float, merge_days: int) -> list[str]:
     """:func:`reconcile`'s ids alone, one per row in order (a build sets them in its table
     without a second copy of every row)."""
-    units = reports_of(reports)
+    found = ReportsOf()
+    found.add(reports)
+    return ids_of_reports(found, merge_km, merge_days)
+
+
+def ids_of_reports(found: ReportsOf, merge_km: float, merge_days: int) -> list[str]:
+    """:func:`incident_ids` of the rows ``found`` has taken (its reports are let go meanwhile)."""
+    units, found.reports = found.reports, []
     roots = group_reports(units, merge_km, merge_days)
     smallest: dict[int, str] = {}
     for unit, root in zip(units, roots):
         smallest[root] = min(smallest.get(root, unit.key), unit.key)
     ids = {root: incident_id(key) for root, key in smallest.items()}  # one id text an incident, shared by its rows
-    new_ids: list[str] = [""] * len(reports)
+    new_ids: list[str] = [""] * found.rows
     for unit, root in zip(units, roots):
         for row in unit.rows:
             new_ids[row] = ids[root]

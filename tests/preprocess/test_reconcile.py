@@ -560,6 +560,27 @@ def test_repeated_stories_group_as_with_every_pair_joined(seed: int) -> None:
     assert len(set(fast)) < len(fast)  # some stories were joined across articles
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_reports_taken_an_article_at_a_time_are_those_of_the_whole_table(seed: int) -> None:
+    from dashboard.preprocess import reconcile as rec
+
+    rows = []
+    for n, row in enumerate(sorted(_random_corpus(seed), key=lambda r: r.article)):  # a build's order: by article
+        rows.append(row)
+        if n % 3 == 0:  # the same incident at a second place: a report of two rows
+            rows.append(dataclasses.replace(row, **WUDIL, mention="Wudil"))
+    found = rec.ReportsOf()
+    start = 0
+    for end in [i for i in range(1, len(rows)) if rows[i].article != rows[i - 1].article] + [len(rows)]:
+        found.add(rows[start:end])  # one article's rows
+        start = end
+    assert found.rows == len(rows) and len(found.reports) > 10
+    assert any(len(report.rows) == 2 for report in found.reports)
+    assert found.reports == rec.reports_of(rows)
+    assert rec.ids_of_reports(found, KM, DAYS) == rec.incident_ids(rows, KM, DAYS)
+    assert found.reports == []  # let go once the ids are made
+
+
 def test_a_story_repeated_by_many_articles_is_joined_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     from dashboard.preprocess import reconcile as rec
 

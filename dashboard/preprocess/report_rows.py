@@ -1,0 +1,102 @@
+"""Where a build keeps its report rows between the articles' pass and the table's writing.
+
+In: each article's rows as they come (:meth:`ReportRows.add`, in the build's order). Out: the same
+rows, in the same order, a piece at a time (:meth:`ReportRows.pieces`), each let go once given.
+
+Up to :data:`KEPT_ROWS` rows are held as they are. Past that the build would hold every row of a
+large corpus at once (some 1 KB a row: 1.7 GB for a million short articles), so the rows held go,
+pickled in runs of :data:`RUN_ROWS`, to an anonymous temporary file beside the output, and so do
+the later ones as they come; memory keeps only the run being filled. What reconciling needs of the
+rows is taken as they come (:class:`~dashboard.preprocess.reconcile.ReportsOf`), so no step needs
+every row object at once.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Iterator
+
+from dashboard.schema import Incident
+
+#: Rows held in memory as they are; a build with more keeps them in a temporary file.
+KEPT_ROWS = 250_000
+#: Rows pickled together into the temporary file (and read back together).
+RUN_ROWS = 10_000
+
+
+class ReportRows:
+    """A build's report rows in order: in memory up to ``kept`` rows, then on disk (in ``folder``:
+    the output's, a disk with room for the table, where the system's temporary folder may be memory).
+    Use it as a context manager: the file has no name (nothing is left behind on any exit)."""
+
+    def __init__(self, folder: Path | None = None, kept: int | None = None, run: int | None = None) -> None:
+        self._folder = folder if folder is not None and folder.is_dir() else None
+        self._kept = KEPT_ROWS if kept is None else kept
+        self._run = max(RUN_ROWS if run is None else run, 1)
+        self._held: list[Incident] = []
+        self._file: IO[bytes] | None = None
+        self._count = 0
+
+    def add(self, rows: list[Incident]) -> None:
+        """The next rows (one article's, in order)."""
+        self._held.extend(rows)
+        self._count += len(rows)
+        if self._file is None and len(self._held) > self._kept:
+            self._file = tempfile.TemporaryFile(dir=self._folder)
+        if self._file is not None and len(self._held) >= self._run:
+            self._spill()
+
+    def _spill(self) -> None:
+        assert self._file is not None
+        pickle.dump(self._held, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._held = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether some rows went to the temporary file."""
+        return self._file is not None
+
+    def pieces(self, size: int) -> Iterator[list[Incident]]:
+        """Every row, in order, in lists of ``size`` rows (the last may be shorter; none when there
+        are no rows); the rows are let go as they are given (a second call gives nothing)."""
+        pending: list[Incident] = []
+        for run in self._runs():
+            pending.extend(run)
+            del run
+            while len(pending) >= size:
+                piece, pending = pending[:size], pending[size:]
+                yield piece
+                del piece
+        if pending:
+            yield pending
+
+    def _runs(self) -> Iterator[list[Incident]]:
+        if self._file is not None:
+            self._file.seek(0)
+            while True:
+                try:
+                    yield pickle.load(self._file)
+                except EOFError:
+                    break
+            self._file.truncate(0)
+        held, self._held = self._held, []
+        yield held
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._held = []
+
+    def __enter__(self) -> ReportRows:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
