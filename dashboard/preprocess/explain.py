@@ -64,13 +64,23 @@ class Explanations:
         if texts is None:
             self._where.extend(itertools.repeat(0, len(rows)))
             return
-        named = identities(rows)
-        last: dict[Identity, int] = {}
-        for identity, text in zip(named, texts, strict=True):
+        self.extend_stored(rows, self.stored(texts))
+
+    def stored(self, texts: Iterable[str]) -> list[int]:
+        """``texts`` written to the file now, ahead of their rows: where each lies, for
+        :meth:`extend_stored` (a long text's sections' texts, kept there until all its rows are in)."""
+        wheres = []
+        for text in texts:
             data = text.encode("utf-8")
             self._file.write(data)
-            last[identity] = self._end << self._LENGTH_BITS | len(data)
+            wheres.append(self._end << self._LENGTH_BITS | len(data))
             self._end += len(data)
+        return wheres
+
+    def extend_stored(self, rows: Sequence[Incident], wheres: Sequence[int]) -> None:
+        """:meth:`extend` with texts already :meth:`stored`."""
+        named = identities(rows)
+        last: dict[Identity, int] = dict(zip(named, wheres, strict=True))  # a later row of one identity wins
         self._where.extend(last[identity] for identity in named)
 
     def has(self, number: int) -> bool:
@@ -80,8 +90,11 @@ class Explanations:
         """The text of row ``number`` (KeyError when it has none)."""
         if not self.has(number):
             raise KeyError(number)
-        where = self._where[number]
-        self._file.flush()  # what extend wrote, out of the buffer (nothing to do once it is)
+        return self.stored_text(self._where[number])
+
+    def stored_text(self, where: int) -> str:
+        """The text :meth:`stored` put at ``where``."""
+        self._file.flush()  # what was written, out of the buffer (nothing to do once it is)
         length = where & ((1 << self._LENGTH_BITS) - 1)
         return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")
 

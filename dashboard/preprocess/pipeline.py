@@ -244,18 +244,27 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     for position, (index, job, key, read, entry, digest) in enumerate(
             zip(positions, _taken(jobs), keys or itertools.repeat(""), _taken(reads), _taken(entries),
                 _taken(digests))):
+        wheres = None  # where a long text's explanations already lie in ``explained``
         if read.skipped:
             skipped[index] = Skipped(job.name, read.skipped)
             rows, why = None, None
         elif cached_rows(entry, digest) and entry is not None:
             rows, why = entry.rows, entry.why
+        elif position in sections_of:  # each section's explanations stored as it comes, not held
+            rows, wheres = joined([(part, explained.stored(texts))
+                                   for part, texts in (next(made) for _ in range(sections_of.pop(position)))])
+            why = [explained.stored_text(where) for where in wheres] if cache is not None else None
+            made_for += 1
         else:
-            rows, why = joined([next(made) for _ in range(sections_of.pop(position, 1))])
+            rows, why = next(made)
             made_for += 1
         if not read.skipped:
             reports.add(rows or [])
             found.add(rows or [])
-            explained.extend(rows or [], why)
+            if wheres is not None:
+                explained.extend_stored(rows or [], wheres)
+            else:
+                explained.extend(rows or [], why)
             summary.articles_read += 1
             summary.read.append(job.name)
             if read.replaced:

@@ -178,6 +178,18 @@ def test_explanations_kept_on_disk_read_back_by_row_number() -> None:
     assert kept._file.closed
 
 
+def test_explanations_stored_ahead_of_their_rows_are_those_given_with_them() -> None:
+    kirkuk, mosul = ("a.txt", "Kirkuk", "A bomb hit Kirkuk."), ("a.txt", "Mosul", "Gunmen raided Mosul.")
+    texts = ['{"why":"first"}', '{"why":"Mossoul"}', '{"why":"last"}']
+    with Explanations() as given, Explanations() as ahead:
+        given.extend(_rows(kirkuk, mosul, kirkuk), texts)
+        first, second = ahead.stored(texts[:1]), ahead.stored(texts[1:])  # two sections' texts, as they come
+        assert ahead.stored_text(second[0]) == '{"why":"Mossoul"}' and len(ahead) == 0
+        ahead.extend_stored(_rows(kirkuk, mosul, kirkuk), first + second)
+        assert [ahead.text(n) for n in range(3)] == [given.text(n) for n in range(3)]
+        assert ahead.text(0) == '{"why":"last"}'  # the article's later row of one place and sentence wins
+
+
 def test_a_parse_frozen_by_a_worker_gives_the_rows_of_the_live_one(gazetteer: Gazetteer) -> None:
     text = "Gunmen killed four people in Kirkuk on Monday. A bomb wounded two in Hawija."
     job = Job("a.txt", text.encode(), Metadata(published=dt.date(2024, 3, 4)), False)
