@@ -167,7 +167,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     long: dict[int, list[Section]] = {}
     for index, file in enumerate(_progress(files, progress, "reading")):
         listed = manifest_entry(manifest, file.key)
-        metadata = listed or Metadata()
+        metadata = listed or _NO_METADATA  # one value shared by the articles the manifest does not list
         is_html = is_html_path(file.path)
         if cache is None and (is_html or not _maybe_long(file.path)):
             # read where the first pass runs (the cache's keys and a long text's sections need the bytes here)
@@ -224,7 +224,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
             for unit in long.get(position, [(job.seen_as(read.digest), read.parsed, read.article)])]
     # What the first pass parsed and read is held by todo alone, and let go as each unit is done
     # (of a long text's sections, only how many there are is kept).
-    reads = [read.answer() for read in reads]
+    reads = [read.answer(for_cache=cache is not None) for read in reads]
     bar = _Bar(len(todo), progress, "articles done" if not long else "articles and sections done")
     sections_of = {position: len(pieces) for position, pieces in long.items()}
     long.clear()
@@ -240,13 +240,14 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     skipped = dict(failed)
     positions = [index for index in range(count) if index not in failed]
     jobs_count = len(jobs)
-    # Each article's job, answer and entry let go once its rows are in (the rows are what grows).
-    for position, (index, job, key, read, entry, digest) in enumerate(
-            zip(positions, _taken(jobs), keys or itertools.repeat(""), _taken(reads), _taken(entries),
+    jobs.clear()  # the second pass's own are in todo; an answer has its article's name
+    # Each article's answer and entry let go once its rows are in (the rows are what grows).
+    for position, (index, key, read, entry, digest) in enumerate(
+            zip(positions, keys or itertools.repeat(""), _taken(reads), _taken(entries),
                 _taken(digests))):
         wheres = None  # where a long text's explanations already lie in ``explained``
         if read.skipped:
-            skipped[index] = Skipped(job.name, read.skipped)
+            skipped[index] = Skipped(read.name, read.skipped)
             rows, why = None, None
         elif cached_rows(entry, digest) and entry is not None:
             rows, why = entry.rows, entry.why
@@ -266,9 +267,9 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
             else:
                 explained.extend(rows or [], why)
             summary.articles_read += 1
-            summary.read.append(job.name)
+            summary.read.append(read.name)
             if read.replaced:
-                summary.replaced.append((job.name, read.replaced))
+                summary.replaced.append((read.name, read.replaced))
         if cache is not None and not (entry is not None and (read.skipped or cached_rows(entry, digest))):
             cache.put(key, Entry(read.votes, read.replaced, read.skipped, digest, rows, why, read.countries))
     bar.end()
@@ -278,6 +279,9 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         summary.cache = (f"{cache.hits} of {jobs_count} articles known; rows made for {made_for}; "
                          f"{dropped} old entries dropped")
     summary.runner = runner.describe()
+
+
+_NO_METADATA = Metadata()
 
 
 def _taken(items: list[Any]) -> Iterator[Any]:

@@ -139,8 +139,13 @@ class Read:
     #: it only up to a budget of text (:func:`~dashboard.preprocess.pipeline` ``KEPT_TEXT_CHARS``).
     article: Article | None = None
 
-    def answer(self) -> Read:
-        """This read without the text and parse it holds for the second pass."""
+    def answer(self, for_cache: bool = True) -> Read:
+        """This read without the text and parse it holds for the second pass and, unless
+        ``for_cache`` (the article cache's entry keeps them), without its votes, countries and digest
+        (once the focus and the second pass's jobs are made, a build without the cache reads no more
+        of it than its name, what was replaced and why it was skipped)."""
+        if not for_cache:
+            return Read(self.name, (), self.replaced, self.skipped)
         if self.parsed is None and self.article is None:
             return self
         return Read(self.name, self.votes, self.replaced, self.skipped, self.countries, None, self.digest, None)
