@@ -389,6 +389,36 @@ def test_a_job_reads_its_file_where_it_runs_and_refuses_a_changed_one(tmp_path: 
     assert sent.article().text.startswith("Gunmen attacked a checkpoint")  # the bytes it was sent
 
 
+def test_a_dask_batch_of_the_second_pass_carries_the_bytes_of_an_article_read_again(tmp_path: Path) -> None:
+    import hashlib
+
+    from dashboard.errors import ArticleError
+    from dashboard.preprocess.ingest import Metadata
+    from dashboard.preprocess.runner import ArticleUnit, DaskRunner, Job, rows_batch
+
+    path = tmp_path / "a.txt"
+    path.write_text(article_text(3), encoding="utf-8")
+    digest = hashlib.sha256(path.read_bytes()).digest()  # as the first pass saw it
+    unit = ArticleUnit(Job.of_path("a.txt", Metadata(), False, path, 10_000), digest, None, None)
+    sent: list[list] = []
+
+    class Client:  # what the runner hands to Dask's client
+        def submit(self, function, batch, *args, pure=True):  # type: ignore[no-untyped-def]
+            sent.append(batch)
+
+    cluster = object.__new__(DaskRunner)
+    cluster._client = Client()
+    cluster._submit(rows_batch, [unit], {})
+    expected = rows_batch([unit], {})
+    path.unlink()  # a worker on another machine does not see the file
+    carried, = sent[0]
+    assert carried.job.path == "" and hashlib.sha256(carried.job.data).digest() == digest
+    assert rows_batch(sent[0], {}) == expected and expected[0][0]
+    path.write_text(article_text(3, variant=1), encoding="utf-8")  # changed since the first pass
+    with pytest.raises(ArticleError, match="changed while the build ran"):
+        cluster._submit(rows_batch, [unit], {})
+
+
 def test_the_first_pass_reads_a_file_once_and_the_second_refuses_it_changed(tmp_path: Path) -> None:
     from dashboard.errors import ArticleError
     from dashboard.preprocess.ingest import Metadata

@@ -33,9 +33,9 @@ from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes, focus
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
 from dashboard.preprocess.reconcile import ReportsOf, ids_of_reports
 from dashboard.preprocess.report_rows import ReportRows
-from dashboard.preprocess.runner import (Job, Read, Runner, Section, article_rows, default_jobs, explained_rows,
-                                         fewer_collections, joined, long_text_sections, make_runner, read_batch,
-                                         read_whole, rows_batch)
+from dashboard.preprocess.runner import (ArticleUnit, Job, Read, Runner, Section, article_rows, default_jobs,
+                                         explained_rows, fewer_collections, joined, long_text_sections, make_runner,
+                                         read_batch, read_whole, rows_batch)
 from dashboard.schema import Incident
 from dashboard.settings import Settings
 
@@ -219,12 +219,14 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     def cached_rows(entry: Entry | None, digest: str) -> bool:
         return entry is not None and entry.rows is not None and entry.why is not None and entry.focus == digest
 
-    todo = [unit for position, (job, read, entry, digest) in enumerate(zip(jobs, reads, entries, digests))
-            if not read.skipped and not cached_rows(entry, digest)
-            for unit in long.get(position, [(job.seen_as(read.digest), read.parsed, read.article)])]
     # What the first pass parsed and read is held by todo alone, and let go as each unit is done
-    # (of a long text's sections, only how many there are is kept).
-    reads = [read.answer(for_cache=cache is not None) for read in reads]
+    # (of a long text's sections, only how many there are is kept); each answer keeps what the
+    # rest of the build reads of it, made as its unit is.
+    todo: list[ArticleUnit | Section] = []
+    for position, (job, read, entry, digest) in enumerate(zip(jobs, reads, entries, digests)):
+        if not read.skipped and not cached_rows(entry, digest):
+            todo += long.get(position, [ArticleUnit(job, read.digest, read.parsed, read.article)])
+        reads[position] = read.answer(for_cache=cache is not None)
     bar = _Bar(len(todo), progress, "articles done" if not long else "articles and sections done")
     sections_of = {position: len(pieces) for position, pieces in long.items()}
     long.clear()
@@ -234,7 +236,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         gazetteer = load_gazetteer(cache=settings.cache)
         made = (bar.added(explained_rows(unit.article, gazetteer, geocoder, focus, unit.parsed, unit.start)
                           if isinstance(unit, Section)
-                          else explained_rows(unit[2] or unit[0].article(), gazetteer, geocoder, focus, unit[1]))
+                          else explained_rows(unit.read(), gazetteer, geocoder, focus, unit.parsed))
                 for unit in _taken(todo))
     made_for = 0  # articles whose rows were made (a long text's sections are one article)
     skipped = dict(failed)

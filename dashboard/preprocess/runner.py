@@ -34,7 +34,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from dashboard.errors import ArticleError, SettingError
 from dashboard.preprocess.explain import explain_rows
@@ -112,6 +112,30 @@ class Section:
     article: Article
     start: int
     parsed: Parsed | bytes | None = None  # bytes: frozen (:func:`frozen`)
+
+
+class ArticleUnit(NamedTuple):
+    """The second pass's unit for one article: its job, the digest of the bytes the first pass read
+    (checked when the file is read again), what the first pass parsed in it, and the article it read
+    (None: read again where the unit runs). The job itself is not copied with the digest: a build
+    holds a unit for each article until its turn."""
+
+    job: Job
+    digest: bytes
+    parsed: Parsed | bytes | None
+    article: Article | None
+
+    def read(self) -> Article:
+        """The article: the one the first pass read, or the file read again (ArticleError when it
+        changed meanwhile)."""
+        return self.article if self.article is not None else self.job.seen_as(self.digest).article()
+
+    def sendable(self) -> ArticleUnit:
+        """This unit with the article's bytes in it when it must be read again (for workers that
+        may not see this machine's files)."""
+        if self.article is not None or not self.job.path:
+            return self
+        return self._replace(job=self.job.seen_as(self.digest).loaded(), digest=b"")
 
 
 def long_text_sections(article: Article) -> list[Section]:
@@ -312,13 +336,12 @@ def read_batch(items: Sequence[Job | Section], cache: str | None = None, freeze:
     return reads
 
 
-def rows_batch(items: Sequence[tuple[Job, Parsed | bytes | None, Article | None] | Section], focus: dict[str, float],
-               cache: str | None = None) -> list[Made]:
-    """The rows of each (job, what the first pass parsed in it, the article it read or None) or
-    section (:func:`joined` makes an article's from its sections'), each with why it is so."""
+def rows_batch(items: Sequence[ArticleUnit | Section], focus: dict[str, float], cache: str | None = None) -> list[Made]:
+    """The rows of each article (:class:`ArticleUnit`) or section (:func:`joined` makes an article's
+    from its sections'), each with why it is so."""
     gazetteer = _gazetteer(cache)
     return [explained_rows(item.article, gazetteer, None, focus, item.parsed, item.start) if isinstance(item, Section)
-            else explained_rows(item[2] or item[0].article(), gazetteer, None, focus, item[1]) for item in items]
+            else explained_rows(item.read(), gazetteer, None, focus, item.parsed) for item in items]
 
 
 def batches(items: Iterable[Any]) -> Iterator[Sequence[Any]]:
@@ -450,7 +473,8 @@ class DaskRunner(_FutureRunner):
 
     def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:
         # The workers may not see this machine's files: the articles' bytes go with the batch.
-        batch = [item.loaded() if isinstance(item, Job) else item for item in batch]
+        batch = [item.loaded() if isinstance(item, Job) else item.sendable() if isinstance(item, ArticleUnit) else item
+                 for item in batch]
         return self._client.submit(function, batch, *args, pure=False)
 
     def describe(self) -> str:

@@ -21,7 +21,7 @@ from dashboard.preprocess.pipeline import BuildOptions, run_build
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import Decision, geoparse
 from dashboard.preprocess.places.locate import locate_places
-from dashboard.preprocess.runner import Job, article_rows, explained_rows, read_batch, rows_batch
+from dashboard.preprocess.runner import ArticleUnit, Job, article_rows, explained_rows, read_batch, rows_batch
 from dashboard.review import report_keys
 from dashboard.schema import C, read_table
 from dashboard.settings import Settings
@@ -196,8 +196,8 @@ def test_a_parse_frozen_by_a_worker_gives_the_rows_of_the_live_one(gazetteer: Ga
     live, = read_batch([job])
     cold, = read_batch([job], None, True)
     assert isinstance(cold.parsed, bytes) and not isinstance(live.parsed, bytes)
-    made_live, = rows_batch([(job, live.parsed, None)], {})
-    made_cold, = rows_batch([(job, cold.parsed, None)], {})
+    made_live, = rows_batch([ArticleUnit(job, b"", live.parsed, None)], {})
+    made_cold, = rows_batch([ArticleUnit(job, b"", cold.parsed, None)], {})
     assert made_cold == made_live and made_live[0]
 
 
