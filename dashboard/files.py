@@ -1,7 +1,8 @@
 """Writing files so that a reader never sees half of one: write beside, flush, then rename.
 
 :func:`atomic_write_bytes` replaces one file; :func:`atomic_write_many` replaces several together
-(the reports and incidents tables of one build). Failures become :class:`OutputError` with one line.
+(the reports and incidents tables of one build). Failures become :class:`OutputError` with one line,
+as do those of the temporary files a build keeps meanwhile (:func:`temporary_space`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,27 @@ import secrets
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable, Sequence, Union
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Sequence, Union
 
 #: What a file is made of: its bytes, or its bytes in pieces (a large table written in chunks, so
 #: that the whole file is never in memory at once).
 Content = Union[bytes, Iterable[bytes]]
 
 from dashboard.errors import OutputError
+
+
+@contextmanager
+def temporary_space(what: str, folder: Path | None) -> Iterator[None]:
+    """An OSError meanwhile (a full disk under a build's temporary file of ``what``, in ``folder`` or
+    the system's temporary folder) as one :class:`OutputError` line."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as err:
+        raise OutputError(f"cannot keep {what} in a temporary file in {folder or tempfile.gettempdir()}: "
+                          f"{err.strerror or err}") from err
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:

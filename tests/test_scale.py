@@ -330,15 +330,8 @@ def test_rows_kept_on_disk_past_the_budget_give_the_same_files(corpus: Path, tmp
 
 def test_report_rows_come_back_in_order_in_pieces_past_the_budget(tmp_path: Path) -> None:
     from dashboard.preprocess.report_rows import ReportRows
-    from dashboard.schema import Incident
 
-    def row(n: int) -> Incident:
-        values: dict = {field.name: "" for field in dataclasses.fields(Incident)}
-        values.update(date=None, published=None, latitude=None, longitude=None, killed_min=None, killed_max=None,
-                      injured_min=None, injured_max=None, captured_min=None, captured_max=None)
-        return Incident(**{**values, "incident_id": str(n), "article": f"a{n // 4}"})
-
-    articles = [[row(n) for n in range(start, min(start + 4, 23))] for start in range(0, 23, 4)]
+    articles = [[_row(n) for n in range(start, min(start + 4, 23))] for start in range(0, 23, 4)]
     for kept, expect_disk in ((100, False), (5, True)):
         with ReportRows(tmp_path, kept=kept, run=3) as rows:
             for article in articles:
@@ -349,6 +342,38 @@ def test_report_rows_come_back_in_order_in_pieces_past_the_budget(tmp_path: Path
             assert [r.incident_id for p in pieces for r in p] == [str(n) for n in range(23)]
             assert list(rows.pieces(7)) == []  # given once
         assert not list(tmp_path.iterdir())  # the file had no name
+
+
+def test_a_full_disk_under_the_builds_temporary_files_is_one_line(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import io
+
+    from dashboard.errors import OutputError
+    from dashboard.preprocess import explain, report_rows
+
+    class FullDisk(io.BytesIO):  # what a file on a full disk does: its writes fail
+        def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(report_rows.tempfile, "TemporaryFile", lambda dir=None: FullDisk())
+    rows = report_rows.ReportRows(tmp_path, kept=0, run=1)
+    with pytest.raises(OutputError, match=f"cannot keep the build's rows in a temporary file in {tmp_path}: "
+                                          "No space left on device"):
+        rows.add([_row(1)])
+    texts = explain.Explanations(tmp_path)
+    texts._file = FullDisk()
+    with pytest.raises(OutputError, match="cannot keep the rows' explanations .*: No space left on device"):
+        texts.extend([_row(2)], ["{}"])
+
+
+def _row(n: int):  # type: ignore[no-untyped-def]
+    from dashboard.schema import Incident
+
+    values: dict = {field.name: "" for field in dataclasses.fields(Incident)}
+    values.update(date=None, published=None, latitude=None, longitude=None, killed_min=None, killed_max=None,
+                  injured_min=None, injured_max=None, captured_min=None, captured_max=None)
+    return Incident(**{**values, "incident_id": str(n), "article": f"a{n // 4}"})
 
 
 def test_report_keys_given_a_piece_at_a_time_are_the_whole_tables() -> None:

@@ -22,6 +22,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
+from dashboard.files import temporary_space
 from dashboard.preprocess.incidents.casualties import read_tolls
 from dashboard.preprocess.incidents.sentences import split_sentences
 from dashboard.preprocess.ingest import Article
@@ -55,7 +56,8 @@ class Explanations:
     def __init__(self, folder: Path | None = None) -> None:
         # In ``folder`` (the output's: a disk with room for the why file, where the system's
         # temporary folder may be memory) when it is one, else in the system's temporary folder.
-        self._file = tempfile.TemporaryFile(dir=folder if folder is not None and folder.is_dir() else None)
+        self._folder = folder if folder is not None and folder.is_dir() else None
+        self._file = tempfile.TemporaryFile(dir=self._folder)
         self._where = array.array("Q")
         self._end = 0
 
@@ -72,7 +74,8 @@ class Explanations:
         wheres = []
         for text in texts:
             data = text.encode("utf-8")
-            self._file.write(data)
+            with temporary_space("the rows' explanations", self._folder):
+                self._file.write(data)
             wheres.append(self._end << self._LENGTH_BITS | len(data))
             self._end += len(data)
         return wheres
@@ -94,7 +97,8 @@ class Explanations:
 
     def stored_text(self, where: int) -> str:
         """The text :meth:`stored` put at ``where``."""
-        self._file.flush()  # what was written, out of the buffer (nothing to do once it is)
+        with temporary_space("the rows' explanations", self._folder):
+            self._file.flush()  # what was written, out of the buffer (nothing to do once it is)
         length = where & ((1 << self._LENGTH_BITS) - 1)
         return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")
 

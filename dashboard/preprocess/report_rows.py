@@ -19,12 +19,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Iterator
 
+from dashboard.files import temporary_space
 from dashboard.schema import Incident
 
 #: Rows held in memory as they are; a build with more keeps them in a temporary file.
 KEPT_ROWS = 250_000
 #: Rows pickled together into the temporary file (and read back together).
 RUN_ROWS = 10_000
+
+_WHAT = "the build's rows"
 
 
 class ReportRows:
@@ -44,10 +47,11 @@ class ReportRows:
         """The next rows (one article's, in order)."""
         self._held.extend(rows)
         self._count += len(rows)
-        if self._file is None and len(self._held) > self._kept:
-            self._file = tempfile.TemporaryFile(dir=self._folder)
-        if self._file is not None and len(self._held) >= self._run:
-            self._spill()
+        with temporary_space(_WHAT, self._folder):
+            if self._file is None and len(self._held) > self._kept:
+                self._file = tempfile.TemporaryFile(dir=self._folder)
+            if self._file is not None and len(self._held) >= self._run:
+                self._spill()
 
     def _spill(self) -> None:
         assert self._file is not None
@@ -78,7 +82,8 @@ class ReportRows:
 
     def _runs(self) -> Iterator[list[Incident]]:
         if self._file is not None:
-            self._file.seek(0)
+            with temporary_space(_WHAT, self._folder):
+                self._file.seek(0)  # what is still buffered written first
             while True:
                 try:
                     yield pickle.load(self._file)
