@@ -11,8 +11,8 @@ import os
 import secrets
 import shutil
 import tempfile
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterable, Iterator, Sequence, Union
 
 #: What a file is made of: its bytes, or its bytes in pieces (a large table written in chunks, so

@@ -52,6 +52,7 @@ class Explanations:
     exit) and is closed at the end."""
 
     _LENGTH_BITS = 32  # where = offset << _LENGTH_BITS | length; 0: no text
+    _WHAT = "the rows' explanations"  # what the file keeps, for an error about it
 
     def __init__(self, folder: Path | None = None) -> None:
         # In ``folder`` (the output's: a disk with room for the why file, where the system's
@@ -72,12 +73,12 @@ class Explanations:
         """``texts`` written to the file now, ahead of their rows: where each lies, for
         :meth:`extend_stored` (a long text's sections' texts, kept there until all its rows are in)."""
         wheres = []
-        for text in texts:
-            data = text.encode("utf-8")
-            with temporary_space("the rows' explanations", self._folder):
+        with temporary_space(self._WHAT, self._folder):  # once a call, not once a text
+            for text in texts:
+                data = text.encode("utf-8")
                 self._file.write(data)
-            wheres.append(self._end << self._LENGTH_BITS | len(data))
-            self._end += len(data)
+                wheres.append(self._end << self._LENGTH_BITS | len(data))
+                self._end += len(data)
         return wheres
 
     def extend_stored(self, rows: Sequence[Incident], wheres: Sequence[int]) -> None:
@@ -97,7 +98,7 @@ class Explanations:
 
     def stored_text(self, where: int) -> str:
         """The text :meth:`stored` put at ``where``."""
-        with temporary_space("the rows' explanations", self._folder):
+        with temporary_space(self._WHAT, self._folder):
             self._file.flush()  # what was written, out of the buffer (nothing to do once it is)
         length = where & ((1 << self._LENGTH_BITS) - 1)
         return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")

@@ -233,14 +233,14 @@ class ReportsOf:
         self._shared: dict[Any, Any] = {}
 
     def add(self, rows: Sequence[Incident]) -> None:
+        members: dict[str, list[Incident]] = {}
         positions: dict[str, list[int]] = {}
         for index, row in enumerate(rows, start=self.rows):
-            positions.setdefault(report_key(row), []).append(index)
-        self.reports += [
-            Report(key, rows[members[0] - self.rows].article, tuple(members),
-                   _profile([rows[i - self.rows] for i in members], self._shared))
-            for key, members in positions.items()
-        ]
+            key = report_key(row)
+            members.setdefault(key, []).append(row)
+            positions.setdefault(key, []).append(index)
+        self.reports += [Report(key, report[0].article, tuple(positions[key]), _profile(report, self._shared))
+                         for key, report in members.items()]
         self.rows += len(rows)
 
 
