@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +44,12 @@ def test_records_round_trip_through_csv_and_parquet(tmp_path: Path) -> None:
         path = schema.write_table(schema.to_frame(records), tmp_path / name)
         assert schema.from_frame(schema.read_table(path)) == records
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary file is left behind"
+
+
+def test_a_record_pickles_as_its_values_and_comes_back_equal() -> None:
+    record = make(injured_min=1, injured_max=2, captured_min=0, captured_max=4)
+    assert record.__reduce__() == (Incident, dataclasses.astuple(record))
+    assert pickle.loads(pickle.dumps([record, make(date=None)])) == [record, make(date=None)]
 
 
 @pytest.mark.parametrize(

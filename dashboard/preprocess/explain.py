@@ -61,6 +61,7 @@ class Explanations:
         self._file = tempfile.TemporaryFile(dir=self._folder)
         self._where = array.array("Q")
         self._end = 0
+        self._unflushed = False  # written since the last flush
 
     def extend(self, rows: Sequence[Incident], texts: Sequence[str] | None) -> None:
         """The next rows (one article's, in order) and their texts (None: they have none)."""
@@ -72,20 +73,21 @@ class Explanations:
     def stored(self, texts: Iterable[str]) -> list[int]:
         """``texts`` written to the file now, ahead of their rows: where each lies, for
         :meth:`extend_stored` (a long text's sections' texts, kept there until all its rows are in)."""
-        wheres = []
-        with temporary_space(self._WHAT, self._folder):  # once a call, not once a text
-            for text in texts:
-                data = text.encode("utf-8")
-                self._file.write(data)
-                wheres.append(self._end << self._LENGTH_BITS | len(data))
-                self._end += len(data)
+        data = [text.encode("utf-8") for text in texts]
+        lengths = list(map(len, data))
+        wheres = [offset << self._LENGTH_BITS | length
+                  for offset, length in zip(itertools.accumulate(lengths, initial=self._end), lengths)]
+        with temporary_space(self._WHAT, self._folder):
+            self._file.write(b"".join(data))  # one write a call, not one a text
+        self._end += sum(lengths)
+        self._unflushed = True
         return wheres
 
     def extend_stored(self, rows: Sequence[Incident], wheres: Sequence[int]) -> None:
         """:meth:`extend` with texts already :meth:`stored`."""
         named = identities(rows)
         last: dict[Identity, int] = dict(zip(named, wheres, strict=True))  # a later row of one identity wins
-        self._where.extend(last[identity] for identity in named)
+        self._where.extend(wheres if len(last) == len(named) else [last[identity] for identity in named])
 
     def has(self, number: int) -> bool:
         return 0 <= number < len(self._where) and self._where[number] != 0
@@ -98,8 +100,10 @@ class Explanations:
 
     def stored_text(self, where: int) -> str:
         """The text :meth:`stored` put at ``where``."""
-        with temporary_space(self._WHAT, self._folder):
-            self._file.flush()  # what was written, out of the buffer (nothing to do once it is)
+        if self._unflushed:  # what was written, out of the buffer (once, before the texts are read)
+            with temporary_space(self._WHAT, self._folder):
+                self._file.flush()
+            self._unflushed = False
         length = where & ((1 << self._LENGTH_BITS) - 1)
         return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")
 
