@@ -28,6 +28,7 @@ import pandas as pd
 
 from dashboard.errors import SchemaError
 from dashboard.files import atomic_write_bytes
+from dashboard.pickling import as_values
 
 #: Event types, with what each means (documented in README).
 EVENT_TYPES: dict[str, str] = {
@@ -60,6 +61,7 @@ DATE_PRECISIONS: dict[str, str] = {
 TOLL_KINDS = ("killed", "injured", "captured")
 
 
+@as_values  # rows cross from workers and go to disk past a budget
 @dataclass(frozen=True, slots=True)
 class Incident:
     """One row: one incident an article reports at one place (or one place it only mentions)."""
@@ -89,16 +91,6 @@ class Incident:
     title: str
     published: dt.date | None
     evidence: str
-
-    def __reduce__(self) -> tuple[type[Incident], tuple[Any, ...]]:
-        """Pickled as its values (rows cross from workers and go to disk past a budget): the
-        dataclass's own state is a list made field by field and set back attribute by attribute,
-        some four times slower both ways."""
-        return Incident, _incident_values(self)
-
-
-#: A record's values in field order (what it is pickled as).
-_incident_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Incident)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 from dashboard import wordlists
 from dashboard.errors import ArticleError, ManifestError
+from dashboard.pickling import as_values
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 #: Files in a folder that document the folder rather than report news.
@@ -37,6 +38,7 @@ NOT_ARTICLES = re.compile(r"^(readme|license|licence|changelog|contributing|noti
 MANIFEST_COLUMNS = ("file", "source", "published", "url", "title")
 
 
+@as_values
 @dataclass(frozen=True, slots=True)
 class Article:
     name: str  # the article's key, unique in a build (see the module docstring): the `article` column
@@ -48,6 +50,7 @@ class Article:
     replaced: int = 0  # invalid byte sequences replaced by U+FFFD when decoding
 
 
+@as_values
 @dataclass(frozen=True, slots=True)
 class Metadata:
     """What is known about an article besides its text; empty strings / None when unknown."""
@@ -67,6 +70,7 @@ class Metadata:
         )
 
 
+@as_values
 @dataclass(frozen=True, slots=True)
 class Skipped:
     name: str

@@ -48,6 +48,7 @@ from dashboard.preprocess.places.locate import locate_places
 from dashboard.preprocess.places.nominatim import Geocoder
 from dashboard.preprocess.sections import sections
 from dashboard.schema import Incident
+from dashboard.pickling import as_values
 
 #: Articles per task sent to a worker: enough to make the cost of sending small.
 BATCH = 16
@@ -55,6 +56,7 @@ BATCH = 16
 WINDOW_PER_WORKER = 4
 
 
+@as_values
 @dataclass(frozen=True, slots=True)
 class Job:
     """One article to process: its key, the file's bytes (or where to read them) and what the
@@ -103,6 +105,7 @@ class Job:
         return parse_article(self.name, self.content(), self.metadata, self.is_html)
 
 
+@as_values
 @dataclass(frozen=True, slots=True)
 class Section:
     """One section of a long article, a unit of work by itself: the section as an article of the
@@ -144,6 +147,7 @@ def long_text_sections(article: Article) -> list[Section]:
     return [Section(part, start) for part, _, start in parts] if len(parts) > 1 else []
 
 
+@as_values
 @dataclass(frozen=True, slots=True)
 class Read:
     """The first pass's answer for one article: its focus votes and the countries of its names'

@@ -37,6 +37,7 @@ from dashboard.geodesy import km_between
 from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.placenames import fold_name, plain_name
 from dashboard.wordlists import WORDS_DIR
+from dashboard.pickling import as_values
 
 WORDS_FILE = WORDS_DIR / "places.toml"
 MAX_NAME_WORDS = 6
@@ -72,6 +73,7 @@ TOWN_POPULATION = 10_000
 FOCUS_STEPS = 8
 
 
+@as_values
 @dataclass(frozen=True, slots=True)
 class Mention:
     text: str  # the words as written
@@ -195,6 +197,7 @@ class _Token:
     possessive: bool
 
 
+@as_values
 @dataclass(slots=True)
 class _Found:
     """A mention with the hints around it."""
@@ -750,6 +753,7 @@ def corpus_focus(texts: Iterable[str], gazetteer: Gazetteer, hint: Iterable[str]
     return focus_from_votes((focus_votes(text, gazetteer) for text in texts), hint)
 
 
+@as_values
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """What finding (:func:`parse`) read in one text, before anything is resolved: the build
