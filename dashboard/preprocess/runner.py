@@ -51,7 +51,7 @@ from dashboard.schema import Incident
 from dashboard.pickling import as_values
 
 #: Articles per task sent to a worker: enough to make the cost of sending small.
-BATCH = 16
+BATCH = 64
 #: Batches in flight per worker: keeps workers busy while bounding what waits in memory.
 WINDOW_PER_WORKER = 4
 
