@@ -55,6 +55,13 @@ def build(inputs: tuple[Path, ...], out: Path, cache: Path | None = None, manife
     return summary, (out / "reports.csv").read_bytes(), (out / "incidents.parquet").read_bytes()
 
 
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of a few articles: the made-up corpus's 42 go out in many tasks, whatever the default
+    batch, so that workers finish them in any order and a build killed midway has made some."""
+    monkeypatch.setattr(runner, "BATCH", 8)
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_corpus(tmp_path_factory.mktemp("corpus") / "articles", 40)
