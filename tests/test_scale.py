@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -134,6 +136,42 @@ def test_changed_added_and_deleted_articles_are_handled(corpus: Path, tmp_path: 
     assert summary.read == clean[0].read and "a005.txt" not in summary.read and "b000.txt" in summary.read
     assert "30 of 32 articles known" in summary.cache and "2 old entries dropped" in summary.cache
     assert entries(cache) == 32
+
+
+def test_a_rebuild_reads_no_file_whose_signature_is_unchanged(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_corpus(tmp_path / "articles", 12)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(article_cache, "RACY_SECONDS", 0)  # the files were written a moment ago
+    first = build((folder,), tmp_path / "first", cache, jobs=1)
+    changed = folder / "a004.txt"
+    text = article_text(4)
+    changed.write_text(text.replace("Baghdad", "Karbala") if "Baghdad" in text else text.replace("a", "o", 1),
+                       encoding="utf-8")
+    assert changed.stat().st_size == len(text.encode("utf-8")), "a change that keeps the size"
+    read: list[str] = []
+    real = pipeline.read_bytes
+
+    def counted(path: Path, *args: object) -> bytes:
+        read.append(path.name)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "read_bytes", counted)
+    again = build((folder,), tmp_path / "again", cache, jobs=1)
+    assert read == ["a004.txt"], "only the changed file is read here (the others are known by their signature)"
+    assert "13 of 14 articles known" in again[0].cache
+    clean = build((folder,), tmp_path / "clean", None, jobs=1)
+    assert again[1:] == clean[1:] and again[1] != first[1]
+
+
+def test_a_file_changed_just_before_a_build_gets_no_signature(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("text", encoding="utf-8")
+    status = path.stat()
+    assert article_cache.signature(status, time.time_ns()) == ""
+    later = max(status.st_mtime_ns, status.st_ctime_ns) + int(article_cache.RACY_SECONDS * 1e9) + 1
+    assert article_cache.signature(status, later) == f"{status.st_size}:{status.st_mtime_ns}:" \
+                                                     f"{status.st_ctime_ns}:{status.st_ino}"
 
 
 def poison(cache: Path) -> None:
@@ -411,7 +449,7 @@ def test_a_job_reads_its_file_where_it_runs_and_refuses_a_changed_one(tmp_path: 
 
     path = tmp_path / "a.txt"
     path.write_text(article_text(1), encoding="utf-8")
-    job = Job.of_file("a.txt", path.read_bytes(), Metadata(), False, path, 10_000)
+    job = Job.of_file("a.txt", hashlib.sha256(path.read_bytes()).digest(), Metadata(), False, path, 10_000)
     assert job.data == b"" and job.article().text.startswith("Gunmen attacked a checkpoint")
     sent = job.loaded()  # what a Dask worker gets: the bytes, no path
     assert sent.data == path.read_bytes() and sent.path == ""
@@ -422,8 +460,6 @@ def test_a_job_reads_its_file_where_it_runs_and_refuses_a_changed_one(tmp_path: 
 
 
 def test_a_dask_batch_of_the_second_pass_carries_the_bytes_of_an_article_read_again(tmp_path: Path) -> None:
-    import hashlib
-
     from dashboard.errors import ArticleError
     from dashboard.preprocess.ingest import Metadata
     from dashboard.preprocess.runner import ArticleUnit, DaskRunner, Job, rows_batch

@@ -10,6 +10,13 @@ the digest of the part of the build's focus they were made with
 strongest other one and the focus's weight). Rows are made anew only when that part changes: new
 articles that move the focus of other countries, or by less than its rounding, leave them be.
 
+A rebuild need not read a file to find its entry: the cache also keeps, for each file of a
+corpus, its stat signature (size, modification and change times in nanoseconds, inode) and the
+hash of the bytes it had then (:meth:`ArticleCache.known_digest`), as ``git`` keeps its index. A
+file whose signature is unchanged is taken to hold the same bytes; one changed within
+:data:`RACY_SECONDS` of the build that saw it gets no signature (it may change again within the
+times' resolution) and is read the next time.
+
 Entries are written in transactions of many articles: a build killed midway leaves whole entries
 only, and the next build uses them. Each build drops the entries of its own corpus (the same
 inputs) that it did not use: deleted and changed articles. A damaged file is set aside and
@@ -85,10 +92,23 @@ def version(settings: Settings) -> str:
                           .encode("utf-8")).hexdigest()
 
 
-def entry_key(build_version: str, name: str, metadata: Metadata | None, data: bytes) -> str:
+def entry_key(build_version: str, name: str, metadata: Metadata | None, digest: bytes) -> str:
+    """``digest``: the SHA-256 of the article's bytes."""
     meta = None if metadata is None else [metadata.title, metadata.source, str(metadata.published), metadata.url]
     head = json.dumps([build_version, name, meta]).encode("utf-8")
-    return hashlib.sha256(head + b"\0" + hashlib.sha256(data).digest()).hexdigest()
+    return hashlib.sha256(head + b"\0" + digest).hexdigest()
+
+
+#: A file changed less than this long before a build saw it gets no signature from that build.
+RACY_SECONDS = 2.0
+
+
+def signature(status: os.stat_result, now_ns: int) -> str:
+    """The file's stat signature (""; none when it changed within :data:`RACY_SECONDS` of
+    ``now_ns``, the time the build started, or after it)."""
+    if now_ns - max(status.st_mtime_ns, status.st_ctime_ns) < RACY_SECONDS * 1e9:
+        return ""
+    return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
 
 
 def focus_digest(part: object) -> str:
@@ -153,6 +173,8 @@ class ArticleCache:
         self.corpus = corpus
         self._connection: sqlite3.Connection | None = None
         self._waiting: list[tuple[Any, ...]] = []
+        self._signatures: dict[str, tuple[str, bytes]] | None = None  # path -> (signature, digest) of this corpus
+        self._signed: list[tuple[str, str, str, bytes]] = []  # (corpus, path, signature, digest) to write
         self.hits = 0
         self.row_hits = 0
 
@@ -183,6 +205,8 @@ class ArticleCache:
                                "votes TEXT NOT NULL, replaced INTEGER NOT NULL, skipped TEXT NOT NULL, "
                                "focus TEXT NOT NULL, rows TEXT, why TEXT, countries TEXT NOT NULL DEFAULT '[]')")
             connection.execute("CREATE INDEX IF NOT EXISTS articles_corpus ON articles (corpus)")
+            connection.execute("CREATE TABLE IF NOT EXISTS files (corpus TEXT NOT NULL, path TEXT NOT NULL, "
+                               "signature TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (corpus, path))")
             columns = {row[1] for row in connection.execute("PRAGMA table_info(articles)")}
             if "why" not in columns:  # a cache made before the why file: its rows are made anew
                 connection.execute("ALTER TABLE articles ADD COLUMN why TEXT")
@@ -228,8 +252,33 @@ class ArticleCache:
         if len(self._waiting) >= self.COMMIT_EVERY:
             self.flush()
 
+    def known_digest(self, path: str, signature: str) -> bytes | None:
+        """The hash of the bytes ``path`` held when it last had ``signature`` (:func:`signature`),
+        None when it is not known so (read the file)."""
+        if not signature:
+            return None
+        if self._signatures is None:
+            self._signatures = self._load_signatures()
+        known = self._signatures.get(path)
+        return known[1] if known is not None and known[0] == signature else None
+
+    def saw(self, path: str, signature: str, digest: bytes) -> None:
+        """The file ``path`` had ``signature`` when its bytes hashed to ``digest`` (written with the
+        next transaction; a signature that is "" is not kept)."""
+        if signature and self.known_digest(path, signature) != digest:
+            self._signed.append((self.corpus, path, signature, digest))
+
+    def _load_signatures(self) -> dict[str, tuple[str, bytes]]:
+        connection = self._connect()
+        try:
+            return {path: (signature, bytes(digest)) for path, signature, digest in connection.execute(
+                "SELECT path, signature, digest FROM files WHERE corpus = ?", (self.corpus,))}
+        except sqlite3.Error as err:
+            raise SettingError(f"article cache {self.path} cannot be read: {err} (or build with --no-cache)") \
+                from err
+
     def flush(self) -> None:
-        if not self._waiting:
+        if not self._waiting and not self._signed:
             return
         connection = self._connect()
         try:
@@ -237,13 +286,17 @@ class ArticleCache:
                 connection.executemany("INSERT OR REPLACE INTO articles (key, corpus, votes, replaced, skipped, "
                                        "focus, rows, why, countries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                        self._waiting)
+                connection.executemany("INSERT OR REPLACE INTO files (corpus, path, signature, digest) "
+                                       "VALUES (?, ?, ?, ?)", self._signed)
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err
         self._waiting.clear()
+        self._signed.clear()
 
-    def keep_only(self, keys: Iterable[str]) -> int:
-        """Drop this corpus's entries other than ``keys`` (deleted and changed articles); how many."""
+    def keep_only(self, keys: Iterable[str], paths: Iterable[str] = ()) -> int:
+        """Drop this corpus's entries other than ``keys`` (deleted and changed articles), and the
+        signatures of files other than ``paths``; how many entries were dropped."""
         self.flush()
         connection = self._connect()
         try:
@@ -253,6 +306,10 @@ class ArticleCache:
                 connection.executemany("INSERT OR IGNORE INTO kept (key) VALUES (?)", ((k,) for k in keys))
                 dropped = connection.execute("DELETE FROM articles WHERE corpus = ? AND key NOT IN "
                                              "(SELECT key FROM kept)", (self.corpus,)).rowcount
+                connection.execute("DELETE FROM kept")
+                connection.executemany("INSERT OR IGNORE INTO kept (key) VALUES (?)", ((p,) for p in paths))
+                connection.execute("DELETE FROM files WHERE corpus = ? AND path NOT IN (SELECT key FROM kept)",
+                                   (self.corpus,))
                 connection.execute("DELETE FROM kept")
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import itertools
 import os
 import sys
@@ -165,13 +166,25 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     # Position in jobs -> the sections of a long plain text, cut here and spread over the workers
     # (what the first pass parsed in each goes into them after it).
     long: dict[int, list[Section]] = {}
+    paths: list[str] = []  # of the files the cache keeps signatures of
+    started_ns = time.time_ns()
     for index, file in enumerate(_progress(files, progress, "reading")):
         listed = manifest_entry(manifest, file.key)
         metadata = listed or _NO_METADATA  # one value shared by the articles the manifest does not list
         is_html = is_html_path(file.path)
-        if cache is None and (is_html or not _maybe_long(file.path)):
+        status = _status(file.path)
+        short = is_html or (status is not None and status.st_size <= sections.SECTION_CHARS)  # no sections
+        if cache is None and short:
             # read where the first pass runs (the cache's keys and a long text's sections need the bytes here)
             jobs.append(Job.of_path(file.key, metadata, is_html, file.path, settings.max_article_bytes))
+            continue
+        where = str(file.path)
+        paths.append(where)
+        signed = article_cache.signature(status, started_ns) if cache is not None and status is not None else ""
+        known = cache.known_digest(where, signed) if cache is not None and short else None
+        if known is not None:  # the file has not changed since a build read it: not read here
+            jobs.append(Job.of_file(file.key, known, metadata, is_html, file.path, settings.max_article_bytes))
+            keys.append(article_cache.entry_key(build_version, file.key, listed, known))
             continue
         try:
             data = read_bytes(file.path, settings.max_article_bytes, file.key)
@@ -183,9 +196,11 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         if pieces:
             long[len(jobs)] = pieces
         # The job keeps the path and the bytes' digest, not the bytes: read again where it runs.
-        jobs.append(Job.of_file(file.key, data, metadata, is_html, file.path, settings.max_article_bytes))
+        digest = hashlib.sha256(data).digest()
+        jobs.append(Job.of_file(file.key, digest, metadata, is_html, file.path, settings.max_article_bytes))
         if cache is not None:
-            keys.append(article_cache.entry_key(build_version, file.key, listed, data))
+            keys.append(article_cache.entry_key(build_version, file.key, listed, digest))
+            cache.saw(where, signed, digest)  # the signature from before the file was read
         del data, pieces  # a long text's bytes not kept through both passes (its sections hold its text)
     count = len(files)
     files.clear()
@@ -277,7 +292,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     bar.end()
     summary.skipped = [skipped[index] for index in sorted(skipped)]
     if cache is not None:
-        dropped = cache.keep_only(keys)
+        dropped = cache.keep_only(keys, paths)
         summary.cache = (f"{cache.hits} of {jobs_count} articles known; rows made for {made_for}; "
                          f"{dropped} old entries dropped")
     summary.runner = runner.describe()
@@ -293,12 +308,13 @@ def _taken(items: list[Any]) -> Iterator[Any]:
         yield items.pop()
 
 
-def _maybe_long(path: Path) -> bool:
-    """Whether the file may hold a text longer than a section (none shorter in bytes does)."""
+def _status(path: Path) -> os.stat_result | None:
+    """The file's status (its size: none shorter in bytes than a section holds a longer text); None
+    when it cannot be had (the first pass reads it, and says why it cannot)."""
     try:
-        return path.stat().st_size > sections.SECTION_CHARS
+        return os.stat(path)
     except OSError:
-        return False  # the first pass reads it, and says why it cannot
+        return None
 
 
 #: Characters of article text a build keeps from its first pass for its second, with what the

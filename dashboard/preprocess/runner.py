@@ -71,10 +71,11 @@ class Job:
     max_bytes: int = 0
 
     @classmethod
-    def of_file(cls, name: str, data: bytes, metadata: Metadata, is_html: bool, path: Path,
+    def of_file(cls, name: str, digest: bytes, metadata: Metadata, is_html: bool, path: Path,
                 max_bytes: int) -> Job:
-        """The job of a file whose bytes ``data`` were read: it keeps their digest, not the bytes."""
-        return cls(name, b"", metadata, is_html, str(path), hashlib.sha256(data).digest(), max_bytes)
+        """The job of a file whose bytes the build knows by their SHA-256 ``digest`` (read, or
+        known from the article cache): it is read again where it runs, and checked against it."""
+        return cls(name, b"", metadata, is_html, str(path), digest, max_bytes)
 
     @classmethod
     def of_path(cls, name: str, metadata: Metadata, is_html: bool, path: Path, max_bytes: int) -> Job:
