@@ -171,6 +171,11 @@ def rebuilds(work: Path, folder: Path, articles: int, outputs: dict[str, bytes])
     line("rebuild, nothing changed", articles, seconds, peak)
     outputs["cache, unchanged"] = (work / "again.csv").read_bytes()
     print(f"    {seconds / full:.0%} of the full build; {_cache_line(summary)}")
+    evicted = out_of_memory(folder)
+    seconds, peak, summary = build(folder, work / "again.csv", ["--jobs", "2", "--cache", str(cache)])
+    line("rebuild, files not in memory", articles, seconds, peak)
+    print(f"    {seconds / full:.0%} of the full build ({evicted} files' pages dropped from the system's cache first, "
+          f"as after a restart); {_cache_line(summary)}")
     added = max(articles // 100, 1)
     write_articles(folder, articles, added, seed=15)
     seconds, peak, summary = build(folder, work / "added.csv", ["--jobs", "2", "--cache", str(cache)])
@@ -181,6 +186,21 @@ def rebuilds(work: Path, folder: Path, articles: int, outputs: dict[str, bytes])
     print(f"  clean build of the grown folder: {clean:.2f} s; the cached rebuild's table is "
           f"{'identical' if same else 'DIFFERENT'}")
     return same
+
+
+def out_of_memory(folder: Path) -> int:
+    """Drop the articles' pages from the system's file cache (``posix_fadvise`` DONTNEED: no root
+    needed), so that a build that reads them reads the disk, as the first build after a restart
+    would; how many files."""
+    count = 0
+    for path in folder.rglob("*.txt"):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(descriptor)
+        count += 1
+    return count
 
 
 def memory(work: Path, sizes: list[int]) -> None:
