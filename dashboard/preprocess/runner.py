@@ -450,6 +450,10 @@ class ProcessRunner(_FutureRunner):
         if multiprocessing.get_start_method() == "fork":
             _gazetteer(cache)  # loaded once here: the forked workers share it instead of each loading it
         self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cache,))
+        # The workers started now, while this process holds little: a pool starts them at its first
+        # task, and a rebuild's first comes after the cache's rows are loaded, which forked workers
+        # would then count as theirs (and copy, as their collector touches them).
+        self._pool.submit(os.getpid).result()
 
     def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:
         return self._pool.submit(function, batch, *args)
