@@ -1,5 +1,6 @@
 """Benchmark: `build` over many synthetic articles with --jobs 1, --jobs 2 and on a two-worker Dask
-LocalCluster, then a rebuild after adding 1% new articles (prints figures, asserts nothing but
+LocalCluster, then rebuilds with the article cache (nothing changed; nothing changed with the
+files out of the system's memory; 1% new articles added) (prints figures, asserts nothing but
 that every way gives the same table).
 
 The articles are made from our own templates with varied places, figures and dates (no seed or
