@@ -6,8 +6,8 @@ that every way gives the same table).
 The articles are made from our own templates with varied places, figures and dates (no seed or
 dev-set text). Each build runs as `python -m dashboard build` in a child process; its wall time
 includes starting the processes and loading the gazetteer. Peak memory is the largest sum of the
-resident memory of every process involved (the build, its workers, the cluster), sampled every
-0.1 s.
+memory of every process involved (the build, its workers, the cluster), sampled every 0.1 s, as
+PSS (memory forked processes share counted once) and as RSS (counted in each).
 
     python bench/build_scale.py [--articles 2000] [--parts speed dask cache memory] [--skip-dask] [--repeat 3]
                                 [--memory-sizes 10000 30000 100000]
@@ -66,25 +66,28 @@ def write_articles(folder: Path, first: int, count: int, seed: int) -> None:
         (sub / f"{number:07d}.txt").write_text(article(rng), encoding="utf-8")
 
 
-def build(inputs: Path, out: Path, extra: list[str], also: list[psutil.Process] = ()) -> tuple[float, int, str]:
-    """Run one build in a child process: (seconds, peak bytes, its summary)."""
+def build(inputs: Path, out: Path, extra: list[str], also: list[psutil.Process] = ()) -> tuple[float, PeakMemory, str]:
+    """Run one build in a child process: (seconds, its peak memory (PSS and RSS), its summary)."""
     command = [sys.executable, "-m", "dashboard", "build", str(inputs), "--out", str(out), *extra]
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with PeakMemory([psutil.Process(child.pid), *also]) as memory:
+    with PeakMemory([psutil.Process(child.pid), *also], pss=True) as memory:
         _, err = child.communicate()
     seconds = time.perf_counter() - started
     if child.returncode != 0:
         raise SystemExit(f"build failed ({' '.join(command)}): {err.strip()}")
-    return seconds, memory.rss, err
+    return seconds, memory, err
 
 
 def load() -> str:
     return "load " + "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def line(label: str, articles: int, seconds: float, peak: int) -> None:
-    print(f"  {label:<28} {seconds:7.2f} s  {articles / seconds:7.1f} articles/s  peak {peak / 2**20:6.0f} MB  "
+def line(label: str, articles: int, seconds: float, peak: PeakMemory) -> None:
+    """One build's figures; its peak memory as PSS (what forked workers share with the build, such as
+    the gazetteer, counted once) and as RSS (counted in each process)."""
+    print(f"  {label:<28} {seconds:7.2f} s  {articles / seconds:7.1f} articles/s  peak PSS {peak.pss / 2**20:5.0f} MB, "
+          f"RSS {peak.rss / 2**20:5.0f} MB  "
           f"({load()})")
 
 
@@ -206,7 +209,7 @@ def out_of_memory(folder: Path) -> int:
 
 def memory(work: Path, sizes: list[int]) -> None:
     """Peak memory of --jobs 1 builds (no cache) of growing corpora: flat, or how it grows."""
-    print("memory (--jobs 1, --no-cache; peak resident memory of the build):")
+    print("memory (--jobs 1, --no-cache; peak memory of the build, its growth from RSS):")
     folder = work / "memory"
     written, previous = 0, None
     for size in sorted(sizes):
@@ -215,10 +218,10 @@ def memory(work: Path, sizes: list[int]) -> None:
         seconds, peak, _ = build(folder, work / "memory.csv", ["--jobs", "1", "--no-cache", "--quiet"])
         line(f"{size:,} articles", size, seconds, peak)
         if previous is not None:
-            grown = (peak - previous[1]) / (size - previous[0]) * 1000
+            grown = (peak.rss - previous[1]) / (size - previous[0]) * 1000
             print(f"    {grown / 2**20:.2f} MB more per 1,000 articles than at {previous[0]:,}; at that rate a "
-                  f"million articles would peak near {(peak + grown * (1_000_000 - size) / 1000) / 2**30:.1f} GB")
-        previous = (size, peak)
+                  f"million articles would peak near {(peak.rss + grown * (1_000_000 - size) / 1000) / 2**30:.1f} GB")
+        previous = (size, peak.rss)
 
 
 def _cache_line(summary: str) -> str:
