@@ -164,6 +164,17 @@ def test_a_rebuild_reads_no_file_whose_signature_is_unchanged(tmp_path: Path,
     assert again[1:] == clean[1:] and again[1] != first[1]
 
 
+def test_a_damaged_signature_makes_the_file_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_corpus(tmp_path / "articles", 3)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(article_cache, "RACY_SECONDS", 0)
+    first = build((folder,), tmp_path / "first", cache, jobs=1)
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        assert connection.execute("UPDATE files SET digest = 'not bytes'").rowcount == 5
+    again = build((folder,), tmp_path / "again", cache, jobs=1)
+    assert again[1:] == first[1:] and "5 of 5 articles known" in again[0].cache
+
+
 def test_a_file_changed_just_before_a_build_gets_no_signature(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("text", encoding="utf-8")

@@ -104,8 +104,8 @@ RACY_SECONDS = 2.0
 
 
 def signature(status: os.stat_result, now_ns: int) -> str:
-    """The file's stat signature (""; none when it changed within :data:`RACY_SECONDS` of
-    ``now_ns``, the time the build started, or after it)."""
+    """The file's stat signature, or "" (none) when it changed less than :data:`RACY_SECONDS`
+    before ``now_ns`` (the time the build started), or after it."""
     if now_ns - max(status.st_mtime_ns, status.st_ctime_ns) < RACY_SECONDS * 1e9:
         return ""
     return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
@@ -271,8 +271,9 @@ class ArticleCache:
     def _load_signatures(self) -> dict[str, tuple[str, bytes]]:
         connection = self._connect()
         try:
-            return {path: (signature, bytes(digest)) for path, signature, digest in connection.execute(
-                "SELECT path, signature, digest FROM files WHERE corpus = ?", (self.corpus,))}
+            return {path: (signature, digest) for path, signature, digest in connection.execute(
+                "SELECT path, signature, digest FROM files WHERE corpus = ?", (self.corpus,))
+                if isinstance(signature, str) and isinstance(digest, bytes)}  # a damaged row: read the file
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be read: {err} (or build with --no-cache)") \
                 from err
