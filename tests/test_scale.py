@@ -175,6 +175,23 @@ def test_a_damaged_signature_makes_the_file_read_again(tmp_path: Path, monkeypat
     assert again[1:] == first[1:] and "5 of 5 articles known" in again[0].cache
 
 
+def test_stored_rows_found_damaged_when_their_turn_comes_are_made_anew(tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "articles", 6)
+    cache = tmp_path / "cache"
+    first = build((folder,), tmp_path / "first", cache, jobs=1)
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        damaged = connection.execute("UPDATE articles SET rows = '[[1, 2' WHERE key = (SELECT key FROM articles "
+                                     "WHERE rows IS NOT NULL ORDER BY key LIMIT 1)").rowcount
+        connection.execute("UPDATE articles SET why = '{}' WHERE key = (SELECT key FROM articles "
+                           "WHERE rows IS NOT NULL AND rows != '[[1, 2' ORDER BY key LIMIT 1)")  # one text, no row
+    assert damaged == 1
+    again = build((folder,), tmp_path / "again", cache, jobs=1)
+    assert again[1:] == first[1:]
+    assert "8 of 8 articles known; rows made for 2" in again[0].cache
+    third = build((folder,), tmp_path / "third", cache, jobs=1)
+    assert third[1:] == first[1:] and "rows made for 0" in third[0].cache, "stored anew"
+
+
 def test_a_file_changed_just_before_a_build_gets_no_signature(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("text", encoding="utf-8")

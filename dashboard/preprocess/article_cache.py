@@ -36,7 +36,7 @@ import sqlite3
 from dataclasses import dataclass
 from importlib import metadata as package_metadata
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from dashboard.errors import SettingError
 from dashboard.preprocess.ingest import Metadata
@@ -131,6 +131,9 @@ class Entry:
     rows: list[Incident] | None
     why: list[str] | None = None  # why each row is so (dashboard.preprocess.explain, JSON text), in the rows' order
     countries: tuple[str, ...] = ()  # of the article's candidates: the part of the focus it reads
+    #: Of an entry read back (:meth:`ArticleCache.get_many`): its rows and why are stored, to be
+    #: read when their turn comes (:meth:`ArticleCache.rows_of`), not held meanwhile.
+    stored: bool = False
 
 
 #: Between the rows' explanations as stored: a JSON text never holds a bare line break.
@@ -220,21 +223,22 @@ class ArticleCache:
         return connection
 
     def get_many(self, keys: Sequence[str]) -> dict[str, Entry]:
-        """The stored entries of ``keys`` (missing or unreadable ones left out)."""
+        """The stored entries of ``keys`` (missing or unreadable ones left out), without their rows
+        and why: :attr:`Entry.stored` says whether they are stored (a rebuild of a million articles
+        would otherwise hold every row from the start)."""
         found: dict[str, Entry] = {}
         connection = self._connect()
         try:
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, votes, replaced, skipped, focus, rows, why, countries in connection.execute(
-                        f"SELECT key, votes, replaced, skipped, focus, rows, why, countries FROM articles "
-                        f"WHERE key IN ({marks})", chunk):
+                for key, votes, replaced, skipped, focus, stored, countries in connection.execute(
+                        f"SELECT key, votes, replaced, skipped, focus, rows IS NOT NULL AND why IS NOT NULL, "
+                        f"countries FROM articles WHERE key IN ({marks})", chunk):
                     try:
                         found[key] = Entry(tuple((str(cc), float(w)) for cc, w in json.loads(votes)), int(replaced),
-                                           skipped, focus, None if rows is None else decode_rows(rows),
-                                           None if why is None else _why_texts(why),
-                                           tuple(str(cc) for cc in json.loads(countries)))
+                                           skipped, focus, None, None, tuple(str(cc) for cc in json.loads(countries)),
+                                           bool(stored))
                     except (ValueError, TypeError):
                         continue  # a damaged entry is made anew
         except sqlite3.Error as err:
@@ -242,6 +246,26 @@ class ArticleCache:
                 from err
         self.hits = len(found)
         return found
+
+    def rows_of(self, keys: Iterable[str], ahead: int = 500) -> Iterator[tuple[list[Incident], list[str]] | None]:
+        """The stored rows and why of each of ``keys``, in order, read ``ahead`` entries at a time;
+        None for an entry whose rows are missing or damaged (they are made anew)."""
+        connection = self._connect()
+        for chunk in _chunks(keys, ahead):
+            marks = ",".join("?" * len(chunk))
+            try:
+                stored = {key: (rows, why) for key, rows, why in connection.execute(
+                    f"SELECT key, rows, why FROM articles WHERE key IN ({marks})", chunk)}
+            except sqlite3.Error as err:
+                raise SettingError(f"article cache {self.path} cannot be read: {err} (or build with --no-cache)") \
+                    from err
+            for key in chunk:
+                rows, why = stored.get(key, (None, None))
+                try:
+                    made = None if rows is None or why is None else (decode_rows(rows), _why_texts(why))
+                except (ValueError, TypeError, AttributeError):
+                    made = None
+                yield made if made is not None and len(made[0]) == len(made[1]) else None
 
     def put(self, key: str, entry: Entry) -> None:
         """Store one entry (written with the next transaction)."""
@@ -321,6 +345,17 @@ class ArticleCache:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class _transaction:

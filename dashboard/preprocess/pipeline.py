@@ -232,7 +232,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
 
     # Pass 2: the rows of each article read (those made under the same part of the focus come from the cache).
     def cached_rows(entry: Entry | None, digest: str) -> bool:
-        return entry is not None and entry.rows is not None and entry.why is not None and entry.focus == digest
+        return entry is not None and entry.stored and entry.focus == digest
 
     # What the first pass parsed and read is held by todo alone, and let go as each unit is done
     # (of a long text's sections, only how many there are is kept); each answer keeps what the
@@ -257,7 +257,13 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     skipped = dict(failed)
     positions = [index for index in range(count) if index not in failed]
     jobs_count = len(jobs)
-    jobs.clear()  # the second pass's own are in todo; an answer has its article's name
+    # The rows the cache holds, read as their turn comes (not held from the start); the jobs kept
+    # meanwhile to make anew the rows of an entry found damaged then.
+    stored = cache.rows_of([key for key, entry, digest in zip(keys, entries, digests) if cached_rows(entry, digest)]) \
+        if cache is not None else iter(())
+    if cache is None:
+        jobs.clear()  # the second pass's own are in todo; an answer has its article's name
+    here: Gazetteer | None = None  # to make the rows of a damaged entry in this process
     # Each article's answer and entry let go once its rows are in (the rows are what grows).
     for position, (index, key, read, entry, digest) in enumerate(
             zip(positions, keys or itertools.repeat(""), _taken(reads), _taken(entries),
@@ -266,8 +272,17 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         if read.skipped:
             skipped[index] = Skipped(read.name, read.skipped)
             rows, why = None, None
-        elif cached_rows(entry, digest) and entry is not None:
-            rows, why = entry.rows, entry.why
+        elif cached_rows(entry, digest) and (kept := next(stored)) is not None:
+            rows, why = kept
+        elif cached_rows(entry, digest):  # its stored rows are damaged: made here, and stored anew
+            here = here or load_gazetteer(cache=settings.cache)
+            try:
+                rows, why = explained_rows(jobs[position].article(), here, None, focus)
+            except ArticleError as err:  # gone or changed since: skipped, as the first pass would
+                read, rows, why = dataclasses.replace(read, skipped=err.reason), None, None
+                skipped[index] = Skipped(read.name, read.skipped)
+            entry = None
+            made_for += 1
         elif position in sections_of:  # each section's explanations stored as it comes, not held
             rows, wheres = joined([(part, explained.stored(texts))
                                    for part, texts in (next(made) for _ in range(sections_of.pop(position)))])
