@@ -182,8 +182,8 @@ def test_stored_rows_found_damaged_when_their_turn_comes_are_made_anew(tmp_path:
     with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
         damaged = connection.execute("UPDATE articles SET rows = '[[1, 2' WHERE key = (SELECT key FROM articles "
                                      "WHERE rows IS NOT NULL ORDER BY key LIMIT 1)").rowcount
-        connection.execute("UPDATE articles SET why = '{}' WHERE key = (SELECT key FROM articles "
-                           "WHERE rows IS NOT NULL AND rows != '[[1, 2' ORDER BY key LIMIT 1)")  # one text, no row
+        connection.execute("UPDATE articles SET why = 'not a JSON object' WHERE key = (SELECT key FROM articles "
+                           "WHERE rows IS NOT NULL AND rows != '[[1, 2' ORDER BY key LIMIT 1)")
     assert damaged == 1
     again = build((folder,), tmp_path / "again", cache, jobs=1)
     assert again[1:] == first[1:]

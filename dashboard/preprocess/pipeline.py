@@ -257,18 +257,22 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     skipped = dict(failed)
     positions = [index for index in range(count) if index not in failed]
     jobs_count = len(jobs)
-    # The rows the cache holds, read as their turn comes (not held from the start); the jobs kept
-    # meanwhile to make anew the rows of an entry found damaged then.
-    stored = cache.rows_of([key for key, entry, digest in zip(keys, entries, digests) if cached_rows(entry, digest)]) \
-        if cache is not None else iter(())
-    if cache is None:
-        jobs.clear()  # the second pass's own are in todo; an answer has its article's name
+    # The rows the cache holds, read as their turn comes (not held from the start), and the jobs of
+    # those articles, to make their rows here if the entry is found damaged then; the second
+    # pass's jobs are in todo, and an answer has its article's name.
+    from_cache = [cached_rows(entry, digest) for entry, digest in zip(entries, digests)]
+    stored = cache.rows_of([key for key, cached in zip(keys, from_cache) if cached]) if cache is not None \
+        else iter(())
+    again: list[Job | None] = [job if cached else None for job, cached in zip(jobs, from_cache)]
+    del from_cache
+    jobs.clear()
     here: Gazetteer | None = None  # to make the rows of a damaged entry in this process
     # Each article's answer and entry let go once its rows are in (the rows are what grows).
     for position, (index, key, read, entry, digest) in enumerate(
             zip(positions, keys or itertools.repeat(""), _taken(reads), _taken(entries),
                 _taken(digests))):
         wheres = None  # where a long text's explanations already lie in ``explained``
+        job, again[position] = again[position], None
         if read.skipped:
             skipped[index] = Skipped(read.name, read.skipped)
             rows, why = None, None
@@ -277,7 +281,8 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         elif cached_rows(entry, digest):  # its stored rows are damaged: made here, and stored anew
             here = here or load_gazetteer(cache=settings.cache)
             try:
-                rows, why = explained_rows(jobs[position].article(), here, None, focus)
+                assert job is not None
+                rows, why = explained_rows(job.article(), here, None, focus)
             except ArticleError as err:  # gone or changed since: skipped, as the first pass would
                 read, rows, why = dataclasses.replace(read, skipped=err.reason), None, None
                 skipped[index] = Skipped(read.name, read.skipped)
