@@ -159,7 +159,7 @@ def test_a_rebuild_reads_no_file_whose_signature_is_unchanged(tmp_path: Path,
     monkeypatch.setattr(pipeline, "read_bytes", counted)
     again = build((folder,), tmp_path / "again", cache, jobs=1)
     assert read == ["a004.txt"], "only the changed file is read here (the others are known by their signature)"
-    assert "13 of 14 articles known" in again[0].cache
+    assert "13 of 14 articles known" in again[0].cache and "13 files known by their signature" in again[0].cache
     clean = build((folder,), tmp_path / "clean", None, jobs=1)
     assert again[1:] == clean[1:] and again[1] != first[1]
 

@@ -167,6 +167,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     # (what the first pass parsed in each goes into them after it).
     long: dict[int, list[Section]] = {}
     paths: list[str] = []  # of the files the cache keeps signatures of
+    signed_known = 0  # files not read: known by their signature
     started_ns = time.time_ns()
     for index, file in enumerate(_progress(files, progress, "reading")):
         listed = manifest_entry(manifest, file.key)
@@ -185,6 +186,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         if known is not None:  # the file has not changed since a build read it: not read here
             jobs.append(Job.of_file(file.key, known, metadata, is_html, file.path, settings.max_article_bytes))
             keys.append(article_cache.entry_key(build_version, file.key, listed, known))
+            signed_known += 1
             continue
         try:
             data = read_bytes(file.path, settings.max_article_bytes, file.key)
@@ -314,7 +316,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     if cache is not None:
         dropped = cache.keep_only(keys, paths)
         summary.cache = (f"{cache.hits} of {jobs_count} articles known; rows made for {made_for}; "
-                         f"{dropped} old entries dropped")
+                         f"{dropped} old entries dropped; {signed_known} files known by their signature, not read")
     summary.runner = runner.describe()
 
 
