@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -348,13 +349,9 @@ class ArticleCache:
 
 
 def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    rest = iter(items)
+    while chunk := list(itertools.islice(rest, size)):
         yield chunk
 
 
