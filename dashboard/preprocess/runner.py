@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from dashboard.errors import ArticleError, SettingError
+from dashboard.pickling import as_values
 from dashboard.preprocess.explain import explain_rows
 from dashboard.preprocess.incidents.casualties import read_tolls
 from dashboard.preprocess.incidents.events import extract_incidents
@@ -48,7 +49,6 @@ from dashboard.preprocess.places.locate import locate_places
 from dashboard.preprocess.places.nominatim import Geocoder
 from dashboard.preprocess.sections import sections
 from dashboard.schema import Incident
-from dashboard.pickling import as_values
 
 #: Articles per task sent to a worker: enough to make the cost of sending small.
 BATCH = 64
@@ -451,8 +451,9 @@ class ProcessRunner(_FutureRunner):
             _gazetteer(cache)  # loaded once here: the forked workers share it instead of each loading it
         self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cache,))
         # The workers started now, while this process holds little: a pool starts them at its first
-        # task, and a rebuild's first comes after the cache's rows are loaded, which forked workers
-        # would then count as theirs (and copy, as their collector touches them).
+        # task, which comes after the files are listed and the cache's entries read, and forked
+        # then, the workers would count all that as theirs (and copy it, as their collector
+        # touches it).
         self._pool.submit(os.getpid).result()
 
     def _submit(self, function: Callable[..., list[Any]], batch: Sequence[Any], *args: Any) -> Any:

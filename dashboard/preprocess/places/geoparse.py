@@ -34,10 +34,10 @@ from typing import Callable, Iterable, Sequence
 from dashboard import wordlists
 from dashboard.errors import WordListError
 from dashboard.geodesy import km_between
+from dashboard.pickling import as_values
 from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.placenames import fold_name, plain_name
 from dashboard.wordlists import WORDS_DIR
-from dashboard.pickling import as_values
 
 WORDS_FILE = WORDS_DIR / "places.toml"
 MAX_NAME_WORDS = 6
