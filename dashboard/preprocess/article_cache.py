@@ -166,6 +166,10 @@ def decode_rows(text: str) -> list[Incident]:
     return rows
 
 
+#: Entries asked for in one query (SQLite's bound on a query's parameters is far above it).
+KEYS_A_QUERY = 500
+
+
 class ArticleCache:
     FILE_NAME = "articles.sqlite3"
     BUSY_TIMEOUT_SECONDS = 30.0
@@ -180,7 +184,6 @@ class ArticleCache:
         self._signatures: dict[str, tuple[str, bytes]] | None = None  # path -> (signature, digest) of this corpus
         self._signed: list[tuple[str, str, str, bytes]] = []  # (corpus, path, signature, digest) to write
         self.hits = 0
-        self.row_hits = 0
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -230,8 +233,7 @@ class ArticleCache:
         found: dict[str, Entry] = {}
         connection = self._connect()
         try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
+            for chunk in _chunks(keys, KEYS_A_QUERY):
                 marks = ",".join("?" * len(chunk))
                 for key, votes, replaced, skipped, focus, stored, countries in connection.execute(
                         f"SELECT key, votes, replaced, skipped, focus, rows IS NOT NULL AND why IS NOT NULL, "
@@ -248,11 +250,11 @@ class ArticleCache:
         self.hits = len(found)
         return found
 
-    def rows_of(self, keys: Iterable[str], ahead: int = 500) -> Iterator[tuple[list[Incident], list[str]] | None]:
-        """The stored rows and why of each of ``keys``, in order, read ``ahead`` entries at a time;
-        None for an entry whose rows are missing or damaged (they are made anew)."""
+    def rows_of(self, keys: Iterable[str]) -> Iterator[tuple[list[Incident], list[str]] | None]:
+        """The stored rows and why of each of ``keys``, in order, read :data:`KEYS_A_QUERY` entries
+        at a time; None for an entry whose rows are missing or damaged (they are made anew)."""
         connection = self._connect()
-        for chunk in _chunks(keys, ahead):
+        for chunk in _chunks(keys, KEYS_A_QUERY):
             marks = ",".join("?" * len(chunk))
             try:
                 stored = {key: (rows, why) for key, rows, why in connection.execute(
