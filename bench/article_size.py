@@ -95,7 +95,7 @@ def build(path: Path) -> tuple[float, int, int, int]:
     child = subprocess.Popen([sys.executable, "-m", "dashboard", "build", str(path), "--out", str(out), "--no-cache",
                               "--max-article-bytes", str(path.stat().st_size)],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with PeakMemory([psutil.Process(child.pid)], pss=True, every=0.2) as memory:
+    with PeakMemory([psutil.Process(child.pid)], pss=True) as memory:
         _, err = child.communicate()
     seconds = time.perf_counter() - started
     if child.returncode != 0:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import cli
+from dashboard import cli, schema
 from dashboard.preprocess import article_cache, pipeline, runner, sections
 from dashboard.preprocess.pipeline import BuildOptions, BuildSummary, run_build
 from dashboard.settings import Settings
@@ -412,7 +412,8 @@ def test_report_rows_come_back_in_order_in_pieces_past_the_budget(tmp_path: Path
             assert len(rows) == 23 and rows.on_disk == expect_disk
             pieces = list(rows.pieces(7))
             assert [len(p) for p in pieces] == [7, 7, 7, 2]
-            assert [r.incident_id for p in pieces for r in p] == [str(n) for n in range(23)]
+            assert [cells[0] for p in pieces for cells in p] == [str(n) for n in range(23)]  # as cells, in order
+            assert pieces[0][0] == schema.cells_of(articles[0][0])
             assert list(rows.pieces(7)) == []  # given once
         assert not list(tmp_path.iterdir())  # the file had no name
 

@@ -46,6 +46,18 @@ def test_records_round_trip_through_csv_and_parquet(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary file is left behind"
 
 
+def test_a_table_made_from_records_as_cells_is_the_table_made_from_the_records() -> None:
+    records = [make(), make(incident_id="i2", date=None, date_precision="unknown", latitude=None, longitude=None,
+                            geo_precision="", killed_min=None, killed_max=None, actor="line\rbreak",
+                            event_type="mention"), make(incident_id="i3", injured_min=3, injured_max=5)]
+    cells = [schema.cells_of(record) for record in records]
+    assert cells[1][schema.COLUMNS.index("actor")] == "line\rbreak"  # in column order
+    made = schema.frame_of_cells(cells)
+    pd.testing.assert_frame_equal(made, schema.to_frame(records))
+    assert made.loc[1, "actor"] == "line break"  # coerced as to_frame's are
+    pd.testing.assert_frame_equal(schema.frame_of_cells([]), schema.to_frame([]))
+
+
 def test_a_record_pickles_as_its_values_and_comes_back_equal() -> None:
     record = make(injured_min=1, injured_max=2, captured_min=0, captured_max=4)
     assert record.__reduce__() == (Incident, dataclasses.astuple(record))

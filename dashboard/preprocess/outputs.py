@@ -31,7 +31,7 @@ from dashboard.preprocess.map_labels import TablePoints, labels_json
 from dashboard.preprocess.places.gazetteer import Gazetteer
 from dashboard.preprocess.report_rows import ReportRows
 from dashboard.review import KeysInOrder, ReviewStore, apply_reviews, store_path
-from dashboard.schema import C, pieces_chunks, table_chunks, to_frame, validated
+from dashboard.schema import C, frame_of_cells, pieces_chunks, table_chunks, validated
 from dashboard.why import why_file
 
 #: Rows of the reports table made, checked and written at a time: a piece's frame and text are some
@@ -53,7 +53,7 @@ def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_
         start = 0
         for some in itertools.chain(reports.pieces(PIECE_ROWS), [[]] if not len(reports) else []):
             end = start + len(some)
-            frame = to_frame(some)
+            frame = frame_of_cells(some)
             del some  # the rows live on in the piece only
             frame.index = pd.RangeIndex(start, end)  # a problem is reported at its line of the whole table
             frame[C.incident_id] = list(ids[start:end])

@@ -1,7 +1,10 @@
 """Where a build keeps its report rows between the articles' pass and the table's writing.
 
 In: each article's rows as they come (:meth:`ReportRows.add`, in the build's order). Out: the same
-rows, in the same order, a piece at a time (:meth:`ReportRows.pieces`), each let go once given.
+rows, in the same order, a piece at a time (:meth:`ReportRows.pieces`), each let go once given; each
+row as its cells (:data:`~dashboard.schema.cells_of`), which is all the table is made from
+(:func:`~dashboard.schema.frame_of_cells`), and which pickle and come back without a constructor
+call per row (past the budget, every row goes to disk and back).
 
 Up to :data:`KEPT_ROWS` rows are held as they are. Past that the build would hold every row of a
 large corpus at once (some 1 KB a row: 1.7 GB for a million short articles), so the rows held go,
@@ -17,10 +20,10 @@ import pickle
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 from dashboard.files import temporary_space
-from dashboard.schema import Incident
+from dashboard.schema import Incident, cells_of
 
 #: Rows held in memory as they are; a build with more keeps them in a temporary file.
 KEPT_ROWS = 250_000
@@ -39,13 +42,13 @@ class ReportRows:
         self._folder = folder if folder is not None and folder.is_dir() else None
         self._kept = KEPT_ROWS if kept is None else kept
         self._run = max(RUN_ROWS if run is None else run, 1)
-        self._held: list[Incident] = []
+        self._held: list[tuple[Any, ...]] = []  # rows as their cells
         self._file: IO[bytes] | None = None
         self._count = 0
 
     def add(self, rows: list[Incident]) -> None:
         """The next rows (one article's, in order)."""
-        self._held.extend(rows)
+        self._held.extend(map(cells_of, rows))
         self._count += len(rows)
         with temporary_space(_WHAT, self._folder):
             if self._file is None and len(self._held) > self._kept:
@@ -66,10 +69,10 @@ class ReportRows:
         """Whether some rows went to the temporary file."""
         return self._file is not None
 
-    def pieces(self, size: int) -> Iterator[list[Incident]]:
-        """Every row, in order, in lists of ``size`` rows (the last may be shorter; none when there
-        are no rows); the rows are let go as they are given (a second call gives nothing)."""
-        pending: list[Incident] = []
+    def pieces(self, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        """Every row as its cells, in order, in lists of ``size`` rows (the last may be shorter; none
+        when there are no rows); the rows are let go as they are given (a second call gives nothing)."""
+        pending: list[tuple[Any, ...]] = []
         for run in self._runs():
             pending.extend(run)
             del run
@@ -80,7 +83,7 @@ class ReportRows:
         if pending:
             yield pending
 
-    def _runs(self) -> Iterator[list[Incident]]:
+    def _runs(self) -> Iterator[list[tuple[Any, ...]]]:
         if self._file is not None:
             with temporary_space(_WHAT, self._folder):
                 self._file.seek(0)  # what is still buffered written first
