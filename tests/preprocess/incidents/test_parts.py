@@ -51,6 +51,19 @@ def test_actor_by_first_then_named_then_generic_never_the_victims() -> None:
     assert actors.actor("Five people died.", []) == ""
 
 
+
+def test_every_actor_name_starts_with_a_word_character() -> None:
+    # actors._ACTORS tries the names only where a word starts: a name starting with a mark would be missed
+    import re
+
+    from dashboard.preprocess.incidents import vocabulary
+
+    for name in (*vocabulary.NAMED_ACTORS, *vocabulary.GENERIC_ACTORS):
+        assert re.match(r"(?:\(\?:)*\w", name), name
+    assert actors.actor("Ten died when al-Nusra Front fighters attacked a post.", []) == "al-Nusra Front"
+    assert actors.actor("Ten died when U.S.-led coalition jets struck a post.", []) == "U.S.-led coalition"
+    assert actors.actor("Ten died when (militants) attacked.", []) == "militants"
+
 # --- drafts -------------------------------------------------------------------------------------
 
 def test_a_toll_sentence_with_no_place_completes_the_incident_it_follows() -> None:
