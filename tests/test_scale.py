@@ -363,8 +363,8 @@ def test_the_reports_table_made_a_few_rows_at_a_time_gives_the_same_files(corpus
 
     whole = _build_files(corpus, tmp_path / "whole", suffix)
     made: list[int] = []  # rows of each piece
-    real = outputs.to_frame
-    monkeypatch.setattr(outputs, "to_frame", lambda rows: made.append(len(rows)) or real(rows))
+    real = outputs.frame_of_cells
+    monkeypatch.setattr(outputs, "frame_of_cells", lambda rows: made.append(len(rows)) or real(rows))
     monkeypatch.setattr(outputs, "PIECE_ROWS", 3)
     pieces = _build_files(corpus, tmp_path / "pieces", suffix)
     assert len(made) > 5 and set(made[:-1]) == {3}  # the last piece has what is left
@@ -399,6 +399,25 @@ def test_rows_kept_on_disk_past_the_budget_give_the_same_files(corpus: Path, tmp
     on_disk = _build_files(corpus, tmp_path / "disk", ".csv")
     assert len(spilled) > 3 and all(count >= 3 for count in spilled)
     assert on_disk == whole and len(whole) == 5
+
+
+def test_a_long_texts_rows_go_to_disk_a_run_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.preprocess import report_rows
+
+    spilled: list[int] = []  # rows held as cells at each spill
+    real = report_rows.ReportRows._spill
+
+    def spill(self):  # type: ignore[no-untyped-def]
+        spilled.append(len(self._held))
+        real(self)
+
+    monkeypatch.setattr(report_rows.ReportRows, "_spill", spill)
+    one_article = [_row(n) for n in range(40)]
+    with report_rows.ReportRows(tmp_path, kept=5, run=3) as rows:
+        rows.add(one_article)
+        assert len(rows) == 40 and rows.on_disk
+        assert spilled and max(spilled) <= 5 + 3  # the budget and one run, never the whole article at once
+        assert [cells for piece in rows.pieces(7) for cells in piece] == [schema.cells_of(r) for r in one_article]
 
 
 def test_report_rows_come_back_in_order_in_pieces_past_the_budget(tmp_path: Path) -> None:

@@ -47,14 +47,17 @@ class ReportRows:
         self._count = 0
 
     def add(self, rows: list[Incident]) -> None:
-        """The next rows (one article's, in order)."""
-        self._held.extend(map(cells_of, rows))
-        self._count += len(rows)
-        with temporary_space(_WHAT, self._folder):
-            if self._file is None and len(self._held) > self._kept:
-                self._file = tempfile.TemporaryFile(dir=self._folder)
-            if self._file is not None and len(self._held) >= self._run:
-                self._spill()
+        """The next rows (one article's, in order), made cells a run at a time: past the budget, no
+        more than a run of a long text's rows is held as cells beside the rows themselves."""
+        for start in range(0, len(rows), self._run):
+            run = rows[start:start + self._run]
+            self._held.extend(map(cells_of, run))
+            self._count += len(run)
+            with temporary_space(_WHAT, self._folder):
+                if self._file is None and len(self._held) > self._kept:
+                    self._file = tempfile.TemporaryFile(dir=self._folder)
+                if self._file is not None and len(self._held) >= self._run:
+                    self._spill()
 
     def _spill(self) -> None:
         assert self._file is not None
