@@ -233,10 +233,15 @@ class ReportsOf:
         self._shared: dict[Any, Any] = {}
 
     def add(self, rows: Sequence[Incident]) -> None:
+        keys = list(map(report_key, rows))
+        if len(set(keys)) == len(keys):  # each row a report of its own (most articles): no grouping
+            self.reports += [Report(key, row.article, (index,), _profile((row,), self._shared))
+                             for index, (key, row) in enumerate(zip(keys, rows), start=self.rows)]
+            self.rows += len(rows)
+            return
         members: dict[str, list[Incident]] = {}
         positions: dict[str, list[int]] = {}
-        for index, row in enumerate(rows, start=self.rows):
-            key = report_key(row)
+        for index, (key, row) in enumerate(zip(keys, rows), start=self.rows):
             members.setdefault(key, []).append(row)
             positions.setdefault(key, []).append(index)
         self.reports += [Report(key, report[0].article, tuple(positions[key]), _profile(report, self._shared))
