@@ -6,7 +6,7 @@ row as its cells (:data:`~dashboard.schema.cells_of`), which is all the table is
 (:func:`~dashboard.schema.frame_of_cells`), and which pickle and come back without a constructor
 call per row (past the budget, every row goes to disk and back).
 
-Up to :data:`KEPT_ROWS` rows are held as they are. Past that the build would hold every row of a
+Up to :data:`KEPT_ROWS` rows are held in memory. Past that the build would hold every row of a
 large corpus at once (some 1 KB a row: 1.7 GB for a million short articles), so the rows held go,
 pickled in runs of :data:`RUN_ROWS`, to an anonymous temporary file beside the output, and so do
 the later ones as they come; memory keeps only the run being filled. What reconciling needs of the
@@ -25,7 +25,7 @@ from typing import IO, Any, Iterator
 from dashboard.files import temporary_space
 from dashboard.schema import Incident, cells_of
 
-#: Rows held in memory as they are; a build with more keeps them in a temporary file.
+#: Rows held in memory (as cells); a build with more keeps them in a temporary file.
 KEPT_ROWS = 250_000
 #: Rows pickled together into the temporary file (and read back together).
 RUN_ROWS = 10_000
