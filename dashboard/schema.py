@@ -176,25 +176,19 @@ def is_incident_table(frame: pd.DataFrame) -> bool:
     return SOURCES_COLUMN.name in frame.columns
 
 
-_COLUMN_GETTERS = tuple((name, operator.attrgetter(name)) for name in COLUMNS)
-
 #: A record -> its cells, a tuple in :data:`COLUMNS` order (what :func:`frame_of_cells` takes).
 cells_of = operator.attrgetter(*COLUMNS)
 
 
 def to_frame(records: Iterable[Incident]) -> pd.DataFrame:
     """Records -> a table with the schema's column order and dtypes."""
-    records = records if isinstance(records, list) else list(records)
-    if not records:
-        return coerce(pd.DataFrame(columns=list(COLUMNS)))
-    # Column by column (no tuple per row, no two-dimensional block of every cell to split again).
-    frame = pd.DataFrame({name: list(map(getter, records)) for name, getter in _COLUMN_GETTERS}, copy=False)
-    return _coerced(frame)
+    return frame_of_cells(list(map(cells_of, records)))
 
 
 def frame_of_cells(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    """:func:`to_frame` of records given as their cells (:data:`cells_of`): the same table, its
-    columns made by transposing the tuples (no attribute read per cell)."""
+    """The table of records given as their cells (:data:`cells_of`), with the schema's column order
+    and dtypes: its columns made by transposing the tuples (no two-dimensional block of every cell
+    to split again)."""
     if not rows:
         return coerce(pd.DataFrame(columns=list(COLUMNS)))
     return _coerced(pd.DataFrame(dict(zip(COLUMNS, map(list, zip(*rows, strict=True)))), copy=False))
