@@ -109,6 +109,9 @@ class Built:
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    #: item id -> km from the coder's point to the nearest place named in its text (see nearest_named_km)
+    nearest_named: dict[str, float | None] = field(default_factory=dict)
+
     def rows_of(self, item: Item) -> list[dict]:
         return self.rows.get(item.id, [])
 
@@ -321,13 +324,44 @@ def misses_path(args: argparse.Namespace, stem: str) -> Path:
     return args.out / f"{stem}_misses_{args.mode}{subset}.csv"
 
 
-def build_all(args: argparse.Namespace) -> dict[str, Built] | None:
-    """Every chosen set built in ``args.mode``; None when the mode is unavailable."""
+def build_all(args: argparse.Namespace, nearest_named: bool = False) -> dict[str, Built] | None:
+    """Every chosen set built in ``args.mode``; None when the mode is unavailable. ``nearest_named``:
+    each item's :func:`nearest_named_km` too, with the mode's gazetteer (``Built.nearest_named``)."""
     with tempfile.TemporaryDirectory(prefix="devset-cache-") as cache:
         settings = prepare_mode(args.mode, Path(cache), args.gazetteer_files)
         if settings is None:
             return None
-        return {name: build_set(read_items(args.devset, name), settings) for name in args.sets}
+        built = {name: build_set(read_items(args.devset, name), settings) for name in args.sets}
+        if nearest_named:
+            gazetteer = pipeline.load_gazetteer(cache=settings.get("cache"))
+            for result in built.values():
+                result.nearest_named = {item.id: nearest_named_km(item, gazetteer) for item in result.items}
+        return built
+
+
+#: A run of words as a place's name may be written: letters, digits, apostrophes and hyphens.
+_NAME_WORD = re.compile(r"[\w'’-]+")
+MAX_NAME_WORDS = 5
+
+
+def nearest_named_km(item: Item, gazetteer: pipeline.Gazetteer) -> float | None:
+    """How far from the coder's point the nearest place lies that the gazetteer holds under a name
+    written in the item's text (any run of one to five words that begins with a capital letter,
+    looked up as the build looks names up); None when there is no such place or no coder's point.
+    Within R, the item could be placed right by some choice among the gazetteer's candidates; beyond
+    it, no choice could: the gazetteer's own share of a miss, apart from the resolver's."""
+    if item.point is None:
+        return None
+    words = _NAME_WORD.findall(item.text())
+    nearest = None
+    for start, first in enumerate(words):
+        if not first[:1].isupper():
+            continue
+        for end in range(start + 1, min(start + MAX_NAME_WORDS, len(words)) + 1):
+            for place in gazetteer.lookup(" ".join(words[start:end])):
+                distance = km(place.latitude, place.longitude, *item.point)
+                nearest = distance if nearest is None else min(nearest, distance)
+    return nearest
 
 
 # --- scoring helpers ----------------------------------------------------------------------------

@@ -14,6 +14,11 @@ ACLED country) it prints:
   (``where_prec`` >= 4) or when it names neither the coder's town nor its district (names folded,
   "Al"/"Qada" dropped, the first five letters compared): the coder's ``where_prec`` alone cannot
   tell, as UCDP places most events from the full report, not the headline;
+- gazetteer within R: items for which some place that the gazetteer holds under a name written in
+  the text lies within R of the coder's point (``devset.nearest_named_km``): the most that any
+  choice among the gazetteer's candidates could place right. The gap between it and "within R" is
+  the resolver's; the rest of the misses are places the gazetteer does not hold by a name the text
+  writes;
 - no place: items with no row that has a point;
 - wrong dot: no row within R, and an incident row claiming ``place`` or ``town`` precision lies
   more than 100 km from the coder's point;
@@ -91,6 +96,11 @@ class Score:
     item: Item
     rows: list[tuple[dict, float | None]]  # our rows and their km from the coder's point (None: no point)
     radius: float
+    nearest_named: float | None = None  # km to the nearest place named in the text that the gazetteer holds
+
+    @property
+    def named_within(self) -> bool:
+        return self.nearest_named is not None and self.nearest_named <= self.radius
 
     @property
     def pointed(self) -> list[tuple[dict, float]]:
@@ -140,19 +150,20 @@ def score(built: Built) -> list[Score]:
             continue
         rows = [(r, km(r[C.latitude], r[C.longitude], *item.point) if has_point(r) else None)
                 for r in built.rows_of(item)]
-        scores.append(Score(item, rows, radius(item)))
+        scores.append(Score(item, rows, radius(item), built.nearest_named.get(item.id)))
     return scores
 
 
-HEADER = f"{'':<24}{'items':>6}  {'row within R':>14}  {'incident row':>14}  {'no place':>13}  " \
-         f"{'wrong dot':>12}  {'far rows':>14}"
+HEADER = f"{'':<24}{'items':>6}  {'row within R':>14}  {'incident row':>14}  {'gazetteer within R':>18}  " \
+         f"{'no place':>13}  {'wrong dot':>12}  {'far rows':>14}"
 
 
 def line(label: str, scores: list[Score]) -> str:
     n = len(scores)
     spots = sum(len(s.spots) for s in scores)
     return (f"{label:<24}{n:>6}  {share(sum(s.within for s in scores), n):>14}  "
-            f"{share(sum(s.incident_within for s in scores), n):>14}  {share(sum(s.no_place for s in scores), n):>13}  "
+            f"{share(sum(s.incident_within for s in scores), n):>14}  {share(sum(s.named_within for s in scores), n):>18}  "
+            f"{share(sum(s.no_place for s in scores), n):>13}  "
             f"{share(sum(s.wrong_dot for s in scores), n):>12}  {share(sum(s.far for s in scores), spots):>14}")
 
 
@@ -177,6 +188,7 @@ def misses(scores: list[Score]) -> list[list]:
         item = s.item
         out.append([item.id, item.set, item.country, item.place, item.latitude, item.longitude, item.precision,
                     s.radius, "; ".join(problems),
+                    "" if s.nearest_named is None else round(s.nearest_named, 1),
                     ("pass" if s.ucdp_pass else "miss") if item.set == "ucdp" else "",
                     " | ".join(describe(r, d) for r, d in sorted(s.rows, key=lambda rd: (rd[1] is None, rd[1] or 0))),
                     item.text()])
@@ -186,7 +198,7 @@ def misses(scores: list[Score]) -> list[list]:
 def main() -> None:
     args = arguments(__doc__)
     started = time.perf_counter()
-    built = build_all(args)
+    built = build_all(args, nearest_named=True)
     if built is None:
         return
     print(f"places against the coders' points, mode {args.mode} (R: ACLED 25 km; GTD 25 km, 50 at specificity 2; "
@@ -212,7 +224,7 @@ def main() -> None:
         all_misses += misses(scores)
     path = write_csv(misses_path(args, "devset_truth"),
                      ["item", "set", "country", "coder_place", "coder_latitude", "coder_longitude", "coder_precision",
-                      "radius_km", "problem", "ucdp_variant", "our_rows", "text"], all_misses)
+                      "radius_km", "problem", "nearest_named_km", "ucdp_variant", "our_rows", "text"], all_misses)
     print(f"misses: {len(all_misses)} items -> {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
     print(f"time: {time.perf_counter() - started:.1f} s (build {sum(b.seconds for b in built.values()):.1f} s)")
 
