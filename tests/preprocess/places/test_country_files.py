@@ -229,3 +229,17 @@ def test_a_rebuild_after_an_import_does_not_reuse_rows_made_without_it(tmp_path:
     assert main(["gazetteer", "add", str(source), "--cache", str(cache)]) == 0
     rows = qzor_rows()
     assert rows and km_between(float(rows[0]["latitude"]), float(rows[0]["longitude"]), 35.61, 44.12) < 1
+
+
+def test_an_imported_area_is_drawn_at_the_town_of_its_name_inside_it(tmp_path: Path) -> None:
+    source = write_country(tmp_path / "files", [
+        row(900000101, "Zqseat District", 35.90, 44.00, "A", "ADM2"),
+        row(900000102, "Zqseat", 35.80, 44.10, "P", "PPLA2", population=4000),  # 14 km off, same province
+        row(900000103, "Zqlone District", 35.20, 43.80, "A", "ADM2"),           # no town of its name
+    ])
+    assert main(["gazetteer", "add", str(source), "--cache", str(tmp_path / "cache")]) == 0
+    places = load_gazetteer(cache=tmp_path / "cache")
+    [seated] = places.lookup("Zqseat District")
+    assert (seated.latitude, seated.longitude) == (35.80, 44.10) and seated.geo_precision == "region"
+    [lone] = places.lookup("Zqlone District")
+    assert (lone.latitude, lone.longitude) == (35.20, 43.80)

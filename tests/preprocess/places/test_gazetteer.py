@@ -195,3 +195,32 @@ def test_a_city_names_its_province_everywhere(gazetteer: Gazetteer, name: str, c
 def test_a_curated_province_stands_for_the_world_row_of_the_same_province(gazetteer: Gazetteer) -> None:
     found = [p for p in gazetteer.lookup("Kirkuk Governorate") if p.kind == "admin1"]
     assert [p.key for p in found] == ["cur:iq/kirkuk-governorate"]
+
+
+def test_a_province_or_district_is_drawn_at_its_seat_the_town_of_its_name_inside_it() -> None:
+    from dashboard.preprocess.places.world_index import IndexBuilder, place_areas_at_seats
+
+    index = IndexBuilder()
+    seated = index.add(1, "Zqara State", 11.0, 8.0, "NG", "40", 0, "admin1")
+    index.add(2, "Zqara", 12.5, 7.5, "NG", "40", 90000, "city")           # its capital: the seat
+    index.add(3, "Zqara", 12.6, 7.6, "NG", "40", 200, "village")          # a smaller namesake inside it
+    index.add(4, "Zqara", 6.0, 3.0, "NG", "41", 500000, "city")           # a larger one in another province
+    unseated = index.add(5, "Vrelu", 10.0, 12.0, "NG", "42", 0, "admin1")  # no town of its name
+    index.add(6, "Vrelu", 10.0, 14.0, "CM", "42", 9000, "town")            # abroad, with the same admin code
+    district = index.add(7, "Gwenzu District", 9.0, 9.0, "NG", "40", 0, "admin2")
+    index.add(8, "Gwenzu", 9.2, 9.1, "NG", "40", 0, "village")             # 25 km off: its seat
+    far_district = index.add(9, "Hobru", 9.0, 10.0, "NG", "40", 0, "admin2")
+    index.add(10, "Hobru", 10.0, 10.0, "NG", "40", 3000, "town")           # 111 km off: a namesake, no seat
+    assert place_areas_at_seats(index) == 2
+    assert (index.latitude[seated], index.longitude[seated]) == (12.5, 7.5)
+    assert (index.latitude[unseated], index.longitude[unseated]) == (10.0, 12.0)
+    assert (index.latitude[district], index.longitude[district]) == (9.2, 9.1)
+    assert (index.latitude[far_district], index.longitude[far_district]) == (9.0, 10.0)
+
+
+def test_a_world_province_named_after_its_capital_is_drawn_there(gazetteer: Gazetteer) -> None:
+    for province, city, country in [("Kano State", "Kano", "NG"), ("Mopti Region", "Mopti", "ML")]:
+        [area] = [p for p in gazetteer.lookup(province) if p.kind == "admin1" and p.country_code == country]
+        seat = max((p for p in gazetteer.lookup(city) if p.kind == "city" and p.country_code == country),
+                   key=lambda p: p.population)
+        assert (area.latitude, area.longitude) == (seat.latitude, seat.longitude) and area.geo_precision == "region"
