@@ -42,7 +42,7 @@ from dashboard.geodesy import km_between
 from dashboard.preprocess.places.placenames import fold_name, plain_name
 
 #: Bump when the derived format or the derivation rules change: the cache file is then rebuilt.
-FORMAT = 10
+FORMAT = 11
 
 #: Kinds of the index's rows (the stored code is the position; append only).
 KIND_CODES = ("city", "country", "admin1", "admin2", "town", "village", "neighbourhood", "site", "camp",
@@ -502,7 +502,8 @@ def place_areas_at_seats(index: IndexBuilder) -> int:
 
     A seat is a populated place of the area's own bare name inside it ("Katsina" for Katsina
     State, "Garissa" for Garissa County): for a province, of its admin code; for a district (places
-    carry no district code), of its province within :data:`SEAT_KM` of its point. The most populous
+    carry no district code), of its province (when its province is known) within :data:`SEAT_KM` of
+    its point. The most populous
     stands. Coders place an event known only by its area there (ACLED at its geo-precision 3), and
     so do readers; an area without one keeps its point (its towns' median, or its file's own).
     Its precision stays "region" either way.
@@ -512,14 +513,14 @@ def place_areas_at_seats(index: IndexBuilder) -> int:
     moved = 0
     for row, code in enumerate(index.kind):
         level = areas.get(code)
-        if level is None or not index.admin1_code[row]:
+        if level is None or (level == "admin1" and not index.admin1_code[row]):
             continue
         bare = " ".join(w for w in plain_name(index.name[row]).split() if w not in ADMIN_WORDS)
         cc, admin1 = index.country_code[row], index.admin1_code[row]
         lat, lon = index.latitude[row], index.longitude[row]
         seats = [other for other in index.names.get(fold_name(bare), ())
                  if index.kind[other] in populated and index.country_code[other] == cc
-                 and index.admin1_code[other] == admin1
+                 and (index.admin1_code[other] == admin1 or not admin1)
                  and (level == "admin1" or km_between(lat, lon, index.latitude[other], index.longitude[other]) <= SEAT_KM)]
         if seats:
             seat = min(seats, key=lambda other: (-index.population[other], other))

@@ -211,7 +211,10 @@ def test_a_province_or_district_is_drawn_at_its_seat_the_town_of_its_name_inside
     index.add(8, "Gwenzu", 9.2, 9.1, "NG", "40", 0, "village")             # 25 km off: its seat
     far_district = index.add(9, "Hobru", 9.0, 10.0, "NG", "40", 0, "admin2")
     index.add(10, "Hobru", 10.0, 10.0, "NG", "40", 3000, "town")           # 111 km off: a namesake, no seat
-    assert place_areas_at_seats(index) == 2
+    unknown_province = index.add(11, "Tall Qzir", 9.0, 11.0, "NG", "", 0, "admin2")  # a file's district, no code
+    index.add(12, "Tall Qzir", 9.1, 11.1, "NG", "40", 800, "village")
+    assert place_areas_at_seats(index) == 3
+    assert (index.latitude[unknown_province], index.longitude[unknown_province]) == (9.1, 11.1)
     assert (index.latitude[seated], index.longitude[seated]) == (12.5, 7.5)
     assert (index.latitude[unseated], index.longitude[unseated]) == (10.0, 12.0)
     assert (index.latitude[district], index.longitude[district]) == (9.2, 9.1)
