@@ -422,3 +422,14 @@ def test_attackers_killed_in_a_later_sentence_are_their_own_figure_not_a_restate
     rows = rows_for("A bomb killed four people in Brook on Monday. The bomber also died.")
     killed = sum(r.killed_min or 0 for r in {r.incident_id: r for r in rows if r.event_type != "mention"}.values())
     assert killed == 5
+
+
+def test_an_event_between_two_places_is_at_both_not_at_the_province_named_after_them() -> None:
+    # The province is named twice (the ACLED-style "(Province, Province)"): without "between" as a
+    # place word, the incident fell back on it, the most named place.
+    rows = rows_for("A roadside bomb exploded between Brook and Carrow (North Province, North Province), "
+                    "killing 4 passengers.")
+    brook, carrow = only(rows, "Brook"), only(rows, "Carrow")
+    assert brook.incident_id == carrow.incident_id and brook.killed_min == carrow.killed_min == 4
+    assert brook.event_type == "bombing/explosion"
+    assert only(rows, "North Province").event_type == "mention"
