@@ -15,7 +15,8 @@ here and nowhere else:
 3. a name still unresolved gets the smallest area the text puts it in (:func:`fall_back`): the
    town it is a part of ("the X neighbourhood of Y") at ``geo_precision`` "town"; the place named
    right after it otherwise ("X, a village south of Y", "X (Y LGA, Z)", "X in the Y countryside")
-   at "region"; else the province or country the article names most, at "region"; else no point.
+   at "region", and so is every other mention of the same name; else the province or country the
+   article names most, at "region"; else no point.
    It is never drawn at another town's point as if it were there. The row keeps the words as written;
 4. a name the fallback put at an area moves to the one place of that area's province spelled
    nearly as the text writes it (:func:`spelled_nearly`), when there is exactly one.
@@ -136,17 +137,25 @@ def fall_back(unknown: list[Mention], context: list[ResolvedMention], text: str 
     """Each unknown mention at the smallest area the text puts it in, its own words kept.
 
     The town it is a part of ("the X neighbourhood of Y") at ``geo_precision`` "town"; else the
-    place named right after it ("X, south of Y", "X (Y LGA, Z)") at "region"; else the province,
-    else the country the article names most, at "region"; else no point. Never the point of a
+    place named right after it ("X, south of Y", "X (Y LGA, Z)") at "region", or where another
+    mention of the same name is put so; else the province, else the country the article names
+    most, at "region"; else no point. Never the point of a
     town it is not said to be in. ``text`` is the article (the words between a name and its town).
     """
     region = _focus(context, frozenset({"admin1", "region"})) or _focus(context, frozenset({"country"}))
     # the resolved places in text order (a stable sort: on a tie, the first given), found by bisection
     ordered = sorted((r for r in context if r.place is not None), key=lambda r: r.mention.start)
     starts = [r.mention.start for r in ordered]
+    owners = [_owner(mention, ordered, starts, text) for mention in unknown]
+    # One sense per name: a mention with no place after it ("attacks in X") is where another
+    # mention of the same name is said to be ("in X, Gao region"), not at the article's focus.
+    said: dict[str, tuple[Place, str]] = {}
+    for mention, owner in zip(unknown, owners):
+        if owner is not None:
+            said.setdefault(fold_name(mention.text), owner)
     rows = []
-    for mention in unknown:
-        owner = _owner(mention, ordered, starts, text)
+    for mention, owner in zip(unknown, owners):
+        owner = owner if owner is not None else said.get(fold_name(mention.text))
         place, precision = owner if owner is not None else (region, "region")
         if place is None:
             rows.append(ResolvedMention(mention, None, None, None, ""))

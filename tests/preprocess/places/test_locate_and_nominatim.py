@@ -366,6 +366,19 @@ def test_fall_back_prefers_the_province_to_the_country() -> None:
     assert (row.place, row.geo_precision) == (KIRKUK_PROVINCE, "region")
 
 
+def test_fall_back_puts_every_mention_of_a_name_where_the_text_says_one_is() -> None:
+    # "... in Wadi Nowhere, Hawija district, Iraq. ... Another attack in Wadi Nowhere ...": the
+    # second mention has no area after it; it is the same place as the first, not the country.
+    text = "Gunmen hit a post in Wadi Nowhere, Hawija district, Iraq. A second attack in Wadi Nowhere followed."
+    first, second = text.index("Wadi"), text.rindex("Wadi")
+    context = [at(HAWIJA, text.index("Hawija")), at(IRAQ, text.index("Iraq"))]
+    rows = fall_back([unknown("Wadi Nowhere", first), unknown("Wadi Nowhere", second)], context, text)
+    assert [(r.place, r.geo_precision) for r in rows] == [(HAWIJA, "region")] * 2
+    # another name is not moved so
+    [other] = fall_back([unknown("Wadi Elsewhere", second)], context, text)
+    assert (other.place, other.geo_precision) == (IRAQ, "region")
+
+
 def test_fall_back_without_context_keeps_the_mention_without_a_point() -> None:
     assert fall_back([unknown("Wadi Nowhere")], []) == [
         ResolvedMention(unknown("Wadi Nowhere"), None, None, None, "")]
