@@ -16,8 +16,8 @@ here and nowhere else:
    town it is a part of ("the X neighbourhood of Y") at ``geo_precision`` "town"; the place named
    right after it otherwise ("X, a village south of Y", "X (Y LGA, Z)", "X in the Y countryside")
    at "region", and so is every other mention of the same name; else the province or country the
-   article names most, at "region"; else no point.
-   It is never drawn at another town's point as if it were there. The row keeps the words as written;
+   article names most, at "region"; else no point. It is never drawn at another town's point as if
+   it were there. The row keeps the words as written;
 4. a name the fallback put at an area moves to the one place of that area's province spelled
    nearly as the text writes it (:func:`spelled_nearly`), when there is exactly one.
 
@@ -139,8 +139,8 @@ def fall_back(unknown: list[Mention], context: list[ResolvedMention], text: str 
     The town it is a part of ("the X neighbourhood of Y") at ``geo_precision`` "town"; else the
     place named right after it ("X, south of Y", "X (Y LGA, Z)") at "region", or where another
     mention of the same name is put so; else the province, else the country the article names
-    most, at "region"; else no point. Never the point of a
-    town it is not said to be in. ``text`` is the article (the words between a name and its town).
+    most, at "region"; else no point. Never the point of a town it is not said to be in. ``text``
+    is the article (the words between a name and its town).
     """
     region = _focus(context, frozenset({"admin1", "region"})) or _focus(context, frozenset({"country"}))
     # the resolved places in text order (a stable sort: on a tie, the first given), found by bisection

