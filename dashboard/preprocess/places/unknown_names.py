@@ -130,6 +130,10 @@ class _Tokens(Sequence[_Token]):
             self._made[index] = token
         return token
 
+    def starts(self) -> array:
+        """The words' start offsets, in order (for bisection)."""
+        return self._starts
+
     def cues(self) -> list[int]:
         """Indices of the words that may be cues (lower case, Capitalised or UPPER case)."""
         return self._cues
@@ -149,11 +153,14 @@ class _Tokens(Sequence[_Token]):
 
 def find_unknown_names(text: str, is_known: Callable[[str], bool],
                        taken: Sequence[tuple[int, int]] = ()) -> list[Mention]:
-    """Capitalised names that a context cue marks as places, not known and not overlapping ``taken``."""
-    spans = _candidates(text, _Tokens(text))
+    """Capitalised names that a context cue marks as places, not known and not overlapping ``taken``
+    (the places already found: a name right before a parenthesis that opens with one of them, "X
+    (Y LGA, Z)", is a place too)."""
+    taken = sorted(taken)
+    tokens = _Tokens(text)
+    spans = _candidates(text, tokens) | _before_areas(text, tokens, {t_start for t_start, _ in taken})
     names: list[Mention] = []
     # Overlap with ``taken`` by bisection: the spans starting before ``end``, and the furthest any reaches.
-    taken = sorted(taken)
     taken_starts = [t_start for t_start, _ in taken]
     taken_reach = list(itertools.accumulate((t_end for _, t_end in taken), max))
     # At one start the longest candidate is tried first ("Domiz camp" before "Domiz").
@@ -189,6 +196,25 @@ def _candidates(text: str, tokens: _Tokens) -> set[tuple[int, int]]:
             # A capitalised feature noun is part of the name ("Tahrir Square"); "Baghdad market" is Baghdad.
             named = word in FEATURE_NOUNS and token.text[:1].isupper()
             spans.update((start, token.end if named else end) for start, end in span)
+    return spans
+
+
+#: " (" after a word, then the place it opens with: ACLED's "X (Y LGA, Z)", GTD's "X (Y)".
+_AREA_PARENTHESIS = re.compile(r"(?<=\w) \(\s*")
+
+
+def _before_areas(text: str, tokens: _Tokens, place_starts: set[int]) -> set[tuple[int, int]]:
+    """The names right before a parenthesis that opens with a place found ("Zqtunga (Jere LGA,
+    Borno)"): the text gives where they lie, as "in X" would say they are places."""
+    spans: set[tuple[int, int]] = set()
+    if not place_starts:
+        return spans
+    for match in _AREA_PARENTHESIS.finditer(text):
+        if match.end() not in place_starts:
+            continue
+        i = bisect.bisect_right(tokens.starts(), match.start()) - 1
+        if i >= 0 and tokens.may_be_name(i) and tokens[i].end == match.start():
+            spans.update(_span(_backward(text, tokens, i), tokens, weak=True))
     return spans
 
 

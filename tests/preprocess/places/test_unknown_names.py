@@ -111,3 +111,17 @@ def test_words_are_the_same_when_the_text_is_read_in_pieces() -> None:
         tokens = unknown_names._Tokens(text, piece=size)
         assert [(t.start, t.end) for t in tokens] == expected
         assert tokens.cues() == cue_words
+
+
+def _taken(text: str, *places: str) -> tuple[tuple[int, int], ...]:
+    return tuple((text.index(p), text.index(p) + len(p)) for p in places)
+
+
+def test_a_name_before_a_parenthesis_that_opens_with_a_place_is_a_place() -> None:
+    # "X (Y LGA, Z)", "X (Y)": the text says where X lies, as "in X" would say it is a place.
+    text = "Militants raided Zqtunga (Kirkuk district, Iraq) and Wadi Qarmuz (Mosul) overnight."
+    assert names(text, _taken(text, "Kirkuk", "Iraq", "Mosul")) == ["Zqtunga", "Wadi Qarmuz"]
+    # Not when the parenthesis opens with something else, nor without a place found there.
+    assert names("Fighters of Jamaat Zqx (JZX) raided a post.", ()) == []
+    other = "Troops met Commander Zqbar (Mosul) and the Peshmerga (Kirkuk) at dawn."
+    assert names(other, _taken(other, "Mosul", "Kirkuk")) == []
