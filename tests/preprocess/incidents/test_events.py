@@ -433,3 +433,8 @@ def test_an_event_between_two_places_is_at_both_not_at_the_province_named_after_
     assert brook.incident_id == carrow.incident_id and brook.killed_min == carrow.killed_min == 4
     assert brook.event_type == "bombing/explosion"
     assert only(rows, "North Province").event_type == "mention"
+
+
+def test_shots_fired_at_someone_at_a_place_are_an_attack_there() -> None:
+    row = only(rows_for("Soldiers fired at a bus of aid workers in Carrow on Sunday. Nobody was hurt."), "Carrow")
+    assert row.event_type == "armed attack" and row.killed_min is None
