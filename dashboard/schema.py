@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -192,6 +192,12 @@ def frame_of_cells(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     if not rows:
         return coerce(pd.DataFrame(columns=list(COLUMNS)))
     return _coerced(pd.DataFrame(dict(zip(COLUMNS, map(list, zip(*rows, strict=True)))), copy=False))
+
+
+def frame_of_cell_columns(rows: list[tuple[Any, ...]], names: Sequence[str]) -> pd.DataFrame:
+    """Some columns (``names``) of :func:`frame_of_cells`'s table, as it would give them."""
+    return _coerced(pd.DataFrame({name: [row[at] for row in rows] for name, at in
+                                  zip(names, map(COLUMNS.index, names))}, copy=False))
 
 
 def from_frame(frame: pd.DataFrame) -> list[Incident]:
@@ -471,6 +477,13 @@ def _csv_bytes(frame: pd.DataFrame, checked: bool) -> bytes:
             if cells is not values:  # else the column is written as it is
                 out[name] = pd.Series(cells, index=out.index, dtype=object)
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def csv_lines(frame: pd.DataFrame) -> tuple[str, list[str]]:
+    """A validated table's CSV (:func:`to_csv_bytes`) as its header and its lines, one a row (a
+    validated table's text cells hold no line break), without their line feeds."""
+    lines = _csv_bytes(frame, checked=True).decode("utf-8").split("\n")
+    return lines[0], lines[1:-1]
 
 
 #: Rows of a table written at a time: CSV lines appended, one Parquet row group each.

@@ -123,6 +123,70 @@ def test_a_rebuild_of_unchanged_articles_makes_no_rows(corpus: Path, one_process
     assert entries(cache) == 42
 
 
+def build_files(inputs: tuple[Path, ...], out: Path, cache: Path | None = None) -> dict[str, bytes]:
+    """Every file a build of ``inputs`` with a CSV reports table alone writes into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    run_build(BuildOptions(inputs=inputs, out=out / "reports.csv", use_cache=cache is not None,
+                           settings=Settings(geocoder="none", jobs=1, cache=str(cache or out / "cache"))))
+    return {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+
+
+def stored_lines(cache: Path) -> list[str]:
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        return [lines for (lines,) in connection.execute("SELECT lines FROM articles WHERE lines IS NOT NULL")]
+
+
+def test_a_rebuild_writes_the_rows_it_knows_as_the_lines_the_table_gave_them(corpus: Path, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.preprocess import outputs, report_rows
+
+    cache = tmp_path / "cache"
+    clean = build_files((corpus,), tmp_path / "clean")
+    first = build_files((corpus,), tmp_path / "first", cache)
+    lines = stored_lines(cache)
+    table = clean["reports.csv"].decode("utf-8")
+    assert len(lines) == 41 and all(line in table for text in lines for line in text.split("\n"))
+    assert not any(line.startswith(tuple("0123456789abcdef")) and line[12] == "," for text in lines
+                   for line in text.split("\n")), "stored without the incident id"
+    # rows in small pieces, kept on disk: an article's rows and lines may fall in two
+    monkeypatch.setattr(outputs, "PIECE_ROWS", 3)
+    monkeypatch.setattr(report_rows, "KEPT_ROWS", 4)
+    monkeypatch.setattr(report_rows, "RUN_ROWS", 5)
+    again = build_files((corpus,), tmp_path / "again", cache)
+    assert clean == first == again
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        connection.execute("UPDATE articles SET lines = replace(lines, 'Kirkuk', 'Kirkuq')")
+    known = build_files((corpus,), tmp_path / "known", cache)["reports.csv"].decode("utf-8")
+    assert "Kirkuq" in known and "Kirkuk" not in known  # the stored lines were written, not the rows made again
+    assert known.replace("Kirkuq", "Kirkuk") == table
+
+
+def test_a_row_a_reviewer_corrected_is_made_anew_and_the_rest_written_from_their_lines(
+        corpus: Path, tmp_path: Path) -> None:
+    from dashboard.review import Correction, ReviewStore, default_path, report_keys
+
+    cache = tmp_path / "cache"
+    build_files((corpus,), tmp_path / "first", cache)
+    first = schema.read_table(tmp_path / "first" / "reports.csv")
+    keys = report_keys(first)
+    row = first.index[first[schema.C.event_type] != "mention"][0]
+    verified = first.index[first[schema.C.article] != first.loc[row, schema.C.article]][0]
+    for folder in ("again", "clean"):
+        (tmp_path / folder).mkdir()
+        store = ReviewStore(default_path(tmp_path / folder / "reports.csv"))
+        store.add(Correction(keys[row], "Ann", values={"killed_min": "77", "killed_max": "78", "location": "Xanadu"}))
+        store.add(Correction(keys[verified], "Bob", state="verified"))
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        connection.execute("UPDATE articles SET lines = replace(lines, 'Kirkuk', 'Kirkuq')")
+    again = build_files((corpus,), tmp_path / "again", cache)
+    clean = build_files((corpus,), tmp_path / "clean")
+    table = schema.read_table(tmp_path / "again" / "reports.csv").set_index(keys)
+    assert (table.loc[keys[row], schema.C.killed_max], table.loc[keys[row], schema.C.location]) == (78, "Xanadu")
+    assert table.loc[keys[row], schema.C.review] == "corrected" and table.loc[keys[verified], "review"] == "verified"
+    assert again["reports.csv"].replace(b"Kirkuq", b"Kirkuk") == clean["reports.csv"]
+    assert [again[name] == clean[name] for name in ("reports.labels.json", "reports.why.json")] == [True, True]
+
+
 def test_changed_added_and_deleted_articles_are_handled(corpus: Path, tmp_path: Path) -> None:
     folder = write_corpus(tmp_path / "articles", 30)
     cache = tmp_path / "cache"
@@ -162,6 +226,11 @@ def test_a_rebuild_reads_no_file_whose_signature_is_unchanged(tmp_path: Path,
     assert "13 of 14 articles known" in again[0].cache and "13 files known by their signature" in again[0].cache
     clean = build((folder,), tmp_path / "clean", None, jobs=1)
     assert again[1:] == clean[1:] and again[1] != first[1]
+    (folder / "a007.txt").unlink()
+    build((folder,), tmp_path / "third", cache, jobs=1)
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        signed = sorted(Path(path).name for (path,) in connection.execute("SELECT path FROM files"))
+    assert "a007.txt" not in signed and len(signed) == 13, "a deleted file's signature is dropped, the others kept"
 
 
 def test_a_damaged_signature_makes_the_file_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -390,7 +459,7 @@ def test_rows_kept_on_disk_past_the_budget_give_the_same_files(corpus: Path, tmp
     real = report_rows.ReportRows._spill
 
     def spill(self):  # type: ignore[no-untyped-def]
-        spilled.append(len(self._held))
+        spilled.append(len(self._held.cells))
         real(self)
 
     monkeypatch.setattr(report_rows.ReportRows, "_spill", spill)
@@ -408,7 +477,7 @@ def test_a_long_texts_rows_go_to_disk_a_run_at_a_time(tmp_path: Path, monkeypatc
     real = report_rows.ReportRows._spill
 
     def spill(self):  # type: ignore[no-untyped-def]
-        spilled.append(len(self._held))
+        spilled.append(len(self._held.cells))
         real(self)
 
     monkeypatch.setattr(report_rows.ReportRows, "_spill", spill)

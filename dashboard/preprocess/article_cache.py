@@ -10,6 +10,11 @@ the digest of the part of the build's focus they were made with
 strongest other one and the focus's weight). Rows are made anew only when that part changes: new
 articles that move the focus of other countries, or by less than its rounding, leave them be.
 
+An entry also keeps the lines a CSV table gave its rows (:meth:`ArticleCache.put_lines`, once the
+table is written; without the incident id and review state, which other articles and reviewers
+change): a rebuild writes them as they are (:mod:`~dashboard.preprocess.outputs`). The versions of
+the libraries that write them are part of the build's version.
+
 A rebuild need not read a file to find its entry: the cache also keeps, for each file of a
 corpus, its stat signature (size, modification and change times in nanoseconds, inode) and the
 hash of the bytes it had then (:meth:`ArticleCache.known_digest`), as ``git`` keeps its index. A
@@ -37,7 +42,7 @@ import sqlite3
 from dataclasses import dataclass
 from importlib import metadata as package_metadata
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from dashboard.errors import SettingError
 from dashboard.preprocess.ingest import Metadata
@@ -84,13 +89,25 @@ def gazetteer_version() -> str:
     return digest.hexdigest()
 
 
+def writers_version() -> list[str]:
+    """The versions of the libraries that write a row's line of the table (:attr:`Stored.lines`)."""
+    return [_installed("pandas"), _installed("numpy")]
+
+
+def _installed(package: str) -> str:
+    try:
+        return package_metadata.version(package)
+    except package_metadata.PackageNotFoundError:
+        return "-"
+
+
 def version(settings: Settings) -> str:
     """What every entry of this build shares: code, gazetteer (the country files imported under the
-    ``cache`` setting included) and the settings that change rows."""
+    ``cache`` setting included), the settings that change rows and the libraries that write them."""
     chosen = {name: getattr(settings, name) for name in ROW_SETTINGS}
     imported = country_files.stamp(country_files.folder_of(settings.cache).resolve()) or ""
-    return hashlib.sha256(json.dumps([code_version(), gazetteer_version(), imported, chosen], sort_keys=True)
-                          .encode("utf-8")).hexdigest()
+    return hashlib.sha256(json.dumps([code_version(), gazetteer_version(), imported, chosen, writers_version()],
+                                     sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def entry_key(build_version: str, name: str, metadata: Metadata | None, digest: bytes) -> str:
@@ -135,6 +152,25 @@ class Entry:
     #: Of an entry read back (:meth:`ArticleCache.get_many`): its rows and why are stored, to be
     #: read when their turn comes (:meth:`ArticleCache.rows_of`), not held meanwhile.
     stored: bool = False
+
+
+class Stored(NamedTuple):
+    """An entry's rows as :meth:`ArticleCache.rows_of` reads them: the rows, why each is so and the
+    lines the table gave them (None: not stored yet)."""
+
+    rows: list[Incident]
+    why: list[str]
+    lines: list[str] | None
+
+
+def _lines(stored: str | None) -> list[str] | None:
+    """The rows' lines as :meth:`ArticleCache.put_lines` stored them (a line never holds a line
+    break: a table's text cells hold no control character)."""
+    if stored is None:
+        return None
+    if not isinstance(stored, str):
+        raise TypeError("stored lines are not text")
+    return stored.split("\n") if stored else []
 
 
 #: Between the rows' explanations as stored: a JSON text never holds a bare line break.
@@ -183,6 +219,7 @@ class ArticleCache:
         self._waiting: list[tuple[Any, ...]] = []
         self._signatures: dict[str, tuple[str, bytes]] | None = None  # path -> (signature, digest) of this corpus
         self._signed: list[tuple[str, str, str, bytes]] = []  # (corpus, path, signature, digest) to write
+        self._lines: list[tuple[str, str]] = []  # (lines, key) to write
         self.hits = 0
 
     def _connect(self) -> sqlite3.Connection:
@@ -210,7 +247,8 @@ class ArticleCache:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, corpus TEXT NOT NULL, "
                                "votes TEXT NOT NULL, replaced INTEGER NOT NULL, skipped TEXT NOT NULL, "
-                               "focus TEXT NOT NULL, rows TEXT, why TEXT, countries TEXT NOT NULL DEFAULT '[]')")
+                               "focus TEXT NOT NULL, rows TEXT, why TEXT, countries TEXT NOT NULL DEFAULT '[]', "
+                               "lines TEXT)")
             connection.execute("CREATE INDEX IF NOT EXISTS articles_corpus ON articles (corpus)")
             connection.execute("CREATE TABLE IF NOT EXISTS files (corpus TEXT NOT NULL, path TEXT NOT NULL, "
                                "signature TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (corpus, path))")
@@ -219,8 +257,10 @@ class ArticleCache:
                 connection.execute("ALTER TABLE articles ADD COLUMN why TEXT")
             if "countries" not in columns:  # a cache of an earlier version (its entries no longer match)
                 connection.execute("ALTER TABLE articles ADD COLUMN countries TEXT NOT NULL DEFAULT '[]'")
-            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why, countries FROM articles "
-                               "LIMIT 0")
+            if "lines" not in columns:  # a cache made before the rows' lines were kept: they are written anew
+                connection.execute("ALTER TABLE articles ADD COLUMN lines TEXT")
+            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why, countries, lines "
+                               "FROM articles LIMIT 0")
         except sqlite3.DatabaseError:
             connection.close()
             raise
@@ -232,6 +272,10 @@ class ArticleCache:
         would otherwise hold every row from the start)."""
         found: dict[str, Entry] = {}
         connection = self._connect()
+        # Articles of a corpus often give the same votes and countries: each text is decoded once,
+        # and its entries share the values.
+        votes_of: dict[str, tuple[tuple[str, float], ...]] = {}
+        countries_of: dict[str, tuple[str, ...]] = {}
         try:
             for chunk in _chunks(keys, KEYS_A_QUERY):
                 marks = ",".join("?" * len(chunk))
@@ -239,9 +283,12 @@ class ArticleCache:
                         f"SELECT key, votes, replaced, skipped, focus, rows IS NOT NULL AND why IS NOT NULL, "
                         f"countries FROM articles WHERE key IN ({marks})", chunk):
                     try:
-                        found[key] = Entry(tuple((str(cc), float(w)) for cc, w in json.loads(votes)), int(replaced),
-                                           skipped, focus, None, None, tuple(str(cc) for cc in json.loads(countries)),
-                                           bool(stored))
+                        if votes not in votes_of:
+                            votes_of[votes] = tuple((str(cc), float(w)) for cc, w in json.loads(votes))
+                        if countries not in countries_of:
+                            countries_of[countries] = tuple(str(cc) for cc in json.loads(countries))
+                        found[key] = Entry(votes_of[votes], int(replaced), skipped, focus, None, None,
+                                           countries_of[countries], bool(stored))
                     except (ValueError, TypeError):
                         continue  # a damaged entry is made anew
         except sqlite3.Error as err:
@@ -250,25 +297,28 @@ class ArticleCache:
         self.hits = len(found)
         return found
 
-    def rows_of(self, keys: Iterable[str]) -> Iterator[tuple[list[Incident], list[str]] | None]:
-        """The stored rows and why of each of ``keys``, in order, read :data:`KEYS_A_QUERY` entries
-        at a time; None for an entry whose rows are missing or damaged (they are made anew)."""
+    def rows_of(self, keys: Iterable[str]) -> Iterator[Stored | None]:
+        """The stored rows, why and lines of each of ``keys``, in order, read :data:`KEYS_A_QUERY`
+        entries at a time; None for an entry whose rows are missing or damaged (they are made anew)."""
         connection = self._connect()
         for chunk in _chunks(keys, KEYS_A_QUERY):
             marks = ",".join("?" * len(chunk))
             try:
-                stored = {key: (rows, why) for key, rows, why in connection.execute(
-                    f"SELECT key, rows, why FROM articles WHERE key IN ({marks})", chunk)}
+                stored = {key: (rows, why, lines) for key, rows, why, lines in connection.execute(
+                    f"SELECT key, rows, why, lines FROM articles WHERE key IN ({marks})", chunk)}
             except sqlite3.Error as err:
                 raise SettingError(f"article cache {self.path} cannot be read: {err} (or build with --no-cache)") \
                     from err
             for key in chunk:
-                rows, why = stored.get(key, (None, None))
+                rows, why, lines = stored.get(key, (None, None, None))
                 try:
-                    made = None if rows is None or why is None else (decode_rows(rows), _why_texts(why))
+                    made = None if rows is None or why is None else Stored(decode_rows(rows), _why_texts(why),
+                                                                           _lines(lines))
                 except (ValueError, TypeError, AttributeError):
                     made = None
-                yield made if made is not None and len(made[0]) == len(made[1]) else None
+                if made is not None and made.lines is not None and len(made.lines) != len(made.rows):
+                    made = made._replace(lines=None)  # damaged: written anew
+                yield made if made is not None and len(made.rows) == len(made.why) else None
 
     def put(self, key: str, entry: Entry) -> None:
         """Store one entry (written with the next transaction)."""
@@ -277,6 +327,13 @@ class ArticleCache:
                               None if entry.why is None else WHY_SEPARATOR.join(entry.why),
                               json.dumps(entry.countries)))
         if len(self._waiting) >= self.COMMIT_EVERY:
+            self.flush()
+
+    def put_lines(self, key: str, lines: Sequence[str]) -> None:
+        """The lines the table was given for the rows of entry ``key`` (:attr:`Stored.lines`; written
+        with the next transaction, to an entry already stored)."""
+        self._lines.append(("\n".join(lines), key))
+        if len(self._lines) >= self.COMMIT_EVERY:
             self.flush()
 
     def known_digest(self, path: str, signature: str) -> bytes | None:
@@ -306,7 +363,7 @@ class ArticleCache:
                 from err
 
     def flush(self) -> None:
-        if not self._waiting and not self._signed:
+        if not self._waiting and not self._signed and not self._lines:
             return
         connection = self._connect()
         try:
@@ -316,33 +373,36 @@ class ArticleCache:
                                        self._waiting)
                 connection.executemany("INSERT OR REPLACE INTO files (corpus, path, signature, digest) "
                                        "VALUES (?, ?, ?, ?)", self._signed)
+                connection.executemany("UPDATE articles SET lines = ? WHERE key = ?", self._lines)
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err
         self._waiting.clear()
         self._signed.clear()
+        self._lines.clear()
 
     def keep_only(self, keys: Iterable[str], paths: Iterable[str] = ()) -> int:
         """Drop this corpus's entries other than ``keys`` (deleted and changed articles), and the
-        signatures of files other than ``paths``; how many entries were dropped."""
+        signatures of files other than ``paths``; how many entries were dropped. The corpus's stored
+        keys and paths are read and compared here, and only what goes is named to SQLite (a rebuild
+        of an unchanged corpus drops nothing and writes nothing)."""
         self.flush()
         connection = self._connect()
         try:
-            with _transaction(connection):
-                connection.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
-                connection.execute("DELETE FROM kept")
-                connection.executemany("INSERT OR IGNORE INTO kept (key) VALUES (?)", ((k,) for k in keys))
-                dropped = connection.execute("DELETE FROM articles WHERE corpus = ? AND key NOT IN "
-                                             "(SELECT key FROM kept)", (self.corpus,)).rowcount
-                connection.execute("DELETE FROM kept")
-                connection.executemany("INSERT OR IGNORE INTO kept (key) VALUES (?)", ((p,) for p in paths))
-                connection.execute("DELETE FROM files WHERE corpus = ? AND path NOT IN (SELECT key FROM kept)",
-                                   (self.corpus,))
-                connection.execute("DELETE FROM kept")
+            kept_keys = set(keys)
+            stale = [(key,) for (key,) in connection.execute("SELECT key FROM articles WHERE corpus = ?",
+                                                              (self.corpus,)) if key not in kept_keys]
+            signed = self._signatures if self._signatures is not None else self._load_signatures()
+            kept_paths = set(paths)
+            gone = [(self.corpus, path) for path in signed if path not in kept_paths]
+            if stale or gone:
+                with _transaction(connection):
+                    connection.executemany("DELETE FROM articles WHERE key = ?", stale)
+                    connection.executemany("DELETE FROM files WHERE corpus = ? AND path = ?", gone)
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err
-        return dropped
+        return len(stale)
 
     def close(self) -> None:
         if self._connection is not None:

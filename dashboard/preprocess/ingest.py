@@ -102,8 +102,9 @@ def find_articles(inputs: Iterable[Path]) -> tuple[list[ArticleFile], list[Skipp
             # Links to folders are not followed, so a file that is no link is at its folder's real
             # path: one resolve per input, not one per file (that walks every part of the path).
             real_root = str(path.resolve())
+            real_root += "" if real_root.endswith(os.sep) else os.sep
             for child, parts, link in _walk(path, passed):
-                real = str(child.resolve()) if link else os.path.join(real_root, *parts)
+                real = str(child.resolve()) if link else real_root + os.sep.join(parts)
                 found.setdefault(real, (child, parts))
         elif kind == "file":
             found.setdefault(str(path.resolve()), (path, (path.name,)))
@@ -206,7 +207,9 @@ def _unique_keys(found: list[tuple[Path, tuple[str, ...]]]) -> list[str]:
     parts = [list(p) for _, p in found]
     full: dict[int, tuple[str, ...]] = {}  # the absolute path's parts, of the files whose keys collide
     while True:
-        keys = ["/".join(map(_printable, p)) for p in parts]
+        keys = ["/".join(p) for p in parts]
+        keys = [key if _UNPRINTABLE.search(key) is None else "/".join(map(_printable, p))
+                for key, p in zip(keys, parts)]
         seen: dict[str, list[int]] = {}
         for index, key in enumerate(keys):
             seen.setdefault(key, []).append(index)

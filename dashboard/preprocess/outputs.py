@@ -13,6 +13,13 @@ rows and frame at once nor as a frame. What the labels and why files need of the
 points, its own places, each row's report key) is gathered as the pieces pass, and those files are
 made after it. The incidents table sums up each incident's reports, so with ``--incidents`` the
 pieces are also kept and joined.
+
+A CSV reports table alone (no ``--incidents``) is written by :func:`_csv_table`: an article whose
+rows come from the article cache with the lines an earlier build gave them is written as those
+lines, each given its incident id and review state (the only cells other articles and reviewers
+change), not made a frame, checked and written again; only new rows and rows a reviewer corrected
+are, and their lines are handed to the cache for the next build. That is most of what a rebuild
+of a grown folder costs to write.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from __future__ import annotations
 import functools
 import itertools
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import pandas as pd
 
@@ -30,8 +37,8 @@ from dashboard.preprocess.explain import Explanations, TableRows, why_outputs
 from dashboard.preprocess.map_labels import TablePoints, labels_json
 from dashboard.preprocess.places.gazetteer import Gazetteer
 from dashboard.preprocess.report_rows import ReportRows
-from dashboard.review import KeysInOrder, ReviewStore, apply_reviews, store_path
-from dashboard.schema import C, frame_of_cells, pieces_chunks, table_chunks, validated
+from dashboard.review import FIELDS, UNREVIEWED, KeysInOrder, ReviewStore, apply_reviews, store_path
+from dashboard.schema import C, csv_lines, frame_of_cell_columns, frame_of_cells, pieces_chunks, table_chunks, validated
 from dashboard.why import why_file
 
 #: Rows of the reports table made, checked and written at a time: a piece's frame and text are some
@@ -40,14 +47,24 @@ PIECE_ROWS = 10_000
 
 
 def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_out: Path | None,
-                  review_db: str, explained: Explanations, gazetteer: Gazetteer) -> list[tuple[Path, Content]]:
+                  review_db: str, explained: Explanations, gazetteer: Gazetteer,
+                  keep_lines: Callable[[str, list[str]], None] | None = None) -> list[tuple[Path, Content]]:
     """Every file of the build with its content, the reports table first; the others' contents are
-    made once the table's has been taken whole. The rows are taken from ``reports`` as the table is made."""
+    made once the table's has been taken whole. The rows are taken from ``reports`` as the table is
+    made. ``keep_lines(owner, lines)``: where the lines a CSV table gives an article's rows are
+    kept for the next build (:class:`~dashboard.preprocess.article_cache.ArticleCache.put_lines`)."""
     reviews = ReviewStore(store_path(out, review_db), create=False).current()  # a rebuild keeps every review
     points, rows = TablePoints(), TableRows()
     kept: list[pd.DataFrame] | None = [] if incidents_out is not None else None
 
     keys_in_order = KeysInOrder()  # an article's rows may fall in two pieces
+
+    def piece_of(cells: list[tuple[Any, ...]], keys: pd.Series, start: int, at: Sequence[int]) -> pd.DataFrame:
+        """The validated table of the rows ``cells``, the table's rows ``at`` counted from ``start``."""
+        frame = frame_of_cells(cells)
+        frame.index = pd.Index([start + i for i in at], dtype="int64")  # a problem is reported at its line
+        frame[C.incident_id] = [ids[start + i] for i in at]
+        return validated(apply_reviews(frame, reviews, keys)).frame
 
     def pieces() -> Iterator[pd.DataFrame]:
         start = 0
@@ -66,7 +83,11 @@ def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_
             yield piece
             start = end
 
-    outputs: list[tuple[Path, Content]] = [(out, pieces_chunks(pieces(), out))]
+    if incidents_out is None and out.suffix.lower() == ".csv":
+        table: Content = _csv_table(reports, ids, reviews, keys_in_order, piece_of, points, rows, keep_lines)
+    else:
+        table = pieces_chunks(pieces(), out)
+    outputs: list[tuple[Path, Content]] = [(out, table)]
     if incidents_out is not None:
         def incidents() -> Content:
             assert kept is not None and incidents_out is not None
@@ -78,6 +99,65 @@ def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_
     outputs += [(labels_file(path), _later(labels)) for path, _ in list(outputs)]
     outputs.append((why_file(out), _later(lambda: why_outputs(rows, explained, gazetteer, [out])[0][1])))
     return outputs
+
+
+#: What a row's report key is made of, and what the labels and why files need of a row.
+_KEY_COLUMNS = (C.article, C.mention, C.evidence)
+_PLACE_COLUMNS = (C.location, C.latitude, C.longitude, C.geo_precision)
+
+
+def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, keys_in_order: KeysInOrder,
+               piece_of: Callable[..., pd.DataFrame], points: TablePoints, rows: TableRows,
+               keep_lines: Callable[[str, list[str]], None] | None) -> Iterator[bytes]:
+    """The CSV table, a piece at a time. A row whose line an earlier build wrote (the article
+    cache's, :attr:`~dashboard.preprocess.report_rows.Piece.lines`: the cells between its incident
+    id and its review state, which are the only ones other articles and reviews change) is that
+    line again, given its incident id and review state; the others (new rows, rows a reviewer
+    corrected) are made a table, validated and written as :func:`pieces_chunks` writes them, and
+    their lines kept (``keep_lines``) for the next build, an article's once all its rows are."""
+    states = dict(zip(reviews["key"].tolist(), reviews["state"].tolist()))
+    changed = reviews[list(FIELDS)].notna().any(axis=1).to_numpy(dtype=bool) if len(reviews) else []
+    corrected = set(reviews["key"][changed].tolist()) if len(reviews) else set()
+    header = csv_lines(piece_of([], pd.Series([], dtype=object), 0, []))[0]
+    owner: str | None = None  # the article whose lines are being gathered, and its lines so far
+    gathered: list[str] | None = []
+    start = 0
+    yield (header + "\n").encode("utf-8")
+    for cells, known, owners in reports.pieces_with_lines(PIECE_ROWS):
+        place = frame_of_cell_columns(cells, _KEY_COLUMNS + _PLACE_COLUMNS)
+        place.index = pd.RangeIndex(start, start + len(cells))
+        keys = keys_in_order.of(place)
+        key_list = keys.tolist()
+        fresh = [i for i, (line, key) in enumerate(zip(known, key_list)) if line is None or key in corrected]
+        lines = [f"{ids[start + i]},{line},{states.get(key, UNREVIEWED)}"
+                 if line is not None else "" for i, (line, key) in enumerate(zip(known, key_list))]
+        if fresh:
+            piece = piece_of([cells[i] for i in fresh], keys.iloc[fresh], start, fresh)
+            made = csv_lines(piece)[1]
+            for i, line in zip(fresh, made):
+                lines[i] = line
+            for name in _PLACE_COLUMNS:  # as reviews left them
+                values = place[name].to_numpy(copy=True)
+                values[fresh] = piece[name].to_numpy()
+                place[name] = values
+        del cells
+        points.add(place)
+        rows.add(place, keys, start)
+        if keep_lines is not None:
+            for i, (line, key, row_owner) in enumerate(zip(known, key_list, owners)):
+                if row_owner != owner:
+                    if owner is not None and gathered is not None:
+                        keep_lines(owner, gathered)
+                    owner, gathered = row_owner, []
+                if gathered is None or line is not None or key in corrected or row_owner is None:
+                    gathered = None  # known already, or not the article's own
+                    continue
+                state = states.get(key, UNREVIEWED)
+                gathered.append(lines[i][len(ids[start + i]) + 1:len(lines[i]) - len(state) - 1])
+        yield ("\n".join(lines) + "\n").encode("utf-8")
+        start += len(lines)
+    if keep_lines is not None and owner is not None and gathered is not None:
+        keep_lines(owner, gathered)
 
 
 def _later(make: Callable[[], Content]) -> Iterator[bytes]:

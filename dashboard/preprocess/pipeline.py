@@ -128,24 +128,29 @@ def run_build(options: BuildOptions) -> BuildSummary:
     with Explanations(folder) as explained, ReportRows(folder) as reports:
         found = ReportsOf()
         try:
-            with fewer_collections(), make_runner(settings.jobs or default_jobs(), settings.dask,
-                                                  settings.cache) as runner:
-                _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
-                             explained, reports, found)
+            try:
+                with fewer_collections(), make_runner(settings.jobs or default_jobs(), settings.dask,
+                                                      settings.cache) as runner:
+                    _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
+                                 explained, reports, found)
+            finally:
+                if geocoder is not None:
+                    geocoder.close()
+            if not summary.articles_read:
+                raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
+
+            with _unscanned():
+                ids = ids_of_reports(found, settings.merge_km, settings.merge_days)
+                summary.rows, summary.incidents = len(reports), len(set(ids))
+                outputs = build_outputs(reports, ids, options.out, options.incidents_out,  # takes the rows
+                                        settings.review_db, explained, load_gazetteer(cache=settings.cache),
+                                        cache.put_lines if cache is not None else None)
+                atomic_write_many(outputs)  # both tables (and their labels), or neither
+            if cache is not None:
+                cache.flush()  # the lines the table gave the rows made in this build, for the next
         finally:
-            if geocoder is not None:
-                geocoder.close()
             if cache is not None:
                 cache.close()
-        if not summary.articles_read:
-            raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
-
-        with _unscanned():
-            ids = ids_of_reports(found, settings.merge_km, settings.merge_days)
-            summary.rows, summary.incidents = len(reports), len(set(ids))
-            outputs = build_outputs(reports, ids, options.out, options.incidents_out,  # takes the rows
-                                    settings.review_db, explained, load_gazetteer(cache=settings.cache))
-            atomic_write_many(outputs)  # both tables (and their labels), or neither
     summary.outputs = [path for path, _ in outputs]
     if geocoder is not None:
         summary.geocoding = geocoder.stats.render()
@@ -274,12 +279,13 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
             zip(positions, keys or itertools.repeat(""), _taken(reads), _taken(entries),
                 _taken(digests))):
         wheres = None  # where a long text's explanations already lie in ``explained``
+        lines = None  # the rows' lines as the table last had them (from the cache)
         job, again[position] = again[position], None
         if read.skipped:
             skipped[index] = Skipped(read.name, read.skipped)
             rows, why = None, None
         elif cached_rows(entry, digest) and (kept := next(stored)) is not None:
-            rows, why = kept
+            rows, why, lines = kept
         elif cached_rows(entry, digest):  # its stored rows are damaged: made here, and stored anew
             here = here or load_gazetteer(cache=settings.cache)
             try:
@@ -299,7 +305,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
             rows, why = next(made)
             made_for += 1
         if not read.skipped:
-            reports.add(rows or [])
+            reports.add(rows or [], lines, key if cache is not None else None)
             found.add(rows or [])
             if wheres is not None:
                 explained.extend_stored(rows or [], wheres)

@@ -11,16 +11,18 @@ large corpus at once (some 1 KB a row: 1.7 GB for a million short articles), so 
 pickled in runs of :data:`RUN_ROWS`, to an anonymous temporary file beside the output, and so do
 the later ones as they come; memory keeps only the run being filled. What reconciling needs of the
 rows is taken as they come (:class:`~dashboard.preprocess.reconcile.ReportsOf`), so no step needs
-every row object at once.
+every row object at once. Each row goes with the line an earlier build wrote for it and the article
+cache's key of its article (:class:`Piece`), for the CSV table to reuse lines and keep new ones.
 """
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterator, NamedTuple
 
 from dashboard.files import temporary_space
 from dashboard.schema import Incident, cells_of
@@ -33,6 +35,16 @@ RUN_ROWS = 10_000
 _WHAT = "the build's rows"
 
 
+class Piece(NamedTuple):
+    """Rows of a build, in order: each row's cells, its line as an earlier build wrote it (the
+    article cache's, :func:`~dashboard.preprocess.outputs.build_outputs`; None: not known) and the
+    article cache's key of its article (None: no cache)."""
+
+    cells: list[tuple[Any, ...]]
+    lines: list[str | None]
+    owners: list[str | None]
+
+
 class ReportRows:
     """A build's report rows in order: in memory up to ``kept`` rows, then on disk (in ``folder``:
     the output's, a disk with room for the table, where the system's temporary folder may be memory).
@@ -42,27 +54,34 @@ class ReportRows:
         self._folder = folder if folder is not None and folder.is_dir() else None
         self._kept = KEPT_ROWS if kept is None else kept
         self._run = max(RUN_ROWS if run is None else run, 1)
-        self._held: list[tuple[Any, ...]] = []  # rows as their cells
+        self._held = Piece([], [], [])  # rows as their cells, with their lines and owners
         self._file: IO[bytes] | None = None
         self._count = 0
 
-    def add(self, rows: list[Incident]) -> None:
+    def add(self, rows: list[Incident], lines: list[str] | None = None, owner: str | None = None) -> None:
         """The next rows (one article's, in order), made cells a run at a time: past the budget, no
-        more than a run of a long text's rows is held as cells beside the rows themselves."""
+        more than a run of a long text's rows is held as cells beside the rows themselves.
+        ``lines``: the rows' lines as an earlier build wrote them (:attr:`Piece.lines`), ``owner``:
+        the key of the article's entry in the article cache."""
+        if lines is not None and len(lines) != len(rows):
+            raise ValueError(f"{len(lines)} lines for {len(rows)} rows")
         for start in range(0, len(rows), self._run):
             run = rows[start:start + self._run]
-            self._held.extend(map(cells_of, run))
+            held = self._held  # (a new one after each spill)
+            held.cells.extend(map(cells_of, run))
+            held.lines.extend(lines[start:start + self._run] if lines is not None else itertools.repeat(None, len(run)))
+            held.owners.extend(itertools.repeat(owner, len(run)))
             self._count += len(run)
             with temporary_space(_WHAT, self._folder):
-                if self._file is None and len(self._held) > self._kept:
+                if self._file is None and len(held.cells) > self._kept:
                     self._file = tempfile.TemporaryFile(dir=self._folder)
-                if self._file is not None and len(self._held) >= self._run:
+                if self._file is not None and len(held.cells) >= self._run:
                     self._spill()
 
     def _spill(self) -> None:
         assert self._file is not None
-        pickle.dump(self._held, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._held = []
+        pickle.dump(tuple(self._held), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._held = Piece([], [], [])
 
     def __len__(self) -> int:
         return self._count
@@ -75,28 +94,34 @@ class ReportRows:
     def pieces(self, size: int) -> Iterator[list[tuple[Any, ...]]]:
         """Every row as its cells, in order, in lists of ``size`` rows (the last may be shorter; none
         when there are no rows); the rows are let go as they are given (a second call gives nothing)."""
-        pending: list[tuple[Any, ...]] = []
+        return (piece.cells for piece in self.pieces_with_lines(size))
+
+    def pieces_with_lines(self, size: int) -> Iterator[Piece]:
+        """:meth:`pieces`, each with its rows' lines and owners."""
+        pending = Piece([], [], [])
         for run in self._runs():
-            pending.extend(run)
+            for mine, theirs in zip(pending, run):
+                mine.extend(theirs)
             del run
-            while len(pending) >= size:
-                piece, pending = pending[:size], pending[size:]
+            while len(pending.cells) >= size:
+                piece = Piece(*(part[:size] for part in pending))
+                pending = Piece(*(part[size:] for part in pending))
                 yield piece
                 del piece
-        if pending:
+        if pending.cells:
             yield pending
 
-    def _runs(self) -> Iterator[list[tuple[Any, ...]]]:
+    def _runs(self) -> Iterator[Piece]:
         if self._file is not None:
             with temporary_space(_WHAT, self._folder):
                 self._file.seek(0)  # what is still buffered written first
             while True:
                 try:
-                    yield pickle.load(self._file)
+                    yield Piece(*pickle.load(self._file))
                 except EOFError:
                     break
             self._file.truncate(0)
-        held, self._held = self._held, []
+        held, self._held = self._held, Piece([], [], [])
         yield held
 
     def close(self) -> None:
