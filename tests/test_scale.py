@@ -133,7 +133,28 @@ def build_files(inputs: tuple[Path, ...], out: Path, cache: Path | None = None) 
 
 def stored_lines(cache: Path) -> list[str]:
     with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
-        return [lines for (lines,) in connection.execute("SELECT lines FROM articles WHERE lines IS NOT NULL")]
+        return [lines for (lines,) in connection.execute("SELECT lines FROM lines")]
+
+
+def test_an_entry_stored_anew_loses_its_lines_and_a_dropped_one_takes_them_along(tmp_path: Path) -> None:
+    cache = article_cache.ArticleCache(tmp_path, "corpus")
+    row = _row(1)
+    entry = article_cache.Entry((), 0, "", "focus one", [row], ['{"mention":""}'])
+    cache.put("k1", entry)
+    cache.put("k2", entry)
+    cache.flush()
+    cache.put_lines("k1", ["cells of row one"])
+    cache.put_lines("k2", ["cells of row two"])
+    cache.flush()
+    assert [stored.lines for stored in cache.rows_of(["k1", "k2"])] == [["cells of row one"], ["cells of row two"]]
+    cache.put("k1", dataclasses.replace(entry, focus="focus two"))  # its rows made again, under another focus
+    cache.flush()
+    assert [stored.lines for stored in cache.rows_of(["k1", "k2"])] == [None, ["cells of row two"]]
+    assert cache.keep_only(["k1"]) == 1
+    assert list(cache.rows_of(["k2"])) == [None]
+    with sqlite3.connect(tmp_path / article_cache.ArticleCache.FILE_NAME) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM lines").fetchone()[0] == 0
+    cache.close()
 
 
 def test_a_rebuild_writes_the_rows_it_knows_as_the_lines_the_table_gave_them(corpus: Path, tmp_path: Path,
@@ -155,7 +176,7 @@ def test_a_rebuild_writes_the_rows_it_knows_as_the_lines_the_table_gave_them(cor
     again = build_files((corpus,), tmp_path / "again", cache)
     assert clean == first == again
     with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
-        connection.execute("UPDATE articles SET lines = replace(lines, 'Kirkuk', 'Kirkuq')")
+        connection.execute("UPDATE lines SET lines = replace(lines, 'Kirkuk', 'Kirkuq')")
     known = build_files((corpus,), tmp_path / "known", cache)["reports.csv"].decode("utf-8")
     assert "Kirkuq" in known and "Kirkuk" not in known  # the stored lines were written, not the rows made again
     assert known.replace("Kirkuq", "Kirkuk") == table
@@ -177,7 +198,7 @@ def test_a_row_a_reviewer_corrected_is_made_anew_and_the_rest_written_from_their
         store.add(Correction(keys[row], "Ann", values={"killed_min": "77", "killed_max": "78", "location": "Xanadu"}))
         store.add(Correction(keys[verified], "Bob", state="verified"))
     with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
-        connection.execute("UPDATE articles SET lines = replace(lines, 'Kirkuk', 'Kirkuq')")
+        connection.execute("UPDATE lines SET lines = replace(lines, 'Kirkuk', 'Kirkuq')")
     again = build_files((corpus,), tmp_path / "again", cache)
     clean = build_files((corpus,), tmp_path / "clean")
     table = schema.read_table(tmp_path / "again" / "reports.csv").set_index(keys)

@@ -10,10 +10,11 @@ the digest of the part of the build's focus they were made with
 strongest other one and the focus's weight). Rows are made anew only when that part changes: new
 articles that move the focus of other countries, or by less than its rounding, leave them be.
 
-An entry also keeps the lines a CSV table gave its rows (:meth:`ArticleCache.put_lines`, once the
-table is written; without the incident id and review state, which other articles and reviewers
-change): a rebuild writes them as they are (:mod:`~dashboard.preprocess.outputs`). The versions of
-the libraries that write them are part of the build's version.
+An entry also has the lines a CSV table gave its rows (:meth:`ArticleCache.put_lines`, once the
+table is written, in a table of their own; without the incident id and review state, which other
+articles and reviewers change): a rebuild writes them as they are
+(:mod:`~dashboard.preprocess.outputs`). The versions of the libraries that write them are part of
+the build's version.
 
 A rebuild need not read a file to find its entry: the cache also keeps, for each file of a
 corpus, its stat signature (size, modification and change times in nanoseconds, inode) and the
@@ -219,7 +220,7 @@ class ArticleCache:
         self._waiting: list[tuple[Any, ...]] = []
         self._signatures: dict[str, tuple[str, bytes]] | None = None  # path -> (signature, digest) of this corpus
         self._signed: list[tuple[str, str, str, bytes]] = []  # (corpus, path, signature, digest) to write
-        self._lines: list[tuple[str, str]] = []  # (lines, key) to write
+        self._lines: list[tuple[str, str]] = []  # (key, lines) to write
         self.hits = 0
 
     def _connect(self) -> sqlite3.Connection:
@@ -247,8 +248,7 @@ class ArticleCache:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, corpus TEXT NOT NULL, "
                                "votes TEXT NOT NULL, replaced INTEGER NOT NULL, skipped TEXT NOT NULL, "
-                               "focus TEXT NOT NULL, rows TEXT, why TEXT, countries TEXT NOT NULL DEFAULT '[]', "
-                               "lines TEXT)")
+                               "focus TEXT NOT NULL, rows TEXT, why TEXT, countries TEXT NOT NULL DEFAULT '[]')")
             connection.execute("CREATE INDEX IF NOT EXISTS articles_corpus ON articles (corpus)")
             connection.execute("CREATE TABLE IF NOT EXISTS files (corpus TEXT NOT NULL, path TEXT NOT NULL, "
                                "signature TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (corpus, path))")
@@ -257,10 +257,11 @@ class ArticleCache:
                 connection.execute("ALTER TABLE articles ADD COLUMN why TEXT")
             if "countries" not in columns:  # a cache of an earlier version (its entries no longer match)
                 connection.execute("ALTER TABLE articles ADD COLUMN countries TEXT NOT NULL DEFAULT '[]'")
-            if "lines" not in columns:  # a cache made before the rows' lines were kept: they are written anew
-                connection.execute("ALTER TABLE articles ADD COLUMN lines TEXT")
-            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why, countries, lines "
-                               "FROM articles LIMIT 0")
+            # The lines apart from their entries: written after them, without writing the entries again.
+            connection.execute("CREATE TABLE IF NOT EXISTS lines (key TEXT PRIMARY KEY, lines TEXT NOT NULL)")
+            connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why, countries FROM articles "
+                               "LIMIT 0")
+            connection.execute("SELECT key, lines FROM lines LIMIT 0")
         except sqlite3.DatabaseError:
             connection.close()
             raise
@@ -305,7 +306,8 @@ class ArticleCache:
             marks = ",".join("?" * len(chunk))
             try:
                 stored = {key: (rows, why, lines) for key, rows, why, lines in connection.execute(
-                    f"SELECT key, rows, why, lines FROM articles WHERE key IN ({marks})", chunk)}
+                    f"SELECT articles.key, articles.rows, articles.why, lines.lines FROM articles "
+                    f"LEFT JOIN lines USING (key) WHERE articles.key IN ({marks})", chunk)}
             except sqlite3.Error as err:
                 raise SettingError(f"article cache {self.path} cannot be read: {err} (or build with --no-cache)") \
                     from err
@@ -332,7 +334,7 @@ class ArticleCache:
     def put_lines(self, key: str, lines: Sequence[str]) -> None:
         """The lines the table was given for the rows of entry ``key`` (:attr:`Stored.lines`; written
         with the next transaction, to an entry already stored)."""
-        self._lines.append(("\n".join(lines), key))
+        self._lines.append((key, "\n".join(lines)))
         if len(self._lines) >= self.COMMIT_EVERY:
             self.flush()
 
@@ -373,7 +375,9 @@ class ArticleCache:
                                        self._waiting)
                 connection.executemany("INSERT OR REPLACE INTO files (corpus, path, signature, digest) "
                                        "VALUES (?, ?, ?, ?)", self._signed)
-                connection.executemany("UPDATE articles SET lines = ? WHERE key = ?", self._lines)
+                # an entry stored anew (its rows made under another part of the focus) has no lines yet
+                connection.executemany("DELETE FROM lines WHERE key = ?", ((entry[0],) for entry in self._waiting))
+                connection.executemany("INSERT OR REPLACE INTO lines (key, lines) VALUES (?, ?)", self._lines)
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err
@@ -398,6 +402,7 @@ class ArticleCache:
             if stale or gone:
                 with _transaction(connection):
                     connection.executemany("DELETE FROM articles WHERE key = ?", stale)
+                    connection.executemany("DELETE FROM lines WHERE key = ?", stale)
                     connection.executemany("DELETE FROM files WHERE corpus = ? AND path = ?", gone)
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
