@@ -38,6 +38,9 @@ MAX_UNBACKED = 5
 SEARCH_MARGIN_DEGREES = 1
 MAX_SEARCH_PLACES = 30_000
 
+#: Bytes of explanations the why file reads into memory at once (past it, one read a text).
+READ_WHOLE_BYTES = 160_000_000
+
 #: (article, mention, evidence): what names a row's explanation before report keys are known.
 Identity = tuple[str, str, str]
 
@@ -62,6 +65,7 @@ class Explanations:
         self._where = array.array("Q")
         self._end = 0
         self._unflushed = False  # written since the last flush
+        self._whole: bytes | None = None  # every text, once read at once (:meth:`read_whole`)
 
     def extend(self, rows: Sequence[Incident], texts: Sequence[str] | None) -> None:
         """The next rows (one article's, in order) and their texts (None: they have none)."""
@@ -73,6 +77,7 @@ class Explanations:
     def stored(self, texts: Iterable[str]) -> list[int]:
         """``texts`` written to the file now, ahead of their rows: where each lies, for
         :meth:`extend_stored` (a long text's sections' texts, kept there until all its rows are in)."""
+        self._whole = None  # (read again when asked for)
         data = [text.encode("utf-8") for text in texts]
         lengths = list(map(len, data))
         wheres = [offset << self._LENGTH_BITS | length
@@ -100,12 +105,28 @@ class Explanations:
 
     def stored_text(self, where: int) -> str:
         """The text :meth:`stored` put at ``where``."""
+        self._flushed()
+        length = where & ((1 << self._LENGTH_BITS) - 1)
+        if self._whole is not None:
+            offset = where >> self._LENGTH_BITS
+            return self._whole[offset:offset + length].decode("utf-8")
+        return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")
+
+    def read_whole(self, budget: int = READ_WHOLE_BYTES) -> None:
+        """Read every text into memory at once when they are no more than ``budget`` bytes: the
+        texts are then read from there (the why file takes them in the order of their keys, not
+        the order they were written: a read each otherwise)."""
+        self._flushed()
+        if self._end <= budget:
+            self._file.seek(0)
+            self._whole = self._file.read(self._end)
+            self._file.seek(self._end)
+
+    def _flushed(self) -> None:
         if self._unflushed:  # what was written, out of the buffer (once, before the texts are read)
             with temporary_space(self._WHAT, self._folder):
                 self._file.flush()
             self._unflushed = False
-        length = where & ((1 << self._LENGTH_BITS) - 1)
-        return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")
 
     def __len__(self) -> int:
         return len(self._where)
@@ -113,6 +134,7 @@ class Explanations:
     def close(self) -> None:
         self._file.close()
         self._where = array.array("Q")
+        self._whole = None
 
     def __enter__(self) -> Explanations:
         return self
@@ -260,4 +282,5 @@ def why_outputs(table: TableRows, explained: Explanations, gazetteer: Gazetteer,
     rows = {key: number for key, number in table.numbers.items() if explained.has(number)}
     places = [p.to_list() for p in search_places(table.cells, gazetteer)]
     # the texts are read (from disk, for Explanations) as each piece of the file is written
+    explained.read_whole()
     return [(why_file(path), why_chunks(_TextsByKey(rows, explained), places)) for path in tables]

@@ -210,6 +210,8 @@ def _unique_keys(found: list[tuple[Path, tuple[str, ...]]]) -> list[str]:
         keys = ["/".join(p) for p in parts]
         keys = [key if _UNPRINTABLE.search(key) is None else "/".join(map(_printable, p))
                 for key, p in zip(keys, parts)]
+        if len(set(keys)) == len(keys):  # (most corpora: no two alike)
+            return keys
         seen: dict[str, list[int]] = {}
         for index, key in enumerate(keys):
             seen.setdefault(key, []).append(index)

@@ -178,13 +178,13 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         listed = manifest_entry(manifest, file.key)
         metadata = listed or _NO_METADATA  # one value shared by the articles the manifest does not list
         is_html = is_html_path(file.path)
-        status = _status(file.path)
+        where = str(file.path)
+        status = _status(where)
         short = is_html or (status is not None and status.st_size <= sections.SECTION_CHARS)  # no sections
         if cache is None and short:
             # read where the first pass runs (the cache's keys and a long text's sections need the bytes here)
             jobs.append(Job.of_path(file.key, metadata, is_html, file.path, settings.max_article_bytes))
             continue
-        where = str(file.path)
         paths.append(where)
         signed = article_cache.signature(status, started_ns) if cache is not None and status is not None else ""
         known = cache.known_digest(where, signed) if cache is not None and short else None
@@ -336,7 +336,7 @@ def _taken(items: list[Any]) -> Iterator[Any]:
         yield items.pop()
 
 
-def _status(path: Path) -> os.stat_result | None:
+def _status(path: str) -> os.stat_result | None:
     """The file's status (its size: none shorter in bytes than a section holds a longer text); None
     when it cannot be had (the first pass reads it, and says why it cannot)."""
     try:

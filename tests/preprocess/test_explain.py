@@ -178,6 +178,23 @@ def test_explanations_kept_on_disk_read_back_by_row_number() -> None:
     assert kept._file.closed
 
 
+def test_explanations_read_into_memory_at_once_within_the_budget_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _rows(("a.txt", "Kirkuk", "A bomb hit Kirkuk."), ("a.txt", "Mosul", "Clashes in Mosul."))
+    with Explanations() as small, Explanations() as large:
+        for kept in (small, large):
+            kept.extend(rows, ['{"why":"Kirkuk"}', '{"why":"Mossoul, été"}'])
+        reads: list[int] = []
+        real = os.pread
+        monkeypatch.setattr(os, "pread", lambda *args: reads.append(1) or real(*args))
+        small.read_whole(budget=1_000)
+        large.read_whole(budget=10)  # more than that: each text read from the file when asked for
+        assert [small.text(n) for n in (0, 1)] == [large.text(n) for n in (0, 1)] == \
+            ['{"why":"Kirkuk"}', '{"why":"Mossoul, été"}']
+        assert len(reads) == 2, "only the texts over the budget were read one by one"
+        small.extend(_rows(("b.txt", "Hit", "In Hit.")), ['{"why":"Hit"}'])  # written after: still read back
+        assert small.text(2) == '{"why":"Hit"}' and small.text(0) == '{"why":"Kirkuk"}'
+
+
 def test_explanations_stored_ahead_of_their_rows_are_those_given_with_them() -> None:
     kirkuk, mosul = ("a.txt", "Kirkuk", "A bomb hit Kirkuk."), ("a.txt", "Mosul", "Gunmen raided Mosul.")
     texts = ['{"why":"first"}', '{"why":"Mossoul"}', '{"why":"last"}']
