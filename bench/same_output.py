@@ -3,7 +3,8 @@
 Builds, through the real command line (``python -m dashboard build``), the seed articles and each
 dev-set file of ``../shared/devset`` with every item written as one article (its text, its date
 as ``published`` in a front-matter block), and prints the SHA-256 of each reports and incidents
-table and of the reports' why file. ``--save FILE`` keeps the digests; ``--check FILE`` compares them with a saved run and exits
+table and of the reports' why file (and checks that the reports table written alone, twice through
+the article cache, is the same bytes). ``--save FILE`` keeps the digests; ``--check FILE`` compares them with a saved run and exits
 1 on any difference (naming the corpora that differ). Used for refactors that must not change rows:
 
     python bench/same_output.py --save /tmp/before.json     # on the old code
@@ -66,6 +67,15 @@ def build(inputs: list[Path], out: Path, manifest: Path | None = None) -> dict[s
     if manifest:
         command += ["--manifest", str(manifest)]
     subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    # The reports table alone is written from the cache's lines (a CSV table without --incidents):
+    # built twice (the lines kept, then written), it must be the same bytes as with --incidents.
+    alone = out / "alone.csv"
+    for _ in range(2):
+        subprocess.run([*command[:command.index("--out")], "--out", str(alone), *command[command.index("--out") + 4:]],
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        if alone.read_bytes() != reports.read_bytes() or why_file(alone).read_bytes() != why_file(reports).read_bytes():
+            raise SystemExit(f"the reports table of {inputs[0]} written alone, from the cache, differs from the one "
+                             "written with --incidents")
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (reports, incidents, why_file(reports))}
 
 
