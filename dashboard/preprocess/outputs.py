@@ -134,7 +134,7 @@ def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, k
         if fresh:
             piece = piece_of([cells[i] for i in fresh], keys.iloc[fresh], start, fresh)
             made = csv_lines(piece)[1]
-            for i, line in zip(fresh, made):
+            for i, line in zip(fresh, made, strict=True):
                 lines[i] = line
             for name in _PLACE_COLUMNS:  # as reviews left them
                 values = place[name].to_numpy(copy=True)
