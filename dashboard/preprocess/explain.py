@@ -281,6 +281,7 @@ def why_outputs(table: TableRows, explained: Explanations, gazetteer: Gazetteer,
     each row's explanation under its report key."""
     rows = {key: number for key, number in table.numbers.items() if explained.has(number)}
     places = [p.to_list() for p in search_places(table.cells, gazetteer)]
-    # the texts are read (from disk, for Explanations) as each piece of the file is written
+    # the texts are read as each piece of the file is written: from memory when they fit its
+    # budget (read at once now), else from disk one by one
     explained.read_whole()
     return [(why_file(path), why_chunks(_TextsByKey(rows, explained), places)) for path in tables]

@@ -69,19 +69,16 @@ def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_
     def pieces() -> Iterator[pd.DataFrame]:
         start = 0
         for some in itertools.chain(reports.pieces(PIECE_ROWS), [[]] if not len(reports) else []):
-            end = start + len(some)
-            frame = frame_of_cells(some)
+            keys = keys_in_order.of(frame_of_cell_columns(some, _KEY_COLUMNS))
+            keys.index = pd.RangeIndex(start, start + len(some))
+            piece = piece_of(some, keys, start, range(len(some)))
             del some  # the rows live on in the piece only
-            frame.index = pd.RangeIndex(start, end)  # a problem is reported at its line of the whole table
-            frame[C.incident_id] = list(ids[start:end])
-            keys = keys_in_order.of(frame)
-            piece = validated(apply_reviews(frame, reviews, keys)).frame
             points.add(piece)
             rows.add(piece, keys, start)
             if kept is not None:
                 kept.append(piece)
             yield piece
-            start = end
+            start += len(piece)
 
     if incidents_out is None and out.suffix.lower() == ".csv":
         table: Content = _csv_table(reports, ids, reviews, keys_in_order, piece_of, points, rows, keep_lines)
