@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Protocol, Sequence, runtime_checkable
 
 from dashboard.errors import DashboardError
 
@@ -142,9 +142,27 @@ def why_chunks(rows: Mapping[str, str], places: Sequence[Sequence[Any]],
     keys = sorted(rows)
     yield f'{{"format":{FORMAT},"rows":{{'.encode("utf-8")
     for start in range(0, len(keys), size):
-        piece = ",".join(f"{_json_string(key)}:{rows[key]}" for key in keys[start:start + size])
-        yield (piece if start == 0 else "," + piece).encode("utf-8")
+        chunk = keys[start:start + size]
+        piece = b",".join(_json_string(key).encode("utf-8") + b":" + text
+                          for key, text in zip(chunk, _encoded(rows, chunk)))
+        yield piece if start == 0 else b"," + piece
     yield f'}},"places":{_json_text(list(places))}}}'.encode("utf-8")
+
+
+def _encoded(rows: Mapping[str, str], keys: Sequence[str]) -> list[bytes]:
+    """The texts of ``keys`` as UTF-8: at once from a mapping that holds them so
+    (:class:`EncodedTexts`), else each encoded here."""
+    if isinstance(rows, EncodedTexts):
+        return rows.encoded(keys)
+    return [rows[key].encode("utf-8") for key in keys]
+
+
+@runtime_checkable
+class EncodedTexts(Protocol):
+    """Explanations that give many texts at once as their UTF-8 bytes (a build's: the bytes are
+    what it keeps and what the file holds, so they are never decoded and encoded again)."""
+
+    def encoded(self, keys: Sequence[str]) -> list[bytes]: ...
 
 
 #: A string as JSON text, as ``json.dumps(ensure_ascii=False)`` writes it (its own encoder, without the call's setup).

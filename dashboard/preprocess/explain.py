@@ -103,6 +103,22 @@ class Explanations:
             raise KeyError(number)
         return self.stored_text(self._where[number])
 
+    def encoded(self, numbers: Iterable[int]) -> list[bytes]:
+        """The texts of rows ``numbers`` as UTF-8 (KeyError when one has none), read together."""
+        self._flushed()
+        mask = (1 << self._LENGTH_BITS) - 1
+        found = []
+        for number in numbers:
+            where = self._where[number] if 0 <= number < len(self._where) else 0
+            if not where:
+                raise KeyError(number)
+            found.append(where)
+        whole = self._whole
+        if whole is not None:
+            return [whole[where >> self._LENGTH_BITS:(where >> self._LENGTH_BITS) + (where & mask)] for where in found]
+        descriptor = self._file.fileno()
+        return [os.pread(descriptor, where & mask, where >> self._LENGTH_BITS) for where in found]
+
     def stored_text(self, where: int) -> str:
         """The text :meth:`stored` put at ``where``."""
         self._flushed()
@@ -152,6 +168,10 @@ class _TextsByKey(Mapping[str, str]):
 
     def __getitem__(self, key: str) -> str:
         return self._texts.text(self._numbers[key])
+
+    def encoded(self, keys: Sequence[str]) -> list[bytes]:
+        """The texts of ``keys`` as the UTF-8 bytes they are kept as (:class:`~dashboard.why.EncodedTexts`)."""
+        return self._texts.encoded([self._numbers[key] for key in keys])
 
     def __len__(self) -> int:
         return len(self._numbers)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from dashboard.preprocess.explain import Explanations, place_spans, toll_spans
+from dashboard.preprocess.explain import Explanations, _TextsByKey, place_spans, toll_spans
 from dashboard.preprocess.ingest import Metadata, parse_article
 from dashboard.preprocess.pipeline import BuildOptions, run_build
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
@@ -25,7 +25,7 @@ from dashboard.preprocess.runner import ArticleUnit, Job, article_rows, explaine
 from dashboard.review import report_keys
 from dashboard.schema import C, read_table
 from dashboard.settings import Settings
-from dashboard.why import WhyRow, read_why, why_file
+from dashboard.why import WhyRow, read_why, why_chunks, why_file
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +193,27 @@ def test_explanations_read_into_memory_at_once_within_the_budget_are_the_same(mo
         assert len(reads) == 2, "only the texts over the budget were read one by one"
         small.extend(_rows(("b.txt", "Hit", "In Hit.")), ['{"why":"Hit"}'])  # written after: still read back
         assert small.text(2) == '{"why":"Hit"}' and small.text(0) == '{"why":"Kirkuk"}'
+
+
+@pytest.mark.parametrize("budget", [1_000, 10])  # read into memory at once, or one by one from the file
+def test_the_why_file_from_a_builds_kept_bytes_is_the_one_made_from_the_texts(budget: int) -> None:
+    texts = ['{"why":"Kirkuk"}', '{"why":"Mossoul, été"}', '{"why":"Hit"}']
+    rows = _rows(("a.txt", "Kirkuk", "A bomb hit Kirkuk."), ("a.txt", "Mosul", "Clashes in Mosul."),
+                 ("b.txt", "Hit", "In Hit."))
+    with Explanations() as kept:
+        kept.extend(rows[:2], texts[:2])
+        kept.extend(rows[2:], None)  # a row without a text
+        kept.extend(rows[2:], texts[2:])
+        kept.read_whole(budget=budget)
+        assert kept.encoded([3, 1, 0]) == [t.encode("utf-8") for t in (texts[2], texts[1], texts[0])]
+        with pytest.raises(KeyError):
+            kept.encoded([0, 2])
+        numbers = {"k\x1fé": 1, "a\x1f1": 0, "z\"q": 3}
+        by_key = _TextsByKey(numbers, kept)
+        plain = {key: kept.text(number) for key, number in numbers.items()}
+        for size in (1, 2, 5):
+            assert b"".join(why_chunks(by_key, [["Hit", 1]], size)) == b"".join(why_chunks(plain, [["Hit", 1]], size))
+        assert json.loads(b"".join(why_chunks(by_key, [])))["rows"] == {k: json.loads(v) for k, v in plain.items()}
 
 
 def test_explanations_stored_ahead_of_their_rows_are_those_given_with_them() -> None:
