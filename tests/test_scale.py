@@ -157,6 +157,28 @@ def test_an_entry_stored_anew_loses_its_lines_and_a_dropped_one_takes_them_along
     cache.close()
 
 
+@pytest.mark.parametrize("per_query", [2, 1_000])  # this corpus's entries read in one pass, or by their keys
+def test_entries_are_found_whichever_corpus_stored_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        per_query: int) -> None:
+    monkeypatch.setattr(article_cache, "KEYS_A_QUERY", per_query)
+    ours, theirs = article_cache.ArticleCache(tmp_path, "ours"), article_cache.ArticleCache(tmp_path, "theirs")
+    for number in range(6):
+        entry = article_cache.Entry((("IQ", float(number)),), number, "", f"focus {number}", [_row(number)],
+                                    ['{"mention":""}'], ("IQ",))
+        (ours if number % 2 else theirs).put(f"k{number}", entry)
+    ours.flush()
+    theirs.flush()
+    with sqlite3.connect(tmp_path / article_cache.ArticleCache.FILE_NAME) as connection:
+        connection.execute("UPDATE articles SET votes = 'not JSON' WHERE key = 'k3'")  # damaged: made anew
+    found = ours.get_many(["k0", "k1", "k3", "k4", "k5", "missing"])
+    assert sorted(found) == ["k0", "k1", "k4", "k5"] and ours.hits == 4  # k0 and k4 are the other corpus's
+    assert [(found[k].votes, found[k].replaced, found[k].focus, found[k].stored) for k in ("k0", "k5")] == \
+        [((("IQ", 0.0),), 0, "focus 0", True), ((("IQ", 5.0),), 5, "focus 5", True)]
+    assert ours.get_many([]) == {}
+    ours.close()
+    theirs.close()
+
+
 def test_a_rebuild_writes_the_rows_it_knows_as_the_lines_the_table_gave_them(corpus: Path, tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from dashboard.preprocess import outputs, report_rows

@@ -277,21 +277,30 @@ class ArticleCache:
         # and its entries share the values.
         votes_of: dict[str, tuple[tuple[str, float], ...]] = {}
         countries_of: dict[str, tuple[str, ...]] = {}
+
+        def take(rows: Iterable[tuple[Any, ...]]) -> None:
+            for key, votes, replaced, skipped, focus, stored, countries in rows:
+                if key not in wanted:
+                    continue
+                try:
+                    if votes not in votes_of:
+                        votes_of[votes] = tuple((str(cc), float(w)) for cc, w in json.loads(votes))
+                    if countries not in countries_of:
+                        countries_of[countries] = tuple(str(cc) for cc in json.loads(countries))
+                    found[key] = Entry(votes_of[votes], int(replaced), skipped, focus, None, None,
+                                       countries_of[countries], bool(stored))
+                except (ValueError, TypeError):
+                    continue  # a damaged entry is made anew
+
+        columns = "key, votes, replaced, skipped, focus, rows IS NOT NULL AND why IS NOT NULL, countries"
+        wanted = set(keys)
         try:
-            for chunk in _chunks(keys, KEYS_A_QUERY):
-                marks = ",".join("?" * len(chunk))
-                for key, votes, replaced, skipped, focus, stored, countries in connection.execute(
-                        f"SELECT key, votes, replaced, skipped, focus, rows IS NOT NULL AND why IS NOT NULL, "
-                        f"countries FROM articles WHERE key IN ({marks})", chunk):
-                    try:
-                        if votes not in votes_of:
-                            votes_of[votes] = tuple((str(cc), float(w)) for cc, w in json.loads(votes))
-                        if countries not in countries_of:
-                            countries_of[countries] = tuple(str(cc) for cc in json.loads(countries))
-                        found[key] = Entry(votes_of[votes], int(replaced), skipped, focus, None, None,
-                                           countries_of[countries], bool(stored))
-                    except (ValueError, TypeError):
-                        continue  # a damaged entry is made anew
+            if len(wanted) >= KEYS_A_QUERY:  # this corpus's entries (its last build's articles) in one pass
+                take(connection.execute(f"SELECT {columns} FROM articles WHERE corpus = ?", (self.corpus,)))
+            # the others (new, or stored by another corpus of the same files) by their keys
+            for chunk in _chunks([key for key in wanted if key not in found], KEYS_A_QUERY):
+                take(connection.execute(f"SELECT {columns} FROM articles WHERE key IN ({','.join('?' * len(chunk))})",
+                                        chunk))
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be read: {err} (or build with --no-cache)") \
                 from err
