@@ -12,6 +12,7 @@ which :func:`validate` adds as ``unreviewed`` to a table written without it.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import math
@@ -178,6 +179,16 @@ def is_incident_table(frame: pd.DataFrame) -> bool:
 
 #: A record -> its cells, a tuple in :data:`COLUMNS` order (what :func:`frame_of_cells` takes).
 cells_of = operator.attrgetter(*COLUMNS)
+
+#: A row as its cells (:data:`cells_of`), each under its :class:`Incident` field's name: what the
+#: article cache gives back, made without the record's constructor (which sets each of its fields
+#: in turn); reconciling and the explanations read its fields as they read a record's.
+IncidentCells = collections.namedtuple("IncidentCells", COLUMNS)  # type: ignore[misc]
+
+
+def cells_of_row(row: Incident | tuple[Any, ...]) -> tuple[Any, ...]:
+    """:data:`cells_of` of a record; a row given as its cells (:data:`IncidentCells`) is its cells."""
+    return row if isinstance(row, tuple) else cells_of(row)
 
 
 def to_frame(records: Iterable[Incident]) -> pd.DataFrame:

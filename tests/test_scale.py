@@ -581,6 +581,38 @@ def _row(n: int):  # type: ignore[no-untyped-def]
     return Incident(**{**values, "incident_id": str(n), "article": f"a{n // 4}"})
 
 
+def test_rows_read_back_from_the_cache_are_their_cells_and_are_read_as_the_rows(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from dashboard.preprocess.explain import Explanations
+    from dashboard.preprocess.reconcile import ReportsOf
+    from dashboard.preprocess.report_rows import ReportRows
+
+    made = [dataclasses.replace(_row(n), date=dt.date(2016, 10, 20 + n), published=dt.date(2016, 10, 21),
+                                event_type="bombing", location="Kirkuk", latitude=35.47, longitude=44.39,
+                                country_code="IQ", killed_min=n, killed_max=n + 2, mention="Kirkuk",
+                                evidence=f"A bomb killed {n} in Kirkuk.") for n in range(3)]
+    cache = article_cache.ArticleCache(tmp_path, "corpus")
+    cache.put("k", article_cache.Entry((), 0, "", "focus", made, ['{"a":1}', '{"b":2}', '{"c":3}']))
+    cache.flush()
+    (stored,) = cache.rows_of(["k"])
+    cache.close()
+    assert [tuple(row) for row in stored.rows] == [schema.cells_of(row) for row in made]
+    assert [row.killed_max for row in stored.rows] == [2, 3, 4] and stored.rows[1].date == dt.date(2016, 10, 21)
+    from_cache, from_rows = ReportsOf(), ReportsOf()
+    from_cache.add(stored.rows)
+    from_rows.add(made)
+    assert from_cache.reports == from_rows.reports and from_cache.reports[0].profile is not None
+    with ReportRows(kept=1, run=2) as cached, ReportRows() as fresh:  # the cached rows go to disk and back
+        cached.add(stored.rows)
+        fresh.add(made)
+        assert list(cached.pieces(2)) == list(fresh.pieces(2))
+    with Explanations() as cached_why, Explanations() as fresh_why:
+        cached_why.extend(stored.rows, stored.why)
+        fresh_why.extend(made, stored.why)
+        assert [cached_why.text(n) for n in range(3)] == [fresh_why.text(n) for n in range(3)]
+
+
 def test_report_keys_given_a_piece_at_a_time_are_the_whole_tables() -> None:
     import pandas as pd
 

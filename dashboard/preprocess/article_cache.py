@@ -49,7 +49,7 @@ from dashboard.errors import SettingError
 from dashboard.preprocess.ingest import Metadata
 from dashboard.preprocess.places import country_files
 from dashboard.preprocess.places import gazetteer as gazetteer_module
-from dashboard.schema import Incident
+from dashboard.schema import Incident, IncidentCells
 from dashboard.settings import Settings
 from dashboard.wordlists import WORDS_DIR
 
@@ -159,7 +159,7 @@ class Stored(NamedTuple):
     """An entry's rows as :meth:`ArticleCache.rows_of` reads them: the rows, why each is so and the
     lines the table gave them (None: not stored yet)."""
 
-    rows: list[Incident]
+    rows: list[IncidentCells]
     why: list[str]
     lines: list[str] | None
 
@@ -191,7 +191,8 @@ def encode_rows(rows: Sequence[Incident]) -> str:
                         for name, value in zip(_FIELDS, (getattr(row, f) for f in _FIELDS))] for row in rows])
 
 
-def decode_rows(text: str) -> list[Incident]:
+def decode_rows(text: str) -> list[IncidentCells]:
+    """The rows :func:`encode_rows` stored, as their cells (:data:`~dashboard.schema.IncidentCells`)."""
     rows = []
     for values in json.loads(text):
         if not isinstance(values, list) or len(values) != len(_FIELDS):
@@ -199,8 +200,11 @@ def decode_rows(text: str) -> list[Incident]:
         for index in _DATE_INDEXES:
             if values[index] is not None:
                 values[index] = dt.date.fromisoformat(values[index])
-        rows.append(Incident(*values))
+        rows.append(_cells(values))
     return rows
+
+
+_cells = IncidentCells._make
 
 
 #: Entries asked for in one query (SQLite's bound on a query's parameters is far above it).

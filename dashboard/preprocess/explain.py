@@ -28,7 +28,7 @@ from dashboard.preprocess.incidents.sentences import split_sentences
 from dashboard.preprocess.ingest import Article
 from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.geoparse import Decision, ResolvedMention
-from dashboard.schema import C, Incident
+from dashboard.schema import C, Incident, IncidentCells
 from dashboard.why import Span, WhyPlace, WhyRow, row_json, why_chunks, why_file
 
 #: At most this many other candidates are kept per row (best first), and this many the article did not back.
@@ -67,7 +67,7 @@ class Explanations:
         self._unflushed = False  # written since the last flush
         self._whole: bytes | None = None  # every text, once read at once (:meth:`read_whole`)
 
-    def extend(self, rows: Sequence[Incident], texts: Sequence[str] | None) -> None:
+    def extend(self, rows: Sequence[Incident | IncidentCells], texts: Sequence[str] | None) -> None:
         """The next rows (one article's, in order) and their texts (None: they have none)."""
         if texts is None:
             self._where.extend(itertools.repeat(0, len(rows)))
@@ -88,7 +88,7 @@ class Explanations:
         self._unflushed = True
         return wheres
 
-    def extend_stored(self, rows: Sequence[Incident], wheres: Sequence[int]) -> None:
+    def extend_stored(self, rows: Sequence[Incident | IncidentCells], wheres: Sequence[int]) -> None:
         """:meth:`extend` with texts already :meth:`stored`."""
         named = identities(rows)
         last: dict[Identity, int] = dict(zip(named, wheres, strict=True))  # a later row of one identity wins
@@ -251,7 +251,7 @@ def explain_rows(article: Article, places: Sequence[ResolvedMention], decisions:
     return explained
 
 
-def identities(rows: Iterable[Incident]) -> list[Identity]:
+def identities(rows: Iterable[Incident | IncidentCells]) -> list[Identity]:
     return [(row.article, row.mention, row.evidence) for row in rows]
 
 

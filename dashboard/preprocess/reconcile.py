@@ -51,7 +51,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 
 from dashboard.geodesy import EARTH_RADIUS_KM, km_between
 from dashboard.same_incident import MENTION, targets_in, toll_range, tolls_conflict, types_compatible
-from dashboard.schema import Incident
+from dashboard.schema import Incident, IncidentCells
 
 #: Week-precision dates stand for the date +- this many days ("last week").
 WEEK_DAYS = 7
@@ -97,7 +97,7 @@ class Report:
     profile: Profile | None  # None: mention only, or no date at all (never merged)
 
 
-def report_key(row: Incident) -> str:
+def report_key(row: Incident | IncidentCells) -> str:
     """The key of the report a row belongs to (the unit of grouping)."""
     return f"{row.article}\x1f{row.incident_id}"
 
@@ -111,7 +111,7 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _place(row: Incident) -> Place:
+def _place(row: Incident | IncidentCells) -> Place:
     point = None
     if row.latitude is not None and row.longitude is not None:
         point = (float(row.latitude), float(row.longitude))
@@ -126,7 +126,7 @@ def _place(row: Incident) -> Place:
     )
 
 
-def _span(row: Incident) -> tuple[int, int] | None:
+def _span(row: Incident | IncidentCells) -> tuple[int, int] | None:
     if row.date is None or row.date_precision == "unknown":
         if row.published is None:
             return None
@@ -146,7 +146,7 @@ def _one(shared: dict[Any, Any], value: Any) -> Any:
     return shared.setdefault(value, value)
 
 
-def _profile(rows: Sequence[Incident], shared: dict[Any, Any]) -> Profile | None:
+def _profile(rows: Sequence[Incident | IncidentCells], shared: dict[Any, Any]) -> Profile | None:
     """``shared``: values met before, each kept once (a corpus names the same places, types and
     targets again and again): an equal value is the one kept."""
     events = [r for r in rows if r.event_type != MENTION]
@@ -232,7 +232,7 @@ class ReportsOf:
         self.rows = 0  # rows added so far
         self._shared: dict[Any, Any] = {}
 
-    def add(self, rows: Sequence[Incident]) -> None:
+    def add(self, rows: Sequence[Incident | IncidentCells]) -> None:
         keys = list(map(report_key, rows))
         if len(set(keys)) == len(keys):  # each row a report of its own (most articles): no grouping
             self.reports += [Report(key, row.article, (index,), _profile((row,), self._shared))

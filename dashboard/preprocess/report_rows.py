@@ -22,10 +22,10 @@ import pickle
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Iterator, NamedTuple
+from typing import IO, Any, Iterator, NamedTuple, Sequence
 
 from dashboard.files import temporary_space
-from dashboard.schema import Incident, cells_of
+from dashboard.schema import Incident, IncidentCells, cells_of_row
 
 #: Rows held in memory (as cells); a build with more keeps them in a temporary file.
 KEPT_ROWS = 250_000
@@ -58,7 +58,7 @@ class ReportRows:
         self._file: IO[bytes] | None = None
         self._count = 0
 
-    def add(self, rows: list[Incident], lines: list[str] | None = None, owner: str | None = None) -> None:
+    def add(self, rows: Sequence[Incident | IncidentCells], lines: list[str] | None = None, owner: str | None = None) -> None:
         """The next rows (one article's, in order), made cells a run at a time: past the budget, no
         more than a run of a long text's rows is held as cells beside the rows themselves.
         ``lines``: the rows' lines as an earlier build wrote them (:attr:`Piece.lines`), ``owner``:
@@ -68,7 +68,7 @@ class ReportRows:
         for start in range(0, len(rows), self._run):
             run = rows[start:start + self._run]
             held = self._held  # (a new one after each spill)
-            held.cells.extend(map(cells_of, run))
+            held.cells.extend(map(cells_of_row, run))
             held.lines.extend(lines[start:start + self._run] if lines is not None else itertools.repeat(None, len(run)))
             held.owners.extend(itertools.repeat(owner, len(run)))
             self._count += len(run)
