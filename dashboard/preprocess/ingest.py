@@ -20,6 +20,7 @@ import codecs
 import csv
 import datetime as dt
 import logging
+import operator
 import os
 import re
 import stat
@@ -82,8 +83,12 @@ class Skipped:
 
 @dataclass(frozen=True, slots=True)
 class ArticleFile:
-    path: Path
+    where: str  # the file's path as found (its input's path, then the parts below it)
     key: str  # the article's key in the build (relative path, see the module docstring)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
 
 
 def find_articles(inputs: Iterable[Path]) -> tuple[list[ArticleFile], list[Skipped]]:
@@ -94,7 +99,7 @@ def find_articles(inputs: Iterable[Path]) -> tuple[list[ArticleFile], list[Skipp
     files, other suffixes, hidden files and folders, broken links, links to folders (not followed),
     FIFOs, sockets and devices, and folders that cannot be read.
     """
-    found: dict[str, tuple[Path, tuple[str, ...]]] = {}  # real path -> (path as found, its parts below the input)
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}  # real path -> (path as found, its parts below the input)
     passed: list[Skipped] = []
     for path in inputs:
         kind = _kind(path)
@@ -104,10 +109,10 @@ def find_articles(inputs: Iterable[Path]) -> tuple[list[ArticleFile], list[Skipp
             real_root = str(path.resolve())
             real_root += "" if real_root.endswith(os.sep) else os.sep
             for child, parts, link in _walk(path, passed):
-                real = str(child.resolve()) if link else real_root + os.sep.join(parts)
+                real = str(Path(child).resolve()) if link else real_root + os.sep.join(parts)
                 found.setdefault(real, (child, parts))
         elif kind == "file":
-            found.setdefault(str(path.resolve()), (path, (path.name,)))
+            found.setdefault(str(path.resolve()), (str(path), (path.name,)))
         elif kind == "missing":
             passed.append(Skipped(str(path), "no such file or folder"))
         else:
@@ -137,15 +142,26 @@ def _kind(path: Path) -> str:
     return "not a regular file (a FIFO, socket or device)"
 
 
-def _walk(root: Path, passed: list[Skipped]) -> Iterator[tuple[Path, tuple[str, ...], bool]]:
-    """The article files under ``root`` (sorted, not following links), each with its parts below
-    ``root`` and whether it is a link, reporting what is passed over: a folder's own files first,
-    then its subfolders, each in name order (as ``os.walk`` goes). A plain file is known from its
-    folder's listing, without a look at the file itself."""
-    def listing(folder: Path) -> list[os.DirEntry[str]]:
+_by_name = operator.attrgetter("name")
+
+
+def _suffix(name: str) -> str:
+    """The suffix of a file name that does not start with a dot, lower case ("" when none), as
+    ``os.path.splitext`` gives it (without its call's generality: it runs once a file)."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _walk(root: Path, passed: list[Skipped]) -> Iterator[tuple[str, tuple[str, ...], bool]]:
+    """The article files under ``root`` (sorted, not following links), each as its path (text:
+    ``root``'s, then its parts), its parts below ``root`` and whether it is a link, reporting what
+    is passed over: a folder's own files first, then its subfolders, each in name order (as
+    ``os.walk`` goes). A plain file is known from its folder's listing, without a look at the file
+    itself, and its path is joined as text (no path object a file)."""
+    def listing(folder: str) -> list[os.DirEntry[str]]:
         try:
             with os.scandir(folder) as entries:
-                return sorted(entries, key=lambda entry: entry.name)
+                return sorted(entries, key=_by_name)
         except OSError as err:
             passed.append(Skipped(str(err.filename or folder), f"folder cannot be read ({err.strerror or err})"))
             return []
@@ -156,41 +172,43 @@ def _walk(root: Path, passed: list[Skipped]) -> Iterator[tuple[Path, tuple[str, 
         except OSError:
             return False
 
-    def walk(folder: Path, below: tuple[str, ...]) -> Iterator[tuple[Path, tuple[str, ...], bool]]:
-        entries = listing(folder)
+    def walk(folder: str, below: tuple[str, ...]) -> Iterator[tuple[str, tuple[str, ...], bool]]:
+        entries = listing(folder or os.curdir)
+        prefix = folder if not folder or folder.endswith(os.sep) else folder + os.sep
         folders = [entry for entry in entries if is_folder(entry)]
         folder_names = {entry.name for entry in folders}
         descend = []
         for entry in folders:
             if entry.name.startswith("."):
-                passed.append(Skipped(str(folder / entry.name), "hidden folder"))
+                passed.append(Skipped(prefix + entry.name, "hidden folder"))
             elif entry.is_symlink():
-                passed.append(Skipped(str(folder / entry.name), "link to a folder (not followed)"))
+                passed.append(Skipped(prefix + entry.name, "link to a folder (not followed)"))
             else:
                 descend.append(entry.name)
         for entry in entries:
             name = entry.name
             if name in folder_names:
                 continue
-            child = folder / name
+            child = prefix + name
             link = entry.is_symlink()
-            kind = "file" if not link and entry.is_file(follow_symlinks=False) else _kind(child)
+            kind = "file" if not link and entry.is_file(follow_symlinks=False) else _kind(Path(child))
             if kind == "folder":
-                passed.append(Skipped(str(child), "link to a folder (not followed)"))
+                passed.append(Skipped(child, "link to a folder (not followed)"))
             elif kind != "file":
-                passed.append(Skipped(str(child), kind if kind != "missing" else "vanished while listed"))
+                passed.append(Skipped(child, kind if kind != "missing" else "vanished while listed"))
             elif name.startswith("."):
-                passed.append(Skipped(str(child), "hidden file"))
+                passed.append(Skipped(child, "hidden file"))
             elif NOT_ARTICLES.match(name):
-                passed.append(Skipped(str(child), "documents the folder (README, LICENSE ...), not an article"))
-            elif os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
-                passed.append(Skipped(str(child), f"not an article suffix ({', '.join(ARTICLE_SUFFIXES)})"))
+                passed.append(Skipped(child, "documents the folder (README, LICENSE ...), not an article"))
+            elif _suffix(name) not in ARTICLE_SUFFIXES:
+                passed.append(Skipped(child, f"not an article suffix ({', '.join(ARTICLE_SUFFIXES)})"))
             else:
                 yield child, (*below, name), link
         for name in descend:
-            yield from walk(folder / name, (*below, name))
+            yield from walk(prefix + name, (*below, name))
 
-    yield from walk(root, ())
+    # as the path object writes it ("." is no part: its files are "a.txt", as Path(".") / "a.txt" is)
+    yield from walk("" if str(root) == os.curdir else str(root), ())
 
 
 #: Characters a file name may hold that would break a line or a record where the key is shown.
@@ -202,7 +220,7 @@ def _printable(part: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), part)
 
 
-def _unique_keys(found: list[tuple[Path, tuple[str, ...]]]) -> list[str]:
+def _unique_keys(found: list[tuple[str, tuple[str, ...]]]) -> list[str]:
     """The key of each file: its parts below its input, lengthened by parent folders where two collide."""
     parts = [list(p) for _, p in found]
     full: dict[int, tuple[str, ...]] = {}  # the absolute path's parts, of the files whose keys collide
@@ -294,8 +312,8 @@ def read_article(path: Path, metadata: Metadata | None = None, max_bytes: int = 
     return parse_article(name, data, metadata or Metadata(), is_html=is_html_path(path))
 
 
-def is_html_path(path: Path) -> bool:
-    return path.suffix.lower() in (".html", ".htm")
+def is_html_path(path: str | Path) -> bool:
+    return os.path.splitext(path)[1].lower() in (".html", ".htm")
 
 
 def read_bytes(path: Path, max_bytes: int = 5_000_000, name: str | None = None) -> bytes:

@@ -177,19 +177,19 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     for index, file in enumerate(_progress(files, progress, "reading")):
         listed = manifest_entry(manifest, file.key)
         metadata = listed or _NO_METADATA  # one value shared by the articles the manifest does not list
-        is_html = is_html_path(file.path)
-        where = str(file.path)
+        where = file.where
+        is_html = is_html_path(where)
         status = _status(where)
         short = is_html or (status is not None and status.st_size <= sections.SECTION_CHARS)  # no sections
         if cache is None and short:
             # read where the first pass runs (the cache's keys and a long text's sections need the bytes here)
-            jobs.append(Job.of_path(file.key, metadata, is_html, file.path, settings.max_article_bytes))
+            jobs.append(Job.of_path(file.key, metadata, is_html, where, settings.max_article_bytes))
             continue
         paths.append(where)
         signed = article_cache.signature(status, started_ns) if cache is not None and status is not None else ""
         known = cache.known_digest(where, signed) if cache is not None and short else None
         if known is not None:  # the file has not changed since a build read it: not read here
-            jobs.append(Job.of_file(file.key, known, metadata, is_html, file.path, settings.max_article_bytes))
+            jobs.append(Job.of_file(file.key, known, metadata, is_html, where, settings.max_article_bytes))
             keys.append(article_cache.entry_key(build_version, file.key, listed, known))
             signed_known += 1
             continue
@@ -204,7 +204,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
             long[len(jobs)] = pieces
         # The job keeps the path and the bytes' digest, not the bytes: read again where it runs.
         digest = hashlib.sha256(data).digest()
-        jobs.append(Job.of_file(file.key, digest, metadata, is_html, file.path, settings.max_article_bytes))
+        jobs.append(Job.of_file(file.key, digest, metadata, is_html, where, settings.max_article_bytes))
         if cache is not None:
             keys.append(article_cache.entry_key(build_version, file.key, listed, digest))
             cache.saw(where, signed, digest)  # the signature from before the file was read

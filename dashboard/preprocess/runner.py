@@ -71,14 +71,14 @@ class Job:
     max_bytes: int = 0
 
     @classmethod
-    def of_file(cls, name: str, digest: bytes, metadata: Metadata, is_html: bool, path: Path,
+    def of_file(cls, name: str, digest: bytes, metadata: Metadata, is_html: bool, path: str | Path,
                 max_bytes: int) -> Job:
         """The job of a file whose bytes the build knows by their SHA-256 ``digest`` (read, or
         known from the article cache): it is read again where it runs, and checked against it."""
         return cls(name, b"", metadata, is_html, str(path), digest, max_bytes)
 
     @classmethod
-    def of_path(cls, name: str, metadata: Metadata, is_html: bool, path: Path, max_bytes: int) -> Job:
+    def of_path(cls, name: str, metadata: Metadata, is_html: bool, path: str | Path, max_bytes: int) -> Job:
         """The job of a file not read yet: the first pass reads it and hands on the digest of what
         it read (:attr:`Read.digest`), against which the second pass checks (:meth:`seen_as`)."""
         return cls(name, b"", metadata, is_html, str(path), b"", max_bytes)

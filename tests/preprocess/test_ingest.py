@@ -53,6 +53,22 @@ def test_keys_are_paths_below_their_input_and_differ_for_the_same_name(tmp_path:
     assert [f.key for f in alone] == ["news.txt"]
 
 
+@pytest.mark.parametrize("given", [".", "./", "corpus", "corpus/", "corpus//day/..", "absolute"])
+def test_files_are_at_the_paths_their_input_gives_them_whatever_way_it_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str) -> None:
+    root = tmp_path / "corpus"
+    for name in ("b.txt", "day/a.txt", "README.md"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x")
+    (root / "day" / ".hidden").mkdir()
+    monkeypatch.chdir(root if given.startswith(".") else tmp_path)
+    folder = root if given == "absolute" else Path(given)
+    files, passed = find_articles([folder])
+    assert [(f.path, f.key) for f in files] == [(folder / "b.txt", "b.txt"), (folder / "day" / "a.txt", "day/a.txt")]
+    assert all(f.path.read_text() == "x" for f in files)
+    assert sorted(p.name for p in passed) == sorted([str(folder / "README.md"), str(folder / "day" / ".hidden")])
+
+
 def test_a_file_reached_twice_is_one_article(tmp_path: Path) -> None:
     (tmp_path / "news" / "day").mkdir(parents=True)
     (tmp_path / "news" / "day" / "a.txt").write_text("x")
