@@ -634,6 +634,24 @@ def test_report_keys_given_a_piece_at_a_time_are_the_whole_tables() -> None:
 # --- articles streamed: a job keeps the path and the digest, not the bytes ---------------------
 
 
+def _noted_batch(batch: list[int], folder: str) -> list[int]:
+    """A task that leaves a mark of each of its items where it ran."""
+    for item in batch:
+        (Path(folder) / str(item)).touch()
+    return list(batch)
+
+
+def test_a_pool_starts_on_its_first_batches_before_their_results_are_asked_for(tmp_path: Path) -> None:
+    count = 3 * runner.BATCH  # within the window of two workers
+    with runner.ProcessRunner(2) as pool:
+        results = pool.map(_noted_batch, range(count), str(tmp_path))
+        deadline = time.monotonic() + 120  # (a bound on a busy machine, not a speed)
+        while len(list(tmp_path.iterdir())) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(list(tmp_path.iterdir())) == count, "the workers waited for the first result to be asked for"
+        assert list(results) == list(range(count))
+
+
 def test_a_job_reads_its_file_where_it_runs_and_refuses_a_changed_one(tmp_path: Path) -> None:
     from dashboard.errors import ArticleError
     from dashboard.preprocess.ingest import Metadata

@@ -407,12 +407,13 @@ class _FutureRunner(Runner):
 
     def map(self, function: Callable[..., list[Any]], items: Iterable[Any], *args: Any,
             progress: Progress | None = None) -> Iterator[Any]:
+        """The first window of batches is submitted now, not when the first result is asked for:
+        the workers start on them while the caller goes on (a rebuild reads the cached articles
+        before it comes to the first new one)."""
         finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
         sizes: dict[Any, int] = {}
         pending: deque[Any] = deque()
-        done: set[Any] = set()
         todo = batches(items)
-        window = max(self.workers * WINDOW_PER_WORKER, 2)
 
         def submit_next() -> None:
             batch = next(todo, None)
@@ -423,8 +424,20 @@ class _FutureRunner(Runner):
                 future.add_done_callback(finished.put)
 
         try:
-            for _ in range(window):
+            for _ in range(max(self.workers * WINDOW_PER_WORKER, 2)):
                 submit_next()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+        return self._in_order(finished, sizes, pending, submit_next, progress)
+
+    @staticmethod
+    def _in_order(finished: queue.SimpleQueue[Any], sizes: dict[Any, int], pending: deque[Any],
+                  submit_next: Callable[[], None], progress: Progress | None) -> Iterator[Any]:
+        """The results of the batches ``pending`` (and those ``submit_next`` adds as each is taken), in order."""
+        done: set[Any] = set()
+        try:
             while pending:
                 future = finished.get()  # any batch that finished, in whatever order
                 done.add(future)
