@@ -256,8 +256,10 @@ class _Groups:
     def __init__(self, reports: Sequence[Report], profile_ids: Sequence[int | None],
                  compatible_ids: Callable[[int, int], bool]) -> None:
         self.parent = list(range(len(reports)))
-        self.articles = [{r.article} for r in reports]
-        self.profiles = [set() if p is None else {p} for p in profile_ids]
+        # Each group's articles and profiles, kept as its one report's (an article, a profile id or
+        # None) until it first joins another: most reports never do, and need no sets.
+        self.articles: list[str | set[str]] = [r.article for r in reports]
+        self.profiles: list[int | None | set[int]] = list(profile_ids)
         self.compatible_ids = compatible_ids
 
     def find(self, item: int) -> int:
@@ -266,17 +268,30 @@ class _Groups:
             item = self.parent[item]
         return item
 
+    def _articles(self, root: int) -> set[str]:
+        kept = self.articles[root]
+        return kept if isinstance(kept, set) else {kept}
+
+    def _profiles(self, root: int) -> set[int]:
+        kept = self.profiles[root]
+        return kept if isinstance(kept, set) else set() if kept is None else {kept}
+
     def join(self, first: int, second: int) -> bool:
         a, b = self.find(first), self.find(second)
-        if a == b or not self.articles[a].isdisjoint(self.articles[b]):
+        if a == b:
             return False
-        if not all(self.compatible_ids(p, q) for p in self.profiles[a] for q in self.profiles[b]):
+        articles_a, articles_b = self._articles(a), self._articles(b)
+        if not articles_a.isdisjoint(articles_b):
             return False
-        if len(self.articles[a]) < len(self.articles[b]):
-            a, b = b, a  # keep the larger sets, so joining n reports one by one costs n, not n squared
+        profiles_a, profiles_b = self._profiles(a), self._profiles(b)
+        if not all(self.compatible_ids(p, q) for p in profiles_a for q in profiles_b):
+            return False
+        if len(articles_a) < len(articles_b):  # keep the larger sets, so joining n reports one by one costs n
+            a, b, articles_a, articles_b, profiles_a, profiles_b = b, a, articles_b, articles_a, profiles_b, profiles_a
         self.parent[b] = a
-        self.articles[a] |= self.articles[b]
-        self.profiles[a] |= self.profiles[b]
+        articles_a |= articles_b
+        profiles_a |= profiles_b
+        self.articles[a], self.profiles[a] = articles_a, profiles_a
         self.articles[b], self.profiles[b] = set(), set()
         return True
 
