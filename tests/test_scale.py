@@ -179,6 +179,27 @@ def test_entries_are_found_whichever_corpus_stored_them(tmp_path: Path, monkeypa
     theirs.close()
 
 
+def test_the_entries_a_build_did_not_use_are_dropped_whichever_way_it_found_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(article_cache, "KEYS_A_QUERY", 2)  # this corpus's entries read in one pass
+    ours, theirs = article_cache.ArticleCache(tmp_path, "ours"), article_cache.ArticleCache(tmp_path, "theirs")
+    entry = article_cache.Entry((), 0, "", "focus", [_row(1)], ['{"mention":""}'])
+    for key in ("k0", "k1", "k2", "k3", "k4"):
+        ours.put(key, entry)
+    theirs.put("t0", entry)
+    ours.flush()
+    theirs.flush()
+    assert sorted(ours.get_many(["k0", "k1", "t0"])) == ["k0", "k1", "t0"]
+    ours.put("k9", entry)  # new in this build
+    ours.put("t0", entry)  # now this corpus's too
+    assert ours.keep_only(["k0", "k1", "k9", "t0"]) == 3
+    assert ours.keep_only(["k0", "k1", "k9"]) == 1  # asked again, from what is stored now
+    with sqlite3.connect(tmp_path / article_cache.ArticleCache.FILE_NAME) as connection:
+        assert sorted(k for (k,) in connection.execute("SELECT key FROM articles")) == ["k0", "k1", "k9"]
+    ours.close()
+    theirs.close()
+
+
 def test_a_rebuild_writes_the_rows_it_knows_as_the_lines_the_table_gave_them(corpus: Path, tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from dashboard.preprocess import outputs, report_rows

@@ -225,6 +225,7 @@ class ArticleCache:
         self._signatures: dict[str, tuple[str, bytes]] | None = None  # path -> (signature, digest) of this corpus
         self._signed: list[tuple[str, str, str, bytes]] = []  # (corpus, path, signature, digest) to write
         self._lines: list[tuple[str, str]] = []  # (key, lines) to write
+        self._stored_keys: list[str] | None = None  # this corpus's keys as get_many found them
         self.hits = 0
 
     def _connect(self) -> sqlite3.Connection:
@@ -282,8 +283,11 @@ class ArticleCache:
         votes_of: dict[str, tuple[tuple[str, float], ...]] = {}
         countries_of: dict[str, tuple[str, ...]] = {}
 
-        def take(rows: Iterable[tuple[Any, ...]]) -> None:
+        def take(rows: Iterable[tuple[Any, ...]], every: list[str] | None = None) -> None:
+            """The entries of ``rows`` that are wanted; the key of each row into ``every``."""
             for key, votes, replaced, skipped, focus, stored, countries in rows:
+                if every is not None:
+                    every.append(key)
                 if key not in wanted:
                     continue
                 try:
@@ -300,7 +304,9 @@ class ArticleCache:
         wanted = set(keys)
         try:
             if len(wanted) >= KEYS_A_QUERY:  # this corpus's entries (its last build's articles) in one pass
-                take(connection.execute(f"SELECT {columns} FROM articles WHERE corpus = ?", (self.corpus,)))
+                self._stored_keys = []  # (every one: those not kept are dropped at the end, keep_only)
+                take(connection.execute(f"SELECT {columns} FROM articles WHERE corpus = ?", (self.corpus,)),
+                     self._stored_keys)
             # the others (new, or stored by another corpus of the same files) by their keys
             for chunk in _chunks([key for key in wanted if key not in found], KEYS_A_QUERY):
                 take(connection.execute(f"SELECT {columns} FROM articles WHERE key IN ({','.join('?' * len(chunk))})",
@@ -407,8 +413,11 @@ class ArticleCache:
         connection = self._connect()
         try:
             kept_keys = set(keys)
-            stale = [(key,) for (key,) in connection.execute("SELECT key FROM articles WHERE corpus = ?",
-                                                              (self.corpus,)) if key not in kept_keys]
+            # The corpus's keys as get_many read them, when it did: those stored since are this build's.
+            stored = self._stored_keys if self._stored_keys is not None else (
+                key for (key,) in connection.execute("SELECT key FROM articles WHERE corpus = ?", (self.corpus,)))
+            stale = [(key,) for key in stored if key not in kept_keys]
+            self._stored_keys = None
             signed = self._signatures if self._signatures is not None else self._load_signatures()
             kept_paths = set(paths)
             gone = [(self.corpus, path) for path in signed if path not in kept_paths]
