@@ -143,13 +143,17 @@ def test_an_entry_stored_anew_loses_its_lines_and_a_dropped_one_takes_them_along
     cache.put("k1", entry)
     cache.put("k2", entry)
     cache.flush()
-    cache.put_lines("k1", ["cells of row one"])
-    cache.put_lines("k2", ["cells of row two"])
+    cache.put_lines("k1", ["cells of row one"], ["0123456789abcdef"])
+    cache.put_lines("k2", ["cells of row two"], ["fedcba9876543210"])
     cache.flush()
-    assert [stored.lines for stored in cache.rows_of(["k1", "k2"])] == [["cells of row one"], ["cells of row two"]]
+    assert [(stored.lines, stored.keys) for stored in cache.rows_of(["k1", "k2"])] == \
+        [(["cells of row one"], ["0123456789abcdef"]), (["cells of row two"], ["fedcba9876543210"])]
+    with pytest.raises(ValueError):
+        cache.put_lines("k1", ["cells of row one"], ["short"])
     cache.put("k1", dataclasses.replace(entry, focus="focus two"))  # its rows made again, under another focus
     cache.flush()
-    assert [stored.lines for stored in cache.rows_of(["k1", "k2"])] == [None, ["cells of row two"]]
+    assert [(stored.lines, stored.keys) for stored in cache.rows_of(["k1", "k2"])] == \
+        [(None, None), (["cells of row two"], ["fedcba9876543210"])]
     assert cache.keep_only(["k1"]) == 1
     assert list(cache.rows_of(["k2"])) == [None]
     with sqlite3.connect(tmp_path / article_cache.ArticleCache.FILE_NAME) as connection:
@@ -223,6 +227,33 @@ def test_a_rebuild_writes_the_rows_it_knows_as_the_lines_the_table_gave_them(cor
     known = build_files((corpus,), tmp_path / "known", cache)["reports.csv"].decode("utf-8")
     assert "Kirkuq" in known and "Kirkuk" not in known  # the stored lines were written, not the rows made again
     assert known.replace("Kirkuq", "Kirkuk") == table
+
+
+def test_a_rebuild_takes_the_report_keys_stored_with_the_lines_and_makes_damaged_ones_anew(corpus: Path,
+                                                                                          tmp_path: Path) -> None:
+    import json
+
+    from dashboard.review import report_keys
+
+    cache = tmp_path / "cache"
+    clean = build_files((corpus,), tmp_path / "clean")
+    build_files((corpus,), tmp_path / "first", cache)
+    clean_keys = report_keys(schema.read_table(tmp_path / "clean" / "reports.csv")).tolist()
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        stored = "".join(keys for (keys,) in connection.execute("SELECT keys FROM lines"))
+        assert sorted(stored[at:at + 16] for at in range(0, len(stored), 16)) == sorted(clean_keys)
+        original = dict(connection.execute("SELECT key, keys FROM lines"))
+        first = connection.execute("SELECT key, keys FROM lines ORDER BY key LIMIT 1").fetchone()
+        connection.execute("UPDATE lines SET keys = ? WHERE key = ?", ("f" * 16 + first[1][16:], first[0]))
+    marked = build_files((corpus,), tmp_path / "marked", cache)
+    why = json.loads(marked["reports.why.json"])["rows"]
+    assert "f" * 16 in why and first[1][:16] not in why  # the stored key was taken, not made again
+    assert marked["reports.csv"] == clean["reports.csv"]
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        connection.execute("UPDATE lines SET keys = substr(keys, 2)")  # damaged: lines and keys made anew
+    assert build_files((corpus,), tmp_path / "again", cache) == clean
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        assert dict(connection.execute("SELECT key, keys FROM lines")) == original  # and stored again
 
 
 def test_a_row_a_reviewer_corrected_is_made_anew_and_the_rest_written_from_their_lines(

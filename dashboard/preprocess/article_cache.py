@@ -12,7 +12,8 @@ articles that move the focus of other countries, or by less than its rounding, l
 
 An entry also has the lines a CSV table gave its rows (:meth:`ArticleCache.put_lines`, once the
 table is written, in a table of their own; without the incident id and review state, which other
-articles and reviewers change): a rebuild writes them as they are
+articles and reviewers change), and the rows' report keys (:func:`dashboard.review.report_keys`:
+they depend on the article's rows alone): a rebuild writes them as they are
 (:mod:`~dashboard.preprocess.outputs`). The versions of the libraries that write them are part of
 the build's version.
 
@@ -156,12 +157,13 @@ class Entry:
 
 
 class Stored(NamedTuple):
-    """An entry's rows as :meth:`ArticleCache.rows_of` reads them: the rows, why each is so and the
-    lines the table gave them (None: not stored yet)."""
+    """An entry's rows as :meth:`ArticleCache.rows_of` reads them: the rows, why each is so, and the
+    lines the table gave them with the rows' report keys (None: not stored yet)."""
 
     rows: list[IncidentCells]
     why: list[str]
     lines: list[str] | None
+    keys: list[str] | None = None
 
 
 def _lines(stored: str | None) -> list[str] | None:
@@ -172,6 +174,19 @@ def _lines(stored: str | None) -> list[str] | None:
     if not isinstance(stored, str):
         raise TypeError("stored lines are not text")
     return stored.split("\n") if stored else []
+
+
+#: Characters of a report key (:func:`dashboard.review.report_keys`): the keys are stored one after the other.
+REPORT_KEY_CHARS = 16
+
+
+def _report_keys(stored: str | None) -> list[str] | None:
+    """The rows' report keys as :meth:`ArticleCache.put_lines` stored them."""
+    if stored is None:
+        return None
+    if not isinstance(stored, str) or len(stored) % REPORT_KEY_CHARS:
+        raise ValueError("stored report keys are damaged")
+    return [stored[at:at + REPORT_KEY_CHARS] for at in range(0, len(stored), REPORT_KEY_CHARS)]
 
 
 #: Between the rows' explanations as stored: a JSON text never holds a bare line break.
@@ -224,7 +239,7 @@ class ArticleCache:
         self._waiting: list[tuple[Any, ...]] = []
         self._signatures: dict[str, tuple[str, bytes]] | None = None  # path -> (signature, digest) of this corpus
         self._signed: list[tuple[str, str, str, bytes]] = []  # (corpus, path, signature, digest) to write
-        self._lines: list[tuple[str, str]] = []  # (key, lines) to write
+        self._lines: list[tuple[str, str, str]] = []  # (key, lines, report keys) to write
         self._stored_keys: list[str] | None = None  # this corpus's keys as get_many found them
         self.hits = 0
 
@@ -263,10 +278,13 @@ class ArticleCache:
             if "countries" not in columns:  # a cache of an earlier version (its entries no longer match)
                 connection.execute("ALTER TABLE articles ADD COLUMN countries TEXT NOT NULL DEFAULT '[]'")
             # The lines apart from their entries: written after them, without writing the entries again.
-            connection.execute("CREATE TABLE IF NOT EXISTS lines (key TEXT PRIMARY KEY, lines TEXT NOT NULL)")
+            if "keys" not in {row[1] for row in connection.execute("PRAGMA table_info(lines)")}:
+                connection.execute("DROP TABLE IF EXISTS lines")  # of an earlier version: its entries no longer match
+            connection.execute("CREATE TABLE IF NOT EXISTS lines (key TEXT PRIMARY KEY, lines TEXT NOT NULL, "
+                               "keys TEXT NOT NULL)")
             connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why, countries FROM articles "
                                "LIMIT 0")
-            connection.execute("SELECT key, lines FROM lines LIMIT 0")
+            connection.execute("SELECT key, lines, keys FROM lines LIMIT 0")
         except sqlite3.DatabaseError:
             connection.close()
             raise
@@ -324,21 +342,22 @@ class ArticleCache:
         for chunk in _chunks(keys, KEYS_A_QUERY):
             marks = ",".join("?" * len(chunk))
             try:
-                stored = {key: (rows, why, lines) for key, rows, why, lines in connection.execute(
-                    f"SELECT articles.key, articles.rows, articles.why, lines.lines FROM articles "
+                stored = {key: (rows, why, lines, keys) for key, rows, why, lines, keys in connection.execute(
+                    f"SELECT articles.key, articles.rows, articles.why, lines.lines, lines.keys FROM articles "
                     f"LEFT JOIN lines USING (key) WHERE articles.key IN ({marks})", chunk)}
             except sqlite3.Error as err:
                 raise SettingError(f"article cache {self.path} cannot be read: {err} (or build with --no-cache)") \
                     from err
             for key in chunk:
-                rows, why, lines = stored.get(key, (None, None, None))
+                rows, why, lines, keys = stored.get(key, (None, None, None, None))
                 try:
                     made = None if rows is None or why is None else Stored(decode_rows(rows), _why_texts(why),
-                                                                           _lines(lines))
+                                                                           _lines(lines), _report_keys(keys))
                 except (ValueError, TypeError, AttributeError):
                     made = None
-                if made is not None and made.lines is not None and len(made.lines) != len(made.rows):
-                    made = made._replace(lines=None)  # damaged: written anew
+                if made is not None and made.lines is not None and not len(made.lines) == len(made.keys or ()) == \
+                        len(made.rows):
+                    made = made._replace(lines=None, keys=None)  # damaged: written anew
                 yield made if made is not None and len(made.rows) == len(made.why) else None
 
     def put(self, key: str, entry: Entry) -> None:
@@ -350,10 +369,13 @@ class ArticleCache:
         if len(self._waiting) >= self.COMMIT_EVERY:
             self.flush()
 
-    def put_lines(self, key: str, lines: Sequence[str]) -> None:
-        """The lines the table was given for the rows of entry ``key`` (:attr:`Stored.lines`; written
-        with the next transaction, to an entry already stored)."""
-        self._lines.append((key, "\n".join(lines)))
+    def put_lines(self, key: str, lines: Sequence[str], report_keys: Sequence[str]) -> None:
+        """The lines the table was given for the rows of entry ``key`` and the rows' report keys
+        (:attr:`Stored.lines`, :attr:`Stored.keys`; written with the next transaction, to an entry
+        already stored)."""
+        if not all(len(report_key) == REPORT_KEY_CHARS for report_key in report_keys):
+            raise ValueError(f"a report key is not {REPORT_KEY_CHARS} characters")
+        self._lines.append((key, "\n".join(lines), "".join(report_keys)))
         if len(self._lines) >= self.COMMIT_EVERY:
             self.flush()
 
@@ -396,7 +418,7 @@ class ArticleCache:
                                        "VALUES (?, ?, ?, ?)", self._signed)
                 # an entry stored anew (its rows made under another part of the focus) has no lines yet
                 connection.executemany("DELETE FROM lines WHERE key = ?", ((entry[0],) for entry in self._waiting))
-                connection.executemany("INSERT OR REPLACE INTO lines (key, lines) VALUES (?, ?)", self._lines)
+                connection.executemany("INSERT OR REPLACE INTO lines (key, lines, keys) VALUES (?, ?, ?)", self._lines)
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err

@@ -17,7 +17,8 @@ pieces are also kept and joined.
 A CSV reports table alone (no ``--incidents``) is written by :func:`_csv_table`: an article whose
 rows come from the article cache with the lines an earlier build gave them is written as those
 lines, each given its incident id and review state (the only cells other articles and reviewers
-change), not made a frame, checked and written again; only new rows and rows a reviewer corrected
+change), not made a frame, checked and written again, and keeps the report keys that build gave
+its rows (they depend on the article's rows alone); only new rows and rows a reviewer corrected
 are, and their lines are handed to the cache for the next build. That is most of what a rebuild
 of a grown folder costs to write.
 """
@@ -48,11 +49,12 @@ PIECE_ROWS = 10_000
 
 def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_out: Path | None,
                   review_db: str, explained: Explanations, gazetteer: Gazetteer,
-                  keep_lines: Callable[[str, list[str]], None] | None = None) -> list[tuple[Path, Content]]:
+                  keep_lines: Callable[[str, list[str], list[str]], None] | None = None) -> list[tuple[Path, Content]]:
     """Every file of the build with its content, the reports table first; the others' contents are
     made once the table's has been taken whole. The rows are taken from ``reports`` as the table is
-    made. ``keep_lines(owner, lines)``: where the lines a CSV table gives an article's rows are
-    kept for the next build (:class:`~dashboard.preprocess.article_cache.ArticleCache.put_lines`)."""
+    made. ``keep_lines(owner, lines, keys)``: where the lines a CSV table gives an article's rows
+    are kept, with the rows' report keys, for the next build
+    (:meth:`~dashboard.preprocess.article_cache.ArticleCache.put_lines`)."""
     reviews = ReviewStore(store_path(out, review_db), create=False).current()  # a rebuild keeps every review
     points, rows = TablePoints(), TableRows()
     kept: list[pd.DataFrame] | None = [] if incidents_out is not None else None
@@ -105,25 +107,26 @@ _PLACE_COLUMNS = (C.location, C.latitude, C.longitude, C.geo_precision)
 
 def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, keys_in_order: KeysInOrder,
                piece_of: Callable[..., pd.DataFrame], points: TablePoints, rows: TableRows,
-               keep_lines: Callable[[str, list[str]], None] | None) -> Iterator[bytes]:
+               keep_lines: Callable[[str, list[str], list[str]], None] | None) -> Iterator[bytes]:
     """The CSV table, a piece at a time. A row whose line an earlier build wrote (the article
     cache's, :attr:`~dashboard.preprocess.report_rows.Piece.lines`: the cells between its incident
     id and its review state, which are the only ones other articles and reviews change) is that
-    line again, given its incident id and review state; the others (new rows, rows a reviewer
+    line again, given its incident id and review state, with the report key that build gave it
+    (:attr:`~dashboard.preprocess.report_rows.Piece.keys`); the others (new rows, rows a reviewer
     corrected) are made a table, validated and written as :func:`pieces_chunks` writes them, and
-    their lines kept (``keep_lines``) for the next build, an article's once all its rows are."""
+    their lines and keys kept (``keep_lines``) for the next build, an article's once all its rows are."""
     states = dict(zip(reviews["key"].tolist(), reviews["state"].tolist()))
     changed = reviews[list(FIELDS)].notna().any(axis=1).to_numpy(dtype=bool) if len(reviews) else []
     corrected = set(reviews["key"][changed].tolist()) if len(reviews) else set()
     header = csv_lines(piece_of([], pd.Series([], dtype=object), 0, []))[0]
-    owner: str | None = None  # the article whose lines are being gathered, and its lines so far
-    gathered: list[str] | None = []
+    owner: str | None = None  # the article whose lines are being gathered, and its lines and keys so far
+    gathered: tuple[list[str], list[str]] | None = ([], [])
     start = 0
     yield (header + "\n").encode("utf-8")
-    for cells, known, owners in reports.pieces_with_lines(PIECE_ROWS):
-        place = frame_of_cell_columns(cells, _KEY_COLUMNS + _PLACE_COLUMNS)
+    for cells, known, owners, known_keys in reports.pieces_with_lines(PIECE_ROWS):
+        place = frame_of_cell_columns(cells, _PLACE_COLUMNS)
         place.index = pd.RangeIndex(start, start + len(cells))
-        keys = keys_in_order.of(place)
+        keys = _report_keys(cells, known_keys, keys_in_order, place.index)
         key_list = keys.tolist()
         fresh = [i for i, (line, key) in enumerate(zip(known, key_list)) if line is None or key in corrected]
         lines = [f"{ids[start + i]},{line},{states.get(key, UNREVIEWED)}"
@@ -144,17 +147,36 @@ def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, k
             for i, (line, key, row_owner) in enumerate(zip(known, key_list, owners)):
                 if row_owner != owner:
                     if owner is not None and gathered is not None:
-                        keep_lines(owner, gathered)
-                    owner, gathered = row_owner, []
+                        keep_lines(owner, *gathered)
+                    owner, gathered = row_owner, ([], [])
                 if gathered is None or line is not None or key in corrected or row_owner is None:
                     gathered = None  # known already, or not the article's own
                     continue
                 state = states.get(key, UNREVIEWED)
-                gathered.append(lines[i][len(ids[start + i]) + 1:len(lines[i]) - len(state) - 1])
+                gathered[0].append(lines[i][len(ids[start + i]) + 1:len(lines[i]) - len(state) - 1])
+                gathered[1].append(key)
         yield ("\n".join(lines) + "\n").encode("utf-8")
         start += len(lines)
     if keep_lines is not None and owner is not None and gathered is not None:
-        keep_lines(owner, gathered)
+        keep_lines(owner, *gathered)
+
+
+def _report_keys(cells: list[tuple[Any, ...]], known: list[str | None], keys_in_order: KeysInOrder,
+                 index: pd.RangeIndex) -> pd.Series:
+    """The report keys of a piece's rows: those an earlier build gave them (the article cache's,
+    :attr:`~dashboard.preprocess.report_rows.Piece.keys`: an article's rows have all or none), the
+    others made (:class:`dashboard.review.KeysInOrder`, given only those rows: an article's rows
+    stay together)."""
+    unknown = [i for i, key in enumerate(known) if key is None]
+    if not unknown:
+        return pd.Series(known, index=index, dtype=object)
+    made = keys_in_order.of(frame_of_cell_columns([cells[i] for i in unknown], _KEY_COLUMNS)).tolist()
+    if len(unknown) == len(known):
+        return pd.Series(made, index=index, dtype=object)
+    keys = list(known)
+    for i, key in zip(unknown, made):
+        keys[i] = key
+    return pd.Series(keys, index=index, dtype=object)
 
 
 def _later(make: Callable[[], Content]) -> Iterator[bytes]:

@@ -279,13 +279,13 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
             zip(positions, keys or itertools.repeat(""), _taken(reads), _taken(entries),
                 _taken(digests))):
         wheres = None  # where a long text's explanations already lie in ``explained``
-        lines = None  # the rows' lines as the table last had them (from the cache)
+        lines = known_keys = None  # the rows' lines as the table last had them, and their report keys (from the cache)
         job, again[position] = again[position], None
         if read.skipped:
             skipped[index] = Skipped(read.name, read.skipped)
             rows, why = None, None
         elif cached_rows(entry, digest) and (kept := next(stored)) is not None:
-            rows, why, lines = kept
+            rows, why, lines, known_keys = kept
         elif cached_rows(entry, digest):  # its stored rows are damaged: made here, and stored anew
             here = here or load_gazetteer(cache=settings.cache)
             try:
@@ -305,7 +305,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
             rows, why = next(made)
             made_for += 1
         if not read.skipped:
-            reports.add(rows or [], lines, key if cache is not None else None)
+            reports.add(rows or [], lines, key if cache is not None else None, known_keys)
             found.add(rows or [])
             if wheres is not None:
                 explained.extend_stored(rows or [], wheres)

@@ -37,12 +37,18 @@ _WHAT = "the build's rows"
 
 class Piece(NamedTuple):
     """Rows of a build, in order: each row's cells, its line as an earlier build wrote it (the
-    article cache's, :func:`~dashboard.preprocess.outputs.build_outputs`; None: not known) and the
-    article cache's key of its article (None: no cache)."""
+    article cache's, :func:`~dashboard.preprocess.outputs.build_outputs`; None: not known), the
+    article cache's key of its article (None: no cache) and its report key as that build gave it
+    (None: not known)."""
 
     cells: list[tuple[Any, ...]]
     lines: list[str | None]
     owners: list[str | None]
+    keys: list[str | None]
+
+
+def _empty() -> Piece:
+    return Piece([], [], [], [])
 
 
 class ReportRows:
@@ -54,23 +60,28 @@ class ReportRows:
         self._folder = folder if folder is not None and folder.is_dir() else None
         self._kept = KEPT_ROWS if kept is None else kept
         self._run = max(RUN_ROWS if run is None else run, 1)
-        self._held = Piece([], [], [])  # rows as their cells, with their lines and owners
+        self._held = _empty()  # rows as their cells, with their lines, owners and keys
         self._file: IO[bytes] | None = None
         self._count = 0
 
-    def add(self, rows: Sequence[Incident | IncidentCells], lines: list[str] | None = None, owner: str | None = None) -> None:
+    def add(self, rows: Sequence[Incident | IncidentCells], lines: list[str] | None = None, owner: str | None = None,
+            keys: list[str] | None = None) -> None:
         """The next rows (one article's, in order), made cells a run at a time: past the budget, no
         more than a run of a long text's rows is held as cells beside the rows themselves.
         ``lines``: the rows' lines as an earlier build wrote them (:attr:`Piece.lines`), ``owner``:
-        the key of the article's entry in the article cache."""
+        the key of the article's entry in the article cache, ``keys``: the rows' report keys as
+        that build gave them (:attr:`Piece.keys`)."""
         if lines is not None and len(lines) != len(rows):
             raise ValueError(f"{len(lines)} lines for {len(rows)} rows")
+        if keys is not None and len(keys) != len(rows):
+            raise ValueError(f"{len(keys)} report keys for {len(rows)} rows")
         for start in range(0, len(rows), self._run):
             run = rows[start:start + self._run]
             held = self._held  # (a new one after each spill)
             held.cells.extend(map(cells_of_row, run))
             held.lines.extend(lines[start:start + self._run] if lines is not None else itertools.repeat(None, len(run)))
             held.owners.extend(itertools.repeat(owner, len(run)))
+            held.keys.extend(keys[start:start + self._run] if keys is not None else itertools.repeat(None, len(run)))
             self._count += len(run)
             with temporary_space(_WHAT, self._folder):
                 if self._file is None and len(held.cells) > self._kept:
@@ -81,7 +92,7 @@ class ReportRows:
     def _spill(self) -> None:
         assert self._file is not None
         pickle.dump(tuple(self._held), self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._held = Piece([], [], [])
+        self._held = _empty()
 
     def __len__(self) -> int:
         return self._count
@@ -98,7 +109,7 @@ class ReportRows:
 
     def pieces_with_lines(self, size: int) -> Iterator[Piece]:
         """:meth:`pieces`, each with its rows' lines and owners."""
-        pending = Piece([], [], [])
+        pending = _empty()
         for run in self._runs():
             for mine, theirs in zip(pending, run):
                 mine.extend(theirs)
@@ -121,7 +132,7 @@ class ReportRows:
                 except EOFError:
                     break
             self._file.truncate(0)
-        held, self._held = self._held, Piece([], [], [])
+        held, self._held = self._held, _empty()
         yield held
 
     def close(self) -> None:
