@@ -161,6 +161,21 @@ def test_an_entry_stored_anew_loses_its_lines_and_a_dropped_one_takes_them_along
     cache.close()
 
 
+@pytest.mark.parametrize("name", ["a.txt", "dir/é ü.txt", 'q"uo\\te\n\x1b.txt', "日本.html"])
+def test_an_entry_key_hashes_the_json_of_version_name_and_metadata_with_the_bytes_digest(name: str) -> None:
+    import datetime as dt
+    import json
+
+    from dashboard.preprocess.ingest import Metadata
+
+    digest = hashlib.sha256(b"the article's bytes").digest()
+    for metadata in (None, Metadata(title="Titre é", source="Wire", published=dt.date(2016, 10, 21), url="u")):
+        meta = None if metadata is None else [metadata.title, metadata.source, str(metadata.published), metadata.url]
+        head = json.dumps(["version", name, meta]).encode("utf-8")
+        assert article_cache.entry_key("version", name, metadata, digest) == \
+            hashlib.sha256(head + b"\0" + digest).hexdigest()
+
+
 @pytest.mark.parametrize("per_query", [2, 1_000])  # this corpus's entries read in one pass, or by their keys
 def test_entries_are_found_whichever_corpus_stored_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         per_query: int) -> None:

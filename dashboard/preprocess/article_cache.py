@@ -113,10 +113,17 @@ def version(settings: Settings) -> str:
 
 
 def entry_key(build_version: str, name: str, metadata: Metadata | None, digest: bytes) -> str:
-    """``digest``: the SHA-256 of the article's bytes."""
-    meta = None if metadata is None else [metadata.title, metadata.source, str(metadata.published), metadata.url]
-    head = json.dumps([build_version, name, meta]).encode("utf-8")
+    """``digest``: the SHA-256 of the article's bytes. The key hashes ``json.dumps([build_version,
+    name, metadata])`` and the digest; the JSON is written here as ``json.dumps`` writes it (its
+    string encoder without the call's setup: this runs once an article)."""
+    meta = "null" if metadata is None else json.dumps([metadata.title, metadata.source, str(metadata.published),
+                                                       metadata.url])
+    head = f"[{_json_ascii(build_version)}, {_json_ascii(name)}, {meta}]".encode("utf-8")
     return hashlib.sha256(head + b"\0" + digest).hexdigest()
+
+
+#: A string as ``json.dumps`` writes it (ASCII, escaped).
+_json_ascii = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 
 #: A file changed less than this long before a build saw it gets no signature from that build.
