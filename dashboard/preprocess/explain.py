@@ -105,28 +105,26 @@ class Explanations:
 
     def encoded(self, numbers: Iterable[int]) -> list[bytes]:
         """The texts of rows ``numbers`` as UTF-8 (KeyError when one has none), read together."""
-        self._flushed()
-        mask = (1 << self._LENGTH_BITS) - 1
-        found = []
+        wheres = []
         for number in numbers:
-            where = self._where[number] if 0 <= number < len(self._where) else 0
-            if not where:
+            if not self.has(number):
                 raise KeyError(number)
-            found.append(where)
-        whole = self._whole
-        if whole is not None:
-            return [whole[where >> self._LENGTH_BITS:(where >> self._LENGTH_BITS) + (where & mask)] for where in found]
-        descriptor = self._file.fileno()
-        return [os.pread(descriptor, where & mask, where >> self._LENGTH_BITS) for where in found]
+            wheres.append(self._where[number])
+        return self._bytes_at(wheres)
 
     def stored_text(self, where: int) -> str:
         """The text :meth:`stored` put at ``where``."""
+        return self._bytes_at([where])[0].decode("utf-8")
+
+    def _bytes_at(self, wheres: Sequence[int]) -> list[bytes]:
+        """The bytes :meth:`stored` put at each of ``wheres``: from memory once read whole, else from the file."""
         self._flushed()
-        length = where & ((1 << self._LENGTH_BITS) - 1)
-        if self._whole is not None:
-            offset = where >> self._LENGTH_BITS
-            return self._whole[offset:offset + length].decode("utf-8")
-        return os.pread(self._file.fileno(), length, where >> self._LENGTH_BITS).decode("utf-8")
+        mask = (1 << self._LENGTH_BITS) - 1
+        whole = self._whole
+        if whole is not None:
+            return [whole[where >> self._LENGTH_BITS:(where >> self._LENGTH_BITS) + (where & mask)] for where in wheres]
+        descriptor = self._file.fileno()
+        return [os.pread(descriptor, where & mask, where >> self._LENGTH_BITS) for where in wheres]
 
     def read_whole(self, budget: int = READ_WHOLE_BYTES) -> None:
         """Read every text into memory at once when they are no more than ``budget`` bytes: the

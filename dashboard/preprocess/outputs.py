@@ -126,8 +126,8 @@ def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, k
     for cells, known, owners, known_keys in reports.pieces_with_lines(PIECE_ROWS):
         place = frame_of_cell_columns(cells, _PLACE_COLUMNS)
         place.index = pd.RangeIndex(start, start + len(cells))
-        keys = _report_keys(cells, known_keys, keys_in_order, place.index)
-        key_list = keys.tolist()
+        key_list = _report_keys(cells, known_keys, keys_in_order)
+        keys = pd.Series(key_list, index=place.index, dtype=object)
         fresh = [i for i, (line, key) in enumerate(zip(known, key_list)) if line is None or key in corrected]
         lines = [f"{ids[start + i]},{line},{states.get(key, UNREVIEWED)}"
                  if line is not None else "" for i, (line, key) in enumerate(zip(known, key_list))]
@@ -161,22 +161,18 @@ def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, k
         keep_lines(owner, *gathered)
 
 
-def _report_keys(cells: list[tuple[Any, ...]], known: list[str | None], keys_in_order: KeysInOrder,
-                 index: pd.RangeIndex) -> pd.Series:
+def _report_keys(cells: list[tuple[Any, ...]], known: list[str | None], keys_in_order: KeysInOrder) -> list[str]:
     """The report keys of a piece's rows: those an earlier build gave them (the article cache's,
     :attr:`~dashboard.preprocess.report_rows.Piece.keys`: an article's rows have all or none), the
     others made (:class:`dashboard.review.KeysInOrder`, given only those rows: an article's rows
     stay together)."""
-    unknown = [i for i, key in enumerate(known) if key is None]
-    if not unknown:
-        return pd.Series(known, index=index, dtype=object)
-    made = keys_in_order.of(frame_of_cell_columns([cells[i] for i in unknown], _KEY_COLUMNS)).tolist()
-    if len(unknown) == len(known):
-        return pd.Series(made, index=index, dtype=object)
     keys = list(known)
-    for i, key in zip(unknown, made):
-        keys[i] = key
-    return pd.Series(keys, index=index, dtype=object)
+    unknown = [i for i, key in enumerate(known) if key is None]
+    if unknown:
+        made = keys_in_order.of(frame_of_cell_columns([cells[i] for i in unknown], _KEY_COLUMNS)).tolist()
+        for i, key in zip(unknown, made):
+            keys[i] = key
+    return keys  # type: ignore[return-value]
 
 
 def _later(make: Callable[[], Content]) -> Iterator[bytes]:
