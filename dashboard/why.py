@@ -14,7 +14,7 @@ the app escapes it all.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Protocol, Sequence, runtime_checkable
 
@@ -136,17 +136,46 @@ WHY_CHUNK_ROWS = 20_000
 
 
 def why_chunks(rows: Mapping[str, str], places: Sequence[Sequence[Any]],
-               size: int = WHY_CHUNK_ROWS) -> Iterator[bytes]:
+               size: int = WHY_CHUNK_ROWS, layout: WhyLayout | None = None) -> Iterator[bytes]:
     """:func:`why_bytes_of_texts` in pieces of ``size`` rows, for a writer that takes them one after
-    the other (:func:`dashboard.files.atomic_write_many`): the file's bytes are never whole in memory."""
+    the other (:func:`dashboard.files.atomic_write_many`): the file's bytes are never whole in memory.
+    ``layout``: where the file's rows lie in it, filled as they are written."""
     keys = sorted(rows)
-    yield f'{{"format":{FORMAT},"rows":{{'.encode("utf-8")
+    if layout is not None:
+        layout.keys = keys
+    yield WHY_HEAD
     for start in range(0, len(keys), size):
         chunk = keys[start:start + size]
-        piece = b",".join(_json_string(key).encode("utf-8") + b":" + text
-                          for key, text in zip(chunk, _encoded(rows, chunk)))
+        entries = [why_entry(key, text) for key, text in zip(chunk, _encoded(rows, chunk))]
+        if layout is not None:
+            layout.lengths += map(len, entries)
+        piece = b",".join(entries)
         yield piece if start == 0 else b"," + piece
-    yield f'}},"places":{_json_text(list(places))}}}'.encode("utf-8")
+    yield why_tail(places)
+
+
+#: What a why file starts with, before its first row.
+WHY_HEAD = f'{{"format":{FORMAT},"rows":{{'.encode("utf-8")
+
+
+def why_entry(key: str, text: bytes) -> bytes:
+    """One row of the why file: its report key and its explanation (JSON text, as UTF-8); the rows
+    are joined by commas, in the order of their keys."""
+    return _json_string(key).encode("utf-8") + b":" + text
+
+
+def why_tail(places: Sequence[Sequence[Any]]) -> bytes:
+    """What a why file ends with, after its last row: the places one may search."""
+    return f'}},"places":{_json_text(list(places))}}}'.encode("utf-8")
+
+
+@dataclass
+class WhyLayout:
+    """Where a why file's rows lie in it (:func:`why_chunks`): their keys in order and each one's
+    bytes; :data:`WHY_HEAD` comes first, a comma between two rows, the places after the last."""
+
+    keys: list[str] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
 
 
 def _encoded(rows: Mapping[str, str], keys: Sequence[str]) -> list[bytes]:

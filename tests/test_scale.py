@@ -235,10 +235,13 @@ def test_a_rebuild_writes_the_rows_it_knows_as_the_lines_the_table_gave_them(cor
     monkeypatch.setattr(outputs, "PIECE_ROWS", 3)
     monkeypatch.setattr(report_rows, "KEPT_ROWS", 4)
     monkeypatch.setattr(report_rows, "RUN_ROWS", 5)
+    with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
+        connection.execute("DELETE FROM builds")  # not grown from the last build's files: from the lines
     again = build_files((corpus,), tmp_path / "again", cache)
     assert clean == first == again
     with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
         connection.execute("UPDATE lines SET lines = replace(lines, 'Kirkuk', 'Kirkuq')")
+        connection.execute("DELETE FROM builds")  # not grown from the last build's files: from the lines
     known = build_files((corpus,), tmp_path / "known", cache)["reports.csv"].decode("utf-8")
     assert "Kirkuq" in known and "Kirkuk" not in known  # the stored lines were written, not the rows made again
     assert known.replace("Kirkuq", "Kirkuk") == table
@@ -260,12 +263,14 @@ def test_a_rebuild_takes_the_report_keys_stored_with_the_lines_and_makes_damaged
         original = dict(connection.execute("SELECT key, keys FROM lines"))
         first = connection.execute("SELECT key, keys FROM lines ORDER BY key LIMIT 1").fetchone()
         connection.execute("UPDATE lines SET keys = ? WHERE key = ?", ("f" * 16 + first[1][16:], first[0]))
+        connection.execute("DELETE FROM builds")  # not grown from the last build's files: from the lines
     marked = build_files((corpus,), tmp_path / "marked", cache)
     why = json.loads(marked["reports.why.json"])["rows"]
     assert "f" * 16 in why and first[1][:16] not in why  # the stored key was taken, not made again
     assert marked["reports.csv"] == clean["reports.csv"]
     with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
         connection.execute("UPDATE lines SET keys = substr(keys, 2)")  # damaged: lines and keys made anew
+        connection.execute("DELETE FROM builds")
     assert build_files((corpus,), tmp_path / "again", cache) == clean
     with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
         assert dict(connection.execute("SELECT key, keys FROM lines")) == original  # and stored again
@@ -288,6 +293,7 @@ def test_a_row_a_reviewer_corrected_is_made_anew_and_the_rest_written_from_their
         store.add(Correction(keys[verified], "Bob", state="verified"))
     with sqlite3.connect(cache / article_cache.ArticleCache.FILE_NAME) as connection:
         connection.execute("UPDATE lines SET lines = replace(lines, 'Kirkuk', 'Kirkuq')")
+        connection.execute("DELETE FROM builds")  # not grown from the last build's files: from the lines
     again = build_files((corpus,), tmp_path / "again", cache)
     clean = build_files((corpus,), tmp_path / "clean")
     table = schema.read_table(tmp_path / "again" / "reports.csv").set_index(keys)

@@ -292,6 +292,8 @@ class ArticleCache:
             connection.execute("SELECT key, corpus, votes, replaced, skipped, focus, rows, why, countries FROM articles "
                                "LIMIT 0")
             connection.execute("SELECT key, lines, keys FROM lines LIMIT 0")
+            # Each corpus's last build (:mod:`~dashboard.preprocess.last_build`), one blob.
+            connection.execute("CREATE TABLE IF NOT EXISTS builds (corpus TEXT PRIMARY KEY, saved BLOB NOT NULL)")
         except sqlite3.DatabaseError:
             connection.close()
             raise
@@ -459,6 +461,27 @@ class ArticleCache:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err
         return len(stale)
+
+    def last_build(self) -> bytes | None:
+        """What this corpus's last build kept for the next (:meth:`keep_last_build`), or None."""
+        try:
+            found = self._connect().execute("SELECT saved FROM builds WHERE corpus = ?", (self.corpus,)).fetchone()
+        except sqlite3.Error as err:
+            raise SettingError(f"article cache {self.path} cannot be read: {err} (or build with --no-cache)") \
+                from err
+        return found[0] if found is not None and isinstance(found[0], bytes) else None
+
+    def keep_last_build(self, saved: bytes | None) -> None:
+        """Keep ``saved`` as this corpus's last build (None: forget it)."""
+        connection = self._connect()
+        try:
+            with _transaction(connection):
+                connection.execute("DELETE FROM builds WHERE corpus = ?", (self.corpus,))
+                if saved is not None:
+                    connection.execute("INSERT INTO builds (corpus, saved) VALUES (?, ?)", (self.corpus, saved))
+        except sqlite3.Error as err:
+            raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
+                from err
 
     def close(self) -> None:
         if self._connection is not None:

@@ -29,7 +29,7 @@ from dashboard.preprocess.ingest import Article
 from dashboard.preprocess.places.gazetteer import REGION_KINDS, Gazetteer, Place
 from dashboard.preprocess.places.geoparse import Decision, ResolvedMention
 from dashboard.schema import C, Incident, IncidentCells
-from dashboard.why import Span, WhyPlace, WhyRow, row_json, why_chunks, why_file
+from dashboard.why import Span, WhyLayout, WhyPlace, WhyRow, row_json, why_chunks, why_file
 
 #: At most this many other candidates are kept per row (best first), and this many the article did not back.
 MAX_BEATEN = 8
@@ -294,12 +294,14 @@ def search_places(cells: Iterable[tuple[int, int]], gazetteer: Gazetteer, margin
 
 
 def why_outputs(table: TableRows, explained: Explanations, gazetteer: Gazetteer,
-                tables: Iterable[Path]) -> list[tuple[Path, Iterator[bytes]]]:
+                tables: Iterable[Path], layout: WhyLayout | None = None) -> list[tuple[Path, Iterator[bytes]]]:
     """The why file beside each of ``tables`` (the build writes them with the tables, atomically):
-    each row's explanation under its report key."""
+    each row's explanation under its report key. ``layout``: where the first file's rows lie in it,
+    filled as it is written."""
     rows = {key: number for key, number in table.numbers.items() if explained.has(number)}
     places = [p.to_list() for p in search_places(table.cells, gazetteer)]
     # the texts are read as each piece of the file is written: from memory when they fit its
     # budget (read at once now), else from disk one by one
     explained.read_whole()
-    return [(why_file(path), why_chunks(_TextsByKey(rows, explained), places)) for path in tables]
+    return [(why_file(path), why_chunks(_TextsByKey(rows, explained), places, layout=layout if n == 0 else None))
+            for n, path in enumerate(tables)]

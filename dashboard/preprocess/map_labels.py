@@ -115,6 +115,14 @@ class TablePoints:
         gathered.add(table)
         return gathered
 
+    @classmethod
+    def of_points(cls, points: np.ndarray, own: list[tuple[str, float, float]]) -> TablePoints:
+        """Gathered already: the points (each once, as :meth:`points` gives them) and own places."""
+        gathered = cls()
+        gathered._points.append(points)
+        gathered._own.update(dict.fromkeys(own))
+        return gathered
+
     def add(self, table: pd.DataFrame) -> None:
         located = table[table[C.latitude].notna() & table[C.longitude].notna()]
         self._points.append(np.unique(np.column_stack([located[C.latitude].astype("float64").to_numpy(),

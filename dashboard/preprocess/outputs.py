@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -40,33 +41,42 @@ from dashboard.preprocess.places.gazetteer import Gazetteer
 from dashboard.preprocess.report_rows import ReportRows
 from dashboard.review import FIELDS, UNREVIEWED, KeysInOrder, ReviewStore, apply_reviews, store_path
 from dashboard.schema import C, csv_lines, frame_of_cell_columns, frame_of_cells, pieces_chunks, table_chunks, validated
-from dashboard.why import why_file
+from dashboard.why import WhyLayout, why_file
 
 #: Rows of the reports table made, checked and written at a time: a piece's frame and text are some
 #: 1 KB a row beside the rows, so pieces are kept small.
 PIECE_ROWS = 10_000
 
 
+@dataclass
+class Written:
+    """What a build's files hold beside their bytes, gathered as they are made (for the next build:
+    :mod:`~dashboard.preprocess.last_build`): the table's points, the one-degree cells of its located
+    rows and where the why file's rows lie."""
+
+    points: TablePoints = field(default_factory=TablePoints)
+    rows: TableRows = field(default_factory=TableRows)
+    why: WhyLayout = field(default_factory=WhyLayout)
+
+
 def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_out: Path | None,
                   review_db: str, explained: Explanations, gazetteer: Gazetteer,
-                  keep_lines: Callable[[str, list[str], list[str]], None] | None = None) -> list[tuple[Path, Content]]:
+                  keep_lines: Callable[[str, list[str], list[str]], None] | None = None,
+                  written: Written | None = None) -> list[tuple[Path, Content]]:
     """Every file of the build with its content, the reports table first; the others' contents are
     made once the table's has been taken whole. The rows are taken from ``reports`` as the table is
     made. ``keep_lines(owner, lines, keys)``: where the lines a CSV table gives an article's rows
     are kept, with the rows' report keys, for the next build
-    (:meth:`~dashboard.preprocess.article_cache.ArticleCache.put_lines`)."""
+    (:meth:`~dashboard.preprocess.article_cache.ArticleCache.put_lines`); ``written``: what the
+    files hold, filled as they are made."""
     reviews = ReviewStore(store_path(out, review_db), create=False).current()  # a rebuild keeps every review
-    points, rows = TablePoints(), TableRows()
+    written = written or Written()
+    points, rows = written.points, written.rows
     kept: list[pd.DataFrame] | None = [] if incidents_out is not None else None
 
     keys_in_order = KeysInOrder()  # an article's rows may fall in two pieces
 
-    def piece_of(cells: list[tuple[Any, ...]], keys: pd.Series, start: int, at: Sequence[int]) -> pd.DataFrame:
-        """The validated table of the rows ``cells``, the table's rows ``at`` counted from ``start``."""
-        frame = frame_of_cells(cells)
-        frame.index = pd.Index([start + i for i in at], dtype="int64")  # a problem is reported at its line
-        frame[C.incident_id] = [ids[start + i] for i in at]
-        return validated(apply_reviews(frame, reviews, keys)).frame
+    piece_of = functools.partial(_piece_of, ids=ids, reviews=reviews)
 
     def pieces() -> Iterator[pd.DataFrame]:
         start = 0
@@ -83,7 +93,7 @@ def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_
             start += len(piece)
 
     if incidents_out is None and out.suffix.lower() == ".csv":
-        table: Content = _csv_table(reports, ids, reviews, keys_in_order, piece_of, points, rows, keep_lines)
+        table: Content = _csv_table(reports, ids, reviews, points, rows, keep_lines)
     else:
         table = pieces_chunks(pieces(), out)
     outputs: list[tuple[Path, Content]] = [(out, table)]
@@ -96,7 +106,7 @@ def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_
         outputs.append((incidents_out, _later(incidents)))
     labels = functools.cache(lambda: labels_json(points, gazetteer))  # the same file beside each table
     outputs += [(labels_file(path), _later(labels)) for path, _ in list(outputs)]
-    outputs.append((why_file(out), _later(lambda: why_outputs(rows, explained, gazetteer, [out])[0][1])))
+    outputs.append((why_file(out), _later(lambda: why_outputs(rows, explained, gazetteer, [out], written.why)[0][1])))
     return outputs
 
 
@@ -105,24 +115,48 @@ _KEY_COLUMNS = (C.article, C.mention, C.evidence)
 _PLACE_COLUMNS = (C.location, C.latitude, C.longitude, C.geo_precision)
 
 
-def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, keys_in_order: KeysInOrder,
-               piece_of: Callable[..., pd.DataFrame], points: TablePoints, rows: TableRows,
+def _piece_of(cells: list[tuple[Any, ...]], keys: pd.Series, start: int, at: Sequence[int], ids: Sequence[str],
+              reviews: pd.DataFrame) -> pd.DataFrame:
+    """The validated table of the rows ``cells``, the table's rows ``at`` counted from ``start``."""
+    frame = frame_of_cells(cells)
+    frame.index = pd.Index([start + i for i in at], dtype="int64")  # a problem is reported at its line
+    frame[C.incident_id] = [ids[start + i] for i in at]
+    return validated(apply_reviews(frame, reviews, keys)).frame
+
+
+def csv_header(reviews: pd.DataFrame) -> str:
+    """The first line of a CSV reports table (without its line feed)."""
+    return csv_lines(_piece_of([], pd.Series([], dtype=object), 0, [], [], reviews))[0]
+
+
+def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, points: TablePoints, rows: TableRows,
                keep_lines: Callable[[str, list[str], list[str]], None] | None) -> Iterator[bytes]:
-    """The CSV table, a piece at a time. A row whose line an earlier build wrote (the article
+    """The CSV table, a piece at a time (:func:`csv_row_lines`)."""
+    yield (csv_header(reviews) + "\n").encode("utf-8")
+    for lines in csv_row_lines(reports, ids, reviews, points, rows, keep_lines):
+        yield ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def csv_row_lines(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, points: TablePoints,
+                  rows: TableRows, keep_lines: Callable[[str, list[str], list[str]], None] | None
+                  ) -> Iterator[list[str]]:
+    """The lines of the CSV table's rows (without line feeds), a piece at a time, the rows taken from
+    ``reports`` and given ``ids`` in order; what the labels and why files need of them into
+    ``points`` and ``rows``. A row whose line an earlier build wrote (the article
     cache's, :attr:`~dashboard.preprocess.report_rows.Piece.lines`: the cells between its incident
     id and its review state, which are the only ones other articles and reviews change) is that
     line again, given its incident id and review state, with the report key that build gave it
     (:attr:`~dashboard.preprocess.report_rows.Piece.keys`); the others (new rows, rows a reviewer
     corrected) are made a table, validated and written as :func:`pieces_chunks` writes them, and
     their lines and keys kept (``keep_lines``) for the next build, an article's once all its rows are."""
+    keys_in_order = KeysInOrder()
+    piece_of = functools.partial(_piece_of, ids=ids, reviews=reviews)
     states = dict(zip(reviews["key"].tolist(), reviews["state"].tolist()))
     changed = reviews[list(FIELDS)].notna().any(axis=1).to_numpy(dtype=bool) if len(reviews) else []
     corrected = set(reviews["key"][changed].tolist()) if len(reviews) else set()
-    header = csv_lines(piece_of([], pd.Series([], dtype=object), 0, []))[0]
     owner: str | None = None  # the article whose lines are being gathered, and its lines and keys so far
     gathered: tuple[list[str], list[str]] | None = ([], [])
     start = 0
-    yield (header + "\n").encode("utf-8")
     for cells, known, owners, known_keys in reports.pieces_with_lines(PIECE_ROWS):
         place = frame_of_cell_columns(cells, _PLACE_COLUMNS)
         place.index = pd.RangeIndex(start, start + len(cells))
@@ -155,7 +189,7 @@ def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, k
                 state = states.get(key, UNREVIEWED)
                 gathered[0].append(lines[i][len(ids[start + i]) + 1:len(lines[i]) - len(state) - 1])
                 gathered[1].append(key)
-        yield ("\n".join(lines) + "\n").encode("utf-8")
+        yield lines
         start += len(lines)
     if keep_lines is not None and owner is not None and gathered is not None:
         keep_lines(owner, *gathered)

@@ -10,35 +10,41 @@ the reports and incidents tables are replaced together (:func:`dashboard.files.a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import itertools
+import logging
 import os
 import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from dashboard.errors import ArticleError, NothingReadError, SettingError, one_line
 from dashboard.files import atomic_write_many
-from dashboard.preprocess import article_cache, sections
+from dashboard.preprocess import article_cache, last_build, sections
 from dashboard.preprocess.article_cache import ArticleCache, Entry, corpus_id
 from dashboard.preprocess.explain import Explanations
 from dashboard.preprocess.ingest import (Article, ArticleFile, Metadata, Skipped, find_articles, is_html_path,
                                          manifest_entry, parse_article, read_bytes, read_manifest)
-from dashboard.preprocess.outputs import build_outputs
+from dashboard.preprocess.last_build import LastBuild
+from dashboard.preprocess.outputs import Written, build_outputs
 from dashboard.preprocess.places.gazetteer import Gazetteer, load_gazetteer
 from dashboard.preprocess.places.geoparse import Parsed, focus_from_votes, focus_read_by
 from dashboard.preprocess.places.nominatim import Geocoder, make_geocoder
-from dashboard.preprocess.reconcile import ReportsOf, ids_of_reports
+from dashboard.preprocess.reconcile import ReportsOf, reconciled
 from dashboard.preprocess.report_rows import ReportRows
 from dashboard.preprocess.runner import (ArticleUnit, Job, Read, Runner, Section, article_rows, default_jobs,
                                          explained_rows, fewer_collections, joined, long_text_sections, make_runner,
                                          read_batch, read_whole, rows_batch)
 from dashboard.schema import Incident
+from dashboard.review import ReviewStore, store_path
 from dashboard.settings import Settings
+
+_LOG = logging.getLogger("dashboard")
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 
@@ -105,65 +111,144 @@ def run_build(options: BuildOptions) -> BuildSummary:
 
     The per-article passes run on :mod:`~dashboard.preprocess.runner` (this process, ``jobs``
     processes or a Dask cluster) and skip what :mod:`~dashboard.preprocess.article_cache` holds;
-    whatever runs them, the tables are the same, byte for byte.
+    a rebuild after articles were only added writes the others' rows as the last build wrote them
+    (:mod:`~dashboard.preprocess.last_build`); whatever runs them, the tables are the same, byte for byte.
     """
     started = time.perf_counter()
     _check_outputs(options)
     manifest = read_manifest(options.manifest) if options.manifest else {}
-    files, passed_over = find_articles(options.inputs)
-    if options.manifest:  # the manifest in an article folder is no article, and no news either
-        passed_over = [p for p in passed_over if not _same_file(Path(p.name), options.manifest)]
-    summary = BuildSummary(passed_over=list(passed_over))
-    if not files:
-        raise NothingReadError("no articles found in " + ", ".join(str(p) for p in options.inputs)
-                               + (f" ({summary.reasons()})" if passed_over else ""))
+    files, passed_over = _articles_of(options)
     settings = options.settings
     geocoder = make_geocoder(settings)
     # Rows made with a geocoder depend on its answers (and its budget): not cached.
     cache = (ArticleCache(Path(settings.cache), corpus_id(options.inputs, options.manifest))
              if options.use_cache and geocoder is None else None)
-    # why each row is so, for the why file (on disk meanwhile, beside the output), and the rows
-    # (held, or there too past a budget) with what reconciling needs of them
-    folder = options.out.absolute().parent
-    with Explanations(folder) as explained, ReportRows(folder) as reports:
-        found = ReportsOf()
+    try:
+        growing = _growing(options, cache)
         try:
-            try:
-                with fewer_collections(), make_runner(settings.jobs or default_jobs(), settings.dask,
-                                                      settings.cache) as runner:
-                    _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
-                                 explained, reports, found)
-            finally:
-                if geocoder is not None:
-                    geocoder.close()
-            if not summary.articles_read:
-                raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
-
-            with _unscanned():
-                ids = ids_of_reports(found, settings.merge_km, settings.merge_days)
-                summary.rows, summary.incidents = len(reports), len(set(ids))
-                outputs = build_outputs(reports, ids, options.out, options.incidents_out,  # takes the rows
-                                        settings.review_db, explained, load_gazetteer(cache=settings.cache),
-                                        cache.put_lines if cache is not None else None)
-                atomic_write_many(outputs)  # both tables (and their labels), or neither
-            if cache is not None:
-                cache.flush()  # the lines the table gave the rows made in this build, for the next
-        finally:
-            if cache is not None:
-                cache.close()
-    summary.outputs = [path for path, _ in outputs]
+            summary = _build(options, files, passed_over, manifest, geocoder, cache, growing)
+        except last_build.CannotGrow as err:  # the last build's cached rows found damaged: built whole
+            _LOG.warning("the last build cannot be grown from (%s); every article's rows are taken", err)
+            files, passed_over = _articles_of(options)
+            summary = _build(options, files, passed_over, manifest, geocoder, cache,
+                             dataclasses.replace(growing, last=None, why_not=str(err)) if growing is not None else None)
+    finally:
+        if geocoder is not None:
+            geocoder.close()
+        if cache is not None:
+            cache.close()
     if geocoder is not None:
         summary.geocoding = geocoder.stats.render()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
+def _articles_of(options: BuildOptions) -> tuple[list[ArticleFile], list[Skipped]]:
+    """The article files of the inputs and the paths passed over; raises when there is none."""
+    files, passed_over = find_articles(options.inputs)
+    if options.manifest:  # the manifest in an article folder is no article, and no news either
+        passed_over = [p for p in passed_over if not _same_file(Path(p.name), options.manifest)]
+    if not files:
+        raise NothingReadError("no articles found in " + ", ".join(str(p) for p in options.inputs)
+                               + (f" ({BuildSummary(passed_over=list(passed_over)).reasons()})" if passed_over else ""))
+    return files, list(passed_over)
+
+
+@dataclass(frozen=True)
+class _Growing:
+    """A build that keeps what it wrote for the next (a CSV reports table alone, with the article
+    cache), and the last build it may grow from (None: it cannot, for ``why_not``)."""
+
+    stamp: str
+    reviews: Any  # the table's reviews (a frame)
+    last: LastBuild | None
+    why_not: str
+
+
+def _growing(options: BuildOptions, cache: ArticleCache | None) -> _Growing | None:
+    if cache is None or options.incidents_out is not None or options.out.suffix.lower() != ".csv":
+        return None
+    settings = options.settings
+    reviews = ReviewStore(store_path(options.out, settings.review_db), create=False).current()
+    stamp = last_build.stamp(article_cache.version(settings), settings.merge_km, settings.merge_days, reviews)
+    last, why_not = last_build.load(cache.last_build(), stamp)
+    return _Growing(stamp, reviews, last, why_not)
+
+
+def _build(options: BuildOptions, files: list[ArticleFile], passed_over: list[Skipped],
+           manifest: dict[str, Metadata], geocoder: Geocoder | None, cache: ArticleCache | None,
+           growing: _Growing | None) -> BuildSummary:
+    """:func:`run_build` once its inputs, geocoder, cache and last build are known."""
+    settings = options.settings
+    summary = BuildSummary(passed_over=passed_over)
+    # why each row is so, for the why file (on disk meanwhile, beside the output), and the rows
+    # (held, or there too past a budget) with what reconciling needs of them
+    folder = options.out.absolute().parent
+    with Explanations(folder) as explained, ReportRows(folder) as reports:
+        found = ReportsOf()
+        with fewer_collections(), make_runner(settings.jobs or default_jobs(), settings.dask,
+                                              settings.cache) as runner:
+            articles = _per_article(files, manifest, settings, runner, cache, geocoder, summary, options.progress,
+                                    explained, reports, found, growing.last if growing is not None else None)
+        if not summary.articles_read:
+            raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
+        if growing is not None and articles.taken is None:
+            summary.cache += f"; the last build's files not reused: {growing.why_not or 'articles changed or went'}"
+
+        keep: Callable[[], LastBuild | None] | None = None
+        with _unscanned():
+            if growing is not None and growing.last is not None and articles.taken is not None:
+                assert cache is not None
+                grown = last_build.grown_outputs(
+                    growing.last, articles.keys, articles.digests, articles.taken, articles.made, reports, found,
+                    explained, cache.rows_of, growing.reviews, options.out, settings.merge_km, settings.merge_days,
+                    growing.stamp, lambda: load_gazetteer(cache=settings.cache), cache.put_lines)
+                summary.rows, summary.incidents = grown.rows, grown.incidents
+                outputs = grown.outputs
+                atomic_write_many(outputs)
+                keep = grown.keep
+            else:
+                result = reconciled(found, settings.merge_km, settings.merge_days, profiles=growing is not None)
+                summary.rows, summary.incidents = len(reports), len(set(result.ids))
+                written = Written()
+                outputs = build_outputs(reports, result.ids, options.out, options.incidents_out,  # takes the rows
+                                        settings.review_db, explained, load_gazetteer(cache=settings.cache),
+                                        cache.put_lines if cache is not None else None, written)
+                atomic_write_many(outputs)  # both tables (and their labels), or neither
+                if growing is not None:
+                    keep = functools.partial(
+                        last_build.of_build, growing.stamp, options.out, articles.keys, articles.digests,
+                        articles.made, result, written.points, written.rows, written.why.keys,
+                        written.why.lengths, settings.merge_km)
+        if cache is not None:
+            cache.flush()  # the lines the table gave the rows made in this build, for the next
+            if keep is not None:
+                kept = keep()
+                cache.keep_last_build(kept.encode() if kept is not None else None)
+    summary.outputs = [path for path, _ in outputs]
+    return summary
+
+
+@dataclass
+class _Articles:
+    """The articles a build took, in order: each one's entry key and part of the focus (with the
+    article cache), the rows it gave the build, and the article of the last build it is (None: the
+    build does not grow from the last one; an article None: a new one, its rows in ``made``)."""
+
+    keys: list[str]
+    digests: list[str]
+    made: list[int]
+    taken: list[int | None] | None
+
+
 def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settings: Settings, runner: Runner,
                  cache: ArticleCache | None, geocoder: Geocoder | None, summary: BuildSummary,
-                 progress: bool, explained: Explanations, reports: ReportRows, found: ReportsOf) -> None:
+                 progress: bool, explained: Explanations, reports: ReportRows, found: ReportsOf,
+                 last: LastBuild | None = None) -> _Articles:
     """Both per-article passes over ``files`` (in key order): the focus votes, then the rows, into
     ``reports`` and (what reconciling needs of them) ``found``, and into ``explained`` why each row
-    is so. ``files`` is emptied once each has its job (the jobs keep their paths as text)."""
+    is so. ``files`` is emptied once each has its job (the jobs keep their paths as text). When
+    every article of ``last`` is found as it was, theirs are not taken: only the others' rows are."""
     build_version = article_cache.version(settings) if cache is not None else ""
     jobs: list[Job] = []
     keys: list[str] = []
@@ -241,12 +326,18 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     def cached_rows(entry: Entry | None, digest: str) -> bool:
         return entry is not None and entry.stored and entry.focus == digest
 
+    # The last build's articles, when each is found as it was: their rows are in its files.
+    taken = None if last is None else last_build.reused_articles(
+        last, keys, digests, [entry is not None and (bool(entry.skipped) or cached_rows(entry, digest))
+                              for entry, digest in zip(entries, digests)])
+    kept_digests = list(digests)
+
     # What the first pass parsed and read is held by todo alone, and let go as each unit is done
     # (of a long text's sections, only how many there are is kept); each answer keeps what the
     # rest of the build reads of it, made as its unit is.
     todo: list[ArticleUnit | Section] = []
     for position, (job, read, entry, digest) in enumerate(zip(jobs, reads, entries, digests)):
-        if not read.skipped and not cached_rows(entry, digest):
+        if not read.skipped and not cached_rows(entry, digest) and not (taken is not None and taken[position] is not None):
             todo += long.get(position, [ArticleUnit(job, read.digest, read.parsed, read.article)])
         reads[position] = read.answer(for_cache=cache is not None)
     bar = _Bar(len(todo), progress, "articles done" if not long else "articles and sections done")
@@ -267,13 +358,15 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
     # The rows the cache holds, read as their turn comes (not held from the start), and the jobs of
     # those articles, to make their rows here if the entry is found damaged then; the second
     # pass's jobs are in todo, and an answer has its article's name.
-    from_cache = [cached_rows(entry, digest) for entry, digest in zip(entries, digests)]
+    from_cache = [cached_rows(entry, digest) and (taken is None or taken[position] is None)
+                  for position, (entry, digest) in enumerate(zip(entries, digests))]
     stored = cache.rows_of([key for key, cached in zip(keys, from_cache) if cached]) if cache is not None \
         else iter(())
     again: list[Job | None] = [job if cached else None for job, cached in zip(jobs, from_cache)]
     del from_cache
     jobs.clear()
     here: Gazetteer | None = None  # to make the rows of a damaged entry in this process
+    row_counts = [0] * jobs_count  # the rows each article gave
     # Each article's answer and entry let go once its rows are in (the rows are what grows).
     for position, (index, key, read, entry, digest) in enumerate(
             zip(positions, keys or itertools.repeat(""), _taken(reads), _taken(entries),
@@ -281,6 +374,15 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         wheres = None  # where a long text's explanations already lie in ``explained``
         lines = known_keys = None  # the rows' lines as the table last had them, and their report keys (from the cache)
         job, again[position] = again[position], None
+        if taken is not None and taken[position] is not None:  # its rows are in the last build's files
+            if read.skipped:
+                skipped[index] = Skipped(read.name, read.skipped)
+            else:
+                summary.articles_read += 1
+                summary.read.append(read.name)
+                if read.replaced:
+                    summary.replaced.append((read.name, read.replaced))
+            continue
         if read.skipped:
             skipped[index] = Skipped(read.name, read.skipped)
             rows, why = None, None
@@ -305,6 +407,7 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
             rows, why = next(made)
             made_for += 1
         if not read.skipped:
+            row_counts[position] = len(rows or [])
             reports.add(rows or [], lines, key if cache is not None else None, known_keys)
             found.add(rows or [])
             if wheres is not None:
@@ -323,7 +426,10 @@ def _per_article(files: list[ArticleFile], manifest: dict[str, Metadata], settin
         dropped = cache.keep_only(keys, paths)
         summary.cache = (f"{cache.hits} of {jobs_count} articles known; rows made for {made_for}; "
                          f"{dropped} old entries dropped; {signed_known} files known by their signature, not read")
+        if taken is not None:
+            summary.cache += f"; {sum(t is not None for t in taken)} articles written as the last build wrote them"
     summary.runner = runner.describe()
+    return _Articles(keys, kept_digests, row_counts, taken)
 
 
 _NO_METADATA = Metadata()

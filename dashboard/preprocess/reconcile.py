@@ -391,6 +391,23 @@ def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -
     Reports with equal profiles are bundled, so a corpus that repeats one story costs one
     comparison per pair of distinct stories, not per pair of reports.
     """
+    return grouped(reports, merge_km, merge_days).roots
+
+
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    """:func:`group_reports`'s groups, and the parts of the graph of compatible pairs they lie in."""
+
+    roots: list[int]  # each report's group, as the position of one of its reports
+    # Each report's component (-1: no profile, never joined): reports joined by a chain of
+    # compatible pairs, or with equal profiles that match some report. Grouping one component
+    # alone gives its groups as grouping everything does: a join needs a compatible pair, the
+    # pairs are taken in an order of their own keys, and a group never leaves its component.
+    components: list[int]
+
+
+def grouped(reports: Sequence[Report], merge_km: float, merge_days: int) -> Grouped:
+    """:func:`group_reports` with each report's component."""
     found = _edges(reports, merge_km, merge_days)
     bundles = found.bundles
     groups = _Groups(reports, found.profile_ids, found.joinable)
@@ -407,7 +424,49 @@ def group_reports(reports: Sequence[Report], merge_km: float, merge_days: int) -
             for j in bundles[b][n + 1:] if a == b else bundles[b]:
                 groups.join(i, j)
             tried.add(groups.find(i))
-    return [groups.find(i) for i in range(len(reports))]
+    return Grouped([groups.find(i) for i in range(len(reports))], _components(found, len(reports)))
+
+
+def _components(found: _Edges, count: int) -> list[int]:
+    """Each report's component (numbered from 0 in report order; -1: no profile): the bundles an
+    edge links are one, and a bundle no edge touches leaves each of its reports alone."""
+    parent = list(range(len(found.bundles)))
+
+    def root(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    linked = [False] * len(found.bundles)
+    for a, b in found.edges:
+        linked[a] = linked[b] = True
+        parent[root(a)] = root(b)
+    numbers: dict[tuple[bool, int], int] = {}
+    components = [-1] * count
+    for position, bundle in enumerate(found.profile_ids):
+        if bundle is not None:
+            label = (True, root(bundle)) if linked[bundle] else (False, position)
+            components[position] = numbers.setdefault(label, len(numbers))
+    return components
+
+
+def filed_keys(profile: Profile, merge_km: float) -> frozenset[tuple]:
+    """The place keys a profile could be found under by any other's lookup, or could find another's
+    filed under: its filed keys and the keys it looks up beyond the grid's cells (a neighbouring
+    cell finds it through its own). Two reports that may be candidates (:func:`_candidate_pairs`)
+    share one of these with :func:`looked_keys` of the other."""
+    keys: set[tuple] = set()
+    for place in profile.places:
+        filed, looked = _place_keys(place, merge_km)
+        keys |= filed
+        keys |= {key for key in looked if key[0] != "cell"}
+    return frozenset(keys)
+
+
+def looked_keys(profile: Profile, merge_km: float) -> frozenset[tuple]:
+    """Every place key a profile is filed under or looks up (see :func:`filed_keys`)."""
+    return frozenset().union(*(k for place in profile.places for k in _place_keys(place, merge_km)))
 
 
 def reconcile(reports: Sequence[Incident], merge_km: float, merge_days: int) -> list[Incident]:
@@ -430,14 +489,36 @@ def incident_ids(reports: Sequence[Incident], merge_km: float, merge_days: int) 
 
 def ids_of_reports(found: ReportsOf, merge_km: float, merge_days: int) -> list[str]:
     """:func:`incident_ids` of the rows ``found`` has taken (its reports are let go meanwhile)."""
+    return reconciled(found, merge_km, merge_days).ids
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciled:
+    """Each row's incident id and component (:attr:`Grouped.components`), and the profile and
+    component of each report that has a profile (what a later build needs to find the components a
+    new report may touch)."""
+
+    ids: list[str]
+    components: list[int]
+    profiled: list[tuple[Profile, int]]
+
+
+def reconciled(found: ReportsOf, merge_km: float, merge_days: int, profiles: bool = False) -> Reconciled:
+    """:func:`ids_of_reports` with the rows' components (and, when ``profiles``, the reports'
+    profiles with their components); ``found``'s reports are let go meanwhile."""
     units, found.reports = found.reports, []
-    roots = group_reports(units, merge_km, merge_days)
+    groups = grouped(units, merge_km, merge_days)
     smallest: dict[int, str] = {}
-    for unit, root in zip(units, roots):
+    for unit, root in zip(units, groups.roots):
         smallest[root] = min(smallest.get(root, unit.key), unit.key)
     ids = {root: incident_id(key) for root, key in smallest.items()}  # one id text an incident, shared by its rows
     new_ids: list[str] = [""] * found.rows
-    for unit, root in zip(units, roots):
+    components = [-1] * found.rows
+    profiled = []
+    for unit, root, component in zip(units, groups.roots, groups.components):
         for row in unit.rows:
             new_ids[row] = ids[root]
-    return new_ids
+            components[row] = component
+        if profiles and unit.profile is not None:
+            profiled.append((unit.profile, component))
+    return Reconciled(new_ids, components, profiled)

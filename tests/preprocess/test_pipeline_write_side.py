@@ -25,13 +25,13 @@ def options(tmp_path: Path) -> BuildOptions:
 def test_the_tables_are_made_with_the_live_objects_out_of_the_collectors_scans(tmp_path: Path,
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     frozen_while_reconciling: list[int] = []
-    real = pipeline.ids_of_reports
+    real = pipeline.reconciled
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         frozen_while_reconciling.append(gc.get_freeze_count())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "ids_of_reports", spy)
+    monkeypatch.setattr(pipeline, "reconciled", spy)
     before = gc.get_freeze_count()
     run_build(options(tmp_path))
     assert frozen_while_reconciling and frozen_while_reconciling[0] > before
