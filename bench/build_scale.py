@@ -186,10 +186,12 @@ def rebuilds(work: Path, folder: Path, articles: int, outputs: dict[str, bytes])
     line(f"rebuild, {added} (1%) added", articles + added, seconds, peak)
     print(f"    {seconds / full:.0%} of the full build (goal <= 10%); {_cache_line(summary)}")
     clean, _, _ = build(folder, work / "clean.csv", ["--jobs", "2", "--no-cache", "--quiet"])
-    same = (work / "added.csv").read_bytes() == (work / "clean.csv").read_bytes()
-    print(f"  clean build of the grown folder: {clean:.2f} s; the cached rebuild's table is "
-          f"{'identical' if same else 'DIFFERENT'}")
-    return same
+    # the table, its labels and its why file (a rebuild of a grown folder writes them from the last build's)
+    files = {name: ((work / f"added{name}").read_bytes() == (work / f"clean{name}").read_bytes())
+             for name in (".csv", ".labels.json", ".why.json")}
+    print(f"  clean build of the grown folder: {clean:.2f} s; the cached rebuild's files: "
+          + ", ".join(f"{name[1:]} {'identical' if same else 'DIFFERENT'}" for name, same in files.items()))
+    return all(files.values())
 
 
 def out_of_memory(folder: Path) -> int:

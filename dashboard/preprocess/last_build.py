@@ -281,15 +281,16 @@ def grown_outputs(last: LastBuild, keys: Sequence[str], digests: Sequence[str], 
     """The table, labels and why files of this build from ``last``'s and the new rows.
 
     ``keys``, ``digests``: each article's entry key and part of the focus, ``taken``: each one's
-    article of the last build (:func:`reused_articles`), ``made``: the rows of each other one, in ``reports`` (and their reports in ``found``, their explanations in
-    ``explained``); ``stored_rows(keys)``: the cache's rows of old articles
+    article of the last build (:func:`reused_articles`), ``made``: the rows of each other one, in
+    ``reports`` (their reports in ``found``, their explanations in ``explained``);
+    ``stored_rows(keys)``: the cache's rows of old articles
     (:meth:`~dashboard.preprocess.article_cache.ArticleCache.rows_of`)."""
     old_rows, new_rows = len(last.lengths), len(reports)
     # Reconciling: the new reports and the old components they may touch.
     ids, components, changed, index = _reconciled(last, found, stored_rows, merge_km, merge_days)
     # The new rows' lines (and what the labels and why files need of them).
     points, rows = TablePoints(), TableRows()
-    new_lines = [line for piece in csv_row_lines(reports, ids[:new_rows], reviews, points, rows, keep_lines)
+    new_lines = [line for piece in csv_row_lines(reports, ids, reviews, points, rows, keep_lines)
                  for line in piece]
     new_encoded = [(line + "\n").encode("utf-8") for line in new_lines]
     del new_lines
@@ -302,7 +303,7 @@ def grown_outputs(last: LastBuild, keys: Sequence[str], digests: Sequence[str], 
     if not old_table.startswith((csv_header(reviews) + "\n").encode("utf-8")):
         raise CannotGrow("the last table has another header")
 
-    def table() -> Iterator[bytes]:
+    def table() -> Iterator[bytes | memoryview]:
         view = memoryview(old_table)
         yield view[:last.header]
         for is_old, start, end in runs:
@@ -332,7 +333,7 @@ def grown_outputs(last: LastBuild, keys: Sequence[str], digests: Sequence[str], 
     cells = np.unique(np.concatenate([last.cells.reshape(-1, 2), new_cells]), axis=0)
     grow_places = len(cells) != len(last.cells)
 
-    def why() -> Iterator[bytes]:
+    def why() -> Iterator[bytes | memoryview]:
         view = memoryview(old_why)
         yield WHY_HEAD
         written, at = 0, 0
@@ -364,6 +365,9 @@ def grown_outputs(last: LastBuild, keys: Sequence[str], digests: Sequence[str], 
     outputs: list[tuple[Path, Content]] = [(out, _gathered(table())), (labels_file(out), labels()),
                                            (why_file(out), _gathered(why()))]
 
+    old_ids = _with_changes(last.ids, changed)
+    new_ids = np.array([new_id.encode("ascii") for new_id in ids], dtype=f"S{_ID_BYTES}")
+
     def pieces(old: np.ndarray, new: np.ndarray) -> np.ndarray:
         return np.concatenate([old[start:end] if is_old else new[start:end] for is_old, start, end in runs]
                               or [old[:0]])
@@ -373,23 +377,16 @@ def grown_outputs(last: LastBuild, keys: Sequence[str], digests: Sequence[str], 
         counts = np.array([old_counts[index] if index is not None else count for index, count in zip(taken, made)],
                           dtype=np.int64)
         new_lengths = np.array([len(line) for line in new_encoded], dtype=np.int64)
-        every_id = np.frombuffer("".join(ids).encode("ascii"), dtype=f"S{_ID_BYTES}") if ids else last.ids[:0]
-        old_ids = last.ids.copy()
-        for row, new_id in changed.items():
-            old_ids[row] = new_id.encode("ascii")
         why_keys = np.concatenate([last.why_keys, new_key_bytes])
         order = np.argsort(why_keys, kind="stable")
         entry_lengths = np.concatenate([last.why_lengths, np.array([len(e) for e in new_entries], dtype=np.int64)])
         return LastBuild(
             current_stamp, _marks(out), list(keys), list(digests), counts, last.header,
-            pieces(last.lengths, new_lengths), pieces(old_ids, every_id[:new_rows]),
+            pieces(last.lengths, new_lengths), pieces(old_ids, new_ids),
             pieces(components[new_rows:], components[:new_rows]), why_keys[order], entry_lengths[order], every_point,
             every_own, cells, index)
 
-    every_id_count = len(np.unique(np.concatenate([_with_changes(last.ids, changed),
-                                                   np.array([i.encode("ascii") for i in ids[:new_rows]],
-                                                            dtype=f"S{_ID_BYTES}")])))
-    return Grown(outputs, old_rows + new_rows, every_id_count, keep)
+    return Grown(outputs, old_rows + new_rows, len(np.unique(np.concatenate([old_ids, new_ids]))), keep)
 
 
 #: Bytes of small pieces joined before they are handed to the writer (it flushes each to disk).

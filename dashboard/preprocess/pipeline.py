@@ -193,9 +193,10 @@ def _build(options: BuildOptions, files: list[ArticleFile], passed_over: list[Sk
         if not summary.articles_read:
             raise NothingReadError(f"no article could be read, nothing written: {summary.reasons()}")
         if growing is not None and articles.taken is None:
-            summary.cache += f"; the last build's files not reused: {growing.why_not or 'articles changed or went'}"
+            summary.cache += ("; the last build's files not reused: "
+                              + (growing.why_not or "an article of it changed or went, or its part of the focus moved"))
 
-        keep: Callable[[], LastBuild | None] | None = None
+        keep: Callable[[], LastBuild] | None = None  # what the next build may grow from
         with _unscanned():
             if growing is not None and growing.last is not None and articles.taken is not None:
                 assert cache is not None
@@ -223,8 +224,7 @@ def _build(options: BuildOptions, files: list[ArticleFile], passed_over: list[Sk
         if cache is not None:
             cache.flush()  # the lines the table gave the rows made in this build, for the next
             if keep is not None:
-                kept = keep()
-                cache.keep_last_build(kept.encode() if kept is not None else None)
+                cache.keep_last_build(keep().encode())
     summary.outputs = [path for path, _ in outputs]
     return summary
 
