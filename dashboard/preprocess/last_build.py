@@ -91,59 +91,68 @@ def stamp(build_version: str, merge_km: float, merge_days: int, reviews: pd.Data
 
 @dataclass
 class _Index:
-    """Every old report with a profile under each of its filed place keys
-    (:func:`~dashboard.preprocess.reconcile.filed_keys`, hashed), sorted by hash, with its
-    component and its first and last day."""
+    """Every report with a profile under each of its filed place keys
+    (:func:`~dashboard.preprocess.reconcile.filed_keys`, hashed), sorted by hash, with its first row
+    in the table and its first and last day."""
 
     hashes: np.ndarray
-    components: np.ndarray
+    rows: np.ndarray
     first: np.ndarray
     last: np.ndarray
 
     @classmethod
     def of(cls, profiled: Sequence[tuple[Profile, int]], merge_km: float) -> _Index:
+        """``profiled``: each report's profile and first row."""
         hashes: list[int] = []
-        components: list[int] = []
+        rows: list[int] = []
         first: list[int] = []
         last: list[int] = []
-        for profile, component in profiled:
+        for profile, row in profiled:
             keys = _hashes(reconcile.filed_keys(profile, merge_km))
             hashes += keys
-            components += [component] * len(keys)
+            rows += [row] * len(keys)
             first += [profile.span[0]] * len(keys)
             last += [profile.span[1]] * len(keys)
-        return cls._sorted(np.array(hashes, dtype=np.int64), np.array(components, dtype=np.int64),
+        return cls._sorted(np.array(hashes, dtype=np.int64), np.array(rows, dtype=np.int64),
                            np.array(first, dtype=np.int64), np.array(last, dtype=np.int64))
 
     @classmethod
-    def _sorted(cls, hashes: np.ndarray, components: np.ndarray, first: np.ndarray, last: np.ndarray) -> _Index:
+    def _sorted(cls, hashes: np.ndarray, rows: np.ndarray, first: np.ndarray, last: np.ndarray) -> _Index:
         order = np.argsort(hashes, kind="stable")
-        return cls(hashes[order], components[order], first[order], last[order])
+        return cls(hashes[order], rows[order], first[order], last[order])
 
-    def touched(self, profiles: Sequence[Profile], merge_km: float, merge_days: int) -> set[int]:
-        """The components holding a report that may be a candidate of one of ``profiles``: one of
-        its filed keys among the profile's keys, its days within ``merge_days`` of the profile's."""
-        found: set[int] = set()
+    def candidates(self, profiles: Sequence[Profile], merge_km: float, merge_days: int) -> list[set[int]]:
+        """For each of ``profiles``, the first rows of the reports that may be its candidates (one of
+        their filed keys among its keys, their days within ``merge_days`` of its days): every
+        report grouping would compare it with, and maybe others."""
+        found: list[set[int]] = []
         for profile in profiles:
             wanted = np.array(_hashes(reconcile.looked_keys(profile, merge_km)), dtype=np.int64)
             starts = np.searchsorted(self.hashes, wanted, side="left")
             ends = np.searchsorted(self.hashes, wanted, side="right")
+            rows: set[int] = set()
             for start, end in zip(starts.tolist(), ends.tolist()):
                 if start < end:
                     near = ((self.first[start:end] <= profile.span[1] + merge_days)
                             & (self.last[start:end] >= profile.span[0] - merge_days))
-                    found.update(self.components[start:end][near].tolist())
+                    rows.update(self.rows[start:end][near].tolist())
+            found.append(rows)
         return found
 
-    def without(self, components: set[int]) -> _Index:
-        kept = ~np.isin(self.components, np.array(sorted(components), dtype=np.int64))
-        return _Index(self.hashes[kept], self.components[kept], self.first[kept], self.last[kept])
+    def without(self, rows: np.ndarray) -> _Index:
+        """The index without the reports whose first rows ``rows`` (a mask of every row) marks."""
+        kept = ~rows[self.rows]
+        return _Index(self.hashes[kept], self.rows[kept], self.first[kept], self.last[kept])
+
+    def moved(self, rows: np.ndarray) -> _Index:
+        """The index with each report's first row ``rows[row]`` (where it lies in the next table)."""
+        return _Index(self.hashes, rows[self.rows], self.first, self.last)
 
     def joined(self, other: _Index) -> _Index:
         return self._sorted(*(np.concatenate([a, b]) for a, b in zip(self.arrays(), other.arrays())))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
-        return self.hashes, self.components, self.first, self.last
+        return self.hashes, self.rows, self.first, self.last
 
 
 def _hashes(keys: frozenset[tuple]) -> list[int]:
@@ -212,7 +221,8 @@ class LastBuild:
         rows = len(found.lengths)
         if (len(found.files) != 3 or not len(found.articles) == len(found.focus) == len(found.counts)
                 or int(found.counts.sum()) != rows or len(found.ids) != rows or len(found.components) != rows
-                or len(found.why_keys) != len(found.why_lengths) or found.index.hashes.ndim != 1):
+                or len(found.why_keys) != len(found.why_lengths) or found.index.hashes.ndim != 1
+                or (len(found.index.rows) and not 0 <= int(found.index.rows.min()) <= int(found.index.rows.max()) < rows)):
             return None
         return found
 
@@ -287,7 +297,8 @@ def grown_outputs(last: LastBuild, keys: Sequence[str], digests: Sequence[str], 
     (:meth:`~dashboard.preprocess.article_cache.ArticleCache.rows_of`)."""
     old_rows, new_rows = len(last.lengths), len(reports)
     # Reconciling: the new reports and the old components they may touch.
-    ids, components, changed, index = _reconciled(last, found, stored_rows, merge_km, merge_days)
+    regrouped = _reconciled(last, found, stored_rows, merge_km, merge_days)
+    ids, components, changed = regrouped.ids, regrouped.components, regrouped.changed
     # The new rows' lines (and what the labels and why files need of them).
     points, rows = TablePoints(), TableRows()
     new_lines = [line for piece in csv_row_lines(reports, ids, reviews, points, rows, keep_lines)
@@ -380,6 +391,15 @@ def grown_outputs(last: LastBuild, keys: Sequence[str], digests: Sequence[str], 
         why_keys = np.concatenate([last.why_keys, new_key_bytes])
         order = np.argsort(why_keys, kind="stable")
         entry_lengths = np.concatenate([last.why_lengths, np.array([len(e) for e in new_entries], dtype=np.int64)])
+        # where each old and each new row lies in this table: the index's rows moved there
+        old_at, new_at = np.zeros(old_rows, dtype=np.int64), np.zeros(new_rows, dtype=np.int64)
+        at = 0
+        for is_old, start, end in runs:
+            (old_at if is_old else new_at)[start:end] = np.arange(at, at + end - start)
+            at += end - start
+        regrouped_at = np.concatenate([new_at, old_at])  # the regrouped reports' rows count the new ones first
+        index = regrouped.kept.moved(old_at).joined(
+            _Index.of([(profile, int(regrouped_at[row])) for profile, row in regrouped.profiled], merge_km))
         return LastBuild(
             current_stamp, _marks(out), list(keys), list(digests), counts, last.header,
             pieces(last.lengths, new_lengths), pieces(old_ids, new_ids),
@@ -453,27 +473,36 @@ def _runs(last: LastBuild, taken: Sequence[int | None], made: Sequence[int]) -> 
     return [(bool(a), int(b), int(c)) for a, b, c in runs]
 
 
+@dataclass
+class _Regrouped:
+    """What reconciling the new reports gave, rows counted in one line: the new rows, then the old.
+
+    ``ids``: the new rows' incident ids; ``components``: every row's; ``changed``: the old rows whose
+    id changed (row among the old ones -> id); ``kept``: the last index without the reports grouped
+    again; ``profiled``: the profile and first row of each report grouped again."""
+
+    ids: list[str]
+    components: np.ndarray
+    changed: dict[int, str]
+    kept: _Index
+    profiled: list[tuple[Profile, int]]
+
+
 def _reconciled(last: LastBuild, found: ReportsOf, stored_rows: Callable[[list[str]], Iterator[Any]],
-                merge_km: float, merge_days: int) -> tuple[list[str], np.ndarray, dict[int, str], _Index]:
-    """The new rows' incident ids (in the order of ``found``'s rows), every row's component (the
-    new rows', then the old rows'), the old rows whose id changed (row -> new id) and the new index."""
+                merge_km: float, merge_days: int) -> _Regrouped:
+    """The new reports grouped with the old components they touch: those holding an old report
+    compatible with a new one (found among the index's candidates, read back from the cache)."""
     new_reports, found.reports = found.reports, []
-    new_rows, old_rows = found.rows, len(last.lengths)
-    touched = last.index.touched([r.profile for r in new_reports if r.profile is not None], merge_km, merge_days)
-    components = np.concatenate([np.full(new_rows, -1, dtype=np.int64), last.components.copy()])
-    old_reports: list[Report] = []
-    if touched:
-        in_touched = np.isin(last.components, np.array(sorted(touched), dtype=np.int64))
-        rows = np.flatnonzero(in_touched)
-        starts = last.starts
-        articles = np.unique(np.searchsorted(starts, rows, side="right") - 1).tolist()
-        again = ReportsOf()
-        for article, kept in zip(articles, stored_rows([last.articles[a] for a in articles])):
-            if kept is None or len(kept.rows) != last.counts[article]:
-                raise CannotGrow(f"the cached rows of {last.articles[article]} cannot be read")
-            again.rows = int(starts[article])  # the positions of the last build's rows
-            again.add(kept.rows)
-        old_reports = [r for r in again.reports if in_touched[r.rows[0]]]
+    new_rows = found.rows
+    profiled_new = [r.profile for r in new_reports if r.profile is not None]
+    candidates = last.index.candidates(profiled_new, merge_km, merge_days)
+    old = _OldReports(last, stored_rows)
+    old.read(np.array(sorted(set().union(*candidates)), dtype=np.int64))
+    touched = {int(last.components[row]) for profile, rows in zip(profiled_new, candidates) for row in rows
+               if reconcile.match_strength(old.at(row), profile, merge_km, merge_days) is not None}
+    in_touched = np.isin(last.components, np.array(sorted(touched), dtype=np.int64))
+    old.read(np.flatnonzero(in_touched))
+    old_reports = old.of_rows(in_touched)
     # positions: the new rows first, then the old ones
     units = [*new_reports, *(Report(r.key, r.article, tuple(new_rows + i for i in r.rows), r.profile)
                              for r in old_reports)]
@@ -482,6 +511,7 @@ def _reconciled(last: LastBuild, found: ReportsOf, stored_rows: Callable[[list[s
     for unit, root in zip(units, groups.roots):
         smallest[root] = min(smallest.get(root, unit.key), unit.key)
     next_component = int(last.components.max()) + 1 if len(last.components) else 0
+    components = np.concatenate([np.full(new_rows, -1, dtype=np.int64), last.components])
     ids = [""] * new_rows
     changed: dict[int, str] = {}
     profiled: list[tuple[Profile, int]] = []
@@ -496,9 +526,43 @@ def _reconciled(last: LastBuild, found: ReportsOf, stored_rows: Callable[[list[s
             elif old_ids[row - new_rows] != new_id.encode("ascii"):
                 changed[row - new_rows] = new_id
         if unit.profile is not None:
-            profiled.append((unit.profile, number))
-    index = last.index.without(touched).joined(_Index.of(profiled, merge_km))
-    return ids, components, changed, index
+            profiled.append((unit.profile, unit.rows[0]))
+    first_rows = np.zeros(len(last.lengths), dtype=bool)
+    first_rows[[r.rows[0] for r in old_reports]] = True
+    return _Regrouped(ids, components, changed, last.index.without(first_rows), profiled)
+
+
+class _OldReports:
+    """The last build's reports of some of its rows, read back from the article cache (an article's at a time)."""
+
+    def __init__(self, last: LastBuild, stored_rows: Callable[[list[str]], Iterator[Any]]) -> None:
+        self._last, self._stored_rows = last, stored_rows
+        self._starts = last.starts
+        self._read: set[int] = set()  # articles read
+        self._by_row: dict[int, Report] = {}  # first row -> report
+
+    def read(self, rows: np.ndarray) -> None:
+        """Read the reports of the articles that hold ``rows``."""
+        articles = [a for a in np.unique(np.searchsorted(self._starts, rows, side="right") - 1).tolist()
+                    if a not in self._read]
+        found = ReportsOf()
+        for article, kept in zip(articles, self._stored_rows([self._last.articles[a] for a in articles])):
+            if kept is None or len(kept.rows) != self._last.counts[article]:
+                raise CannotGrow(f"the cached rows of {self._last.articles[article]} cannot be read")
+            found.rows = int(self._starts[article])  # the positions of the last build's rows
+            found.add(kept.rows)
+            self._read.add(article)
+        self._by_row.update((report.rows[0], report) for report in found.reports)
+
+    def at(self, row: int) -> Profile:
+        """The profile of the report whose first row is ``row`` (read)."""
+        profile = self._by_row[row].profile
+        assert profile is not None  # the index holds reports with a profile only
+        return profile
+
+    def of_rows(self, rows: np.ndarray) -> list[Report]:
+        """The reports read whose first row ``rows`` (a mask of every row) marks, in order."""
+        return [self._by_row[row] for row in sorted(self._by_row) if rows[row]]
 
 
 def of_build(current_stamp: str, out: Path, articles: list[str], focus: list[str], counts: list[int],

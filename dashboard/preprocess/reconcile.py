@@ -495,7 +495,7 @@ def ids_of_reports(found: ReportsOf, merge_km: float, merge_days: int) -> list[s
 @dataclass(frozen=True, slots=True)
 class Reconciled:
     """Each row's incident id and component (:attr:`Grouped.components`), and the profile and
-    component of each report that has a profile (what a later build needs to find the components a
+    first row of each report that has a profile (what a later build needs to find the components a
     new report may touch)."""
 
     ids: list[str]
@@ -520,5 +520,5 @@ def reconciled(found: ReportsOf, merge_km: float, merge_days: int, profiles: boo
             new_ids[row] = ids[root]
             components[row] = component
         if profiles and unit.profile is not None:
-            profiled.append((unit.profile, component))
+            profiled.append((unit.profile, unit.rows[0]))
     return Reconciled(new_ids, components, profiled)
