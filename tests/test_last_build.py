@@ -118,6 +118,21 @@ def test_other_merge_settings_are_not_grown_from(tmp_path: Path) -> None:
     assert files == from_scratch(corpus, tmp_path / "scratch", merge_days=3)
 
 
+def test_a_review_since_the_last_build_is_not_grown_from(tmp_path: Path) -> None:
+    from dashboard.review import Correction, ReviewStore, default_path
+
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    dated(corpus, first_corpus())
+    _, first = build(corpus, tmp_path / "first", cache)
+    key = first[FILES[2]].decode("utf-8").split('"rows":{"', 1)[1][:16]  # a row's report key
+    for folder in ("second", "scratch"):
+        (tmp_path / folder).mkdir()
+        ReviewStore(default_path(tmp_path / folder / "reports.csv")).add(Correction(key, "Ann", state="verified"))
+    summary, files = build(corpus, tmp_path / "second", cache)
+    assert "settings, code or reviews changed" in summary.cache and b"verified" in files[FILES[0]]
+    assert files == from_scratch(corpus, tmp_path / "scratch")
+
+
 def test_a_touched_article_whose_cached_rows_are_damaged_is_built_whole(tmp_path: Path) -> None:
     corpus, cache = tmp_path / "corpus", tmp_path / "cache"
     dated(corpus, first_corpus())

@@ -13,10 +13,11 @@ three files it wrote are as they were (:func:`load`). Then:
 - an old article's rows are the rows it had (the article cache's rule), and so are their lines,
   but for their incident ids and review states; the reviews are as they were;
 - grouping one component of the graph of compatible pairs alone gives its groups as grouping
-  everything does (:attr:`~dashboard.preprocess.reconcile.Grouped.components`). A new report can
-  only join components holding a report it may be a candidate of; they are found through an
-  index of every old report's place keys (hashed) and days (:class:`_Index`: a superset, a false
-  hit only costs time) and grouped again with the new reports, from their articles' cached rows.
+  everything does (:attr:`~dashboard.preprocess.reconcile.Grouped.components`). A new report only
+  changes the components holding an old report compatible with it: the old reports it may be a
+  candidate of are found through an index of every report's place keys (hashed) and days
+  (:class:`_Index`: a superset, a false hit only costs time), read back from the article cache and
+  compared with it; the components of those that match are grouped again with the new reports.
   Every other row keeps its id, and its line its bytes;
 - the why file holds rows by report key: old ones are copied as their bytes, new ones put between;
 - the labels and the why file's places are kept when the new rows bring no new point or
@@ -43,6 +44,7 @@ import pandas as pd
 
 from dashboard.files import Content, labels_file
 from dashboard.preprocess import reconcile
+from dashboard.preprocess.article_cache import REPORT_KEY_CHARS
 from dashboard.preprocess.explain import Explanations, TableRows, search_places
 from dashboard.preprocess.map_labels import TablePoints, labels_json
 from dashboard.preprocess.outputs import csv_header, csv_row_lines
@@ -54,7 +56,7 @@ from dashboard.why import WHY_HEAD, why_entry, why_file, why_tail
 #: Bump when what is kept, or how, changes (an older one is then not used).
 FORMAT = 1
 _ID_BYTES = reconcile.ID_HEX_DIGITS
-_KEY_BYTES = 16  # a report key's characters (:func:`dashboard.review.report_keys`)
+_KEY_BYTES = REPORT_KEY_CHARS
 
 
 class CannotGrow(Exception):
