@@ -509,9 +509,7 @@ def _reconciled(last: LastBuild, found: ReportsOf, stored_rows: Callable[[list[s
     units = [*new_reports, *(Report(r.key, r.article, tuple(new_rows + i for i in r.rows), r.profile)
                              for r in old_reports)]
     groups = reconcile.grouped(units, merge_km, merge_days)
-    smallest: dict[int, str] = {}
-    for unit, root in zip(units, groups.roots):
-        smallest[root] = min(smallest.get(root, unit.key), unit.key)
+    group_ids = reconcile.group_ids(units, groups.roots)
     next_component = int(last.components.max()) + 1 if len(last.components) else 0
     components = np.concatenate([np.full(new_rows, -1, dtype=np.int64), last.components])
     ids = [""] * new_rows
@@ -519,7 +517,7 @@ def _reconciled(last: LastBuild, found: ReportsOf, stored_rows: Callable[[list[s
     profiled: list[tuple[Profile, int]] = []
     old_ids = last.ids
     for unit, root, component in zip(units, groups.roots, groups.components):
-        new_id = reconcile.incident_id(smallest[root])
+        new_id = group_ids[root]
         number = -1 if component < 0 else next_component + component
         for row in unit.rows:
             components[row] = number

@@ -487,6 +487,15 @@ def incident_ids(reports: Sequence[Incident], merge_km: float, merge_days: int) 
     return ids_of_reports(found, merge_km, merge_days)
 
 
+def group_ids(units: Sequence[Report], roots: Sequence[int]) -> dict[int, str]:
+    """Each group's incident id (:func:`incident_id` of its smallest report key), by its root; one
+    id text an incident, shared by its rows."""
+    smallest: dict[int, str] = {}
+    for unit, root in zip(units, roots):
+        smallest[root] = min(smallest.get(root, unit.key), unit.key)
+    return {root: incident_id(key) for root, key in smallest.items()}
+
+
 def ids_of_reports(found: ReportsOf, merge_km: float, merge_days: int) -> list[str]:
     """:func:`incident_ids` of the rows ``found`` has taken (its reports are let go meanwhile)."""
     return reconciled(found, merge_km, merge_days).ids
@@ -505,13 +514,10 @@ class Reconciled:
 
 def reconciled(found: ReportsOf, merge_km: float, merge_days: int, profiles: bool = False) -> Reconciled:
     """:func:`ids_of_reports` with the rows' components (and, when ``profiles``, the reports'
-    profiles with their components); ``found``'s reports are let go meanwhile."""
+    profiles with their first rows); ``found``'s reports are let go meanwhile."""
     units, found.reports = found.reports, []
     groups = grouped(units, merge_km, merge_days)
-    smallest: dict[int, str] = {}
-    for unit, root in zip(units, groups.roots):
-        smallest[root] = min(smallest.get(root, unit.key), unit.key)
-    ids = {root: incident_id(key) for root, key in smallest.items()}  # one id text an incident, shared by its rows
+    ids = group_ids(units, groups.roots)
     new_ids: list[str] = [""] * found.rows
     components = [-1] * found.rows
     profiled = []
