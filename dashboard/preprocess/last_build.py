@@ -29,6 +29,7 @@ builds as before; either way the build keeps its own for the next.
 
 from __future__ import annotations
 
+import array
 import functools
 import hashlib
 import io
@@ -105,18 +106,20 @@ class _Index:
     @classmethod
     def of(cls, profiled: Sequence[tuple[Profile, int]], merge_km: float) -> _Index:
         """``profiled``: each report's profile and first row."""
-        hashes: list[int] = []
-        rows: list[int] = []
-        first: list[int] = []
-        last: list[int] = []
+        # machine integers as they come (a corpus's reports file millions of keys), each profile's
+        # hashes made once (reports share their profiles)
+        hashes, rows, first, last = (array.array("q") for _ in range(4))
+        keys_of: dict[int, list[int]] = {}
         for profile, row in profiled:
-            keys = _hashes(reconcile.filed_keys(profile, merge_km))
-            hashes += keys
-            rows += [row] * len(keys)
-            first += [profile.span[0]] * len(keys)
-            last += [profile.span[1]] * len(keys)
-        return cls._sorted(np.array(hashes, dtype=np.int64), np.array(rows, dtype=np.int64),
-                           np.array(first, dtype=np.int64), np.array(last, dtype=np.int64))
+            keys = keys_of.get(id(profile))
+            if keys is None:
+                keys = keys_of[id(profile)] = _hashes(reconcile.filed_keys(profile, merge_km))
+            hashes.extend(keys)
+            rows.extend([row] * len(keys))
+            first.extend([profile.span[0]] * len(keys))
+            last.extend([profile.span[1]] * len(keys))
+        return cls._sorted(*(np.frombuffer(values, dtype=np.int64) if len(values) else np.empty(0, dtype=np.int64)
+                             for values in (hashes, rows, first, last)))
 
     @classmethod
     def _sorted(cls, hashes: np.ndarray, rows: np.ndarray, first: np.ndarray, last: np.ndarray) -> _Index:
