@@ -48,7 +48,7 @@ from dashboard.preprocess import reconcile
 from dashboard.preprocess.article_cache import REPORT_KEY_CHARS
 from dashboard.preprocess.explain import Explanations, TableRows, search_places
 from dashboard.preprocess.map_labels import TablePoints, labels_json
-from dashboard.preprocess.outputs import csv_header, csv_row_lines
+from dashboard.preprocess.outputs import Written, csv_header, csv_row_lines
 from dashboard.preprocess.places.gazetteer import Gazetteer
 from dashboard.preprocess.reconcile import Profile, Report, ReportsOf
 from dashboard.preprocess.report_rows import ReportRows
@@ -569,20 +569,13 @@ class _OldReports:
 
 
 def of_build(current_stamp: str, out: Path, articles: list[str], focus: list[str], counts: list[int],
-             reconciled: reconcile.Reconciled, points: TablePoints, rows: TableRows, why_keys: list[str],
-             why_lengths: list[int], merge_km: float) -> LastBuild:
-    """What a build from scratch keeps for the next, read from the files it wrote and what it gathered."""
-    table = np.frombuffer(Path(out).read_bytes(), dtype=np.uint8)
-    ends = np.flatnonzero(table == 10) + 1  # a validated table's cells hold no line break
-    header = int(ends[0])
-    starts = ends[:-1]  # each row's line: from the end of the line before to its own end
-    lengths = (ends[1:] - starts).astype(np.int64)
-    ids = table[starts[:, None] + np.arange(_ID_BYTES)].copy().view(f"S{_ID_BYTES}").reshape(-1) \
-        if len(starts) else np.empty(0, dtype=f"S{_ID_BYTES}")
-    return LastBuild(current_stamp, _marks(out), articles, focus, np.array(counts, dtype=np.int64), header, lengths,
-                     ids, np.array(reconciled.components, dtype=np.int64),
-                     np.array([key.encode("ascii") for key in why_keys], dtype=f"S{_KEY_BYTES}"),
-                     np.array(why_lengths, dtype=np.int64), points.points(), points.own(),
-                     np.array(sorted(rows.cells), dtype=np.int64).reshape(-1, 2),
+             reconciled: reconcile.Reconciled, written: Written, merge_km: float) -> LastBuild:
+    """What a build from scratch keeps for the next, from what it gathered as it wrote its files."""
+    return LastBuild(current_stamp, _marks(out), articles, focus, np.array(counts, dtype=np.int64),
+                     written.header_bytes, np.frombuffer(written.line_bytes, dtype=np.int64).copy(),
+                     np.array([row_id.encode("ascii") for row_id in reconciled.ids], dtype=f"S{_ID_BYTES}"),
+                     np.array(reconciled.components, dtype=np.int64),
+                     np.array([key.encode("ascii") for key in written.why.keys], dtype=f"S{_KEY_BYTES}"),
+                     np.array(written.why.lengths, dtype=np.int64), written.points.points(), written.points.own(),
+                     np.array(sorted(written.rows.cells), dtype=np.int64).reshape(-1, 2),
                      _Index.of(reconciled.profiled, merge_km))
-

@@ -25,6 +25,7 @@ of a grown folder costs to write.
 
 from __future__ import annotations
 
+import array
 import functools
 import itertools
 from dataclasses import dataclass, field
@@ -57,19 +58,23 @@ class Written:
     points: TablePoints = field(default_factory=TablePoints)
     rows: TableRows = field(default_factory=TableRows)
     why: WhyLayout = field(default_factory=WhyLayout)
+    # a CSV table's: the bytes of its first line, and of each row's line with its line feed
+    header_bytes: int = 0
+    line_bytes: array.array = field(default_factory=lambda: array.array("q"))
 
 
 def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_out: Path | None,
                   review_db: str, explained: Explanations, gazetteer: Gazetteer,
                   keep_lines: Callable[[str, list[str], list[str]], None] | None = None,
-                  written: Written | None = None) -> list[tuple[Path, Content]]:
+                  written: Written | None = None, reviews: pd.DataFrame | None = None) -> list[tuple[Path, Content]]:
     """Every file of the build with its content, the reports table first; the others' contents are
     made once the table's has been taken whole. The rows are taken from ``reports`` as the table is
     made. ``keep_lines(owner, lines, keys)``: where the lines a CSV table gives an article's rows
     are kept, with the rows' report keys, for the next build
     (:meth:`~dashboard.preprocess.article_cache.ArticleCache.put_lines`); ``written``: what the
-    files hold, filled as they are made."""
-    reviews = ReviewStore(store_path(out, review_db), create=False).current()  # a rebuild keeps every review
+    files hold, filled as they are made; ``reviews``: the table's reviews, when read already."""
+    if reviews is None:  # a rebuild keeps every review
+        reviews = ReviewStore(store_path(out, review_db), create=False).current()
     written = written or Written()
     points, rows = written.points, written.rows
     kept: list[pd.DataFrame] | None = [] if incidents_out is not None else None
@@ -93,7 +98,7 @@ def build_outputs(reports: ReportRows, ids: Sequence[str], out: Path, incidents_
             start += len(piece)
 
     if incidents_out is None and out.suffix.lower() == ".csv":
-        table: Content = _csv_table(reports, ids, reviews, points, rows, keep_lines)
+        table: Content = _csv_table(reports, ids, reviews, written, keep_lines)
     else:
         table = pieces_chunks(pieces(), out)
     outputs: list[tuple[Path, Content]] = [(out, table)]
@@ -129,11 +134,15 @@ def csv_header(reviews: pd.DataFrame) -> str:
     return csv_lines(_piece_of([], pd.Series([], dtype=object), 0, [], [], reviews))[0]
 
 
-def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, points: TablePoints, rows: TableRows,
+def _csv_table(reports: ReportRows, ids: Sequence[str], reviews: pd.DataFrame, written: Written,
                keep_lines: Callable[[str, list[str], list[str]], None] | None) -> Iterator[bytes]:
-    """The CSV table, a piece at a time (:func:`csv_row_lines`)."""
-    yield (csv_header(reviews) + "\n").encode("utf-8")
-    for lines in csv_row_lines(reports, ids, reviews, points, rows, keep_lines):
+    """The CSV table, a piece at a time (:func:`csv_row_lines`), with where its lines lie into ``written``."""
+    header = (csv_header(reviews) + "\n").encode("utf-8")
+    written.header_bytes = len(header)
+    yield header
+    for lines in csv_row_lines(reports, ids, reviews, written.points, written.rows, keep_lines):
+        written.line_bytes.extend(len(line) + 1 if line.isascii() else len(line.encode("utf-8")) + 1
+                                  for line in lines)
         yield ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -214,13 +214,12 @@ def _build(options: BuildOptions, files: list[ArticleFile], passed_over: list[Sk
                 written = Written()
                 outputs = build_outputs(reports, result.ids, options.out, options.incidents_out,  # takes the rows
                                         settings.review_db, explained, load_gazetteer(cache=settings.cache),
-                                        cache.put_lines if cache is not None else None, written)
+                                        cache.put_lines if cache is not None else None, written,
+                                        growing.reviews if growing is not None else None)
                 atomic_write_many(outputs)  # both tables (and their labels), or neither
                 if growing is not None:
-                    keep = functools.partial(
-                        last_build.of_build, growing.stamp, options.out, articles.keys, articles.digests,
-                        articles.made, result, written.points, written.rows, written.why.keys,
-                        written.why.lengths, settings.merge_km)
+                    keep = functools.partial(last_build.of_build, growing.stamp, options.out, articles.keys,
+                                             articles.digests, articles.made, result, written, settings.merge_km)
         if cache is not None:
             cache.flush()  # the lines the table gave the rows made in this build, for the next
             if keep is not None:
