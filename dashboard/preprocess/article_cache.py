@@ -471,14 +471,12 @@ class ArticleCache:
                 from err
         return found[0] if found is not None and isinstance(found[0], bytes) else None
 
-    def keep_last_build(self, saved: bytes | None) -> None:
-        """Keep ``saved`` as this corpus's last build (None: forget it)."""
+    def keep_last_build(self, saved: bytes) -> None:
+        """Keep ``saved`` as this corpus's last build (in place of the one before)."""
         connection = self._connect()
         try:
             with _transaction(connection):
-                connection.execute("DELETE FROM builds WHERE corpus = ?", (self.corpus,))
-                if saved is not None:
-                    connection.execute("INSERT INTO builds (corpus, saved) VALUES (?, ?)", (self.corpus, saved))
+                connection.execute("INSERT OR REPLACE INTO builds (corpus, saved) VALUES (?, ?)", (self.corpus, saved))
         except sqlite3.Error as err:
             raise SettingError(f"article cache {self.path} cannot be written: {err} (or build with --no-cache)") \
                 from err
